@@ -1,0 +1,279 @@
+"""Fully connected networks, the course's way: examples are columns, parameters an ordered dict.
+
+These are the reference (readable) forward and backward passes. The training loop in :mod:`core.train`
+runs a lean version of the same maths with preallocated buffers; tests hold the two to each other and
+hold both to central differences.
+
+Shapes: ``X`` is ``(n_x, m)``; ``Y`` is ``(1, m)`` holding 0/1 labels (or class ids ``0..K-1`` when the
+output layer has ``K > 1`` units, which then is a softmax); ``W{l}`` is ``(n_l, n_{l-1})``, ``b{l}``
+``(n_l, 1)``; gradients use the same keys with a ``d`` in front (``dW1``, ``db1``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.activations import ACTIVATIONS, sigmoid, softmax
+from core.errors import TutorError
+from core.rng import Rng, rand
+
+#: Networks larger than this are refused: a tutor should never hang or swap on a typo like 2,200000,1.
+MAX_PARAMETERS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Layer sizes and the hidden activation; the output is sigmoid (1 unit) or softmax (K > 1 units).
+
+    Args:
+        layers: ``(n_x, n_1, ..., n_L)``.
+        activation: the hidden layers' activation, a key of :data:`core.activations.ACTIVATIONS`.
+    """
+
+    layers: tuple[int, ...]
+    activation: str = "relu"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(int(n) for n in self.layers))
+        validate_layers(self.layers)
+        if self.activation not in ACTIVATIONS:
+            raise TutorError("activation", f"unknown activation {self.activation!r}", ", ".join(ACTIVATIONS))
+
+    @property
+    def L(self) -> int:
+        """Number of layers with parameters."""
+        return len(self.layers) - 1
+
+    @property
+    def output(self) -> str:
+        """``"sigmoid"`` for one output unit, ``"softmax"`` for several."""
+        return "sigmoid" if self.layers[-1] == 1 else "softmax"
+
+    @property
+    def n_classes(self) -> int:
+        return 2 if self.layers[-1] == 1 else self.layers[-1]
+
+    def activation_of(self, l: int) -> str:  # noqa: E741
+        """The activation of layer ``l`` (1-based)."""
+        return self.output if l == self.L else self.activation
+
+    @property
+    def n_parameters(self) -> int:
+        return count_parameters(self.layers)
+
+
+def count_parameters(layers: Sequence[int]) -> int:
+    """Number of weights and biases of a network with these layer sizes."""
+    return sum(layers[l] * layers[l - 1] + layers[l] for l in range(1, len(layers)))  # noqa: E741
+
+
+def validate_layers(layers: Sequence[int]) -> None:
+    """Refuse layer lists that are too short, hold non-positive sizes, or exceed the parameter budget."""
+    if len(layers) < 2:
+        raise TutorError("layers", f"need at least an input and an output size, got {list(layers)}",
+                         "comma-separated positive sizes such as 2,20,3,1")
+    if any(int(n) < 1 for n in layers):
+        raise TutorError("layers", f"every size must be a positive integer, got {list(layers)}",
+                         "comma-separated positive sizes such as 2,20,3,1")
+    n = count_parameters(layers)
+    if n > MAX_PARAMETERS:
+        raise TutorError("layers", f"{n:,} parameters is beyond the budget",
+                         f"at most {MAX_PARAMETERS:,} parameters")
+
+
+@dataclass
+class LayerCache:
+    """What layer ``l`` keeps for its backward pass: input, pre-activation, activation, dropout mask."""
+
+    A_prev: np.ndarray
+    Z: np.ndarray
+    A: np.ndarray
+    D: np.ndarray | None = None
+    keep_prob: float = 1.0
+    out: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.out = self.A
+
+
+def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``Z = W A_prev + b``: ``(n_l, n_prev) @ (n_prev, m) + (n_l, 1) -> (n_l, m)``."""
+    return np.dot(W, A_prev) + b
+
+
+def linear_backward(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of the linear step from ``dZ`` ``(n_l, m)``.
+
+    Returns:
+        ``dA_prev`` ``(n_prev, m)``, ``dW`` ``(n_l, n_prev)`` and ``db`` ``(n_l, 1)``, with the mean over m.
+    """
+    m = A_prev.shape[1]
+    dW = 1.0 / m * np.dot(dZ, A_prev.T)
+    db = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+def dropout_masks(arch: Architecture, m: int, keep_probs: Sequence[float], rng: Rng) -> list[np.ndarray | None]:
+    """One mask per hidden layer, drawn in layer order as ``rand(n_l, m) < keep_prob``.
+
+    Layers with ``keep_prob == 1`` get ``None`` and draw nothing (so the course's draw order holds).
+    """
+    masks: list[np.ndarray | None] = []
+    for l in range(1, arch.L):  # noqa: E741
+        kp = keep_probs[l - 1]
+        masks.append((rand(rng, arch.layers[l], m) < kp).astype(np.float64) if kp < 1 else None)
+    return masks
+
+
+def forward(
+    X: np.ndarray,
+    params: dict[str, np.ndarray],
+    arch: Architecture,
+    *,
+    training: bool = False,
+    keep_probs: Sequence[float] | None = None,
+    rng: Rng | None = None,
+    masks: Sequence[np.ndarray | None] | None = None,
+) -> tuple[np.ndarray, list[LayerCache]]:
+    """Forward pass.
+
+    Args:
+        X: inputs ``(n_x, m)``.
+        params: ``W1, b1, ...``.
+        arch: the architecture.
+        training: dropout applies only when True; prediction never drops units.
+        keep_probs: one keep probability per hidden layer (inverted dropout: kept units are divided by it).
+        rng: draws the masks when ``masks`` is not given.
+        masks: precomputed masks (the course's fixed-mask quirk), one per hidden layer or ``None``.
+
+    Returns:
+        ``AL`` ``(n_L, m)`` and a cache per layer for :func:`backward`.
+    """
+    caches: list[LayerCache] = []
+    dropout = training and keep_probs is not None and any(kp < 1 for kp in keep_probs)
+    if dropout and masks is None:
+        if rng is None:
+            raise TutorError("rng", "dropout in training mode needs an rng to draw its masks")
+        masks = dropout_masks(arch, X.shape[1], keep_probs, rng)
+    A = X
+    for l in range(1, arch.L + 1):  # noqa: E741
+        A_prev = A
+        Z = linear_forward(A_prev, params[f"W{l}"], params[f"b{l}"])
+        name = arch.activation_of(l)
+        if name == "softmax":
+            A = softmax(Z)
+        elif name == "sigmoid":
+            A = sigmoid(Z)
+        else:
+            A = ACTIVATIONS[name].forward(Z)
+        cache = LayerCache(A_prev, Z, A)
+        if dropout and l < arch.L and masks[l - 1] is not None:
+            cache.D, cache.keep_prob = masks[l - 1], keep_probs[l - 1]
+            A = A * cache.D
+            A = A / cache.keep_prob
+            cache.out = A
+        caches.append(cache)
+    return A, caches
+
+
+def one_hot(Y: np.ndarray, K: int) -> np.ndarray:
+    """Class ids ``(1, m)`` to a ``(K, m)`` indicator matrix."""
+    m = Y.shape[1]
+    out = np.zeros((K, m))
+    out[Y[0].astype(np.intp), np.arange(m)] = 1.0
+    return out
+
+
+def output_delta(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """``dJ/dZ_L`` times m for sigmoid + cross-entropy (``AL - Y``) or softmax + cross-entropy."""
+    if AL.shape[0] == 1:
+        return AL - Y
+    return AL - one_hot(Y, AL.shape[0])
+
+
+def backward(
+    AL: np.ndarray,
+    Y: np.ndarray,
+    caches: list[LayerCache],
+    params: dict[str, np.ndarray],
+    arch: Architecture,
+    *,
+    l2: float = 0.0,
+    l1: float = 0.0,
+) -> dict[str, np.ndarray]:
+    """Backward pass of :func:`forward`, with the L2 and L1 penalties' gradients on the weights.
+
+    Returns:
+        ``{"dW1": ..., "db1": ..., ...}`` in the parameters' order, each the shape of its parameter.
+    """
+    m = Y.shape[1]
+    grads: dict[str, np.ndarray] = {}
+    dZ = output_delta(AL, Y)
+    for l in range(arch.L, 0, -1):  # noqa: E741
+        cache = caches[l - 1]
+        W = params[f"W{l}"]
+        dA_prev, dW, db = linear_backward(dZ, cache.A_prev, W)
+        if l2:
+            dW = dW + (l2 / m) * W
+        if l1:
+            dW = dW + (l1 / m) * np.sign(W)
+        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
+        if l > 1:
+            below = caches[l - 2]
+            if below.D is not None:
+                dA_prev = dA_prev * below.D
+                dA_prev = dA_prev / below.keep_prob
+            dZ = ACTIVATIONS[arch.activation].backward(dA_prev, below.Z, below.A)
+    return {k: grads[k] for k in gradient_keys(arch)}
+
+
+def gradient_keys(arch: Architecture) -> list[str]:
+    """``["dW1", "db1", "dW2", ...]``."""
+    return [f"d{p}{l}" for l in range(1, arch.L + 1) for p in ("W", "b")]  # noqa: E741
+
+
+def cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
+    """Mean cross-entropy over m, as the course computes it (``0*log(0)`` terms dropped by ``nansum``)."""
+    m = Y.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if AL.shape[0] == 1:
+            logprobs = np.multiply(-np.log(AL), Y) + np.multiply(-np.log(1 - AL), 1 - Y)
+            return float(1.0 / m * np.nansum(logprobs))
+        picked = AL[Y[0].astype(np.intp), np.arange(m)]
+        return float(1.0 / m * np.nansum(-np.log(picked)))
+
+
+def penalty(params: dict[str, np.ndarray], m: int, l2: float = 0.0, l1: float = 0.0) -> float:
+    """The regularization part of J: ``l2/(2m) sum W^2 + l1/m sum |W|`` over the weights only."""
+    total = 0.0
+    weights = [v for k, v in params.items() if k.startswith("W")]
+    if l2:
+        total += (1.0 / m * l2 / 2) * sum(np.sum(np.square(W)) for W in weights)
+    if l1:
+        total += (l1 / m) * sum(np.sum(np.abs(W)) for W in weights)
+    return float(total)
+
+
+def compute_cost(AL: np.ndarray, Y: np.ndarray, params: dict | None = None, l2: float = 0.0, l1: float = 0.0) -> float:
+    """Cross-entropy plus the regularization terms: the J that gradient descent and gradient checking see."""
+    cost = cross_entropy(AL, Y)
+    if params is not None and (l2 or l1):
+        cost += penalty(params, Y.shape[1], l2, l1)
+    return cost
+
+
+def predict(X: np.ndarray, params: dict[str, np.ndarray], arch: Architecture) -> np.ndarray:
+    """Predicted labels ``(1, m)``: output > 0.5 for sigmoid, the arg-max class for softmax."""
+    AL, _ = forward(X, params, arch, training=False)
+    if AL.shape[0] == 1:
+        return (AL > 0.5).astype(np.int64)
+    return np.argmax(AL, axis=0)[None, :]
+
+
+def accuracy(X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], arch: Architecture) -> float:
+    """Fraction of examples predicted right."""
+    return float(np.mean(predict(X, params, arch)[0, :] == Y[0, :]))

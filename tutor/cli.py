@@ -1,0 +1,80 @@
+"""The ``dltutor`` command line: discovers the subcommands in :mod:`tutor.commands`.
+
+Bad input never shows a traceback: a :class:`core.errors.TutorError` or an argument error prints
+``error: <message>`` on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from types import ModuleType
+
+import tutor.commands
+from core.errors import TutorError
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one ``error: ...`` line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message}\n")
+        raise SystemExit(USAGE_ERROR)
+
+
+def _commands() -> list[ModuleType]:
+    modules = []
+    for info in pkgutil.iter_modules(tutor.commands.__path__):
+        if info.name.startswith("_"):
+            continue
+        modules.append(importlib.import_module(f"tutor.commands.{info.name}"))
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The top-level parser with one subparser per discovered command."""
+    parser = _Parser(
+        prog="dltutor",
+        description="Offline tutor and diagnostic assistant for 'Practical aspects of deep learning'. "
+        "Run without a command to open the tutor.",
+    )
+    parser.add_argument("--version", action="version", version=f"dltutor {tutor.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    by_name = {}
+    for module in _commands():
+        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        by_name[module.NAME] = module
+    return parser, by_name
+
+
+def _open_app(argv_rest: list[str] | None = None) -> int:
+    try:
+        from tutor.app import run_app
+    except ImportError:
+        build_parser()[0].print_help()
+        return 0
+    return run_app()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``dltutor`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _open_app()
+    try:
+        return int(commands[args.command].run(args) or 0)
+    except TutorError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
