@@ -1,0 +1,469 @@
+"""Vanishing and exploding activations and gradients in deep networks (course Week 1).
+
+Two experiments on a stack of ``depth`` fully connected layers of ``width`` units, biases zero, inputs
+``X`` ``(width, m)`` drawn from N(0, 1):
+
+* a deep *linear* network with ``W[l] = a I``: every layer multiplies by ``a``, so activations grow or
+  shrink like ``a**l`` (``a = 1.5`` explodes, ``a = 0.5`` vanishes), the course's picture;
+* a deep *random* network with one of the initializations (zeros, N(0, 1), N(0, 1) scaled down, Xavier,
+  He, ...) and an activation, where the per-layer spread of the activations and the size of the gradients
+  show which initialization keeps the signal alive (He for ReLU, Xavier for tanh).
+
+Gradients come from back-propagating a simple cost, the mean of the last layer's activations
+``J = mean(A[L])``, through the whole stack. Overflow to ``inf`` is detected and reported, never warned about.
+
+Weights are drawn per layer from generators seeded from ``rng`` (in layer order), so a 200 x 2000 stack
+never needs all its weights in memory at once: they are kept when small and re-drawn for the backward pass
+when not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from core.activations import ACTIVATIONS
+from core.errors import TutorError
+from core.init import initialize, weight_scale
+from core.rng import Rng, randn
+
+MAX_DEPTH = 200
+MAX_WIDTH = 2000
+MAX_IDENTITY_SCALE = 100.0
+#: Stored activations are depth * width * m floats (twice, Z and A); m adapts to stay near this.
+ACTIVATION_BUDGET = 1_000_000
+#: Weights are kept for the backward pass when depth * width**2 stays under this; re-drawn otherwise.
+WEIGHT_BUDGET = 8_000_000
+#: A unit whose local derivative g'(z) is below this passes almost no gradient ("flat": saturated or dead).
+FLAT_DERIVATIVE = 0.02
+#: A change by more than this factor from the first to the last layer is "exploding" or "vanishing".
+TREND_FACTOR = 10.0
+
+#: init name -> (core.init method, scale for "random", description).
+INIT_CHOICES: dict[str, tuple[str, float, str]] = {
+    "zeros": ("zeros", 0.0, "all weights zero: every activation is zero, symmetry is never broken"),
+    "normal": ("random", 1.0, "N(0, 1) weights: far too large for wide layers (tanh saturates, ReLU explodes)"),
+    "small": ("random", 0.01, "N(0, 1) * 0.01: far too small for deep stacks (activations vanish)"),
+    "random": ("random", 10.0, "N(0, 1) * 10, the course's 'large random' initialization"),
+    "xavier": ("xavier", 0.0, "N(0, 1) * sqrt(1 / n_prev): keeps tanh activations stable"),
+    "he": ("he", 0.0, "N(0, 1) * sqrt(2 / n_prev): keeps ReLU activations stable"),
+    "inv-sqrt": ("inv-sqrt", 0.0, "N(0, 1) / sqrt(n_prev), as the regularization exercise initializes"),
+    "identity": ("identity", 0.0, "W = a * I: the course's deep linear example, activations scale like a^L"),
+}
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """What one layer looked like.
+
+    Attributes:
+        layer: 1-based layer index.
+        act_std: standard deviation of ``A[l]`` over all ``width * m`` entries (``inf`` after overflow).
+        act_mean_abs: mean of ``|A[l]|``.
+        flat: fraction of units whose derivative ``g'(Z[l])`` is below :data:`FLAT_DERIVATIVE` (saturated
+            tanh/sigmoid, or ReLU units at zero).
+        grad_norm: Frobenius norm of ``dW[l]`` (``inf`` after overflow).
+        delta_rms: root mean square of ``dZ[l]`` relative to that of the cost's own gradient at the top:
+            how much the back-propagated signal grew (> 1) or shrank (< 1) on its way down to layer l.
+        act_overflow: ``A[l]`` holds ``inf``/``nan`` (the forward pass overflowed at or before layer l).
+        grad_overflow: ``dW[l]`` or ``dZ[l]`` holds ``inf``/``nan``.
+    """
+
+    layer: int
+    act_std: float
+    act_mean_abs: float
+    flat: float
+    grad_norm: float
+    delta_rms: float
+    act_overflow: bool = False
+    grad_overflow: bool = False
+
+
+@dataclass(frozen=True)
+class DeepReport:
+    """The result of :func:`run_deep`.
+
+    Attributes:
+        depth, width, activation, init: the experiment.
+        weight_std: the standard deviation of the weights (``a`` for identity, 0 for zeros).
+        identity_scale: ``a`` for the identity experiment, else ``None``.
+        m: number of input examples (columns of X).
+        input_std: standard deviation of X.
+        layers: one :class:`LayerStats` per layer.
+        expected_std: for identity networks with a linear activation, ``a**l * input_std`` per layer.
+        activations_trend, gradients_trend: ``"stable"``, ``"exploding"``, ``"vanishing"``, ``"zero"`` or
+            ``"overflow"``.
+        saturated: most units are flat on average over the layers (tanh/sigmoid saturation).
+        summary: one or two sentences that say what happened, with the numbers.
+        cost: how the gradients were made.
+    """
+
+    depth: int
+    width: int
+    activation: str
+    init: str
+    weight_std: float
+    identity_scale: float | None
+    m: int
+    input_std: float
+    layers: list[LayerStats]
+    expected_std: list[float] | None
+    activations_trend: str
+    gradients_trend: str
+    saturated: bool
+    summary: str
+    cost: str = "J = mean(A[L]) (the mean of the last layer's activations)"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def act_std(self) -> list[float]:
+        return [s.act_std for s in self.layers]
+
+    @property
+    def grad_norm(self) -> list[float]:
+        return [s.grad_norm for s in self.layers]
+
+    @property
+    def overflow_layer(self) -> int | None:
+        """The first layer whose activations overflowed to ``inf``, or ``None``."""
+        return next((s.layer for s in self.layers if s.act_overflow), None)
+
+    @property
+    def grad_overflow(self) -> bool:
+        """Some weight gradient overflowed."""
+        return any(s.grad_overflow for s in self.layers)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (infinities stay floats; :func:`tutor.output.dumps` writes them as strings)."""
+        d = asdict(self)
+        d["overflow_layer"] = self.overflow_layer
+        d["grad_overflow"] = self.grad_overflow
+        return d
+
+
+def _check_int(value: int, field: str, low: int, high: int) -> int:
+    allowed = f"a whole number from {low} to {high}"
+    if isinstance(value, bool):
+        raise TutorError(field, f"got {value!r}", allowed)
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise TutorError(field, f"not a number: {value!r}", allowed) from None
+    if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value) \
+            or value != int(value):
+        raise TutorError(field, f"not a whole number: {value!r}", allowed)
+    if not low <= int(value) <= high:
+        raise TutorError(field, f"{int(value)} is out of range", allowed)
+    return int(value)
+
+
+def _layer_rngs(rng: Rng, depth: int) -> list[Rng]:
+    """One generator per layer, seeded from ``rng`` in layer order (same kind as ``rng``)."""
+    if isinstance(rng, np.random.RandomState):
+        return [np.random.RandomState(int(s)) for s in rng.randint(0, 2**31 - 1, size=depth)]
+    return [np.random.default_rng(int(s)) for s in rng.integers(0, 2**63 - 1, size=depth)]
+
+
+def _scaled(x: np.ndarray) -> tuple[np.ndarray, float]:
+    """``x / peak`` and ``peak = max |x|``: statistics of huge (1e200) values without squaring to inf."""
+    peak = float(np.max(np.abs(x))) if x.size else 0.0
+    return (x / peak if peak > 0 else x), peak
+
+
+def _std(x: np.ndarray) -> float:
+    """The std of ``x``, or ``inf`` when any entry overflowed."""
+    if not np.all(np.isfinite(x)):
+        return math.inf
+    y, peak = _scaled(x)
+    return float(np.std(y)) * peak if peak > 0 else 0.0
+
+
+def _mean_abs(x: np.ndarray) -> float:
+    if not np.all(np.isfinite(x)):
+        return math.inf
+    y, peak = _scaled(x)
+    return float(np.mean(np.abs(y))) * peak if peak > 0 else 0.0
+
+
+def _norm(x: np.ndarray) -> float:
+    """Frobenius norm of ``x``, ``inf`` when any entry overflowed."""
+    if not np.all(np.isfinite(x)):
+        return math.inf
+    y, peak = _scaled(x)
+    return float(np.sqrt(np.sum(y * y))) * peak if peak > 0 else 0.0
+
+
+def _trend(first: float, last: float) -> str:
+    if not math.isfinite(first) or not math.isfinite(last):
+        return "overflow"
+    if first == 0 and last == 0:
+        return "zero"
+    if first == 0 or last / first > TREND_FACTOR:
+        return "exploding"
+    if last / first < 1 / TREND_FACTOR:
+        return "vanishing"
+    return "stable"
+
+
+def run_deep(
+    depth: int,
+    width: int,
+    activation: str,
+    init: str,
+    rng: Rng,
+    *,
+    identity_scale: float | None = None,
+    m: int | None = None,
+) -> DeepReport:
+    """Push N(0, 1) inputs through a deep stack and back-propagate ``J = mean(A[L])``.
+
+    Args:
+        depth: number of layers L, 1..200.
+        width: units per layer (and input features), 1..2000.
+        activation: a key of :data:`core.activations.ACTIVATIONS` (relu, leaky_relu, tanh, sigmoid, linear),
+            used on every layer.
+        init: a key of :data:`INIT_CHOICES`.
+        rng: draws X ``(width, m)`` first, then one seed per layer for the weights.
+        identity_scale: ``a`` in ``W = a I``; only with ``init="identity"`` (default 1.5 there).
+        m: number of examples; by default as many as fit :data:`ACTIVATION_BUDGET` (8 to 128).
+
+    Returns:
+        A :class:`DeepReport` with per-layer activation spread and gradient norms.
+
+    Raises:
+        TutorError: for depth, width, activation, init or scale out of range.
+    """
+    depth = _check_int(depth, "depth", 1, MAX_DEPTH)
+    width = _check_int(width, "width", 1, MAX_WIDTH)
+    if activation not in ACTIVATIONS:
+        raise TutorError("activation", f"unknown activation {activation!r}", ", ".join(ACTIVATIONS))
+    if init not in INIT_CHOICES:
+        raise TutorError("init", f"unknown initialization {init!r}", ", ".join(INIT_CHOICES))
+    if identity_scale is not None and init != "identity":
+        raise TutorError("identity_scale", f"only applies to the identity initialization, not {init!r}",
+                         "use it with init identity")
+    a = 1.5 if identity_scale is None else identity_scale
+    if init == "identity":
+        if isinstance(a, bool) or not isinstance(a, (int, float)) or not math.isfinite(a) \
+                or not 0 <= a <= MAX_IDENTITY_SCALE:
+            raise TutorError("identity_scale", f"got {a!r}", f"a number from 0 to {MAX_IDENTITY_SCALE:g}")
+        a = float(a)
+    if m is None:
+        m = max(8, min(128, ACTIVATION_BUDGET // (depth * width)))
+    else:
+        m = _check_int(m, "m", 1, 10_000)
+
+    method, scale, _ = INIT_CHOICES[init]
+    act = ACTIVATIONS[activation]
+    X = randn(rng, width, m)
+    layer_rngs = None if init in ("identity", "zeros") else _layer_rngs(rng, depth)
+    keep_weights = depth * width * width <= WEIGHT_BUDGET
+    kept: dict[int, np.ndarray] = {}
+
+    def weight(l: int) -> np.ndarray:  # noqa: E741
+        if l in kept:
+            return kept[l]
+        if init == "identity":
+            W = a * np.eye(width)
+        elif init == "zeros":
+            W = np.zeros((width, width))
+        else:
+            # Re-seeding makes a re-draw for the backward pass identical to the forward draw.
+            seed_rng = layer_rngs[l - 1]
+            state = seed_rng.bit_generator.state if isinstance(seed_rng, np.random.Generator) \
+                else seed_rng.get_state()
+            W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
+            if isinstance(seed_rng, np.random.Generator):
+                seed_rng.bit_generator.state = state
+            else:
+                seed_rng.set_state(state)
+        if keep_weights:
+            kept[l] = W
+        return W
+
+    Zs: list[np.ndarray] = []
+    As: list[np.ndarray] = [X]
+    # Overflow to inf (and inf - inf = nan) is an expected outcome here: it is detected and reported.
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        A = X
+        for l in range(1, depth + 1):  # noqa: E741
+            Z = weight(l) @ A
+            A = act.forward(Z)
+            Zs.append(Z)
+            As.append(A)
+        # J = mean(A[L]) over its width * m entries; dA[L] = 1 / (width m) everywhere.
+        top = 1.0 / (width * m)
+        dA = np.full((width, m), top)
+        grad_norms = [0.0] * depth
+        delta_rms = [0.0] * depth
+        grad_ok = [True] * depth
+        for l in range(depth, 0, -1):  # noqa: E741
+            Z, A_l, A_prev = Zs[l - 1], As[l], As[l - 1]
+            dZ = act.backward(dA, Z, A_l)
+            dW = (dZ @ A_prev.T) / m
+            grad_norms[l - 1] = _norm(dW)
+            delta_rms[l - 1] = _norm(dZ) / math.sqrt(dZ.size) / top
+            grad_ok[l - 1] = math.isfinite(grad_norms[l - 1]) and math.isfinite(delta_rms[l - 1])
+            if l > 1:
+                dA = weight(l).T @ dZ
+        stats: list[LayerStats] = []
+        input_std = float(np.std(X))
+        for l in range(1, depth + 1):  # noqa: E741
+            Z, A_l = Zs[l - 1], As[l]
+            std = _std(A_l)
+            finite = math.isfinite(std)
+            if finite:
+                derivative = act.backward(np.ones_like(Z), Z, A_l)
+                flat = float(np.mean(np.abs(derivative) < FLAT_DERIVATIVE))
+            else:
+                flat = math.nan
+            stats.append(LayerStats(l, std, _mean_abs(A_l), flat, grad_norms[l - 1], delta_rms[l - 1],
+                                    act_overflow=not finite, grad_overflow=not grad_ok[l - 1]))
+
+    expected = None
+    if init == "identity" and activation == "linear":
+        expected = [_power(a, l) * input_std for l in range(1, depth + 1)]  # noqa: E741
+    act_trend = _trend(stats[0].act_std, stats[-1].act_std)
+    # Gradients travel down: compare the last layer's (first to receive them) with the first layer's.
+    grad_trend = _trend(stats[-1].grad_norm, stats[0].grad_norm)
+    if init == "identity" and activation == "linear":
+        # Every dW[l] of a linear identity stack is a**(L-1) times the same matrix, so the norms are equal
+        # across layers; what grows or shrinks is that common factor, measured against a = 1.
+        grad_trend = _trend(1.0, _power(a, depth - 1)) if a > 0 else "zero"
+    flats = [s.flat for s in stats if not math.isnan(s.flat)]
+    saturated = activation in ("tanh", "sigmoid") and bool(flats) and float(np.mean(flats)) > 0.5
+    std_w = a if init == "identity" else (0.0 if init == "zeros" else weight_scale(method, width, scale))
+    report_args = dict(depth=depth, width=width, activation=activation, init=init, weight_std=std_w,
+                       identity_scale=a if init == "identity" else None, m=m, input_std=input_std,
+                       layers=stats, expected_std=expected, activations_trend=act_trend,
+                       gradients_trend=grad_trend, saturated=saturated)
+    summary, notes = _explain(**report_args)
+    return DeepReport(**report_args, summary=summary, notes=notes)
+
+
+def identity_experiment(depth: int, a: float, rng: Rng, width: int = 2, m: int | None = None) -> DeepReport:
+    """The course's deep linear network: ``W[l] = a I``, linear activations, so ``A[l] = a**l X``.
+
+    Args:
+        depth: number of layers.
+        a: the identity scale (1.5 explodes, 0.5 vanishes).
+        rng: draws X.
+        width: units per layer (the course draws 2).
+        m: number of examples.
+
+    Returns:
+        A :class:`DeepReport` whose ``expected_std`` holds ``a**l`` times the input's std.
+    """
+    return run_deep(depth, width, "linear", "identity", rng, identity_scale=a, m=m)
+
+
+def _power(a: float, k: int) -> float:
+    """``a**k`` with overflow to ``inf`` instead of an OverflowError."""
+    try:
+        return a**k
+    except OverflowError:
+        return math.inf
+
+
+def _fmt(x: float) -> str:
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf"
+    if x == 0:
+        return "0"
+    return f"{x:.3g}"
+
+
+def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, input_std, layers,
+             expected_std, activations_trend, gradients_trend, saturated) -> tuple[str, list[str]]:
+    first, last = layers[0], layers[-1]
+    what = (f"W = {identity_scale:g} I" if init == "identity" else f"{init} init") + f" with {activation}"
+    parts = []
+    if activations_trend == "overflow":
+        k = next(s.layer for s in layers if not math.isfinite(s.act_std))
+        parts.append(f"activations overflow to inf at layer {k} of {depth}")
+    elif activations_trend == "zero":
+        parts.append("every activation is zero: all units compute the same thing and learn nothing")
+    else:
+        ratio = last.act_std / first.act_std if first.act_std else math.inf
+        verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[activations_trend]
+        parts.append(f"activations {verb}: std {_fmt(first.act_std)} at layer 1, {_fmt(last.act_std)} at "
+                     f"layer {depth} ({_fmt(ratio)}x)")
+    if gradients_trend == "overflow":
+        parts.append("gradients overflow to inf")
+    elif gradients_trend == "zero":
+        parts.append("weight gradients are all zero")
+    elif expected_std is not None:
+        verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[gradients_trend]
+        parts.append(f"gradients {verb}: every dW[l] carries the factor a^(L-1) = "
+                     f"{_fmt(_power(identity_scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every layer)")
+    else:
+        head = {"stable": "gradient norms are similar across layers",
+                "exploding": "gradients explode on the way down",
+                "vanishing": "gradients vanish on the way down"}[gradients_trend]
+        ratio = first.grad_norm / last.grad_norm if last.grad_norm else math.inf
+        parts.append(f"{head}: ||dW|| {_fmt(last.grad_norm)} at layer {depth}, {_fmt(first.grad_norm)} at "
+                     f"layer 1 ({_fmt(ratio)}x)")
+    layers_txt = f"{depth} layer{'s' if depth != 1 else ''} of {width} unit{'s' if width != 1 else ''}"
+    summary = f"{what}, {layers_txt}: " + "; ".join(parts) + "."
+    notes: list[str] = []
+    if saturated:
+        mean_flat = float(np.mean([s.flat for s in layers if not math.isnan(s.flat)]))
+        notes.append(f"{mean_flat:.0%} of the {activation} units are saturated (derivative below "
+                     f"{FLAT_DERIVATIVE}): gradients barely pass through them")
+    if expected_std is not None:
+        notes.append(f"a deep linear network with W = a I computes a^L X: {identity_scale:g}^{depth} = "
+                     f"{_fmt(_power(identity_scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
+    elif activations_trend == "stable" and first.act_std > 0:
+        ratio = last.act_std / first.act_std
+        if depth > 1 and not 0.5 <= ratio <= 2:
+            notes.append(f"the spread still wanders ({_fmt(ratio)}x over {depth} layers): each layer's gain is "
+                         f"random around its expected value, more so in narrow layers; wider layers wander less")
+    advice = {"relu": "he", "leaky_relu": "he", "tanh": "xavier"}.get(activation)
+    if advice and init != advice and (activations_trend != "stable" or gradients_trend != "stable"
+                                      or saturated):
+        notes.append(f"for {activation}, {advice} initialization keeps the activations' spread stable "
+                     f"(Var(W) = {'2' if advice == 'he' else '1'}/n_prev)")
+    return summary, notes
+
+
+def render_deep(report: DeepReport, max_rows: int = 20) -> str:
+    """Plain text: the summary, notes, and a per-layer table (sampled to ``max_rows`` layers when deep)."""
+    r = report
+    depth = r.depth
+    if depth <= max_rows:
+        shown = list(range(1, depth + 1))
+    else:
+        step = (depth - 1) / (max_rows - 1)
+        shown = sorted({1 + round(i * step) for i in range(max_rows)})
+    header = ["layer", "act std", "mean |a|", "flat", "||dW||", "dZ rms (x top)"]
+    if r.expected_std is not None:
+        header.insert(2, "a^l * std(X)")
+    rows = []
+    for l in shown:  # noqa: E741
+        s = r.layers[l - 1]
+        row = [str(l), _fmt(s.act_std), _fmt(s.act_mean_abs), "-" if math.isnan(s.flat) else f"{s.flat:.0%}",
+               _fmt(s.grad_norm), _fmt(s.delta_rms)]
+        if r.expected_std is not None:
+            row.insert(2, _fmt(r.expected_std[l - 1]))
+        if s.act_overflow or s.grad_overflow:
+            row.append("overflow" if s.act_overflow else "grad overflow")
+        rows.append(row)
+    ncol = max(len(row) for row in rows + [header])
+    table = [row + [""] * (ncol - len(row)) for row in [header] + rows]
+    widths = [max(len(row[i]) for row in table) for i in range(ncol)]
+    lines = [r.summary]
+    lines += [f"  - {n}" for n in r.notes]
+    lines += ["", f"X: {r.width} x {r.m} N(0, 1) inputs (std {_fmt(r.input_std)}); weight std {_fmt(r.weight_std)};"
+              f" cost {r.cost}", ""]
+    for n, row in enumerate(table):
+        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if len(shown) < depth:
+        lines.append(f"({len(shown)} of {depth} layers shown)")
+    return "\n".join(lines)

@@ -1,0 +1,185 @@
+"""Named experiments: the course's six, and one for each lesson that has something to try.
+
+A preset is data (a :class:`DataSpec`) plus a :class:`core.train.TrainConfig`. The six ``course-*``
+presets follow the exercises' protocol (``published.json`` in the course reference): the Initialization
+exercise's 2-10-5-1 network on the circles, the Regularization exercise's 2-20-3-1 network on the
+goalkeeper data, the legacy ``RandomState(3)`` draws, and the cost recorded every 1000 iterations as the
+exercises print it. Without the course's data files they run on built-in stand-ins and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from core.errors import TutorError
+from core.train import TrainConfig
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where a preset's data comes from.
+
+    Args:
+        dataset: a generator name or a course stand-in (``course-circles``, ``course-football``).
+        m: examples to generate; ``None`` for the generator's default.
+        noise: generator noise; ``None`` for the default.
+        ratios: train/dev(/test) fractions.
+        seed: the data's seed (separate from the training seed, so changing one keeps the other).
+        feature_scale: multiply feature i by ``feature_scale[i]`` (badly scaled inputs for the
+            normalization lesson).
+    """
+
+    dataset: str
+    m: int | None = None
+    noise: float | None = None
+    ratios: tuple[float, ...] | None = None
+    seed: int | None = 1
+    feature_scale: tuple[float, ...] | None = None
+
+    def load(self, path: str | None = None):
+        """The :class:`core.data.Dataset`: from ``path`` when given, else generated or built in."""
+        from core.data import get_dataset
+
+        rng = None if self.seed is None else np.random.default_rng(self.seed)
+        if path is not None:
+            return get_dataset(path, rng=rng, ratios=self.ratios)
+        ds = get_dataset(self.dataset, m=self.m, noise=self.noise, rng=rng, ratios=self.ratios)
+        if self.feature_scale is not None:
+            ds = scale_features(ds, self.feature_scale)
+        return ds
+
+    def to_dict(self) -> dict:
+        return {"dataset": self.dataset, "m": self.m, "noise": self.noise,
+                "ratios": list(self.ratios) if self.ratios else None, "seed": self.seed,
+                "feature_scale": list(self.feature_scale) if self.feature_scale else None}
+
+
+def scale_features(dataset, scale):
+    """A copy of ``dataset`` with feature ``i`` of every split multiplied by ``scale[i]``."""
+    from core.data import Dataset
+
+    s = np.asarray(scale, dtype=np.float64).reshape(-1, 1)
+    if s.shape[0] != dataset.n_features:
+        raise TutorError("feature_scale", f"{s.shape[0]} factors for {dataset.n_features} features",
+                         "one factor per feature")
+    arrays = {}
+    for name, (X, Y) in dataset.splits().items():
+        arrays[f"{name}_X"], arrays[f"{name}_Y"] = X * s, Y
+    source = f"{dataset.source}; features scaled by {', '.join(f'{v:g}' for v in s.ravel())}"
+    return Dataset(name=dataset.name, source=source, reflections=(), stand_in=dataset.stand_in, **arrays)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named experiment.
+
+    Args:
+        name: the id (``course-reg-l2``).
+        title: a short title.
+        description: what it shows, in a sentence or two.
+        lesson: the lesson id it belongs to.
+        data: its data.
+        config: its training options.
+        course_file: for the course presets, the reference file with the real data (``football.npz``).
+        published: for the course presets, the ``published.json`` path ``(exercise, run)``.
+    """
+
+    name: str
+    title: str
+    description: str
+    lesson: str
+    data: DataSpec
+    config: TrainConfig
+    course_file: str | None = None
+    published: tuple[str, str] | None = None
+    tags: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "title": self.title, "description": self.description, "lesson": self.lesson,
+                "data": self.data.to_dict(), "config": self.config.to_dict(), "course_file": self.course_file}
+
+
+def _course_init(init: str, title: str, description: str) -> Preset:
+    cfg = TrainConfig(layers=(2, 10, 5, 1), activation="relu", init=init, init_scale=10.0, learning_rate=0.01,
+                      iterations=15_000, seed=3, legacy_rng=True, log_every=1000, scale_delta_first=True)
+    return Preset(f"course-init-{init}", title, description, "weight-init", DataSpec("course-circles", seed=None),
+                  cfg, course_file="circles.npz", published=("initialization", init), tags=("course",))
+
+
+def _course_reg(run: str, title: str, description: str, lesson: str, **options) -> Preset:
+    cfg = TrainConfig(layers=(2, 20, 3, 1), activation="relu", init="inv-sqrt", learning_rate=0.3,
+                      iterations=30_000, seed=3, legacy_rng=True, log_every=1000, **options)
+    return Preset(f"course-reg-{run}", title, description, lesson, DataSpec("course-football", seed=None), cfg,
+                  course_file="football.npz", published=("regularization", run), tags=("course",))
+
+
+_OVERFIT = TrainConfig(layers=(2, 64, 64, 1), activation="relu", init="he", learning_rate=0.1,
+                       iterations=20_000, seed=1, log_every=250)
+_OVERFIT_DATA = DataSpec("moons", m=160, noise=0.35, ratios=(0.5, 0.5), seed=4)
+
+_PRESET_LIST = [
+    _course_init("zeros", "Zero initialization",
+                 "All weights zero: every unit in a layer computes the same thing, the cost never moves from "
+                 "0.693 and the network predicts one class (50% accuracy)."),
+    _course_init("random", "Large random initialization",
+                 "Weights drawn N(0,1) times 10: the sigmoid output saturates, the first cost is infinite and "
+                 "training crawls (83% train accuracy after 15,000 iterations)."),
+    _course_init("he", "He initialization",
+                 "Weights drawn N(0,1) times sqrt(2/n_prev): activations keep their scale through the ReLU "
+                 "layers and the network separates the circles (99% train, 96% test)."),
+    _course_reg("none", "No regularization",
+                "The goalkeeper network without regularization fits the noise of the training set: "
+                "95% train but 91.5% test accuracy.", "regularization"),
+    _course_reg("l2", "L2 regularization (lambda 0.7)",
+                "Adding (lambda/2m) times the squared weights to the cost shrinks the weights and smooths the "
+                "boundary: 94% train, 93% test.", "regularization", l2=0.7),
+    _course_reg("dropout", "Dropout (keep_prob 0.86)",
+                "Inverted dropout on both hidden layers with the exercise's fixed masks: 93% train, 95% test.",
+                "dropout", keep_probs=(0.86, 0.86), fixed_masks=True),
+    Preset("lesson-overfit", "Overfitting: high variance",
+           "A big network on 80 noisy moons: near-perfect training accuracy, clearly worse dev accuracy. "
+           "Try --l2 or --keep-prob to close the gap.", "bias-variance", _OVERFIT_DATA, _OVERFIT),
+    Preset("lesson-underfit", "Underfitting: high bias",
+           "Logistic regression (no hidden layer) on concentric circles: a straight line cannot separate "
+           "them, so train and dev errors are both high. A bigger network is the cure.", "basic-recipe",
+           DataSpec("circles", m=400, noise=0.08, ratios=(0.7, 0.3), seed=2),
+           TrainConfig(layers=(2, 1), init="xavier", learning_rate=0.5, iterations=3000, seed=1,
+                       log_every=100)),
+    Preset("lesson-early-stopping", "Early stopping",
+           "The overfitting network again, stopped when the dev cost has not improved for 8 checks; the best "
+           "weights are restored.", "other-regularization", _OVERFIT_DATA,
+           replace(_OVERFIT, early_stopping=8)),
+    Preset("lesson-normalize", "Badly scaled inputs",
+           "Moons with the second feature multiplied by 50: without normalization the cost surface is a "
+           "long valley and gradient descent crawls or oscillates. Turn on normalization and compare.",
+           "normalizing-inputs", DataSpec("moons", m=400, noise=0.15, ratios=(0.7, 0.3), seed=3,
+                                          feature_scale=(1.0, 50.0)),
+           TrainConfig(layers=(2, 16, 8, 1), init="he", learning_rate=0.002, iterations=8000, seed=1,
+                       log_every=100)),
+    Preset("lesson-augment", "Data augmentation",
+           "Few circle examples, doubled with the reflections that keep their labels and a little jitter.",
+           "other-regularization", DataSpec("circles", m=80, noise=0.1, ratios=(0.5, 0.5), seed=5),
+           TrainConfig(layers=(2, 32, 16, 1), init="he", learning_rate=0.1, iterations=6000, seed=1,
+                       augment=True, log_every=100)),
+    Preset("lesson-l1", "L1 regularization",
+           "The overfitting network with an L1 penalty: many weights go to (nearly) zero.",
+           "why-regularization", _OVERFIT_DATA, replace(_OVERFIT, l1=0.3)),
+    Preset("lesson-deep-tanh", "Vanishing gradients in a deep tanh network",
+           "Twelve tanh layers with small random weights: the gradient norms of the first layers are orders "
+           "of magnitude below the last ones and the early layers barely learn.", "vanishing-gradients",
+           DataSpec("xor", m=400, noise=0.1, ratios=(0.7, 0.3), seed=6),
+           TrainConfig(layers=(2,) + (10,) * 12 + (1,), activation="tanh", init="random", init_scale=0.3,
+                       learning_rate=0.1, iterations=3000, seed=1, log_every=50)),
+]
+
+PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
+COURSE_PRESETS = tuple(p.name for p in _PRESET_LIST if "course" in p.tags)
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called ``name`` (a :class:`TutorError` lists the names otherwise)."""
+    if name not in PRESETS:
+        raise TutorError("preset", f"unknown preset {name!r}", ", ".join(PRESETS))
+    return PRESETS[name]

@@ -1,0 +1,658 @@
+"""Training: batch and mini-batch gradient descent as a generator of progress records.
+
+The loop knows nothing about who listens: the CLI prints the records, the lab screen plots them, tests
+assert on them. It is lean on purpose (a course-sized step is a few tens of microseconds, so Python
+overhead is the cost): parameters and gradients live in two flat vectors with the dict entries as views,
+every buffer is allocated once, the ``1/m`` of every gradient is one multiplication of the flat gradient,
+the update is one subtraction, and the cost is computed only on iterations that are recorded. The
+arithmetic is the course's, operation for operation, so the course's published numbers come out exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from core import network
+from core.activations import LEAKY_SLOPE, ACTIVATIONS
+from core.errors import TutorError, require
+from core.init import INITS, initialize
+from core.network import Architecture
+from core.rng import Rng, make_rng
+
+STOP_REASONS = ("completed", "early-stopping", "diverged", "cancelled")
+
+#: Upper bounds that keep a typo from hanging the tutor.
+MAX_ITERATIONS = 10_000_000
+MAX_ACTIVATION_FLOATS = 50_000_000
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every option of a training run.
+
+    Args:
+        layers: ``(n_x, n_1, ..., n_L)``; ``n_x`` must match the data, ``n_L`` is 1 (sigmoid) or the class count.
+        activation: hidden activation.
+        init: initialization method (see :data:`core.init.INITS`); ``init_scale`` multiplies ``random``.
+        learning_rate: gradient-descent step.
+        iterations: number of parameter updates.
+        batch_size: examples per update; ``None`` means the whole training set (batch gradient descent).
+        l2, l1: regularization strengths (lambda); biases are never penalized.
+        keep_probs: inverted-dropout keep probability per hidden layer (one value applies to all).
+        fixed_masks: draw the dropout masks once and reuse them every iteration (the course exercise's quirk).
+        mask_seed: seed of the fixed masks (the course reseeds with 1).
+        normalize: fit a normalizer on the training set and apply it to every split.
+        early_stopping: patience in recorded checks without a dev-cost improvement; ``None`` is off.
+        min_delta: the improvement that counts for early stopping.
+        augment: add the data's label-preserving reflections and a jittered copy to the training set.
+        seed: the seed of every draw in the run.
+        legacy_rng: draw with ``np.random.RandomState(seed)`` as the course does, for exact parity.
+        log_every: record progress every this many iterations (iteration 0 included).
+        scale_delta_first: apply the ``1/m`` to ``dZ[L]`` before backpropagating, as the Initialization
+            exercise does, instead of to each gradient, as the Regularization exercise does. Same maths,
+            rounded differently; the chaotic random-init run (weights times 10) needs the exercise's order
+            to reproduce its published costs.
+    """
+
+    layers: tuple[int, ...] = (2, 20, 3, 1)
+    activation: str = "relu"
+    init: str = "he"
+    init_scale: float = 10.0
+    learning_rate: float = 0.3
+    iterations: int = 10_000
+    batch_size: int | None = None
+    l2: float = 0.0
+    l1: float = 0.0
+    keep_probs: tuple[float, ...] | None = None
+    fixed_masks: bool = False
+    mask_seed: int = 1
+    normalize: bool = False
+    early_stopping: int | None = None
+    min_delta: float = 0.0
+    augment: bool = False
+    seed: int = 0
+    legacy_rng: bool = False
+    log_every: int = 1000
+    scale_delta_first: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(int(n) for n in self.layers))
+        if self.keep_probs is not None:
+            kps = tuple(float(k) for k in self.keep_probs)
+            if len(kps) == 1 and len(self.layers) > 3:
+                kps = kps * (len(self.layers) - 2)
+            object.__setattr__(self, "keep_probs", kps)
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise :class:`TutorError` for the first invalid option, naming it and its allowed range."""
+        arch = self.architecture  # checks layers, budget and activation
+        require(self.init in INITS, "init", f"unknown initialization {self.init!r}", ", ".join(INITS))
+        require(_finite(self.init_scale) and self.init_scale > 0, "init_scale",
+                f"{self.init_scale} is not a positive number", "init_scale > 0")
+        require(_finite(self.learning_rate) and self.learning_rate > 0, "learning_rate",
+                f"{self.learning_rate} is not allowed", "learning_rate > 0")
+        require(1 <= self.iterations <= MAX_ITERATIONS, "iterations", f"{self.iterations} is out of range",
+                f"1 to {MAX_ITERATIONS:,}")
+        if self.batch_size is not None:
+            require(self.batch_size >= 1, "batch_size", f"{self.batch_size} is not allowed",
+                    "a positive integer, or none for the whole training set")
+        for name in ("l2", "l1"):
+            value = getattr(self, name)
+            require(_finite(value) and value >= 0, name, f"{value} is not allowed", f"{name} >= 0 (0 turns it off)")
+        if self.keep_probs is not None:
+            require(len(self.keep_probs) == arch.L - 1, "keep_prob",
+                    f"{len(self.keep_probs)} values for {arch.L - 1} hidden layers",
+                    "one value for all hidden layers, or one per hidden layer")
+            for kp in self.keep_probs:
+                require(_finite(kp) and 0 < kp <= 1, "keep_prob", f"{kp} is outside (0, 1]", "0 < keep_prob <= 1")
+        if self.early_stopping is not None:
+            require(self.early_stopping >= 1, "early_stopping", f"patience {self.early_stopping} is not allowed",
+                    "a patience of at least 1 check")
+        require(_finite(self.min_delta) and self.min_delta >= 0, "min_delta", f"{self.min_delta} is not allowed",
+                "min_delta >= 0")
+        require(self.log_every >= 1, "log_every", f"{self.log_every} is not allowed", "log_every >= 1")
+
+    @property
+    def architecture(self) -> Architecture:
+        return Architecture(self.layers, self.activation)
+
+    @property
+    def dropout(self) -> bool:
+        return self.keep_probs is not None and any(kp < 1 for kp in self.keep_probs)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["layers"] = list(self.layers)
+        d["keep_probs"] = list(self.keep_probs) if self.keep_probs is not None else None
+        return d
+
+    def with_changes(self, **changes) -> TrainConfig:
+        """A copy with some options changed (validated again)."""
+        return replace(self, **changes)
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(float(x))
+
+
+@dataclass
+class Record:
+    """Progress at one recorded iteration (before that iteration's update, as the course prints it)."""
+
+    iteration: int
+    train_cost: float
+    dev_cost: float | None
+    train_accuracy: float
+    dev_accuracy: float | None
+    grad_norms: list[float]
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainResult:
+    """How a run ended."""
+
+    stopped: str
+    iteration: int
+    message: str
+    params: dict[str, np.ndarray]
+    accuracy: dict[str, float]
+    cost: dict[str, float]
+    seconds: float
+    iterations_done: int
+    best_iteration: int | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("params")
+        return d
+
+
+class History:
+    """Recorded progress with a bounded length: past ``max_points`` every other point is dropped.
+
+    Long lab runs then keep memory flat, while the first and the latest records always stay.
+    """
+
+    def __init__(self, max_points: int = 4000) -> None:
+        self.max_points = max(16, max_points)
+        self.records: list[Record] = []
+
+    def append(self, record: Record) -> None:
+        self.records.append(record)
+        if len(self.records) > self.max_points:
+            last = self.records[-1]
+            self.records = self.records[:-1:2] + [last]
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def prepare_data(config: TrainConfig, dataset, rng: Rng):
+    """Check the data against the network and apply augmentation and normalization.
+
+    Returns:
+        ``(splits, normalizer)`` where ``splits`` maps split names to ``(X, Y)`` ready for the network.
+    """
+    from core.data import augment, validate_xy
+
+    splits = dict(dataset.splits())
+    for name, (X, Y) in splits.items():
+        validate_xy(X, Y, field=f"data ({name})")
+    X, Y = splits["train"]
+    n_x = X.shape[0]
+    require(config.layers[0] == n_x, "layers",
+            f"the input size {config.layers[0]} does not match the data's {n_x} features",
+            f"a first size of {n_x}")
+    labels = np.concatenate([s[1].ravel() for s in splits.values()])
+    n_classes = int(labels.max()) + 1 if labels.size else 2
+    if n_classes <= 2:
+        require(config.layers[-1] == 1, "layers", f"binary labels need 1 output unit, not {config.layers[-1]}",
+                "a last size of 1")
+    else:
+        require(config.layers[-1] == n_classes, "layers",
+                f"{n_classes} classes need {n_classes} output units, not {config.layers[-1]}",
+                f"a last size of {n_classes}")
+    m = X.shape[1]
+    batch = min(config.batch_size or m, m)
+    require(sum(config.layers[1:]) * batch <= MAX_ACTIVATION_FLOATS, "batch_size",
+            f"{batch} examples through {sum(config.layers[1:])} units is too much memory",
+            "use mini-batches or a smaller network")
+    if config.augment:
+        X, Y = augment(X, Y, rng, jitter=0.05 * float(np.std(X)), reflections=dataset.reflections)
+        splits["train"] = (X, Y)
+    normalizer = None
+    if config.normalize:
+        from core.normalize import Normalizer
+
+        normalizer = Normalizer.fit(splits["train"][0])
+        splits = {k: (normalizer.transform(Xs), Ys) for k, (Xs, Ys) in splits.items()}
+    return {k: (np.ascontiguousarray(Xs, dtype=np.float64), np.ascontiguousarray(Ys, dtype=np.float64))
+            for k, (Xs, Ys) in splits.items()}, normalizer
+
+
+class _Buffers:
+    """Preallocated activations and deltas for one batch size."""
+
+    def __init__(self, layers: Sequence[int], m: int, dropout_layers: Sequence[int]) -> None:
+        L = len(layers) - 1
+        self.Z = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
+        self.A = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
+        self.out = list(self.A)
+        for l in dropout_layers:  # noqa: E741
+            self.out[l] = np.empty((layers[l], m))
+        self.dZ = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
+        self.dA = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
+        self.mask = [None] + [np.empty((layers[l], m), dtype=bool) for l in range(1, L + 1)]  # noqa: E741
+
+
+class LeanNet:
+    """A network whose parameters and gradients are views into two flat vectors.
+
+    The flat layout is ``W1, ..., WL, b1, ..., bL`` so the L2/L1 terms touch one contiguous slice. This is
+    an implementation detail: gradient checking flattens in the course's order with
+    ``core.gradcheck.dictionary_to_vector``.
+    """
+
+    def __init__(self, arch: Architecture, params: dict[str, np.ndarray],
+                 dropout_layers: Sequence[int] = ()) -> None:
+        self.arch = arch
+        self.dropout_layers = tuple(dropout_layers)
+        L = arch.L
+        layers = arch.layers
+        shapes_W = [(layers[l], layers[l - 1]) for l in range(1, L + 1)]  # noqa: E741
+        n_W = sum(a * b for a, b in shapes_W)
+        n_b = sum(layers[1:])
+        self.theta = np.empty(n_W + n_b)
+        self.grad = np.empty(n_W + n_b)
+        self.tmp = np.empty(n_W + n_b)
+        self.n_W = n_W
+        self.W: list = [None]
+        self.b: list = [None]
+        self.dW: list = [None]
+        self.db: list = [None]
+        pos = 0
+        for (r, c) in shapes_W:
+            self.W.append(self.theta[pos:pos + r * c].reshape(r, c))
+            self.dW.append(self.grad[pos:pos + r * c].reshape(r, c))
+            pos += r * c
+        for l in range(1, L + 1):  # noqa: E741
+            r = layers[l]
+            self.b.append(self.theta[pos:pos + r].reshape(r, 1))
+            self.db.append(self.grad[pos:pos + r].reshape(r, 1))
+            pos += r
+        for l in range(1, L + 1):  # noqa: E741
+            self.W[l][...] = params[f"W{l}"]
+            self.b[l][...] = params[f"b{l}"]
+        self.acts = [None] + [arch.activation_of(l) for l in range(1, L + 1)]  # noqa: E741
+        self._buffers: dict[int, _Buffers] = {}
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """A copy of the parameters as the course's ordered dict."""
+        out = {}
+        for l in range(1, self.arch.L + 1):  # noqa: E741
+            out[f"W{l}"] = self.W[l].copy()
+            out[f"b{l}"] = self.b[l].copy()
+        return out
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        """A copy of the last gradients as ``dW1, db1, ...``."""
+        out = {}
+        for l in range(1, self.arch.L + 1):  # noqa: E741
+            out[f"dW{l}"] = self.dW[l].copy()
+            out[f"db{l}"] = self.db[l].copy()
+        return out
+
+    def buffers(self, m: int) -> _Buffers:
+        """The buffers for batches of ``m`` examples, made on first use."""
+        buf = self._buffers.get(m)
+        if buf is None:
+            buf = self._buffers[m] = _Buffers(self.arch.layers, m, self.dropout_layers)
+        return buf
+
+    def forward(self, X: np.ndarray, buf: _Buffers, masks: Sequence | None = None,
+                keep_probs: Sequence[float] | None = None) -> np.ndarray:
+        """Forward pass into ``buf``; with ``masks`` (training) the hidden layers drop units."""
+        A = X
+        for l in range(1, self.arch.L + 1):  # noqa: E741
+            Z = buf.Z[l]
+            np.dot(self.W[l], A, out=Z)
+            Z += self.b[l]
+            out = buf.A[l]
+            act = self.acts[l]
+            if act == "relu":
+                np.maximum(Z, 0, out=out)
+            elif act == "sigmoid":
+                np.negative(Z, out=out)
+                np.exp(out, out=out)
+                out += 1
+                np.divide(1, out, out=out)
+            elif act == "tanh":
+                np.tanh(Z, out=out)
+            elif act == "leaky_relu":
+                np.multiply(Z, LEAKY_SLOPE, out=out)
+                np.maximum(Z, out, out=out)
+            elif act == "linear":
+                out[...] = Z
+            else:  # softmax
+                out[...] = network.softmax(Z)
+            if masks is not None and l < self.arch.L and masks[l - 1] is not None:
+                dropped = buf.out[l]
+                np.multiply(out, masks[l - 1], out=dropped)
+                np.divide(dropped, keep_probs[l - 1], out=dropped)
+                out = dropped
+            A = out
+        return A
+
+    def backward(self, X: np.ndarray, Y: np.ndarray, buf: _Buffers, masks: Sequence | None,
+                 keep_probs: Sequence[float] | None, l2: float, l1: float, onehot: np.ndarray | None,
+                 scale_delta_first: bool = False) -> None:
+        """Gradients of the last :meth:`forward` into :attr:`grad` (mean over m, plus L2/L1 on weights)."""
+        L = self.arch.L
+        m = X.shape[1]
+        dZ = buf.dZ[L]
+        np.subtract(buf.A[L], onehot if onehot is not None else Y, out=dZ)
+        if scale_delta_first:
+            np.multiply(1.0 / m, dZ, out=dZ)
+        for l in range(L, 0, -1):  # noqa: E741
+            A_prev = X if l == 1 else buf.out[l - 1]
+            np.dot(dZ, A_prev.T, out=self.dW[l])
+            np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
+            if l == 1:
+                break
+            dA = buf.dA[l - 1]
+            np.dot(self.W[l].T, dZ, out=dA)
+            if masks is not None and masks[l - 2] is not None:
+                dA *= masks[l - 2]
+                dA /= keep_probs[l - 2]
+            dZ = buf.dZ[l - 1]
+            act = self.acts[l - 1]
+            if act == "relu":
+                np.greater(buf.Z[l - 1], 0, out=buf.mask[l - 1])
+                np.multiply(dA, buf.mask[l - 1], out=dZ)
+            elif act == "tanh":
+                A = buf.A[l - 1]
+                np.multiply(A, A, out=dZ)
+                np.subtract(1, dZ, out=dZ)
+                dZ *= dA
+            elif act == "sigmoid":
+                A = buf.A[l - 1]
+                np.subtract(1, A, out=dZ)
+                dZ *= A
+                dZ *= dA
+            elif act == "leaky_relu":
+                dZ[...] = ACTIVATIONS["leaky_relu"].backward(dA, buf.Z[l - 1], None)
+            else:  # linear
+                dZ[...] = dA
+        if not scale_delta_first:
+            self.grad *= 1.0 / m
+        if l2:
+            np.multiply(self.theta[:self.n_W], l2 / m, out=self.tmp[:self.n_W])
+            self.grad[:self.n_W] += self.tmp[:self.n_W]
+        if l1:
+            np.sign(self.theta[:self.n_W], out=self.tmp[:self.n_W])
+            self.tmp[:self.n_W] *= l1 / m
+            self.grad[:self.n_W] += self.tmp[:self.n_W]
+
+    def update(self, learning_rate: float) -> None:
+        """``theta -= learning_rate * grad`` for every parameter at once."""
+        np.multiply(self.grad, learning_rate, out=self.tmp)
+        self.theta -= self.tmp
+
+    def grad_norms(self) -> list[float]:
+        """Frobenius norm of each layer's ``dW``."""
+        return [float(np.linalg.norm(self.dW[l])) for l in range(1, self.arch.L + 1)]  # noqa: E741
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Output activations ``(n_L, m)`` in prediction mode (no dropout)."""
+        with np.errstate(all="ignore"):
+            return self.forward(X, self.buffers(X.shape[1])).copy()
+
+
+def _labels(AL: np.ndarray) -> np.ndarray:
+    if AL.shape[0] == 1:
+        return (AL > 0.5)[0]
+    return np.argmax(AL, axis=0)
+
+
+class Training:
+    """One training run, advanced in chunks of iterations.
+
+    Iterate :meth:`steps` for the records, or call :meth:`run_chunk` repeatedly (the lab's worker does, and
+    checks for cancellation between chunks); :meth:`cancel` stops it at the next iteration boundary.
+    :attr:`result` is set once the run has ended.
+
+    Args:
+        config: the options.
+        dataset: a :class:`core.data.Dataset` (its ``heldout`` split is the dev curve).
+        max_history: the bound of :class:`History`.
+    """
+
+    def __init__(self, config: TrainConfig, dataset, max_history: int = 4000) -> None:
+        self.config = config
+        self.dataset = dataset
+        self.arch = config.architecture
+        self.rng = make_rng(config.seed, legacy=config.legacy_rng)
+        params = initialize(self.arch.layers, config.init, self.rng, scale=config.init_scale)
+        self.splits, self.normalizer = prepare_data(config, dataset, self.rng)
+        dropout_layers = [l for l in range(1, self.arch.L)  # noqa: E741
+                          if config.dropout and config.keep_probs[l - 1] < 1]
+        self.net = LeanNet(self.arch, params, dropout_layers)
+        self.initial_params = params
+        self.X, self.Y = self.splits["train"]
+        self.m = self.X.shape[1]
+        self.heldout = dataset.heldout if dataset.heldout in self.splits else None
+        self.history = History(max_history)
+        self.iteration = 0
+        self.seconds = 0.0
+        self.result: TrainResult | None = None
+        self._cancelled = False
+        self._onehot = network.one_hot(self.Y, self.arch.layers[-1]) if self.arch.output == "softmax" else None
+        self._fixed_masks = None
+        if config.dropout and config.fixed_masks:
+            mask_rng = make_rng(config.mask_seed, legacy=config.legacy_rng)
+            self._fixed_masks = network.dropout_masks(self.arch, self.m, config.keep_probs, mask_rng)
+        self._best: tuple[float, int, np.ndarray] | None = None
+        self._wait = 0
+        self._order = None
+        self._batch_pos = 0
+
+    # -- the loop --------------------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Ask the run to stop before its next iteration (thread-safe: a flag read between iterations)."""
+        self._cancelled = True
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    def steps(self, chunk: int | None = None) -> Iterator[Record]:
+        """Run to the end, yielding each record as it is made."""
+        chunk = chunk or self.config.log_every
+        while not self.done:
+            yield from self.run_chunk(chunk)
+
+    def run(self) -> TrainResult:
+        """Run to the end and return the result."""
+        for _ in self.steps():
+            pass
+        return self.result
+
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        bs = self.config.batch_size
+        if bs is None or bs >= self.m:
+            return self.X, self.Y, self._onehot
+        if self._order is None or self._batch_pos >= self.m:
+            self._order = self.rng.permutation(self.m)
+            self._batch_pos = 0
+        idx = self._order[self._batch_pos:self._batch_pos + bs]
+        self._batch_pos += bs
+        onehot = self._onehot[:, idx] if self._onehot is not None else None
+        return self.X[:, idx], self.Y[:, idx], onehot
+
+    def run_chunk(self, n: int) -> list[Record]:
+        """Advance at most ``n`` iterations; return the records made on the way."""
+        if self.done:
+            return []
+        cfg = self.config
+        net = self.net
+        records: list[Record] = []
+        end = min(self.iteration + n, cfg.iterations)
+        full_batch = cfg.batch_size is None or cfg.batch_size >= self.m
+        kps = cfg.keep_probs
+        start = time.perf_counter()
+        with np.errstate(all="ignore"):
+            while self.iteration < end:
+                if self._cancelled:
+                    self._finish("cancelled", f"cancelled at iteration {self.iteration}")
+                    break
+                X, Y, onehot = self._next_batch()
+                mb = X.shape[1]
+                buf = net.buffers(mb)
+                if cfg.dropout:
+                    masks = self._fixed_masks
+                    if masks is None or mb != self.m:
+                        masks = network.dropout_masks(self.arch, mb, kps, self.rng)
+                else:
+                    masks = None
+                AL = net.forward(X, buf, masks, kps)
+                recording = self.iteration % cfg.log_every == 0
+                if recording:
+                    train_cost = network.cross_entropy(AL, Y) if full_batch else None
+                net.backward(X, Y, buf, masks, kps, cfg.l2, cfg.l1, onehot, cfg.scale_delta_first)
+                if recording:
+                    record = self._record(train_cost, start)
+                    records.append(record)
+                    if self._check_stop(record):
+                        break
+                net.update(cfg.learning_rate)
+                self.iteration += 1
+            else:
+                if self.iteration >= cfg.iterations:
+                    if not np.isfinite(net.theta).all():
+                        self._finish("diverged", self._diverged_message(self.iteration))
+                    else:
+                        self._finish("completed", f"completed {cfg.iterations:,} iterations")
+        self.seconds += time.perf_counter() - start
+        if self.result is not None:
+            self.result.seconds = self.seconds
+        return records
+
+    # -- records and stopping --------------------------------------------------------------------------
+
+    def _record(self, train_cost: float | None, start: float) -> Record:
+        cfg = self.config
+        params = None
+        pen = 0.0
+        if cfg.l2 or cfg.l1:
+            params = {f"W{l}": self.net.W[l] for l in range(1, self.arch.L + 1)}  # noqa: E741
+            pen = network.penalty(params, self.m, cfg.l2, cfg.l1)
+        if cfg.dropout:
+            train_AL = self.net.forward(self.X, self.net.buffers(self.m))
+        else:
+            train_AL = self.net.buffers(self.X.shape[1]).A[self.arch.L] \
+                if train_cost is not None else self.net.forward(self.X, self.net.buffers(self.m))
+        if train_cost is None:
+            train_cost = network.cross_entropy(train_AL, self.Y)
+        train_acc = float(np.mean(_labels(train_AL) == self.Y[0]))
+        dev_cost = dev_acc = None
+        if self.heldout:
+            Xd, Yd = self.splits[self.heldout]
+            AL = self.net.forward(Xd, self.net.buffers(Xd.shape[1]))
+            dev_cost = network.cross_entropy(AL, Yd) + pen
+            dev_acc = float(np.mean(_labels(AL) == Yd[0]))
+        record = Record(self.iteration, float(train_cost + pen), dev_cost, train_acc, dev_acc,
+                        self.net.grad_norms(), self.seconds + time.perf_counter() - start)
+        self.history.append(record)
+        return record
+
+    def _check_stop(self, record: Record) -> bool:
+        cfg = self.config
+        if math.isnan(record.train_cost) or not np.isfinite(self.net.theta).all() \
+                or not np.isfinite(self.net.grad).all():
+            self._finish("diverged", self._diverged_message(record.iteration))
+            return True
+        if cfg.early_stopping and record.dev_cost is not None:
+            if self._best is None or record.dev_cost < self._best[0] - cfg.min_delta:
+                self._best = (record.dev_cost, record.iteration, self.net.theta.copy())
+                self._wait = 0
+            else:
+                self._wait += 1
+                if self._wait >= cfg.early_stopping:
+                    best_cost, best_it, theta = self._best
+                    self.net.theta[...] = theta
+                    self._finish("early-stopping",
+                                 f"early stopping at iteration {record.iteration:,}: the dev cost has not improved "
+                                 f"for {cfg.early_stopping} checks; restored the best weights, from iteration "
+                                 f"{best_it:,} (dev cost {best_cost:.4f})", best_iteration=best_it)
+                    return True
+        return False
+
+    def _diverged_message(self, iteration: int) -> str:
+        advice = ["a lower learning rate (try a tenth of it)"]
+        if self.config.init in ("random", "zeros"):
+            advice.append("He initialization (--init he)")
+        if not self.config.normalize:
+            advice.append("normalized inputs (--normalize)")
+        return (f"diverged at iteration {iteration:,}: the cost or the weights stopped being finite numbers. "
+                f"Try {', or '.join(advice)}.")
+
+    def _finish(self, reason: str, message: str, best_iteration: int | None = None) -> None:
+        params = self.net.params
+        accuracy, cost = {}, {}
+        cfg = self.config
+        with np.errstate(all="ignore"):
+            for name, (X, Y) in self.splits.items():
+                AL = self.net.forward(X, self.net.buffers(X.shape[1]))
+                accuracy[name] = float(np.mean(_labels(AL) == Y[0]))
+                cost[name] = float(network.cross_entropy(AL, Y))
+        self.result = TrainResult(reason, self.iteration, message, params, accuracy, cost, self.seconds,
+                                  self.iteration, best_iteration)
+        del cfg
+
+
+def run_training(config: TrainConfig, dataset) -> tuple[TrainResult, list[Record]]:
+    """Train to the end: the result and every record (for scripts and tests)."""
+    training = Training(config, dataset)
+    records = list(training.steps())
+    return training.result, records
+
+
+@dataclass
+class PredictGrid:
+    """Predicted class over a grid of the input plane, for decision-boundary plots."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    labels: np.ndarray = field(repr=False)
+
+
+def decision_grid(net: LeanNet, X: np.ndarray, nx: int = 60, ny: int = 30, normalizer=None) -> PredictGrid:
+    """Predicted labels on an ``ny x nx`` grid spanning the (raw) 2-D data ``X`` with a margin."""
+    x0, x1 = X[0].min(), X[0].max()
+    y0, y1 = X[1].min(), X[1].max()
+    px, py = 0.1 * (x1 - x0 or 1), 0.1 * (y1 - y0 or 1)
+    xs = np.linspace(x0 - px, x1 + px, nx)
+    ys = np.linspace(y0 - py, y1 + py, ny)
+    gx, gy = np.meshgrid(xs, ys)
+    G = np.vstack([gx.ravel(), gy.ravel()])
+    if normalizer is not None:
+        G = normalizer.transform(G)
+    with np.errstate(all="ignore"):
+        AL = net.forward(G, net.buffers(G.shape[1]))
+    return PredictGrid(xs, ys, _labels(AL).reshape(ny, nx))

@@ -1,0 +1,148 @@
+"""The Textual app that ``dltutor`` opens: the App, its navigation, and :func:`run_app`.
+
+Screens live in :mod:`tutor.screens`, widgets in :mod:`tutor.widgets`. Nothing here imports NumPy: the
+lessons (whose numbers the engine computes) load in a worker after the first frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tutor import messages
+from tutor.progress import ProgressStore
+from tutor.screens import build_screen
+from tutor.screens.base import Course
+from tutor.screens.home import HomeScreen
+from tutor.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tutor.widgets.palette import TutorCommands
+
+
+class DLTutorApp(App[int]):
+    """The tutor. ``start`` is where it opens: ``{"screen": "ask"}``, ``{"lesson": id}``, ``{"try": id}``."""
+
+    TITLE = "dltutor"
+    SUB_TITLE = "Practical aspects of deep learning"
+    COMMANDS = App.COMMANDS | {TutorCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_dark", "Dark/light", show=False),
+    ]
+
+    def __init__(self, lessons_source: Any = None, home: Any = None, start: dict | None = None) -> None:
+        super().__init__()
+        self.course = Course(lessons_source)
+        self.store = ProgressStore(home)
+        self.start = dict(start or {})
+        self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
+        self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dltutor-progress")
+
+    def get_default_screen(self) -> Screen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        notice = self.store.load()
+        if notice:
+            self.notify(notice, title="Progress", severity="warning", timeout=10)
+        start = self.start
+        if start.get("screen") or start.get("lesson") or start.get("try"):
+            target = start.get("screen") or "lesson"
+            self.post_message(messages.Navigate(target, start.get("lesson"), try_id=start.get("try")))
+        self.check_size()
+
+    def on_unmount(self) -> None:
+        self._saver.shutdown(wait=True)
+
+    def save(self, change: Callable[[ProgressStore], str | None]) -> Future:
+        """Apply a progress change on the saving thread (one at a time, in order), off the UI thread."""
+
+        def job() -> None:
+            notice = change(self.store)
+            self.call_from_thread(self._saved, notice)
+
+        return self._saver.submit(job)
+
+    def _saved(self, notice: str | None) -> None:
+        if notice:
+            self.notify(notice, title="Progress", severity="warning", timeout=10)
+        self.screen.post_message(messages.ProgressChanged())
+
+    async def on_navigate(self, message: messages.Navigate) -> None:
+        if isinstance(self.screen, TooSmallScreen):
+            return
+        if message.target == "help":
+            await self.action_help()
+            return
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if message.target != "home":
+            await self.push_screen(build_screen(message))
+
+    async def action_help(self) -> None:
+        from tutor.screens.help import HelpScreen
+
+        if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
+            await self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_palette" and isinstance(self.screen, TooSmallScreen):
+            return False
+        return True
+
+    def on_resize(self) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        """Cover the app with a notice while the terminal is below 80x24, and lift it when it grows."""
+        width, height = self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        covered = isinstance(self.screen, TooSmallScreen)
+        if small and not covered:
+            self.push_screen(TooSmallScreen())
+        elif covered:
+            if small:
+                self.screen.show_size(width, height)
+            else:
+                self.pop_screen()
+
+
+def make_app(lessons_source: Any = None, home: Any = None, size: tuple[int, int] | None = None,
+             **start: Any) -> DLTutorApp:
+    """Build the app (tests pass fixture lessons and a temporary home).
+
+    Args:
+        lessons_source: a directory of lessons, or None for the installed ones.
+        home: the progress directory, or None for ``$DLTUTOR_HOME`` / the user data directory.
+        size: the terminal size for headless runs (``app.run_test(size=app.test_size)``); default 100x30.
+        **start: ``screen``, ``lesson``, ``preset`` or ``variant`` to open at start.
+    """
+    first = {"screen": start.get("screen"), "lesson": start.get("lesson"),
+             "try": start.get("preset") or start.get("variant")}
+    app = DLTutorApp(lessons_source, home, {k: v for k, v in first.items() if v})
+    app.test_size = size or (100, 30)
+    return app
+
+
+def run_app(screen: str | None = None, lesson: str | None = None, preset: str | None = None,
+            variant: str | None = None) -> int:
+    """Open the tutor in this terminal; returns the exit code."""
+    from tutor.screens import SCREEN_NAMES
+
+    if screen is not None and screen not in SCREEN_NAMES:
+        from core.errors import TutorError
+
+        raise TutorError("screen", f"unknown screen {screen!r}", ", ".join(SCREEN_NAMES))
+    if lesson is not None:
+        from tutor.lessons import get_lesson
+
+        lesson = get_lesson(lesson).id  # an unknown id is an error message, not an app that opens blank
+    app = make_app(screen=screen, lesson=lesson, preset=preset, variant=variant)
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,155 @@
+"""``dltutor deep``: vanishing and exploding activations and gradients in a deep stack of layers."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+NAME = "deep"
+HELP = "Show activations and gradients vanishing or exploding through a deep network"
+ORDER = 32
+
+#: Kept in step with core.deep.INIT_CHOICES and core.activations.ACTIVATIONS (a test checks it) so that
+#: --help does not have to import NumPy.
+INIT_NAMES = ("zeros", "normal", "small", "random", "xavier", "he", "inv-sqrt", "identity")
+ACTIVATION_NAMES = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
+
+EPILOG = """\
+Initializations:
+  zeros     all weights zero
+  normal    N(0, 1)                 small     N(0, 1) * 0.01
+  random    N(0, 1) * 10 (course)   inv-sqrt  N(0, 1) / sqrt(n_prev)
+  xavier    N(0, 1) * sqrt(1/n_prev), keeps tanh stable
+  he        N(0, 1) * sqrt(2/n_prev), keeps ReLU stable
+  identity  W = a * I (--identity-scale a, default 1.5; activation defaults to linear)
+
+Gradients back-propagate J = mean of the last layer's activations.
+
+Examples:
+  dltutor deep --depth 50 --width 100 --activation relu --init he
+  dltutor deep --depth 50 --width 100 --activation tanh --init normal
+  dltutor deep --depth 50 --identity-scale 0.5
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("--depth", default="50", metavar="L", help="number of layers, 1..200 (default 50)")
+    parser.add_argument("--width", default=None, metavar="N",
+                        help="units per layer, 1..2000 (default 100; 2 for identity)")
+    parser.add_argument("--activation", default=None, metavar="A",
+                        help=f"{', '.join(ACTIVATION_NAMES)} (default relu; linear for identity)")
+    parser.add_argument("--init", default=None, metavar="I",
+                        help=f"{', '.join(INIT_NAMES)} (default he; identity when --identity-scale is given)")
+    parser.add_argument("--identity-scale", default=None, metavar="a",
+                        help="a in W = a * I, 0..100 (1.5 explodes, 0.5 vanishes)")
+    parser.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
+    parser.add_argument("--examples", default=None, metavar="M",
+                        help="number of input examples (default: up to 128, fewer for big stacks)")
+    parser.add_argument("--rows", default="20", metavar="R", help="layers shown in the table (default 20)")
+    parser.add_argument("--no-chart", action="store_true", help="text table only, no chart")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+
+
+def _number(text: str, field: str, allowed: str, integer: bool = False) -> float:
+    from core.errors import TutorError
+
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise TutorError(field, f"not a number: {text!r}", allowed) from None
+    if not math.isfinite(value) or (integer and value != int(value)):
+        raise TutorError(field, f"not a {'whole' if integer else 'finite'} number: {text!r}", allowed)
+    return int(value) if integer else value
+
+
+def _log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
+    """Powers of ten spanning ``values`` (at most 7 of them), labelled ``1e-3``."""
+    lo = math.floor(math.log10(min(values)))
+    hi = math.ceil(math.log10(max(values)))
+    step = max(1, math.ceil((hi - lo) / 6))
+    exps = list(range(lo, hi + 1, step))
+    return [10.0**e for e in exps], [f"1e{e}" for e in exps]
+
+
+def chart(report, width: int = 80, height: int = 20) -> str:
+    """A plotext chart (plain text) of activation std and ||dW|| per layer on a log y axis.
+
+    Non-positive and non-finite values cannot sit on a log axis; they are left out and said so.
+    """
+    import plotext as plt
+
+    series = [
+        ("activation std", "*", [s.act_std for s in report.layers]),
+        ("||dW||", "+", [s.grad_norm for s in report.layers]),
+    ]
+    plotted = []
+    for label, marker, values in series:
+        pts = [(s.layer, v) for s, v in zip(report.layers, values) if math.isfinite(v) and v > 0]
+        plotted.append((label, marker, pts, len(values) - len(pts)))
+    all_values = [v for _, _, pts, _ in plotted for _, v in pts]
+    if not all_values:
+        return "(nothing to chart: every value is zero or overflowed)"
+    plt.clf()
+    plt.plotsize(width, height)
+    plt.theme("clear")
+    # plotext takes the log of the stored data inside build(), so the series are added fresh each time.
+    plt.yscale("log")
+    for label, marker, pts, _ in plotted:
+        if pts:
+            plt.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker=marker)
+    ticks, labels = _log_ticks(all_values)
+    plt.yticks(ticks, labels)
+    step = max(1, math.ceil((report.depth - 1) / 6))
+    xt = sorted(set(range(1, report.depth + 1, step)) | {report.depth})
+    plt.xticks(xt, [str(x) for x in xt])
+    plt.xlabel("layer")
+    plt.title("per-layer activation std and ||dW|| (log scale)")
+    text = plt.uncolorize(plt.build())
+    plt.clf()
+    lines = [line.rstrip() for line in text.splitlines()]
+    for label, _, _, missing in plotted:
+        if missing:
+            lines.append(f"({label}: {missing} layer{'s' if missing != 1 else ''} not plotted, zero or overflowed)")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    import shutil
+    import sys
+
+    from core.deep import render_deep, run_deep
+    from core.errors import TutorError
+    from core.rng import make_rng
+    from tutor.output import print_json
+
+    init = args.init
+    scale = None
+    if args.identity_scale is not None:
+        scale = _number(args.identity_scale, "--identity-scale", "a number from 0 to 100")
+        if init is None:
+            init = "identity"
+        elif init != "identity":
+            raise TutorError("--identity-scale", f"only applies to --init identity, not {init!r}",
+                             "drop --init or use --init identity")
+    init = init or "he"
+    activation = args.activation or ("linear" if init == "identity" else "relu")
+    width = args.width if args.width is not None else ("2" if init == "identity" else "100")
+    seed = _number(args.seed, "--seed", "a whole number from 0 to 2**32 - 1", integer=True)
+    if not 0 <= seed < 2**32:
+        raise TutorError("--seed", f"{seed} is out of range", "a whole number from 0 to 2**32 - 1")
+    m = None if args.examples is None else _number(args.examples, "--examples", "1 to 10000", integer=True)
+    rows = _number(args.rows, "--rows", "a whole number from 2 to 200", integer=True)
+    if not 2 <= rows <= 200:
+        raise TutorError("--rows", f"{rows} is out of range", "a whole number from 2 to 200")
+    report = run_deep(args.depth, width, activation, init, make_rng(seed), identity_scale=scale, m=m)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    out = [render_deep(report, max_rows=rows)]
+    if not args.no_chart:
+        columns = shutil.get_terminal_size((100, 24)).columns
+        out += ["", chart(report, width=max(50, min(columns, 120)), height=20)]
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0

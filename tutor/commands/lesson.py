@@ -1,0 +1,58 @@
+"""``dltutor lesson ID``: one lesson, rendered for the terminal (or as JSON, or opened in the app)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import sys
+
+NAME = "lesson"
+HELP = "Show one lesson (by id or number) rendered for the terminal."
+ORDER = 41
+
+MAX_WIDTH = 100
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lesson", metavar="ID", help="lesson id such as bias-variance, or its number (see: dltutor lessons)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the lesson (sections, checks, body) as JSON")
+    mode.add_argument("--open", action="store_true", help="open the tutor app on this lesson")
+
+
+def _width() -> int:
+    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
+
+
+def _print_lesson(lesson) -> None:
+    from tutor.lessons import markdown_of, render_text
+
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(width=_width()).print(markdown_of(lesson, Markdown))
+    else:
+        sys.stdout.write(render_text(lesson, width=_width()))
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.lessons import get_lesson
+    from tutor.output import print_json
+
+    lesson = get_lesson(args.lesson)
+    if args.json:
+        print_json(lesson.to_dict())
+        return 0
+    if args.open:
+        # find_spec, not try/except ImportError: a broken app must show its own error, not this fallback.
+        if importlib.util.find_spec("tutor.app") is not None:
+            from tutor.app import run_app
+
+            return int(run_app(lesson=lesson.id) or 0)
+        _print_lesson(lesson)
+        sys.stderr.write("note: the tutor app is not available in this build; the lesson is shown above.\n")
+        return 0
+    _print_lesson(lesson)
+    return 0

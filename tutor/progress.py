@@ -1,0 +1,313 @@
+"""Saved progress: lessons read and practised, quiz scores and the last position (UI-free).
+
+The file is ``progress.json`` in the user data directory (``platformdirs.user_data_dir("dltutor")``, or
+``$DLTUTOR_HOME`` when set, so tests and scripted runs never touch a real home). Writes are atomic (a
+temporary file in the same directory, fsync, ``os.replace``) and merge with what is on disk under a lock,
+so two tutors open at once do not erase each other's progress. A corrupted or unreadable file is moved
+aside to ``progress.json.bak`` (numbered when that exists) and the learner starts fresh; the store
+returns a notice for the caller to show instead of raising.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+FILENAME = "progress.json"
+LOCKNAME = "progress.lock"
+VERSION = 1
+MAX_ATTEMPTS = 50
+MIXED = "mixed"
+"""Quiz scope of a quiz drawn from every lesson (other scopes are lesson ids)."""
+
+
+def data_dir() -> Path:
+    """The directory that holds dltutor's saved state: ``$DLTUTOR_HOME`` or the user data directory."""
+    env = os.environ.get("DLTUTOR_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("dltutor"))
+
+
+@dataclass(frozen=True)
+class QuizAttempt:
+    """One finished quiz: ``score`` right out of ``total``, finished at ``when`` (epoch seconds)."""
+
+    score: int
+    total: int
+    when: float
+
+    @property
+    def fraction(self) -> float:
+        return self.score / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "total": self.total, "when": self.when}
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the learner last was: a screen name (``lesson``, ``quiz``...) and the lesson if any."""
+
+    screen: str
+    lesson: str | None
+    when: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"screen": self.screen, "lesson": self.lesson, "when": self.when}
+
+
+@dataclass
+class Progress:
+    """The learner's progress. ``quiz`` maps a scope (a lesson id or ``"mixed"``) to its attempts."""
+
+    read: set[str] = field(default_factory=set)
+    practised: set[str] = field(default_factory=set)
+    quiz: dict[str, list[QuizAttempt]] = field(default_factory=dict)
+    position: Position | None = None
+    reset_at: float = 0.0
+
+    def best(self, scope: str) -> QuizAttempt | None:
+        """The best attempt of a quiz scope (highest fraction, then the latest), or None."""
+        attempts = self.quiz.get(scope) or []
+        return max(attempts, key=lambda a: (a.fraction, a.when), default=None)
+
+    def latest(self, scope: str) -> QuizAttempt | None:
+        """The most recent attempt of a quiz scope, or None."""
+        attempts = self.quiz.get(scope) or []
+        return max(attempts, key=lambda a: a.when, default=None)
+
+    def status(self, lesson_id: str) -> str:
+        """``"not started"``, ``"read"`` or ``"practised"`` for one lesson."""
+        if lesson_id in self.practised:
+            return "practised"
+        if lesson_id in self.read:
+            return "read"
+        return "not started"
+
+    def merge(self, other: Progress) -> Progress:
+        """The union of two progress records (sets joined, attempts joined, newest position kept)."""
+        quiz: dict[str, list[QuizAttempt]] = {}
+        for scope in sorted(set(self.quiz) | set(other.quiz)):
+            joined = set(self.quiz.get(scope, [])) | set(other.quiz.get(scope, []))
+            quiz[scope] = sorted(joined, key=lambda a: (a.when, a.score, a.total))[-MAX_ATTEMPTS:]
+        positions = [p for p in (self.position, other.position) if p is not None]
+        return Progress(
+            read=self.read | other.read,
+            practised=self.practised | other.practised,
+            quiz=quiz,
+            position=max(positions, key=lambda p: p.when, default=None),
+            reset_at=max(self.reset_at, other.reset_at),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (also the file format)."""
+        return {
+            "version": VERSION,
+            "read": sorted(self.read),
+            "practised": sorted(self.practised),
+            "quiz": {scope: [a.to_dict() for a in attempts] for scope, attempts in sorted(self.quiz.items())},
+            "position": self.position.to_dict() if self.position else None,
+            "reset_at": self.reset_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Progress:
+        """Parse the file format; raises ValueError when the data is not a progress record."""
+        if not isinstance(data, dict):
+            raise ValueError("progress file is not a JSON object")
+
+        def names(key: str) -> set[str]:
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{key!r} is not a list of lesson ids")
+            return set(value)
+
+        quiz_raw = data.get("quiz", {})
+        if not isinstance(quiz_raw, dict):
+            raise ValueError("'quiz' is not an object")
+        quiz: dict[str, list[QuizAttempt]] = {}
+        try:
+            for scope, attempts in quiz_raw.items():
+                quiz[str(scope)] = [
+                    QuizAttempt(int(a["score"]), int(a["total"]), float(a["when"])) for a in attempts
+                ]
+            pos = data.get("position")
+            position = None
+            if pos is not None:
+                lesson = pos.get("lesson")
+                position = Position(str(pos["screen"]), None if lesson is None else str(lesson), float(pos["when"]))
+            reset_at = float(data.get("reset_at", 0.0))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"malformed progress entry: {exc}") from exc
+        return cls(names("read"), names("practised"), quiz, position, reset_at)
+
+
+def _move_aside(path: Path) -> Path | None:
+    """Rename a bad progress file to ``.bak`` (``.bak.2``, ``.bak.3``... when taken); None if it fails."""
+    target = path.with_name(path.name + ".bak")
+    n = 2
+    while target.exists():
+        target = path.with_name(f"{path.name}.bak.{n}")
+        n += 1
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
+
+
+class ProgressStore:
+    """The progress file of one data directory, with the state as last read or written.
+
+    Every change (``mark_read``, ``record_quiz``...) is applied in memory, then saved by re-reading the
+    file under a lock and merging, so another tutor's changes survive. Changes return a notice string
+    when something went wrong (a corrupted file moved aside, a failed write) and None otherwise; they
+    never raise for a file problem.
+
+    Args:
+        home: the data directory; default :func:`data_dir`.
+        clock: a function returning epoch seconds (tests pass a fixed clock).
+    """
+
+    def __init__(self, home: str | os.PathLike[str] | None = None, clock: Callable[[], float] = time.time):
+        self.dir = Path(home) if home is not None else data_dir()
+        self.path = self.dir / FILENAME
+        self.clock = clock
+        self.progress = Progress()
+        self.notices: list[str] = []
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _read_disk(self) -> tuple[Progress, str | None]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Progress(), None
+        except (OSError, UnicodeDecodeError) as exc:
+            return Progress(), self._bad_file(f"could not be read ({exc.__class__.__name__})")
+        try:
+            return Progress.from_dict(json.loads(text)), None
+        except (ValueError, RecursionError) as exc:
+            reason = "is not valid JSON" if isinstance(exc, json.JSONDecodeError) else f"is damaged ({exc})"
+            return Progress(), self._bad_file(reason)
+
+    def _bad_file(self, reason: str) -> str:
+        moved = _move_aside(self.path)
+        where = f"moved to {moved.name}" if moved else "left in place (could not move it)"
+        return f"Your progress file {reason}; it was {where} and progress starts fresh."
+
+    def load(self) -> str | None:
+        """Read the file into :attr:`progress`; returns a notice when the file was bad, else None."""
+        with self._locked() as lock_notice:
+            progress, notice = self._read_disk()
+        self.progress = progress
+        return self._note(notice or lock_notice)
+
+    def _note(self, notice: str | None) -> str | None:
+        if notice:
+            self.notices.append(notice)
+        return notice
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[str | None]:
+        """Hold an exclusive lock on ``progress.lock`` (advisory; skipped where fcntl is missing)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield None
+            return
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            handle = open(self.dir / LOCKNAME, "a+")
+        except OSError as exc:
+            yield f"Progress is not saved: {self.dir} is not writable ({exc.strerror or exc})."
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield None
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _write(self, progress: Progress) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".progress-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(progress.to_dict(), f, indent=1, sort_keys=True)
+                f.write("\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def _save(self, change: Callable[[Progress], Progress], reset: bool = False) -> str | None:
+        self.progress = change(self.progress)
+        with self._locked() as lock_notice:
+            if lock_notice:
+                return self._note(lock_notice)
+            if reset:
+                merged, notice = self.progress, None
+            else:
+                disk, notice = self._read_disk()
+                if disk.reset_at > self.progress.reset_at:
+                    # progress was reset elsewhere since we read it: keep only this change
+                    merged = change(disk)
+                else:
+                    merged = disk.merge(self.progress)
+            try:
+                self._write(merged)
+            except OSError as exc:
+                return self._note(f"Progress could not be saved ({exc.strerror or exc}).")
+        self.progress = merged
+        return self._note(notice)
+
+    def mark_read(self, lesson_id: str) -> str | None:
+        """Record that a lesson was opened and read."""
+        return self._save(lambda p: replace(p, read=p.read | {lesson_id}))
+
+    def mark_practised(self, lesson_id: str) -> str | None:
+        """Record that the learner ran a lesson's practice (its "Try it")."""
+        return self._save(lambda p: replace(p, practised=p.practised | {lesson_id}))
+
+    def record_quiz(self, scope: str, score: int, total: int) -> str | None:
+        """Record a finished quiz: ``score`` right out of ``total`` for a lesson id or ``"mixed"``."""
+        attempt = QuizAttempt(int(score), int(total), self.clock())
+
+        def change(p: Progress) -> Progress:
+            quiz = dict(p.quiz)
+            quiz[scope] = (list(quiz.get(scope, [])) + [attempt])[-MAX_ATTEMPTS:]
+            return replace(p, quiz=quiz)
+
+        return self._save(change)
+
+    def set_position(self, screen: str, lesson: str | None = None) -> str | None:
+        """Remember where the learner is, for "continue where you left off"."""
+        position = Position(screen, lesson, self.clock())
+        return self._save(lambda p: replace(p, position=position))
+
+    def reset(self) -> str | None:
+        """Forget all progress (other open tutors keep only changes made after the reset)."""
+        stamp = self.clock()
+        return self._save(lambda p: Progress(reset_at=stamp), reset=True)
+
+
+def load(home: str | os.PathLike[str] | None = None) -> tuple[ProgressStore, str | None]:
+    """Open the progress store of ``home`` (default :func:`data_dir`) and read it; returns (store, notice)."""
+    store = ProgressStore(home)
+    return store, store.load()

@@ -1,0 +1,959 @@
+"""Answers to free-form questions on the unit (UI-free): ``dltutor ask`` and the app's Ask screen.
+
+How a question is answered, in order:
+
+1. **Intent.** A question that carries numbers is answered by the engine, not by search: error rates with
+   their sets ("train error 1%, dev 11%") go to the diagnostic assistant (:func:`core.diagnose.diagnose`),
+   a dataset size ("2 million examples, how should I split?") to the split advice
+   (:func:`core.diagnose.split_advice`), a gradient-check difference ("is my gradient right, difference
+   3e-4") to the verdict bands (:func:`core.gradcheck.verdict_band`). The answer says which numbers it read.
+2. **Search.** Otherwise the nine course questions with their curated answers (``lessons/questions.toml``)
+   and every lesson section are ranked with BM25 (``bm25s``, Snowball stemming via ``PyStemmer``), after
+   expanding the query with the field's synonyms (weight decay = L2 = Frobenius penalty, dev = validation =
+   hold-out, Xavier = Glorot...). A curated answer gets a boost when the question resembles its course
+   question.
+3. **Honesty.** A question whose content words barely occur in the unit ("what is the capital of France"),
+   or that names a topic from another part of the course ("how do transformers work"), or whose best match
+   is weak, gets "I don't know that one" and the closest topics instead of a made-up answer.
+
+Every answer names its source lesson and section so the learner can read on. The index is built on the
+first :func:`answer` call and cached (:func:`get_engine`), so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from core.errors import TutorError
+
+SUMMARY_ID = "summary"
+KINDS = ("curated", "lesson", "diagnosis", "split", "gradcheck", "unknown")
+UNKNOWN_TEXT = "I don't know that one."
+
+# ------------------------------------------------------------------------------------------ course questions
+
+
+@dataclass(frozen=True)
+class CourseQuestion:
+    """One of the nine questions the unit ends with, with its model answer.
+
+    Args:
+        id: 1..9.
+        question: the question as the learner reads it.
+        answer: the model answer (a few sentences with the reason).
+        lessons: lesson ids the answer draws on, most relevant first.
+        key_points: what a good answer contains.
+    """
+
+    id: int
+    question: str
+    answer: str
+    lessons: tuple[str, ...]
+    key_points: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "question": self.question, "answer": self.answer, "lessons": list(self.lessons),
+                "key_points": list(self.key_points)}
+
+
+def load_course_questions(source: Path | str | None = None) -> tuple[CourseQuestion, ...]:
+    """Read and check ``questions.toml``.
+
+    Args:
+        source: the file, or a directory holding ``questions.toml``; default the installed ``lessons``.
+
+    Returns:
+        The questions in id order.
+
+    Raises:
+        TutorError: a missing file or field, or ids that are not 1..N in order.
+    """
+    if source is None:
+        text = resources.files("lessons").joinpath("questions.toml").read_text(encoding="utf-8")
+        where = "lessons/questions.toml"
+    else:
+        path = Path(source)
+        path = path / "questions.toml" if path.is_dir() else path
+        if not path.is_file():
+            raise TutorError("questions", f"no file {path}", "a questions.toml file")
+        text, where = path.read_text(encoding="utf-8"), str(path)
+    try:
+        raw = tomllib.loads(text).get("question") or []
+    except tomllib.TOMLDecodeError as exc:
+        raise TutorError("questions", f"{where} is not valid TOML: {exc}") from None
+    out = []
+    for n, q in enumerate(raw, start=1):
+        field_name = f"{where} question {n}"
+        if q.get("id") != n:
+            raise TutorError(field_name, f"id {q.get('id')!r} out of order", "ids 1..N in file order")
+        for key in ("question", "answer"):
+            if not isinstance(q.get(key), str) or not q[key].strip():
+                raise TutorError(field_name, f"missing {key}", "a non-empty string")
+        for key in ("lessons", "key_points"):
+            if not isinstance(q.get(key), list) or not q[key] or not all(isinstance(x, str) for x in q[key]):
+                raise TutorError(field_name, f"missing {key}", "a non-empty list of strings")
+        answer_text = " ".join(q["answer"].split())
+        out.append(CourseQuestion(n, q["question"].strip(), answer_text, tuple(q["lessons"]), tuple(q["key_points"])))
+    if not out:
+        raise TutorError("questions", f"{where} has no [[question]] tables")
+    return tuple(out)
+
+
+#: The nine course questions (lessons/questions.toml); a small TOML file, cheap to read at import.
+COURSE_QUESTIONS: tuple[CourseQuestion, ...] = load_course_questions()
+
+
+# ------------------------------------------------------------------------------------------------ answers
+
+
+@dataclass
+class Answer:
+    """An answer to one question.
+
+    Args:
+        question: the question as asked.
+        answer: the answer text (plain text, may span several lines).
+        kind: ``curated`` | ``lesson`` | ``diagnosis`` | ``split`` | ``gradcheck`` | ``unknown``.
+        source: ``{"lesson": id, "section": heading}`` to read on (both ``None`` for unknown).
+        confidence: in [0, 1]: how sure the tutor is that this answers the question.
+        related: lesson ids worth reading next (for ``unknown``: the closest topics).
+        course_question: the course question number for a curated answer, else ``None``.
+        details: what the engine computed (the diagnosis, split or band as a dict; the numbers read).
+    """
+
+    question: str
+    answer: str
+    kind: str
+    source: dict
+    confidence: float
+    related: list[str] = field(default_factory=list)
+    course_question: int | None = None
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "kind": self.kind,
+            "source": dict(self.source),
+            "confidence": round(float(self.confidence), 3),
+            "related": list(self.related),
+            "course_question": self.course_question,
+            "details": self.details,
+        }
+
+
+# --------------------------------------------------------------------------------------------- vocabulary
+
+# Words that say what kind of question it is but not what it is about.
+_FILLER = (
+    "what how when which who whom whose where does do did doing done should would could can may might "
+    "must shall i im i'm me my mine we us our you your yours she him her its is are was were been being "
+    "have has had get gets got getting mean means meant meaning explain explanation tell about please know "
+    "need want use uses using used some any thing things way ways exactly really actually just also "
+    "work works working happen happens happening idea ok okay so very much many more most less good bad "
+    "better best one ones like give example show help question answer understand difference between "
+    "vs versus than whats hows whys there here from out up down"
+).split()
+_BM25_STOPWORDS = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
+    "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to",
+    "was", "will", "with",
+]
+STOPWORDS: tuple[str, ...] = tuple(dict.fromkeys(_BM25_STOPWORDS + _FILLER))
+
+#: Groups of phrases that mean the same thing in this unit; a query naming one is expanded by the others.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("weight decay", "l2", "l2 regularization", "frobenius norm", "frobenius", "ridge", "squared norm"),
+    ("dev set", "dev", "development set", "validation set", "validation", "hold-out", "holdout",
+     "cross-validation", "cross validation"),
+    ("keep_prob", "keep prob", "keep probability", "dropout rate", "drop rate", "drop probability"),
+    ("xavier", "glorot"),
+    ("he initialization", "he init", "kaiming"),
+    ("vanishing", "exploding", "vanishing gradients", "exploding gradients", "very deep network"),
+    ("gradient checking", "grad check", "gradcheck", "gradient check", "grad checking", "check gradients",
+     "check my gradient", "verify backprop"),
+    ("numerical gradient", "finite difference", "two-sided difference", "two sided difference",
+     "central difference", "centered difference", "numerical approximation", "gradapprox"),
+    ("overfitting", "overfit", "overfits", "high variance", "generalize poorly", "memorize"),
+    ("underfitting", "underfit", "underfits", "high bias"),
+    ("bayes error", "optimal error", "human-level error", "human level", "human error", "human performance"),
+    ("normalize", "normalizing", "normalization", "standardize", "standardization", "feature scaling",
+     "rescale", "zero mean unit variance"),
+    ("data augmentation", "augmentation", "augment", "augmenting", "flip", "flipping", "mirror", "crop",
+     "distortion", "distortions"),
+    ("early stopping", "stop early", "stopping early", "stop training early"),
+    ("lambda", "regularization parameter", "regularization strength", "regularisation"),
+    ("l1", "lasso", "sparse", "sparsity"),
+    ("test time", "inference", "prediction time", "at prediction", "making predictions"),
+    ("cost", "loss", "objective", "cost function"),
+    ("zero initialization", "zeros", "initialize to zero", "all zeros", "symmetry", "symmetric"),
+    ("initialization", "init", "initialize", "initialise", "initialisation", "initial weights"),
+    ("orthogonalization", "orthogonal", "one knob", "separate knobs"),
+    ("backprop", "backpropagation", "backward pass"),
+    ("bigger network", "larger network", "more hidden units", "more layers", "deeper network"),
+    ("split", "splitting", "divide", "partition", "ratio", "ratios"),
+    ("test set", "test data", "test error"),
+    ("training set", "train set", "training data", "training error"),
+    ("tanh", "hyperbolic tangent"),
+    ("relu", "rectified linear"),
+    ("regularization", "regularize", "regularizer", "regularise"),
+    ("dropout", "drop out", "dropping units", "inverted dropout"),
+)
+
+#: Topics of other parts of the course (or other courses): search must not pretend the unit covers them.
+OUTSIDE_UNIT: dict[str, str] = {
+    r"transformers?|attention|self-attention|bert|gpt|llms?|language models?": "sequence models (Course 5)",
+    r"rnns?|lstms?|grus?|recurrent|word embeddings?|word2vec|glove": "sequence models (Course 5)",
+    r"cnns?|convolution(?:al|s)?|pooling|yolo|object detection|resnets?|inception": "convolutional networks (Course 4)",
+    r"adam|rmsprop|momentum|mini-?batch(?:es)?|learning rate decay": "optimization algorithms (Course 2, Week 2)",
+    r"batch norm(?:alization)?|batchnorm|softmax regression|hyperparameter search": "Course 2, Week 3",
+    r"reinforcement|q-learning|gans?|generative adversarial|diffusion": "outside the specialization's first courses",
+}
+_OUTSIDE = [(re.compile(rf"\b(?:{pat})\b"), where) for pat, where in OUTSIDE_UNIT.items()]
+
+# Section headings that are not explanations (exercises and lab pointers).
+_SKIP_HEADINGS = {"try it", "check yourself"}
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])")
+
+
+_SYNONYM_PATTERNS = [[(p, _phrase_pattern(p)) for p in group] for group in SYNONYMS]
+
+
+def _clean_text(text: str) -> str:
+    """Lower case, Greek lambda spelled out, so the tokenizer keeps it."""
+    return text.lower().replace("λ", " lambda ").replace("’", "'").replace("−", "-")
+
+
+def expand_query_groups(text: str) -> tuple[str, list[list[str]]]:
+    """The synonym groups a query triggers.
+
+    Returns:
+        (cleaned original text, for every synonym group the query names: the group's other phrases).
+    """
+    base = _clean_text(text)
+    groups: list[list[str]] = []
+    for group in _SYNONYM_PATTERNS:
+        if any(pat.search(base) for _, pat in group):
+            groups.append([p for p, pat in group if not pat.search(base)])
+    return base, groups
+
+
+def expand_query(text: str) -> tuple[str, list[str]]:
+    """The query and the synonyms of every phrase it names (``"weight decay"`` adds ``"l2"``, ...).
+
+    Returns:
+        (cleaned original text, list of added phrases).
+    """
+    base, groups = expand_query_groups(text)
+    return base, [p for g in groups for p in g]
+
+
+def _outside_topic(text: str) -> str | None:
+    low = _clean_text(text)
+    for pat, where in _OUTSIDE:
+        if pat.search(low):
+            return where
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- the index
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One indexed document: a curated answer or a lesson section."""
+
+    kind: str  # "curated" or "lesson"
+    lesson: str
+    section: str
+    anchor: str
+    text: str
+    qid: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked search result."""
+
+    doc: Doc
+    score: float
+
+
+class Engine:
+    """The BM25 index over the curated answers and the lesson sections, and the lessons it came from."""
+
+    #: A curated answer's score is multiplied by 1 + CURATED_BOOST * (share of the query's words that its
+    #: course question contains), so a question that reads like a course question gets its model answer.
+    CURATED_BOOST = 0.6
+    #: Weight of a synonym group's best-matching term relative to a word the learner typed.
+    SYNONYM_WEIGHT = 0.5
+    #: The summary lesson repeats every topic in brief; the topic lessons are the better place to read on.
+    SUMMARY_WEIGHT = 0.6
+
+    def __init__(self, lessons: list[Any], questions: tuple[CourseQuestion, ...]) -> None:
+        import bm25s
+        import numpy as np
+        import Stemmer
+
+        self._np = np
+        self._bm25s = bm25s
+        self.stemmer = Stemmer.Stemmer("english")
+        self.lessons = {lesson.id: lesson for lesson in lessons}
+        self.titles = {lesson.id: lesson.title for lesson in lessons}
+        self.questions = questions
+        docs: list[Doc] = []
+        texts: list[str] = []
+        for q in questions:
+            if not q.lessons:
+                continue
+            docs.append(Doc("curated", q.lessons[0], "", "", q.answer, q.id))
+            # The question three times: a query that reads like it should find it before the answer words.
+            texts.append(" ".join([q.question] * 3 + [q.answer] + list(q.key_points)))
+        for lesson in lessons:
+            for s in lesson.sections:
+                if s.heading.strip().lower() in _SKIP_HEADINGS:
+                    continue
+                docs.append(Doc("lesson", lesson.id, s.heading, s.anchor, s.text))
+                texts.append(" ".join([lesson.title, s.heading, s.heading, _strip_markdown(s.text)]))
+        self.docs = docs
+        tokens = self.tokenize(texts)
+        self.doc_tokens = [set(t) for t in tokens]
+        self.retriever = bm25s.BM25()
+        self.retriever.index(tokens, show_progress=False)
+        self.vocab = {t for t in self.retriever.vocab_dict if t}
+        self.doc_weight = np.array([self.SUMMARY_WEIGHT if d.lesson == SUMMARY_ID else 1.0 for d in docs])
+        self.question_tokens = {q.id: set(self.tokenize([q.question])[0]) for q in questions}
+        self.group_tokens = [set(self.tokenize([" ".join(p for p, _ in g)])[0]) for g in _SYNONYM_PATTERNS]
+        n = len(docs)
+        df: dict[str, int] = {}
+        for toks in self.doc_tokens:
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.curated_sizes = {q.id: read_size(q.question) for q in questions}
+
+    # -- text
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        """bm25s tokenization with the unit's stopwords and Snowball stemming."""
+        out = self._bm25s.tokenize([_clean_text(t) for t in texts], stopwords=list(STOPWORDS),
+                                   stemmer=self.stemmer, return_ids=False, show_progress=False)
+        return [list(doc) for doc in out]
+
+    # -- ranking
+
+    def term_scores(self, terms: list[str]) -> Any:
+        """BM25 score of every document for every term: array (n_terms, n_docs)."""
+        np = self._np
+        out = np.zeros((len(terms), len(self.docs)))
+        for k, t in enumerate(terms):
+            if t in self.vocab:
+                out[k] = np.asarray(self.retriever.get_scores([t]), dtype=float)
+        return out
+
+    def rank(self, question: str) -> tuple[list[Hit], dict]:
+        """Rank every document for a question.
+
+        Returns:
+            (hits sorted best first, analysis dict: ``terms`` (the question's content stems), ``known``
+            (those the unit's vocabulary has, directly or through a synonym), ``coverage`` (share known),
+            ``matched`` (idf share of the terms the best document contains), ``outside`` (another part
+            of the course the question names, or None)).
+        """
+        np = self._np
+        base, groups = expand_query_groups(question)
+        original = list(dict.fromkeys(self.tokenize([base])[0]))
+        outside = _outside_topic(question)
+        if not original:
+            return [Hit(d, 0.0) for d in self.docs], {"terms": [], "known": [], "coverage": 0.0, "matched": 0.0,
+                                                       "outside": outside}
+        scores = self.term_scores(original).sum(axis=0)
+        group_terms: list[set[str]] = []
+        for phrases in groups:
+            terms = [t for t in dict.fromkeys(self.tokenize([" ".join(phrases)])[0]) if t not in original]
+            group_terms.append(set(terms))
+            if terms:
+                # A group counts once, by its best term: five synonyms must not outweigh the word typed.
+                scores = scores + self.SYNONYM_WEIGHT * self.term_scores(terms).max(axis=0)
+        scores = scores * self.doc_weight
+        for i, d in enumerate(self.docs):
+            if d.kind == "curated":
+                overlap = len(self.question_tokens[d.qid] & set(original)) / len(original)
+                scores[i] *= 1.0 + self.CURATED_BOOST * overlap
+        order = np.argsort(-scores, kind="stable")
+        hits = [Hit(self.docs[i], float(scores[i])) for i in order]
+
+        def synonyms_of(term: str) -> set[str]:
+            # The triggered groups' tokens for a term that belongs to them.
+            out: set[str] = set()
+            for g_terms, g_all in zip(group_terms, self._triggered(base)):
+                if term in g_all:
+                    out |= g_terms
+            return out
+
+        known = [t for t in original if t in self.vocab or synonyms_of(t) & self.vocab]
+        idf = {t: self.idf.get(t, self.max_idf) for t in original}
+        best_tokens = self.doc_tokens[order[0]]
+        matched = sum(v for t, v in idf.items() if t in best_tokens or synonyms_of(t) & best_tokens)
+        info = {
+            "terms": original,
+            "known": known,
+            "coverage": len(known) / len(original),
+            "matched": min(1.0, matched / (sum(idf.values()) or 1.0)),
+            "outside": outside,
+        }
+        return hits, info
+
+    def _triggered(self, base: str) -> list[set[str]]:
+        return [self.group_tokens[k] for k, group in enumerate(_SYNONYM_PATTERNS)
+                if any(pat.search(base) for _, pat in group)]
+
+    def search(self, question: str, k: int = 5) -> list[Hit]:
+        """The ``k`` best documents for a question (curated answers and lesson sections)."""
+        return [h for h in self.rank(question)[0][:k] if h.score > 0]
+
+    def best_section(self, lesson_id: str, query: str) -> Doc | None:
+        """The section of ``lesson_id`` that best matches ``query`` (the lesson's first section if none does)."""
+        hits, _ = self.rank(query)
+        for h in hits:
+            if h.doc.kind == "lesson" and h.doc.lesson == lesson_id and h.score > 0:
+                return h.doc
+        for d in self.docs:
+            if d.kind == "lesson" and d.lesson == lesson_id:
+                return d
+        return None
+
+    def related(self, hits: list[Hit], exclude: set[str], limit: int = 3) -> list[str]:
+        """Distinct topic lessons of the best hits (never the summary), best first."""
+        out: list[str] = []
+        for h in hits:
+            if h.score <= 0 or len(out) >= limit:
+                break
+            lesson = h.doc.lesson
+            if lesson not in exclude and lesson not in out and lesson != SUMMARY_ID:
+                out.append(lesson)
+        return out
+
+
+_ENGINES: dict[Any, Engine] = {}
+_ENGINE_LOCK = threading.Lock()
+
+
+def get_engine(source: Path | str | None = None) -> Engine:
+    """The search engine, built on first use and cached (per lessons source).
+
+    Args:
+        source: a directory of lesson files (tests); default the installed lessons.
+    """
+    key = str(source) if source is not None else None
+    with _ENGINE_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            from tutor.lessons import load_lessons
+
+            engine = Engine(load_lessons(source), COURSE_QUESTIONS)
+            _ENGINES[key] = engine
+    return engine
+
+
+# ----------------------------------------------------------------------------------- numbers in questions
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_NUMWORD = "|".join(_UNITS + list(_TENS) + ["hundred"])
+_WORD_NUMBER = re.compile(
+    rf"\b((?:{_NUMWORD})(?:[\s-]+(?:{_NUMWORD}|and(?=[\s-]+(?:{_NUMWORD}))))*)"
+    rf"(?=\s*(?:%|percent\b|per\s*cent\b|million\b|thousand\b|billion\b|k\b))"
+)
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mln": 1e6, "million": 1e6, "b": 1e9,
+           "billion": 1e9}
+_TOKEN = re.compile(
+    r"(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?)"
+    r"(?:\s*(?P<suf>%|percent\b|per\s*cent\b|pct\b|k\b|mm\b|mln\b|m\b|million\b|thousand\b|billion\b|b\b))?"
+    r"|(?P<word>[a-z][a-z0-9_'\-]*)"
+    r"|(?P<sep>[,;:!?()]|\.(?=\s|$))"
+)
+_CLAUSE_WORDS = {"and", "but", "while", "whereas", "vs", "versus", "with", "although", "though"}
+_LABELS = {
+    "train": {"train", "training", "trainset", "train-set", "training-set"},
+    "dev": {"dev", "development", "validation", "val", "valid", "holdout", "hold-out", "cv", "cross-validation",
+            "devset", "dev-set", "validation-set"},
+    "test": {"test", "testing", "test-set", "testset"},
+    "train_dev": {"train-dev", "training-dev", "traindev", "train-dev-set"},
+    "bayes": {"bayes", "human", "human-level", "humans", "optimal", "bayes-optimal", "expert", "experts"},
+}
+_LABEL_OF = {w: label for label, words in _LABELS.items() for w in words}
+_DATA_WORDS = {"examples", "example", "samples", "sample", "images", "pictures", "photos", "data",
+               "datapoints", "points", "records", "rows", "instances", "observations", "labelled", "labeled",
+               "items", "documents", "utterances", "clips", "recordings", "cases", "entries", "datasets",
+               "dataset", "training"}
+_SPLIT_WORDS = {"split", "splitting", "divide", "dividing", "partition", "allocate", "ratio", "ratios",
+                "proportion", "proportions", "percentages", "dev", "test", "validation", "holdout", "hold-out"}
+_GRAD_WORDS = {"gradient", "gradients", "grad", "gradcheck", "grad-check", "gradient-check", "backprop",
+               "backpropagation", "derivative", "derivatives"}
+_DIFF_WORDS = {"difference", "diff", "relative", "discrepancy", "gives", "got", "get", "reports", "returns",
+               "result", "shows", "says"}
+_EPS_WORDS = {"epsilon", "eps"}
+_ACC_WORDS = {"accuracy", "accurate", "accuracies", "correct"}
+_ERR_WORDS = {"error", "errors", "err", "misclassification", "mistakes"}
+
+
+def _words_to_int(text: str) -> int | None:
+    total, seen = 0, False
+    for w in re.split(r"[\s-]+", text.strip()):
+        if not w or w == "and":
+            continue
+        if w in _UNITS:
+            total += _UNITS.index(w)
+        elif w in _TENS:
+            total += _TENS[w]
+        elif w == "hundred":
+            total = (total or 1) * 100
+        else:
+            return None
+        seen = True
+    return total if seen else None
+
+
+def normalize_numbers(text: str) -> str:
+    """Rewrite numbers the way the readers expect: ``3 x 10^-4`` -> ``3e-4``, ``one percent`` -> ``1 percent``,
+    ``a million`` -> ``1 million``, ``half a percent`` -> ``0.5 percent``."""
+    t = _clean_text(text).replace("×", "x")
+    t = re.sub(r"(\d+(?:\.\d+)?)\s*(?:x|\*)\s*10\s*(?:\^|\*\*)\s*\(?([-+]?\d+)\)?", r"\1e\2", t)
+    t = re.sub(r"(?<![\w.])10\s*(?:\^|\*\*)\s*\(?([-+]?\d+)\)?", r"1e\1", t)
+    t = re.sub(r"(\d)\s*e\s*([-+]\d+)", r"\1e\2", t)
+    t = re.sub(r"\bhalf\s+(?:a\s+|of\s+a\s+|of\s+one\s+)?(?=percent\b|per\s*cent\b|%)", "0.5 ", t)
+    t = re.sub(r"\ban?\s+(?=(?:million|thousand|billion)\b)", "1 ", t)
+    t = _WORD_NUMBER.sub(lambda m: str(_words_to_int(m.group(1))) if _words_to_int(m.group(1)) is not None
+                         else m.group(1), t)
+    t = re.sub(r"\btrain(?:ing)?\s*-\s*dev\b", "train-dev", t)
+    return t
+
+
+@dataclass
+class _Tok:
+    kind: str  # num | word | sep
+    text: str
+    pos: int
+    value: float = 0.0
+    suffix: str = ""
+    grouped: bool = False
+
+
+def _tokens(text: str) -> list[_Tok]:
+    toks = []
+    for i, m in enumerate(_TOKEN.finditer(text)):
+        if m.group("num"):
+            raw = m.group("num")
+            try:
+                value = float(raw.replace(",", ""))
+            except ValueError:
+                continue
+            suf = re.sub(r"\s+", "", m.group("suf") or "")
+            toks.append(_Tok("num", raw, i, value, suf, "," in raw))
+        elif m.group("word"):
+            toks.append(_Tok("word", m.group("word"), i))
+        else:
+            toks.append(_Tok("sep", m.group("sep"), i))
+    return toks
+
+
+def _is_percent(tok: _Tok) -> bool:
+    return tok.suffix in ("%", "percent", "percent", "pct") or tok.suffix.startswith("per")
+
+
+def _is_size(tok: _Tok, toks: list[_Tok], i: int) -> bool:
+    if tok.suffix in _SCALES:
+        return True
+    if tok.grouped:
+        return True
+    if "e" in tok.text and tok.value >= 100:
+        return True
+    if _is_percent(tok) or tok.value != int(tok.value) or tok.value < 10:
+        return False
+    following = [t.text for t in toks[i + 1: i + 4] if t.kind == "word"]
+    preceding = [t.text for t in toks[max(0, i - 2): i] if t.kind == "word"]
+    return bool(set(following) & _DATA_WORDS) or "m" in preceding
+
+
+def read_size(text: str) -> int | None:
+    """The dataset size a question mentions (``"2 million examples"``, ``"2M"``, ``"50k"``, ``"1e6"``), or None."""
+    toks = _tokens(normalize_numbers(text))
+    for i, tok in enumerate(toks):
+        if tok.kind == "num" and _is_size(tok, toks, i):
+            value = tok.value * _SCALES.get(tok.suffix, 1.0)
+            if value >= 1 and value == round(value):
+                return int(round(value))
+    return None
+
+
+def read_errors(text: str) -> dict[str, Any] | None:
+    """The error rates a question gives, by set: ``{"train": 0.01, "dev": 0.11, ...}``, or None.
+
+    Understands "train error 1%, dev 11%", "0.5% training and 7% dev", "training error is 0.01 and dev error
+    0.11", "one percent train, eleven percent dev", accuracies ("99% train accuracy") and the Bayes/human
+    level, train-dev and test errors. Bare numbers are percents when any number in the question is above 1
+    or carries a %, fractions otherwise.
+
+    Returns:
+        ``{"errors": {set: fraction}, "raw": {set: text as read}, "accuracy": bool}``; None when fewer than
+        one labelled number was found.
+    """
+    toks = _tokens(normalize_numbers(text))
+    words = {t.text for t in toks if t.kind == "word"}
+    accuracy = bool(words & _ACC_WORDS) and not bool(words & _ERR_WORDS)
+    # Clauses: split at punctuation and at conjunctions.
+    clause, clause_of = 0, []
+    for t in toks:
+        if t.kind == "sep" or (t.kind == "word" and t.text in _CLAUSE_WORDS):
+            clause += 1
+        clause_of.append(clause)
+    labels = [(i, _LABEL_OF[t.text]) for i, t in enumerate(toks) if t.kind == "word" and t.text in _LABEL_OF]
+    nums = []
+    for i, t in enumerate(toks):
+        if t.kind != "num" or _is_size(t, toks, i) or "e-" in t.text:
+            continue
+        if t.value > 100 and not _is_percent(t):
+            continue
+        if i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text in _EPS_WORDS | {"lambda", "keep_prob"}:
+            continue
+        nums.append(i)
+    if not labels or not nums:
+        return None
+    pairs: dict[int, int] = {}  # num index -> label position in `labels`
+    used_labels: set[int] = set()
+    for c in sorted(set(clause_of)):
+        ls = [k for k, (i, _) in enumerate(labels) if clause_of[i] == c]
+        ns = [i for i in nums if clause_of[i] == c]
+        if ls and len(ls) == len(ns):
+            for k, i in zip(ls, ns):
+                pairs[i] = k
+                used_labels.add(k)
+    rest_l = [k for k in range(len(labels)) if k not in used_labels]
+    rest_n = [i for i in nums if i not in pairs]
+    if rest_n and len(rest_l) == len(rest_n):
+        for k, i in zip(rest_l, rest_n):
+            pairs[i] = k
+    elif rest_n and rest_l:
+        for i in rest_n:
+            free = [k for k in rest_l if k not in pairs.values()]
+            if not free:
+                break
+            k = min(free, key=lambda k: (abs(labels[k][0] - i), labels[k][0] > i))
+            pairs[i] = k
+    if not pairs:
+        return None
+    any_percent = any(_is_percent(toks[i]) or toks[i].value > 1 for i in pairs)
+    errors: dict[str, float] = {}
+    raw: dict[str, str] = {}
+    for i, k in sorted(pairs.items()):
+        label = labels[k][1]
+        if label in errors:
+            continue
+        t = toks[i]
+        value = t.value / 100 if (_is_percent(t) or any_percent) else t.value
+        if not 0 <= value <= 1:
+            return None
+        errors[label] = 1 - value if accuracy else value
+        raw[label] = t.text + ("%" if _is_percent(t) else "")
+    return {"errors": errors, "raw": raw, "accuracy": accuracy}
+
+
+def read_difference(text: str) -> float | None:
+    """The gradient-check difference a question reports ("difference 3e-4", "grad check gives 2 x 10^-7")."""
+    toks = _tokens(normalize_numbers(text))
+    words = {t.text for t in toks if t.kind == "word"}
+    has_grad = bool(words & _GRAD_WORDS) or "grad check" in text.lower() or "gradient check" in text.lower()
+    if not has_grad:
+        return None
+    if words & _EPS_WORDS and not words & {"difference", "diff", "discrepancy"}:
+        return None  # a question about epsilon itself, not a result
+    candidates = []
+    for i, t in enumerate(toks):
+        if t.kind != "num" or _is_percent(t) or t.suffix:
+            continue
+        before = [x.text for x in toks[max(0, i - 2): i] if x.kind == "word"]
+        if set(before) & _EPS_WORDS:
+            continue
+        if "e-" in t.text or 0 < t.value < 0.1:
+            near_diff = any(x.kind == "word" and x.text in _DIFF_WORDS for x in toks[max(0, i - 4): i])
+            candidates.append((not near_diff, i, t.value))
+    if not candidates:
+        return None
+    return sorted(candidates)[0][2]
+
+
+# ------------------------------------------------------------------------------------------ the answering
+
+
+def _pct(x: float) -> str:
+    return f"{round(x * 100, 6):g}%"
+
+
+_LABEL_NAMES = {"train": "train error", "dev": "dev error", "bayes": "Bayes (human-level) error",
+                "train_dev": "train-dev error", "test": "test error"}
+
+
+def _strip_markdown(text: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    return text.replace("**", "").replace("__", "").replace("`", "")
+
+
+def _blocks(text: str) -> list[tuple[str, bool]]:
+    """A section's blocks in order as (text, is_code): prose paragraphs with Markdown emphasis removed and
+    list items on their own lines, and code blocks indented; tables and headings are left out."""
+    blocks: list[tuple[str, bool]] = []
+    lines: list[str] = []
+    fenced = False
+
+    def flush(code: bool) -> None:
+        if lines:
+            if code:
+                blocks.append(("\n".join("    " + ln.rstrip() for ln in lines), True))
+            else:
+                items = []
+                for ln in lines:
+                    if ln.startswith(("- ", "* ")) or not items:
+                        items.append(ln)
+                    else:
+                        items[-1] += " " + ln
+                blocks.append(("\n".join(_strip_markdown(it) for it in items), False))
+            lines.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            flush(fenced)
+            fenced = not fenced
+            continue
+        if fenced:
+            lines.append(line)
+            continue
+        if not stripped or stripped.startswith(("|", "#")):
+            flush(False)
+            continue
+        lines.append(stripped)
+    flush(fenced)
+    return [b for b in blocks if b[0].strip()]
+
+
+def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
+    """The paragraph of a section that best answers the question (with the code block it introduces)."""
+    blocks = _blocks(doc.text)
+    prose = [i for i, (_, code) in enumerate(blocks) if not code]
+    if not prose:
+        return _strip_markdown(doc.text).strip()[:limit]
+    terms = set(engine.tokenize([expand_query(question)[0]])[0])
+
+    def score(i: int) -> float:
+        toks = set(engine.tokenize([blocks[i][0]])[0])
+        return sum(engine.idf.get(t, 0.0) for t in terms & toks)
+
+    best = max(prose, key=lambda i: (score(i), -i))
+    chosen = [blocks[best][0]]
+    nxt = best + 1
+    if nxt < len(blocks) and blocks[nxt][1] and chosen[0].rstrip().endswith(":"):
+        chosen.append(blocks[nxt][0])
+        nxt += 1
+    if len(chosen[0]) < 250 and nxt < len(blocks) and not blocks[nxt][1]:
+        chosen.append(blocks[nxt][0])
+    text = "\n\n".join(chosen)
+    if len(text) > limit:
+        cut = text[:limit]
+        end = max(cut.rfind(". "), cut.rfind(".\n"))
+        text = cut[: end + 1] if end > limit // 3 else cut.rstrip() + "..."
+    return text
+
+
+def _source(doc: Doc | None) -> dict:
+    if doc is None:
+        return {"lesson": None, "section": None}
+    return {"lesson": doc.lesson, "section": doc.section}
+
+
+def _confidence(hits: list[Hit], info: dict) -> float:
+    """A calibrated confidence in [0, 1] from how much of the question the unit covers and the best match."""
+    if not hits or hits[0].score <= 0 or not info["terms"]:
+        return 0.0
+    top = hits[0].score
+    second = hits[1].score if len(hits) > 1 else 0.0
+    margin = (top - second) / top if top > 0 else 0.0
+    # Scores of a good match on this corpus are ~8-25; saturate so that one strong term is not enough.
+    strength = 1 - math.exp(-top / 8.0)
+    conf = 0.45 * info["matched"] + 0.25 * info["coverage"] + 0.2 * strength + 0.1 * margin
+    if info["outside"]:
+        conf *= 0.5
+    return max(0.0, min(1.0, conf))
+
+
+#: Below this confidence the answer is "I don't know that one".
+MIN_CONFIDENCE = 0.4
+#: Below this share of the question's content words found in the unit, the answer is "I don't know".
+MIN_COVERAGE = 0.5
+
+
+def _unknown(question: str, engine: Engine, hits: list[Hit], info: dict, confidence: float) -> Answer:
+    related = engine.related(hits, exclude=set(), limit=3) if hits and hits[0].score > 0 else []
+    lines = [UNKNOWN_TEXT]
+    if info.get("outside"):
+        lines[0] += f" It is not part of this unit (it belongs to {info['outside']})."
+    else:
+        lines[0] += " I only know the unit 'Practical aspects of deep learning' and could not find this in it."
+    if related:
+        lines.append("Closest topics: " + "; ".join(f"{engine.titles.get(r, r)} (dltutor lesson {r})"
+                                                    for r in related))
+    else:
+        lines.append("See the topics I cover with `dltutor lessons`, or the course questions with "
+                     "`dltutor ask --list`.")
+    return Answer(question, "\n".join(lines), "unknown", _source(None), round(confidence, 3), related)
+
+
+def _section_for(engine: Engine, lesson_id: str, query: str) -> Doc | None:
+    return engine.best_section(lesson_id, query)
+
+
+def _answer_diagnosis(question: str, read: dict, engine: Engine) -> Answer | None:
+    errors = read["errors"]
+    if "train" not in errors or "dev" not in errors:
+        return None
+    from core.diagnose import diagnose, render_diagnosis
+
+    d = diagnose(errors["train"], errors["dev"], bayes_error=errors.get("bayes"),
+                 train_dev_error=errors.get("train_dev"), test_error=errors.get("test"))
+    order = ["bayes", "train", "train_dev", "dev", "test"]
+    said = ", ".join(f"{_LABEL_NAMES[k]} {_pct(errors[k])}" for k in order if k in errors)
+    if read["accuracy"]:
+        said += " (from the accuracies you gave)"
+    text = f"I read {said}.\n\n{render_diagnosis(d)}"
+    section = _section_for(engine, "bias-variance", "reading bias and variance from training and dev error")
+    details = {"numbers_read": {k: errors[k] for k in order if k in errors}, "diagnosis": d.to_dict()}
+    return Answer(question, text, "diagnosis", _source(section), 0.95, ["basic-recipe", "regularization"],
+                  details=details)
+
+
+def _answer_split(question: str, m: int, engine: Engine, hits: list[Hit], info: dict) -> Answer:
+    from core.diagnose import render_split, split_advice
+
+    advice = split_advice(m)
+    section = _section_for(engine, "train-dev-test", "split ratios small big data dev test size")
+    table = render_split(advice)
+    details = {"numbers_read": {"m": m}, "split": advice.to_dict()}
+    # The course question on exactly this size has a curated answer: give it first.
+    curated = [h for h in hits if h.doc.kind == "curated"]
+    if curated and engine.curated_sizes.get(curated[0].doc.qid) == m:
+        q = engine.questions[curated[0].doc.qid - 1]
+        text = f"{q.answer}\n\nThe engine's split for {m:,} examples:\n{table}"
+        return Answer(question, text, "curated", _source(section), 0.95, [x for x in q.lessons[1:]],
+                      course_question=q.id, details=details)
+    text = f"I read {m:,} examples.\n\n{table}"
+    return Answer(question, text, "split", _source(section), 0.9, [], course_question=None, details=details)
+
+
+def _answer_gradcheck(question: str, diff: float, engine: Engine) -> Answer:
+    from core.gradcheck import verdict_band
+
+    band = verdict_band(diff)
+    section = _section_for(engine, "gradient-checking", "difference threshold 1e-7 bug verdict")
+    text = (f"I read a gradient-check difference of {diff:.3g}.\n\n"
+            f"Verdict: {band.label}\n{band.advice}")
+    details = {"numbers_read": {"difference": diff},
+               "band": {"name": band.name, "label": band.label, "advice": band.advice}}
+    return Answer(question, text, "gradcheck", _source(section), 0.9, ["numerical-gradients"], details=details)
+
+
+def answer(question: str, source: Path | str | None = None) -> Answer:
+    """Answer one free-form question on the unit.
+
+    Args:
+        question: the question, in any words.
+        source: a directory of lesson files (tests); default the installed lessons.
+
+    Returns:
+        An :class:`Answer`; ``kind`` says where it came from, ``unknown`` when the unit does not cover it.
+
+    Raises:
+        TutorError: for an empty question.
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise TutorError("question", "empty question", "a question about the unit, e.g. 'what is dropout?'")
+    question = question.strip()
+    engine = get_engine(source)
+
+    diff = read_difference(question)
+    if diff is not None:
+        return _answer_gradcheck(question, diff, engine)
+    read = read_errors(question)
+    if read is not None:
+        diagnosed = _answer_diagnosis(question, read, engine)
+        if diagnosed is not None:
+            return diagnosed
+    hits, info = engine.rank(question)
+    m = read_size(question)
+    if m is not None:
+        words = set(re.findall(r"[a-z][a-z\-]*", question.lower()))
+        if words & (_SPLIT_WORDS | _DATA_WORDS):
+            try:
+                return _answer_split(question, m, engine, hits, info)
+            except TutorError:
+                pass  # an impossible size: answer from the lessons instead
+    return _answer_search(question, engine, hits, info)
+
+
+def _answer_search(question: str, engine: Engine, hits: list[Hit], info: dict) -> Answer:
+    confidence = _confidence(hits, info)
+    if (not hits or hits[0].score <= 0 or info["coverage"] < MIN_COVERAGE or confidence < MIN_CONFIDENCE
+            or (info["outside"] and info["coverage"] < 1.0)):
+        return _unknown(question, engine, hits, info, confidence)
+    top = hits[0].doc
+    if top.kind == "curated":
+        q = engine.questions[top.qid - 1]
+        section = _best_of_lessons(engine, hits, q.lessons)
+        src_lesson = section.lesson if section else q.lessons[0]
+        related = [x for x in q.lessons if x != src_lesson]
+        related += [x for x in engine.related(hits, exclude={src_lesson, *related}, limit=2)]
+        return Answer(question, q.answer, "curated", _source(section), round(confidence, 3), related[:4],
+                      course_question=q.id)
+    text = _excerpt(engine, top, question)
+    related = engine.related(hits[1:], exclude={top.lesson}, limit=3)
+    return Answer(question, text, "lesson", _source(top), round(confidence, 3), related)
+
+
+def _best_of_lessons(engine: Engine, hits: list[Hit], lessons: tuple[str, ...]) -> Doc | None:
+    for h in hits:
+        if h.doc.kind == "lesson" and h.doc.lesson in lessons and h.score > 0:
+            return h.doc
+    for d in engine.docs:
+        if d.kind == "lesson" and d.lesson == lessons[0]:
+            return d
+    return None
+
+
+def render_answer(a: Answer) -> str:
+    """Plain text for the terminal: the answer, where to read on, and the confidence."""
+    lines = []
+    if a.course_question:
+        lines.append(f"Course question {a.course_question}: {COURSE_QUESTIONS[a.course_question - 1].question}")
+        lines.append("")
+    lines.append(a.answer)
+    lines.append("")
+    if a.source.get("lesson"):
+        lines.append(f"Read on: lesson {a.source['lesson']}, section \"{a.source['section']}\" "
+                     f"(dltutor lesson {a.source['lesson']})")
+    if a.related and a.kind != "unknown":
+        lines.append("Related: " + ", ".join(a.related))
+    lines.append(f"({a.kind}, confidence {a.confidence:.2f})")
+    return "\n".join(lines)

@@ -1,0 +1,206 @@
+"""Ask: a question box, the answer with its source lesson, related topics, this session's history, and the
+nine course questions as one-key shortcuts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.messages import Navigate
+from tutor.screens.base import TutorScreen
+
+PLACEHOLDER = "Ask about this week's topics, e.g. why does dropout regularize?  (enter asks)"
+
+
+class AskScreen(TutorScreen):
+    """Questions and answers. Keys 1-9 ask the course questions when the question box is not focused.
+
+    Args:
+        question: a question to ask at once.
+    """
+
+    NAME = "ask"
+    CSS_PATH = "ask.tcss"
+    AUTO_FOCUS = "#question"
+    BINDINGS = [
+        Binding("slash,i", "focus_question", "Type a question", key_display="/"),
+        Binding("o", "open_source", "Open source lesson"),
+    ] + [Binding(str(n), f"course_question({n})", "Course question", show=False) for n in range(1, 10)]
+
+    def __init__(self, question: str | None = None) -> None:
+        super().__init__()
+        self.first_question = question
+        self.current: Any = None  # the tutor.qa.Answer on show
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="ask-body"):
+            with Vertical(id="ask-main"):
+                yield Input(placeholder=PLACEHOLDER, id="question")
+                yield Static("", id="ask-status", markup=False)
+                with VerticalScroll(id="answer-box"):
+                    yield Static("Ask anything about train/dev/test sets, bias and variance, regularization, "
+                                 "dropout, normalization, initialization or gradient checking. Each answer "
+                                 "names the lesson it comes from.", id="answer-text", markup=False)
+                    yield Static("", id="answer-source", markup=False)
+                    with Horizontal(id="answer-actions"):
+                        yield Button("Open source lesson (o)", id="open-source", variant="primary")
+                    yield Static("", id="related-label", markup=False)
+                    yield Horizontal(id="related")
+            with Vertical(id="ask-side"):
+                yield OptionList(id="course-questions")
+                yield OptionList(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Ask a question"
+        self.query_one("#answer-box").border_title = "Answer"
+        self.query_one("#course-questions").border_title = "Course questions: press 1-9"
+        self.query_one("#history").border_title = "Asked this session"
+        self.query_one("#open-source").display = False
+        from tutor.qa import COURSE_QUESTIONS
+
+        self.query_one("#course-questions", OptionList).add_options(
+            [Option(Content.assemble((f"{q.id} ", "bold"), q.question), id=str(q.id)) for q in COURSE_QUESTIONS])
+        self._show_history()
+        if self.tutor.asked and not self.first_question:
+            self._show(self.tutor.asked[-1])
+        if self.first_question:
+            self.ask(self.first_question)
+        else:
+            self._warm()
+
+    @work(thread=True, exclusive=True, group="ask")
+    def _warm(self) -> None:
+        """Build the search index off the UI thread, so the first answer comes quickly."""
+        from tutor.qa import get_engine
+
+        self.app.call_from_thread(self._status, "Preparing the search index…")
+        try:
+            get_engine(self.course.source)
+        except Exception as exc:
+            self.app.call_from_thread(self._status, f"The search index could not be built: {exc}")
+            return
+        self.app.call_from_thread(self._status, "")
+
+    # -- asking ------------------------------------------------------------------------------------
+
+    def ask(self, question: str) -> None:
+        """Answer ``question`` in a worker; the answer replaces the one on show."""
+        question = question.strip()
+        if not question:
+            self._status("Type a question first, or press tab and then 1-9 for a course question.")
+            return
+        self._status(f"Thinking about: {question}")
+        self._answer(question)
+
+    @work(thread=True, exclusive=True, group="ask")
+    def _answer(self, question: str) -> None:
+        from core.errors import TutorError
+        from tutor.qa import answer
+
+        try:
+            result = answer(question, self.course.source)
+        except TutorError as exc:
+            self.app.call_from_thread(self._status, str(exc))
+            return
+        self.app.call_from_thread(self._answered, result)
+
+    def _answered(self, result: Any) -> None:
+        self._status("")
+        self.tutor.asked.append(result)
+        self._show_history()
+        self._show(result)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#ask-status", Static).update(text)
+
+    def _show(self, result: Any) -> None:
+        self.current = result
+        box = self.query_one("#answer-box", VerticalScroll)
+        box.border_title = f"Answer: {result.question}"
+        text = result.answer
+        if result.course_question:
+            text = f"Course question {result.course_question}.\n\n{text}"
+        self.query_one("#answer-text", Static).update(text)
+        lesson_id = result.source.get("lesson")
+        source = self.query_one("#answer-source", Static)
+        button = self.query_one("#open-source", Button)
+        if lesson_id:
+            lesson = self._lesson(lesson_id)
+            title = f"{lesson.order} · {lesson.title}" if lesson else lesson_id
+            section = result.source.get("section")
+            source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else ""))
+            button.display = True
+        else:
+            source.update("No lesson covers this; the closest topics are below.")
+            button.display = False
+        self._show_related(result.related)
+        box.scroll_home(animate=False)
+
+    def _lesson(self, lesson_id: str) -> Any:
+        try:
+            return self.course.get(lesson_id)
+        except Exception:
+            return None
+
+    def _show_related(self, related: list[str]) -> None:
+        row = self.query_one("#related", Horizontal)
+        row.remove_children()
+        lessons = [x for x in (self._lesson(i) for i in related) if x is not None]
+        self.query_one("#related-label", Static).update("Related topics:" if lessons else "")
+        row.mount_all([Button(f"{x.order} · {x.title}", name=x.id, classes="related", compact=True)
+                       for x in lessons])
+
+    def _show_history(self) -> None:
+        history = self.query_one("#history", OptionList)
+        history.clear_options()
+        history.add_options([Option(Content(a.question), id=str(n)) for n, a in enumerate(self.tutor.asked)])
+        history.display = bool(self.tutor.asked)
+
+    # -- events ------------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#question")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.ask(event.value)
+        event.input.clear()
+
+    @on(OptionList.OptionSelected, "#course-questions")
+    def _course_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.action_course_question(int(event.option.id or 1))
+
+    @on(OptionList.OptionSelected, "#history")
+    def _history_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._show(self.tutor.asked[int(event.option.id or 0)])
+
+    @on(Button.Pressed, "#open-source")
+    def action_open_source(self) -> None:
+        if self.current is not None and self.current.source.get("lesson"):
+            self.post_message(Navigate("lesson", self.current.source["lesson"]))
+
+    @on(Button.Pressed, ".related")
+    def _related(self, event: Button.Pressed) -> None:
+        self.post_message(Navigate("lesson", event.button.name))
+
+    def action_course_question(self, number: int) -> None:
+        from tutor.qa import COURSE_QUESTIONS
+
+        if 1 <= number <= len(COURSE_QUESTIONS):
+            self.ask(COURSE_QUESTIONS[number - 1].question)
+
+    def action_focus_question(self) -> None:
+        self.query_one("#question", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_source":
+            return self.current is not None and bool(self.current.source.get("lesson"))
+        if action in ("course_question", "focus_question"):
+            return not isinstance(self.focused, Input)
+        return True

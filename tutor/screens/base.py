@@ -1,0 +1,111 @@
+"""What every main screen shares: the course data the app loaded, and the keys that move between screens."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tutor.messages import Navigate
+
+if TYPE_CHECKING:
+    from tutor.app import DLTutorApp
+    from tutor.lessons import Lesson
+
+
+class Course:
+    """The lessons and quiz questions, loaded once per app on first use (thread-safe, so a worker can).
+
+    Args:
+        source: a directory of fixture lessons (tests), or None for the installed ``lessons`` package.
+    """
+
+    def __init__(self, source: Any = None) -> None:
+        self.source = source
+        self._lock = threading.Lock()
+        self._lessons: list[Lesson] | None = None
+        self._quiz: list[Any] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._lessons is not None
+
+    def lessons(self) -> list[Lesson]:
+        """All lessons in order, the summary last."""
+        with self._lock:
+            if self._lessons is None:
+                from tutor.lessons import load_lessons
+
+                self._lessons = load_lessons(self.source)
+            return self._lessons
+
+    def topics(self) -> list[Lesson]:
+        """The topic lessons (without the summary)."""
+        from tutor.lessons import SUMMARY_ID
+
+        return [lesson for lesson in self.lessons() if lesson.id != SUMMARY_ID]
+
+    def summary(self) -> Lesson | None:
+        from tutor.lessons import SUMMARY_ID
+
+        return next((lesson for lesson in self.lessons() if lesson.id == SUMMARY_ID), None)
+
+    def get(self, lesson_id: str) -> Lesson:
+        """The lesson with this id; TutorError naming the known ids otherwise."""
+        for lesson in self.lessons():
+            if lesson.id == lesson_id:
+                return lesson
+        from core.errors import TutorError
+
+        raise TutorError("lesson", f"unknown lesson {lesson_id!r}", ", ".join(x.id for x in self.lessons()))
+
+    def neighbours(self, lesson_id: str) -> tuple[Lesson | None, Lesson | None]:
+        """The lessons before and after this one."""
+        lessons = self.lessons()
+        ids = [lesson.id for lesson in lessons]
+        i = ids.index(lesson_id)
+        return (lessons[i - 1] if i > 0 else None, lessons[i + 1] if i + 1 < len(lessons) else None)
+
+    def lesson_trying(self, try_id: str) -> Lesson | None:
+        """The first lesson whose Try it names this preset or variant."""
+        return next((lesson for lesson in self.lessons() if try_id in lesson.try_ids), None)
+
+    def quiz(self) -> list[Any]:
+        """All quiz questions (tutor.quiz), loaded on first use."""
+        with self._lock:
+            if self._quiz is None:
+                from tutor.quiz import load_quiz
+
+                self._quiz = list(load_quiz())
+            return self._quiz
+
+
+class TutorScreen(Screen):
+    """A main screen: moves to the others with one key, and goes home with ``h`` or escape."""
+
+    BINDINGS = [
+        Binding("h,escape", "go('home')", "Home", key_display="h"),
+        Binding("a", "go('ask')", "Ask"),
+        Binding("q", "go('quiz')", "Quiz"),
+        Binding("d", "go('diagnose')", "Diagnose"),
+    ]
+
+    NAME = "screen"
+    """Short name used for the saved position and the help screen."""
+
+    @property
+    def tutor(self) -> DLTutorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def course(self) -> Course:
+        return self.tutor.course
+
+    def action_go(self, target: str) -> None:
+        self.post_message(Navigate(target))
+
+    def remember(self, lesson: str | None = None) -> None:
+        """Save this screen as the learner's position (for "continue where you left off")."""
+        self.tutor.save(lambda store: store.set_position(self.NAME, lesson))

@@ -1,0 +1,124 @@
+"""Home: the course map with progress marks, "continue where you left off", and the objectives."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape as _escape
+from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
+
+from tutor.messages import Navigate, ProgressChanged
+from tutor.screens.base import TutorScreen
+from tutor.widgets.course_map import LEGEND, CourseMap
+
+WELCOME = ("Welcome! Pick a topic with ↑/↓ and press enter to read it, or press c to continue. "
+           "Press ? for every key.")
+
+
+class HomeScreen(TutorScreen):
+    """The course map."""
+
+    NAME = "home"
+    CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "CourseMap"
+    BINDINGS = [
+        Binding("h,escape", "noop", show=False),
+        Binding("c", "continue", "Continue"),
+        Binding("a", "go('ask')", "Ask"),
+        Binding("q", "go('quiz')", "Quiz"),
+        Binding("d", "go('diagnose')", "Diagnose"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-body"):
+            with Vertical(id="map-pane"):
+                yield Static(WELCOME, id="welcome")
+                yield LoadingIndicator(id="loading")
+                yield CourseMap(id="course-map")
+                yield Static(LEGEND, id="legend")
+                yield Button("Continue", id="continue", variant="primary")
+            with VerticalScroll(id="side"):
+                yield Static("", id="objectives")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Course map"
+        self.query_one(CourseMap).border_title = "Course map: Practical aspects of deep learning"
+        self.query_one("#side").border_title = "Objectives"
+        if self.course.loaded:
+            self._show()
+        else:
+            self.query_one(CourseMap).display = False
+            self._load()
+
+    @work(thread=True, exclusive=True, group="lessons")
+    def _load(self) -> None:
+        try:
+            self.course.lessons()
+        except Exception as exc:  # a broken lesson file must not take the tutor down
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show)
+
+    def _failed(self, problem: str) -> None:
+        self.query_one("#loading").display = False
+        self.query_one("#welcome", Static).update(f"The lessons could not be loaded: {problem}")
+
+    def _show(self) -> None:
+        self.query_one("#loading").display = False
+        course_map = self.query_one(CourseMap)
+        course_map.display = True
+        progress = self.tutor.store.progress
+        target = self._continue_target()
+        first = not course_map.row_count
+        course_map.show(self.course.lessons(), progress, cursor=target if first else None)
+        lesson = self.course.get(target)
+        self.query_one("#continue", Button).label = (
+            f"▶ {'Continue' if progress.position else 'Start'} with {lesson.order} · {lesson.title}  (c)")
+        self._show_objectives(course_map.current or target)
+
+    def _continue_target(self) -> str:
+        """The lesson of the saved position, else the first topic not yet read."""
+        position = self.tutor.store.progress.position
+        ids = [lesson.id for lesson in self.course.lessons()]
+        if position and position.lesson in ids:
+            return position.lesson
+        read = self.tutor.store.progress.read
+        return next((i for i in ids if i not in read), ids[0])
+
+    def _show_objectives(self, lesson_id: str) -> None:
+        lesson = self.course.get(lesson_id)
+        lines = [f"[b]{lesson.order} · {_escape(lesson.title)}[/b]", "", "You will be able to:"]
+        lines += [f" • {_escape(o)}" for o in lesson.objectives]
+        summary = self.course.summary()
+        if summary is not None and summary.id != lesson_id and summary.objectives:
+            lines += ["", "[b]This week[/b]"] + [f" • {_escape(o)}" for o in summary.objectives]
+        self.query_one("#objectives", Static).update("\n".join(lines))
+
+    def on_screen_resume(self) -> None:
+        if self.course.loaded:
+            self._show()
+
+    @on(ProgressChanged)
+    def _progress_changed(self) -> None:
+        if self.course.loaded:
+            self._show()
+
+    @on(CourseMap.Highlighted)
+    def _highlighted(self, event: CourseMap.Highlighted) -> None:
+        self._show_objectives(event.lesson_id)
+
+    @on(CourseMap.Chosen)
+    def _chosen(self, event: CourseMap.Chosen) -> None:
+        self.post_message(Navigate("lesson", event.lesson_id))
+
+    @on(Button.Pressed, "#continue")
+    def action_continue(self) -> None:
+        if self.course.loaded:
+            self.post_message(Navigate("lesson", self._continue_target()))
+
+    def action_noop(self) -> None:
+        """Home is home: h and escape do nothing here."""

@@ -1,0 +1,201 @@
+"""A lesson: its Markdown with a table of contents, its Try it experiments and its Check yourself questions."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Button, Footer, Header, MarkdownViewer, Static, TabbedContent, TabPane
+from textual.widgets.markdown import Markdown
+
+from tutor.messages import Navigate
+from tutor.screens.base import TutorScreen
+from tutor.widgets.question import Choice, QuestionCard
+from tutor.widgets.try_panel import TryPanel
+
+LETTERS = "abcdefg"
+
+
+class LessonScreen(TutorScreen):
+    """One lesson in three tabs: Read, Try it, Check yourself.
+
+    Args:
+        lesson_id: the lesson to show (None: the lesson whose Try it names ``try_id``, else the first).
+        try_id: a preset or variant to run at once in the Try it tab.
+        section: a section heading to scroll to.
+    """
+
+    NAME = "lesson"
+    CSS_PATH = "lesson.tcss"
+    AUTO_FOCUS = "#lesson-md Markdown"
+    BINDINGS = [
+        Binding("n", "neighbour(1)", "Next lesson"),
+        Binding("p", "neighbour(-1)", "Previous"),
+        Binding("r", "tab('read')", "Read", show=False),
+        Binding("t", "tab('try')", "Try it"),
+        Binding("k", "tab('check')", "Check yourself"),
+        Binding("q", "quiz", "Quiz"),
+        Binding("o", "toggle_contents", "Contents", show=False),
+        Binding("a", "go('ask')", "Ask", show=False),
+        Binding("d", "go('diagnose')", "Diagnose", show=False),
+    ]
+
+    def __init__(self, lesson_id: str | None = None, try_id: str | None = None, section: str | None = None):
+        super().__init__()
+        self.lesson_id = lesson_id
+        self.try_id = try_id
+        self.section = section
+        self.check_index = 0
+        self.check_right = 0
+
+    def compose(self) -> ComposeResult:
+        lesson = self.lesson = self._resolve()
+        from tutor.lessons import markdown_of
+
+        yield Header()
+        with TabbedContent(initial="read", id="tabs"):
+            with TabPane("Read", id="read"):
+                yield MarkdownViewer(markdown_of(lesson), id="lesson-md", open_links=False,
+                                     show_table_of_contents=self.app.size.width >= 100)
+            with TabPane("Try it", id="try"):
+                yield TryPanel(lesson.try_ids, id="try-panel")
+            with TabPane("Check yourself", id="check"):
+                with Vertical(id="check-area"):
+                    yield Static("", id="check-score")
+        yield Footer()
+
+    def _resolve(self):
+        if self.lesson_id is None and self.try_id:
+            found = self.course.lesson_trying(self.try_id)
+            if found is None:
+                self.notify(f"No lesson runs {self.try_id!r}; the lab that runs any preset comes later.",
+                            severity="warning")
+                self.try_id = None
+            else:
+                self.lesson_id = found.id
+        if self.lesson_id is None:
+            self.lesson_id = self.course.lessons()[0].id
+        return self.course.get(self.lesson_id)
+
+    def on_mount(self) -> None:
+        lesson = self.lesson
+        total = len(self.course.lessons())
+        self.sub_title = f"Lesson {lesson.order} of {total} · {lesson.title}"
+        self.query_one("#lesson-md").border_title = lesson.title
+        self._show_check()
+        lesson_id = lesson.id
+        self.tutor.save(lambda store: store.mark_read(lesson_id) or store.set_position("lesson", lesson_id))
+        if self.try_id:
+            self.action_tab("try")
+            self.query_one(TryPanel).run(self.try_id)
+        elif self.section:
+            self.call_after_refresh(self._goto_section, self.section)
+
+    def _goto_section(self, heading: str) -> None:
+        document = self.query_one("#lesson-md", MarkdownViewer).document
+        wanted = heading.strip().lower()
+        for _level, name, block_id in document.table_of_contents or []:
+            if str(name).strip().lower() == wanted:
+                self.query_one("#lesson-md", MarkdownViewer).scroll_to_widget(
+                    document.query_one(f"#{block_id}"), top=True, animate=False)
+                return
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def action_neighbour(self, step: int) -> None:
+        before, after = self.course.neighbours(self.lesson.id)
+        target = after if step > 0 else before
+        if target is None:
+            self.notify("This is the last lesson." if step > 0 else "This is the first lesson.")
+            return
+        self.post_message(Navigate("lesson", target.id))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus = {"read": "#lesson-md Markdown", "try": "#try-list", "check": "QuestionCard"}[tab]
+        self.call_after_refresh(self._focus, focus)
+
+    def _focus(self, selector: str) -> None:
+        found = self.query(selector)
+        if found:
+            found.first().focus()
+
+    def action_quiz(self) -> None:
+        self.post_message(Navigate("quiz", self.lesson.id, chooser=False))
+
+    def action_toggle_contents(self) -> None:
+        viewer = self.query_one("#lesson-md", MarkdownViewer)
+        viewer.show_table_of_contents = not viewer.show_table_of_contents
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    @on(Markdown.LinkClicked)
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        # Lessons link to each other as "lesson:<id>" or "NN-<id>.md"; the web is not reachable offline.
+        event.stop()
+        href = event.href.strip()
+        ids = {lesson.id for lesson in self.course.lessons()}
+        target = href.removeprefix("lesson:").removesuffix(".md")
+        target = target[3:] if target[:2].isdigit() and target[2:3] == "-" else target
+        if target in ids:
+            self.post_message(Navigate("lesson", target))
+        else:
+            self.notify(f"Link: {href}")
+
+    # -- Try it ------------------------------------------------------------------------------------
+
+    @on(TryPanel.Finished)
+    def _tried(self, event: TryPanel.Finished) -> None:
+        if event.ok:
+            lesson_id = self.lesson.id
+            self.tutor.save(lambda store: store.mark_practised(lesson_id))
+            self.notify(f"{self.lesson.title}: marked practised.", timeout=3)
+
+    # -- Check yourself ----------------------------------------------------------------------------
+
+    def _show_check(self) -> None:
+        area = self.query_one("#check-area")
+        area.query("QuestionCard, #check-again").remove()
+        checks = self.lesson.checks
+        score = self.query_one("#check-score", Static)
+        if not checks:
+            score.update("This lesson has no check questions.")
+            return
+        if self.check_index >= len(checks):
+            score.update(f"You answered {self.check_right} of {len(checks)} right. "
+                         "Go through them again, or press q for this lesson's quiz.")
+            self.check_index = self.check_right = 0
+            again = Button("Go through them again", id="check-again", variant="primary")
+            area.mount(again)
+            self.call_after_refresh(again.focus)
+            return
+        check = checks[self.check_index]
+        score.update("")
+        last = self.check_index == len(checks) - 1
+        card = QuestionCard(check.question, [Choice(k, t) for k, t in zip(LETTERS, check.options)],
+                            header=f"Check {self.check_index + 1} of {len(checks)}",
+                            next_label="Finish" if last else "Next question →")
+        area.mount(card, before=score)
+        if self.query_one(TabbedContent).active == "check":
+            self.call_after_refresh(card.focus)
+
+    @on(QuestionCard.Answered)
+    def _answered(self, event: QuestionCard.Answered) -> None:
+        check = self.lesson.checks[self.check_index]
+        right = LETTERS[check.answer]
+        correct = event.chosen == {right}
+        self.check_right += correct
+        verdict = "Correct." if correct else f"Not quite: the answer is {right}."
+        event.card.show_result(correct, {right}, f"{verdict}\n{check.explanation}")
+
+    @on(QuestionCard.Next)
+    def _next_check(self) -> None:
+        self.check_index += 1
+        self._show_check()
+
+    @on(Button.Pressed, "#check-again")
+    def _again(self) -> None:
+        self._show_check()

@@ -1,0 +1,36 @@
+"""The notice that covers the app while the terminal is smaller than the tutor needs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+
+
+def notice_text(width: int, height: int) -> str:
+    return (f"dltutor needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this terminal is {width}x{height}.\n"
+            "Make the window bigger to continue (ctrl+q quits).")
+
+
+class TooSmallScreen(ModalScreen[None]):
+    """Covers everything until the terminal is big enough again; the app lifts it on resize."""
+
+    CSS_PATH = "too_small.tcss"
+    BINDINGS = [Binding("escape", "ignore", show=False)]
+
+    def compose(self) -> ComposeResult:
+        width, height = self.app.size
+        yield Static(notice_text(width, height), id="too-small")
+
+    def show_size(self, width: int, height: int) -> None:
+        self.query_one("#too-small", Static).update(notice_text(width, height))
+
+    def on_resize(self) -> None:
+        self.show_size(*self.app.size)
+
+    def action_ignore(self) -> None:
+        """Escape must not pop the notice while the terminal is still too small."""

@@ -1,0 +1,99 @@
+"""The command palette's tutor commands: every screen, lesson, quiz, course question and preset."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tutor.messages import Navigate
+
+if TYPE_CHECKING:
+    from tutor.app import DLTutorApp
+
+
+@dataclass(frozen=True)
+class Command:
+    """One palette entry: what it shows, what it does, and a line of help."""
+
+    name: str
+    run: Callable[[], object]
+    help: str
+
+
+SCREENS = [
+    ("Home: course map", Navigate("home"), "The topics in order with your progress"),
+    ("Ask a question", Navigate("ask"), "Answers from the lessons, with their source"),
+    ("Quiz: choose a quiz", Navigate("quiz"), "A quiz on one lesson, or mixed"),
+    ("Quiz: mixed", Navigate("quiz", chooser=False), "Questions from every topic"),
+    ("Diagnose: bias and variance", Navigate("diagnose"), "Type your errors, get the diagnosis and recipe"),
+    ("Help: keys", Navigate("help"), "Every key on every screen"),
+]
+
+
+def tutor_commands(app: DLTutorApp) -> list[Command]:
+    """Every tutor command; loads the lessons, questions and presets (call it off the UI thread)."""
+    post = app.post_message
+    commands = [Command(name, partial(post, message), text) for name, message, text in SCREENS]
+    commands.append(Command("Theme: toggle dark/light", app.action_toggle_dark, "Switch between dark and light"))
+    lessons = app.course.lessons()
+    for lesson in lessons:
+        commands.append(Command(f"Lesson {lesson.order}: {lesson.title}", partial(post, Navigate("lesson", lesson.id)),
+                                "; ".join(lesson.objectives[:1])))
+    for lesson in lessons:
+        commands.append(Command(f"Quiz: {lesson.title}", partial(post, Navigate("quiz", lesson.id, chooser=False)),
+                                f"The quiz questions of lesson {lesson.order}"))
+    try:
+        from tutor.qa import COURSE_QUESTIONS
+    except ImportError:  # pragma: no cover - the question file ships with the package
+        COURSE_QUESTIONS = []
+    for q in COURSE_QUESTIONS:
+        commands.append(Command(f"Ask {q.id}: {q.question}", partial(post, Navigate("ask", question=q.question)),
+                                "One of the week's nine course questions"))
+    for try_id, description in try_catalogue(app):
+        commands.append(Command(f"Try: {try_id}", partial(post, Navigate("lesson", try_id=try_id)), description))
+    return commands
+
+
+def try_catalogue(app: DLTutorApp) -> list[tuple[str, str]]:
+    """(id, description) of every lab preset and gradcheck variant a lesson can run."""
+    found: dict[str, str] = {}
+    try:
+        from core.presets import PRESETS
+
+        found.update({pid: getattr(p, "description", "") for pid, p in PRESETS.items()})
+    except ImportError:
+        pass
+    try:
+        from core.variants import VARIANTS
+
+        found.update({vid: getattr(v, "description", "") for vid, v in VARIANTS.items()})
+    except ImportError:
+        pass
+    for lesson in app.course.lessons():
+        for try_id in lesson.try_ids:
+            found.setdefault(try_id, "")
+    named = {try_id for lesson in app.course.lessons() for try_id in lesson.try_ids}
+    return [(k, v or "Run it headless in its lesson's Try it") for k, v in found.items() if k in named]
+
+
+class TutorCommands(Provider):
+    """Palette commands for the tutor (searched fuzzily; all listed when the prompt is empty)."""
+
+    async def startup(self) -> None:
+        self.commands = await asyncio.to_thread(tutor_commands, self.app)  # type: ignore[arg-type]
+
+    async def discover(self) -> Hits:
+        for command in self.commands:
+            yield DiscoveryHit(command.name, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands:
+            score = matcher.match(command.name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)

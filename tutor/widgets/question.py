@@ -1,0 +1,235 @@
+"""A multiple-choice question card: options chosen by key (a, b, c...) or mouse, then feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Static
+
+LETTERS = "abcdefg"  # h stays "home"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: its key letter and its text."""
+
+    key: str
+    text: str
+
+
+class ChoiceRow(Static):
+    """One option of a question card; clicking it chooses it."""
+
+    class Clicked(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, choice: Choice) -> None:
+        super().__init__(classes="choice")
+        self.choice = choice
+
+    def show(self, mark: str) -> None:
+        self.update(Content.assemble((f" {self.choice.key}) ", "bold"), f"{mark} ", self.choice.text))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked(self.choice.key))
+
+
+class QuestionCard(VerticalScroll, can_focus=True):
+    """Shows one question; posts :class:`Answered` with the chosen keys, then :class:`Next`.
+
+    Single-answer questions are answered by one key (or click); multi-answer questions toggle options
+    with their keys, space or clicks, and are submitted with enter. The owner grades the answer and calls
+    :meth:`show_result`.
+
+    Args:
+        prompt: the question.
+        choices: the options in order.
+        multi: several options may be right.
+        header: a line above the question ("Question 2 of 10").
+        next_label: the label of the button that follows the feedback.
+    """
+
+    DEFAULT_CSS = """
+    QuestionCard { height: 1fr; padding: 0 1; border: round $primary 50%; }
+    QuestionCard:focus-within { border: round $primary; }
+    QuestionCard #q-header { color: $text-muted; height: auto; }
+    QuestionCard #q-prompt { text-style: bold; margin: 1 0; height: auto; }
+    QuestionCard .choice { padding: 0 1; height: auto; }
+    QuestionCard .choice:hover { background: $boost; }
+    QuestionCard .choice.-cursor { background: $primary 30%; }
+    QuestionCard .choice.-right { color: $success; text-style: bold; }
+    QuestionCard .choice.-wrong { color: $error; }
+    QuestionCard #q-feedback { margin: 1 0 0 0; height: auto; }
+    QuestionCard #q-feedback.-right { color: $success; }
+    QuestionCard #q-feedback.-wrong { color: $warning; }
+    QuestionCard #q-buttons { height: auto; margin: 1 0 0 0; }
+    QuestionCard #q-buttons Button { margin-right: 2; }
+    """
+
+    BINDINGS = [Binding(k, f"choose('{k}')", show=False) for k in LETTERS] + [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("space", "toggle", "Toggle", show=False),
+        Binding("enter", "submit", "Submit answer"),
+        Binding("enter,n", "next", "Next", key_display="enter"),
+    ]
+
+    class Answered(Message):
+        """The learner submitted an answer: the chosen option keys."""
+
+        def __init__(self, card: QuestionCard, chosen: frozenset[str]) -> None:
+            super().__init__()
+            self.card = card
+            self.chosen = chosen
+
+        @property
+        def control(self) -> QuestionCard:
+            return self.card
+
+    class Next(Message):
+        """The learner read the feedback and wants to go on."""
+
+        def __init__(self, card: QuestionCard) -> None:
+            super().__init__()
+            self.card = card
+
+        @property
+        def control(self) -> QuestionCard:
+            return self.card
+
+    def __init__(self, prompt: str, choices: Iterable[Choice], multi: bool = False, header: str = "",
+                 next_label: str = "Next →", id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.prompt = prompt
+        self.choices = tuple(choices)
+        self.multi = multi
+        self.header = header
+        self.next_label = next_label
+        self.chosen: set[str] = set()
+        self.cursor = 0
+        self.answered = False
+        self.right: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        hint = "choose every right option, then enter" if self.multi else "press its letter or click it"
+        yield Static(Content(f"{self.header}   ({hint})".strip()), id="q-header")
+        yield Static(Content(self.prompt), id="q-prompt")
+        for choice in self.choices:
+            yield ChoiceRow(choice)
+        yield Static("", id="q-feedback")
+        with Horizontal(id="q-buttons"):
+            if self.multi:
+                yield Button("Submit (enter)", id="q-submit", variant="primary")
+            yield Button(self.next_label, id="q-next", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#q-next").display = False
+        self._paint()
+
+    # -- state -------------------------------------------------------------------------------------
+
+    def _paint(self) -> None:
+        for i, row in enumerate(self.query(ChoiceRow)):
+            key = row.choice.key
+            chosen = key in self.chosen
+            if self.answered:
+                mark = "✓" if key in self.right else ("✗" if chosen else " ")
+            elif self.multi:
+                mark = "☑" if chosen else "☐"
+            else:
+                mark = "●" if chosen else "○"
+            row.show(mark)
+            row.set_class(i == self.cursor and not self.answered, "-cursor")
+            row.set_class(self.answered and key in self.right, "-right")
+            row.set_class(self.answered and chosen and key not in self.right, "-wrong")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":
+            return not self.answered
+        if action == "next":
+            return self.answered
+        return True
+
+    def action_choose(self, key: str) -> None:
+        keys = [c.key for c in self.choices]
+        if self.answered or key not in keys:
+            return
+        self.cursor = keys.index(key)
+        if self.multi:
+            self.chosen ^= {key}
+            self._paint()
+        else:
+            self.chosen = {key}
+            self._submit()
+
+    def action_move(self, delta: int) -> None:
+        if not self.answered and self.choices:
+            self.cursor = (self.cursor + delta) % len(self.choices)
+            self._paint()
+
+    def action_toggle(self) -> None:
+        if self.answered:
+            self.action_next()
+        elif self.choices:
+            self.action_choose(self.choices[self.cursor].key)
+
+    def action_submit(self) -> None:
+        if self.answered:
+            return
+        if not self.multi:
+            self.action_choose(self.choices[self.cursor].key)
+        elif not self.chosen:
+            self.query_one("#q-feedback", Static).update("Choose at least one option first (its letter or a click).")
+        else:
+            self._submit()
+
+    def _submit(self) -> None:
+        self._paint()
+        self.post_message(self.Answered(self, frozenset(self.chosen)))
+
+    def action_next(self) -> None:
+        if self.answered:
+            self.post_message(self.Next(self))
+
+    def show_result(self, correct: bool, right: Iterable[str], feedback: str) -> None:
+        """Mark the right options and show the feedback; the card then waits for :class:`Next`."""
+        self.answered = True
+        self.right = set(right)
+        box = self.query_one("#q-feedback", Static)
+        head = "✓ Right." if correct else "✗ Not quite."
+        box.update(Content.assemble((head, "bold"), " ", feedback))
+        box.set_class(correct, "-right")
+        box.set_class(not correct, "-wrong")
+        if self.multi:
+            self.query_one("#q-submit").display = False
+        self.query_one("#q-next").display = True
+        self._paint()
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    # -- mouse -------------------------------------------------------------------------------------
+
+    @on(ChoiceRow.Clicked)
+    def _clicked(self, event: ChoiceRow.Clicked) -> None:
+        self.focus()
+        self.action_choose(event.key)
+
+    @on(Button.Pressed, "#q-submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#q-next")
+    def _next_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_next()
