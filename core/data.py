@@ -87,7 +87,8 @@ class Dataset:
                 continue
             if X is None or Y is None:
                 missing = f"{name}_X" if X is None else f"{name}_Y"
-                raise TutorError("data", f"{name} split has no {missing}", f"both {name}_X and {name}_Y, or neither")
+                raise TutorError("data", f"{name} split has no {missing}",
+                                 f"both {name}_X and {name}_Y, or neither")
             X, Y = validate_xy(X, Y, split=name, contiguous=False)
             if X.shape[0] != n_x:
                 raise TutorError("data", f"{name}_X has {X.shape[0]} features but train_X has {n_x}",
@@ -205,7 +206,8 @@ def _check_contiguous(labels: np.ndarray, field: str, name: str) -> None:
     """Refuse class ids with gaps (``{0, 2}``); ``labels`` are the sorted unique non-negative integers."""
     if labels.size and labels[-1] > 1 and not np.array_equal(labels, np.arange(labels.size)):
         missing = sorted(set(range(int(labels[-1]) + 1)) - {int(v) for v in labels})
-        raise TutorError(field, f"{name} class ids are not contiguous (missing {missing[:5]})", _LABELS_ALLOWED)
+        raise TutorError(field, f"{name} class ids are not contiguous (missing {missing[:5]})",
+                         _LABELS_ALLOWED)
 
 
 def _as_float(a: object, field: str, name: str) -> np.ndarray:
@@ -216,7 +218,9 @@ def _as_float(a: object, field: str, name: str) -> np.ndarray:
     return arr
 
 
-def _check_reflections(reflections: Iterable[str] | str | None, field: str = "reflections") -> tuple[str, ...]:
+def _check_reflections(
+    reflections: Iterable[str] | str | None, field: str = "reflections"
+) -> tuple[str, ...]:
     if reflections is None:
         return ()
     if isinstance(reflections, str):
@@ -275,8 +279,8 @@ def _shuffle_and_noise(X: np.ndarray, y: np.ndarray, noise: float, rng: Rng) -> 
     """Shuffle the rows of ``X`` ``(m, 2)`` and add noise, drawn in sklearn's order.
 
     sklearn's ``make_circles`` shuffles with ``RandomState.shuffle`` and then draws ``normal(size=(m, 2))``;
-    drawing ``permutation`` then ``randn(m, 2)`` from the same ``RandomState`` gives the same numbers, which is
-    how :func:`course_standin` reproduces the course's circles exactly.
+    drawing ``permutation`` then ``randn(m, 2)`` from the same ``RandomState`` gives the same numbers,
+    which is how :func:`course_standin` reproduces the course's circles exactly.
     """
     idx = permutation(rng, X.shape[0])
     X, y = X[idx], y[idx]
@@ -387,7 +391,7 @@ def flower_generator(m: int, noise: float, rng: Rng, a: float = 4.0) -> tuple[np
     return X.T.copy(), Y[None, :]
 
 
-class Generator(NamedTuple):
+class GeneratorSpec(NamedTuple):
     """A toy dataset generator: ``function(m, noise, rng) -> (X (2, m), Y (1, m))``."""
 
     function: Callable[[int, float, Rng], tuple[np.ndarray, np.ndarray]]
@@ -397,23 +401,24 @@ class Generator(NamedTuple):
 
 #: name -> (function, description, label-preserving reflections). A reflection is declared only when it
 #: maps each class's noise-free region (or density) onto itself, so it never changes the right label.
-GENERATORS: dict[str, Generator] = {
-    "circles": Generator(circles_generator,
-                         "two concentric circles, radius 1 (label 0) and 0.5 (label 1); not linearly separable",
+GENERATORS: dict[str, GeneratorSpec] = {
+    "circles": GeneratorSpec(circles_generator,
+                         "two concentric circles, radius 1 (label 0) and 0.5 (label 1); "
+                         "not linearly separable",
                          ("x", "y", "xy")),
-    "moons": Generator(moons_generator,
+    "moons": GeneratorSpec(moons_generator,
                        "two interleaved half moons; a curved boundary (no reflection keeps the labels)",
                        ()),
-    "xor": Generator(xor_generator,
+    "xor": GeneratorSpec(xor_generator,
                      "points in [-1, 1]^2, label 1 where the features' signs differ; needs a hidden layer",
                      ("xy",)),
-    "blobs": Generator(blobs_generator,
+    "blobs": GeneratorSpec(blobs_generator,
                        "two Gaussian blobs at (-1, 0) and (1, 0); almost linearly separable",
                        ("y",)),
-    "spiral": Generator(spiral_generator,
+    "spiral": GeneratorSpec(spiral_generator,
                         "two interleaved spiral arms (1.5 turns); hard, needs a deeper or wider network",
                         ()),
-    "flower": Generator(flower_generator,
+    "flower": GeneratorSpec(flower_generator,
                         "the course's planar flower: 8 petals, 4 per class (Course 1's planar_utils)",
                         ("x",)),
 }
@@ -463,15 +468,19 @@ def _dataset_from_parts(name: str, parts: dict, **kwargs) -> Dataset:
 # Course stand-ins
 # ---------------------------------------------------------------------------------------------------------
 
-#: Seed of the football stand-in when no rng is given.
-FOOTBALL_SEED = 2017
+#: Seed of the football stand-in's legacy ``RandomState`` when no rng is given (a frozen stream, so the data
+#: is the same on every NumPy version). Chosen among seeds 0-15 because, with the course's protocol (2-20-3-1,
+#: lr 0.3, 30000 iterations, seed 3), it shows the exercise's story clearly: no regularization train 0.976 /
+#: test 0.89, L2 (lambd 0.7) 0.948 / 0.91, dropout (keep_prob 0.86, fixed masks) 0.957 / 0.92.
+FOOTBALL_SEED = 5
 
 #: stand-in name -> what it replaces.
 COURSE_STANDINS: dict[str, str] = {
     "circles": "the Initialization exercise's data (circles.npz): two noisy concentric circles, "
                "train 300 / test 100",
     "football": "the Regularization exercise's goalkeeper data (football.npz, the course's data.mat): "
-                "where the French goalkeeper should kick so a French player heads the ball, train 211 / test 200",
+                "where the French goalkeeper should kick so a French player heads the ball, "
+                "train 211 / test 200",
 }
 
 
@@ -481,8 +490,10 @@ def course_standin(name: str, rng: Rng | int | None = None) -> Dataset:
     ``circles`` draws sklearn's ``make_circles(noise=0.05)`` (inner radius 0.8) with our own code; without
     an rng it uses ``RandomState(1)`` for train and ``RandomState(2)`` for test as the course does, which
     reproduces ``circles.npz`` number for number. ``football`` imitates the goalkeeper data: two features in
-    about ``[-0.75, 0.4] x [-0.8, 0.6]``, a wiggly diagonal boundary and label noise near it, so an
-    unregularized 2-20-3-1 network overfits a little; without an rng it uses :data:`FOOTBALL_SEED`.
+    about ``[-0.7, 0.4] x [-0.8, 0.6]``, a wiggly diagonal boundary and 6% flipped labels, so an
+    unregularized 2-20-3-1 network overfits a little; without an rng it uses
+    ``RandomState(FOOTBALL_SEED)`` (see :data:`FOOTBALL_SEED`). It is not the course's data: the published
+    numbers need the real file.
 
     Args:
         name: ``"circles"`` or ``"football"`` (a ``course-`` prefix is accepted).
@@ -505,10 +516,11 @@ def course_standin(name: str, rng: Rng | int | None = None) -> Dataset:
         source = "built-in stand-in for the course's circles.npz (Initialization exercise)"
         reflections: tuple[str, ...] = ("x", "y", "xy")
     else:
-        r = _as_rng(FOOTBALL_SEED if rng is None else rng)
+        r = make_rng(FOOTBALL_SEED, legacy=True) if rng is None else _as_rng(rng)
         train = _football(211, r)
         test = _football(200, r)
-        source = "built-in stand-in for the course's football.npz (Regularization exercise), not the real data"
+        source = ("built-in stand-in for the course's football.npz (Regularization exercise), "
+                  "not the real data")
         reflections = ()
     return Dataset(name=f"course-{key}", train_X=train[0], train_Y=train[1], test_X=test[0], test_Y=test[1],
                    source=source, reflections=reflections, stand_in=True)
@@ -598,7 +610,8 @@ def _orient(X: np.ndarray, Y: np.ndarray, xname: str, yname: str, rows_are_examp
     if X.ndim == 1:
         X = X[None, :]
     if X.ndim != 2:
-        raise TutorError("data", f"{xname} must be 2-D, got shape {X.shape}", "an (n_features, m) or (m, n_features) array")
+        raise TutorError("data", f"{xname} must be 2-D, got shape {X.shape}",
+                         "an (n_features, m) or (m, n_features) array")
     rows, cols = X.shape
     if rows == m and (cols != m or rows_are_examples):
         X = X.T
@@ -622,7 +635,8 @@ def _read_npz(p: Path) -> dict:
             if f"{s}_X" not in arrays or f"{s}_Y" not in arrays:
                 missing = f"{s}_X" if f"{s}_X" not in arrays else f"{s}_Y"
                 raise TutorError("data", f"{p.name} has no {missing} key", _NPZ_KEYS)
-            parts[s] = _orient(arrays[f"{s}_X"], arrays[f"{s}_Y"], f"{s}_X", f"{s}_Y", rows_are_examples=False)
+            parts[s] = _orient(arrays[f"{s}_X"], arrays[f"{s}_Y"], f"{s}_X", f"{s}_Y",
+                               rows_are_examples=False)
         return parts
     if "X" in arrays and ("Y" in arrays or "y" in arrays):
         Y = arrays["Y"] if "Y" in arrays else arrays["y"]
@@ -683,10 +697,11 @@ def _read_mat(p: Path) -> dict:
     try:
         import scipy.io
     except ImportError:
-        raise TutorError("data", "reading .mat files needs the mat extra", "pip install 'dltutor[mat]'") from None
+        raise TutorError("data", "reading .mat files needs the mat extra",
+                         "pip install 'dltutor[mat]'") from None
     try:
         mat = scipy.io.loadmat(str(p))
-    except Exception as e:  # noqa: BLE001 - scipy raises many types for a bad file; all mean "unreadable"
+    except Exception as e:  # scipy raises many exception types for a bad file; all mean "unreadable"
         raise TutorError("data", f"cannot read {p.name} as a MATLAB .mat file ({type(e).__name__})",
                          "a .mat file with X, y (and Xval, yval)") from None
     keys = sorted(k for k in mat if not k.startswith("__"))
@@ -805,7 +820,7 @@ def augment(
         X: ``(2, m)`` (reflections need exactly two features; jitter alone works for any ``n_x``).
         Y: ``(1, m)``.
         rng: draws the jitter.
-        jitter: standard deviation of the Gaussian noise added to the copies, 0 to 2.
+        jitter: standard deviation of the Gaussian noise added to the copies (in the features' units), >= 0.
         reflections: subset of ``("x", "y", "xy")``.
         copies: how many rounds of blocks to add, 1 to 100.
 
@@ -815,7 +830,8 @@ def augment(
     """
     X, Y = validate_xy(X, Y)
     refl = _check_reflections(reflections)
-    jitter = _float_in(jitter, "jitter", *NOISE_RANGE)
+    # No upper bound: jitter is in the data's own units, which may be large (badly scaled features).
+    jitter = _float_in(jitter, "jitter", 0.0, math.inf)
     copies = _int_in(copies, "copies", 1, MAX_COPIES)
     if refl and X.shape[0] != 2:
         raise TutorError("reflections", f"reflections need 2 features, the data has {X.shape[0]}",
@@ -867,10 +883,11 @@ def get_dataset(
             (ending in .npz/.csv/.mat, or an existing file).
         m: examples to generate (generators only; default 400).
         noise: generator noise (generators only; default 0.1).
-        rng: Generator/RandomState/seed for generating and splitting; None is the fixed default. The
-            course stand-ins ignore it (they always give the course's fixed data; see :func:`course_standin`).
-        ratios: split fractions for generators (default (0.7, 0.3)), or for a file holding one set only
-            (a file that already has dev/test keeps them).
+        rng: Generator/RandomState/seed for generating and splitting; None is the fixed default.
+        ratios: split fractions for generators (default (0.7, 0.3)) and for a file holding one set only.
+
+    Data that comes with its own splits keeps them: the course stand-ins (always the course's fixed data,
+    whatever ``rng``) and files with dev/test sets ignore ``rng`` and ``ratios``.
 
     Returns:
         A :class:`Dataset`.
@@ -890,15 +907,10 @@ def get_dataset(
             raise TutorError(field, f"only generated datasets take {field}, not {text!r}",
                              f"{field} with one of {', '.join(GENERATORS)}")
     if is_standin:
-        # The stand-ins ignore rng on purpose: a seed meant for initialization must not change course data.
-        if ratios is not None:
-            raise TutorError("ratios", f"{text} has fixed course splits", "no ratios for course stand-ins")
+        # The stand-ins ignore rng and ratios on purpose: they always give the course's fixed splits.
         return course_standin(text)
     ds = load_file(text)
     if ds.heldout is not None:
-        if ratios is not None:
-            raise TutorError("ratios", f"{Path(text).name} already holds its own splits",
-                             "ratios only for a file with a single set")
         return ds
     parts = split(ds.train_X, ds.train_Y, DEFAULT_RATIOS if ratios is None else ratios, rng)
     return _dataset_from_parts(ds.name, parts, source=f"{ds.source}, split at random")

@@ -44,7 +44,7 @@ TREND_FACTOR = 10.0
 #: init name -> (core.init method, scale for "random", description).
 INIT_CHOICES: dict[str, tuple[str, float, str]] = {
     "zeros": ("zeros", 0.0, "all weights zero: every activation is zero, symmetry is never broken"),
-    "normal": ("random", 1.0, "N(0, 1) weights: far too large for wide layers (tanh saturates, ReLU explodes)"),
+    "normal": ("random", 1.0, "N(0, 1) weights: too large for wide layers (tanh saturates, ReLU explodes)"),
     "small": ("random", 0.01, "N(0, 1) * 0.01: far too small for deep stacks (activations vanish)"),
     "random": ("random", 10.0, "N(0, 1) * 10, the course's 'large random' initialization"),
     "xavier": ("xavier", 0.0, "N(0, 1) * sqrt(1 / n_prev): keeps tanh activations stable"),
@@ -400,7 +400,8 @@ def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, i
     elif expected_std is not None:
         verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[gradients_trend]
         parts.append(f"gradients {verb}: every dW[l] carries the factor a^(L-1) = "
-                     f"{_fmt(_power(identity_scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every layer)")
+                     f"{_fmt(_power(identity_scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every "
+                     "layer)")
     else:
         head = {"stable": "gradient norms are similar across layers",
                 "exploding": "gradients explode on the way down",
@@ -421,8 +422,9 @@ def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, i
     elif activations_trend == "stable" and first.act_std > 0:
         ratio = last.act_std / first.act_std
         if depth > 1 and not 0.5 <= ratio <= 2:
-            notes.append(f"the spread still wanders ({_fmt(ratio)}x over {depth} layers): each layer's gain is "
-                         f"random around its expected value, more so in narrow layers; wider layers wander less")
+            notes.append(f"the spread still wanders ({_fmt(ratio)}x over {depth} layers): each layer's gain "
+                         "is random around its expected value, more so in narrow layers; wider layers wander "
+                         "less")
     advice = {"relu": "he", "leaky_relu": "he", "tanh": "xavier"}.get(activation)
     if advice and init != advice and (activations_trend != "stable" or gradients_trend != "stable"
                                       or saturated):
@@ -458,10 +460,10 @@ def render_deep(report: DeepReport, max_rows: int = 20) -> str:
     widths = [max(len(row[i]) for row in table) for i in range(ncol)]
     lines = [r.summary]
     lines += [f"  - {n}" for n in r.notes]
-    lines += ["", f"X: {r.width} x {r.m} N(0, 1) inputs (std {_fmt(r.input_std)}); weight std {_fmt(r.weight_std)};"
-              f" cost {r.cost}", ""]
+    lines += ["", f"X: {r.width} x {r.m} N(0, 1) inputs (std {_fmt(r.input_std)}); "
+              f"weight std {_fmt(r.weight_std)}; cost {r.cost}", ""]
     for n, row in enumerate(table):
-        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     if len(shown) < depth:

@@ -47,7 +47,9 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90,
 }
-_ALLOWED_ERROR = "a percentage such as 1% or 11 (bare numbers above 1 are percents), or a fraction such as 0.01"
+_ALLOWED_ERROR = (
+    "a percentage such as 1% or 11 (bare numbers above 1 are percents), or a fraction such as 0.01"
+)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -159,7 +161,8 @@ def unit_warnings(raw: dict[str, str]) -> list[str]:
     if any_percent:
         for name, text in bare_fractions:
             warnings.append(
-                f"{name} {text} was read as a fraction ({_pct(float(text))}) while other errors are percents; "
+                f"{name} {text} was read as a fraction ({_pct(float(text))}) while other errors are "
+                "percents; "
                 f"write {text}% if you meant percent"
             )
     return warnings
@@ -363,13 +366,13 @@ def _gap(a: float, b: float) -> float:
 
 
 def _pct(x: float) -> str:
-    """0.01 -> ``"1%"``, 0.005 -> ``"0.5%"``, 0.115 -> ``"11.5%"``."""
-    return f"{round(x * 100, 6):g}%"
+    """0.01 -> ``"1%"``, 0.005 -> ``"0.5%"``, 0.115 -> ``"11.5%"``, 0.0900474 -> ``"9%"`` (two decimals at most)."""
+    return f"{round(x * 100, 2):g}%"
 
 
 def _points(x: float) -> str:
     """A gap in percentage points: 0.1 -> ``"10 points"``, 0.01 -> ``"1 point"``."""
-    v = round(abs(x) * 100, 6)
+    v = round(abs(x) * 100, 2)
     return f"{v:g} point" + ("" if v == 1 else "s")
 
 
@@ -520,9 +523,18 @@ def diagnose(
     return Diagnosis(phrases, summary, numbers, recipe, assumptions, notes, focus, demos)
 
 
+#: The course's bias/variance table (train error, dev error), Bayes error near 0, as in the lecture.
+COURSE_TABLE: tuple[tuple[float, float], ...] = ((0.01, 0.11), (0.15, 0.16), (0.15, 0.30), (0.005, 0.01))
+
+
+def course_table() -> list[Diagnosis]:
+    """The diagnoses of :data:`COURSE_TABLE`'s rows: high variance; high bias; both; neither."""
+    return [diagnose(train, dev) for train, dev in COURSE_TABLE]
+
+
 def _pad_rows(rows: list[list[str]], indent: str = "  ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def render_diagnosis(d: Diagnosis) -> str:
@@ -539,7 +551,8 @@ def render_diagnosis(d: Diagnosis) -> str:
     rows.append(["dev error", _pct(n["dev_error"]), "", ""])
     if n["test_error"] is not None:
         rows.append(["test error", _pct(n["test_error"]), "", ""])
-    rows.append(["Bayes error", _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else ""), "", ""])
+    bayes = _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else "")
+    rows.append(["Bayes error", bayes, "", ""])
     rows.append(["avoidable bias", _signed_points(n["avoidable_bias"]), "train - Bayes",
                  verdict(n["avoidable_bias"], "high bias", "low bias")])
     var_ref = "train-dev - train" if n["train_dev_error"] is not None else "dev - train"
@@ -669,12 +682,17 @@ def split_advice(m: int | str, test: bool = True) -> SplitAdvice:
     elif m >= BIG_DATA:
         regime = "big"
         dev = 0.01
-        notes.append(
-            "big data (m >= 1,000,000): dev and test only need to be big enough to compare models (dev) and "
-            "to trust the final estimate (test), about 10,000 examples each, so "
-            + ("98/1/1" if test else "99/1")
-            + " is plenty (the course's answer)"
-        )
+        if test:
+            notes.append(
+                "big data (m >= 1,000,000): dev and test only need to be big enough to compare models (dev) "
+                "and to trust the final estimate (test), about 10,000 examples each, so 98/1/1 is plenty "
+                "(the course's answer)"
+            )
+        else:
+            notes.append(
+                "big data (m >= 1,000,000): the dev set only needs to be big enough to compare models, about "
+                "10,000 examples, so 99/1 is plenty (the course's 98/1/1 without its test share)"
+            )
         if m > BIG_DATA:
             alt_dev = None
             for pct in (0.5, 0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.0025, 0.001):
@@ -693,7 +711,8 @@ def split_advice(m: int | str, test: bool = True) -> SplitAdvice:
                     f"gives {each:,} examples {'each ' if test else ''}for dev{' and test' if test else ''}"
                 )
             else:
-                notes.append("smaller fractions are fine too, down to about 10,000 examples each for dev and test")
+                notes.append("smaller fractions are fine too, down to about 10,000 examples each for dev "
+                             "and test")
     else:
         regime = "medium"
         small_size = small_dev * SMALL_DATA
@@ -712,17 +731,18 @@ def split_advice(m: int | str, test: bool = True) -> SplitAdvice:
     train = round(1 - dev - test_frac, 10)
     sizes = _sizes(m, dev, test_frac)
     if sizes["dev"] < 1 or (test and sizes["test"] < 1):
-        notes.append(f"with only {m} example{'s' if m != 1 else ''} there is nothing to hold out: collect more "
-                     "data before comparing models")
+        notes.append(f"with only {m} example{'s' if m != 1 else ''} there is nothing to hold out: collect "
+                     "more data before comparing models")
     elif m < 100:
         notes.append("with under 100 examples, dev and test errors are very noisy (one example is several "
                      "percent); consider collecting more data")
-    notes.append(("dev and test sets must" if test else "the dev set must")
-                 + " come from the same distribution, the distribution of the data you expect the system to face "
-                 "(e.g. phone photos if users upload phone photos), even if training data come from elsewhere")
+    notes.append(("dev and test sets must come from the same distribution, the one" if test else
+                  "the dev set must come from the same distribution as the data")
+                 + " you expect the system to face (e.g. phone photos if users upload phone photos), even if "
+                 "training data come from elsewhere")
     if test:
-        notes.append("the test set gives an unbiased estimate of the final system's error; if you do not need "
-                     "that estimate you may skip it (--no-test)")
+        notes.append("the test set gives an unbiased estimate of the final system's error; if you do not "
+                     "need that estimate you may skip it (--no-test)")
     else:
         notes.append("without a test set you tune on the dev set, so its error is an optimistic (biased) "
                      "estimate; people sometimes call such a dev set the 'test set', which is misleading")

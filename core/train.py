@@ -210,7 +210,7 @@ def prepare_data(config: TrainConfig, dataset, rng: Rng):
 
     splits = dict(dataset.splits())
     for name, (X, Y) in splits.items():
-        validate_xy(X, Y, field=f"data ({name})")
+        validate_xy(X, Y, field=f"data ({name})", contiguous=False)
     X, Y = splits["train"]
     n_x = X.shape[0]
     require(config.layers[0] == n_x, "layers",

@@ -11,6 +11,7 @@ from core.diagnose import (
     BIAS_STEPS,
     HIGH_GAP,
     VARIANCE_STEPS,
+    course_table,
     diagnose,
     parse_count,
     parse_error,
@@ -75,7 +76,7 @@ def test_unit_warnings_point_out_likely_slips():
 # diagnose: the course's table and asides
 
 
-COURSE_TABLE = [
+TABLE_ROWS = [
     # (train, dev, bias phrase, variance phrase)
     (0.01, 0.11, "low bias", "high variance"),
     (0.14, 0.15, "high bias", "low variance"),
@@ -87,7 +88,7 @@ COURSE_TABLE = [
 
 
 @pytest.mark.parametrize("form", ["fraction", "percent-sign", "bare-percent-or-fraction", "float"])
-@pytest.mark.parametrize("train, dev, bias, variance", COURSE_TABLE)
+@pytest.mark.parametrize("train, dev, bias, variance", TABLE_ROWS)
 def test_course_table(train, dev, bias, variance, form):
     if form == "fraction":
         args = (f"{train:g}", f"{dev:g}")
@@ -107,6 +108,31 @@ def test_course_table(train, dev, bias, variance, form):
     assert d.numbers["bayes_assumed"] is True
     assert d.summary.lower().startswith(f"{bias} and {variance}")
     assert d.summary.count(".") >= 1 and "\n" not in d.summary
+
+
+def test_course_table_helper_matches_the_lecture():
+    from core.diagnose import COURSE_TABLE as lecture
+
+    assert lecture[1] == (0.15, 0.16)
+    assert [d.phrases for d in course_table()] == [
+        ["low bias", "high variance"],
+        ["high bias", "low variance"],
+        ["high bias", "high variance"],
+        ["low bias", "low variance"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "train, train_dev, dev, phrases",
+    [
+        # Machine Learning Yearning, "Identifying bias, variance, and data mismatch errors".
+        ("1%", "5%", "5%", ["low bias", "high variance"]),
+        ("10%", "11%", "12%", ["high bias", "low variance"]),
+        ("10%", "11%", "20%", ["high bias", "low variance", "data mismatch"]),
+    ],
+)
+def test_train_dev_examples(train, train_dev, dev, phrases):
+    assert diagnose(train, dev, train_dev_error=train_dev).phrases == phrases
 
 
 def test_course_assumptions_are_stated():

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from core.errors import TutorError
-from tutor import lessons as lessons_mod
 from tutor.cli import main
 from tutor.lessons import (
     CHECK_HEADING,
@@ -182,6 +181,13 @@ def test_one_vs_two_sided_numbers(lessons):
         assert number in section.text
 
 
+def test_epsilon_sweep_shows_truncation_then_round_off(lessons):
+    rows = {r[0]: r for r in table_rows(by_id(lessons, "numerical-gradients").body) if r[0].startswith("1e")}
+    two_sided = {eps: float(row[2]) for eps, row in rows.items()}
+    assert two_sided["1e-1"] > two_sided["1e-3"] > two_sided["1e-5"]  # error O(ε²)
+    assert two_sided["1e-11"] > two_sided["1e-7"]  # round-off takes over
+
+
 def table_rows(text: str) -> list[list[str]]:
     return [[c.strip() for c in line.strip().strip("|").split("|")]
             for line in text.split("\n") if line.startswith("|") and "---" not in line]
@@ -247,16 +253,20 @@ def test_inverted_dropout_keeps_the_mean(lessons):
 def test_normalize_example_makes_the_cost_round(lessons):
     pytest.importorskip("core.normalize")
     rows = {r[0]: r for r in table_rows(by_id(lessons, "normalizing-inputs").body)}
-    normalized = rows["training set, normalized"]
+    normalized = rows["train, normalized"]
     assert [float(x) for x in normalized[1:5]] == pytest.approx([0, 1, 0, 1], abs=1e-6)
-    assert float(rows["training set, raw"][5].replace(",", "")) > 100 > 2 > float(normalized[5])
+    assert float(rows["train, raw"][5].replace(",", "")) > 100 > 2 > float(normalized[5])
+    assert rows["test, training μ and σ"][1] != "0"  # the test set keeps its own, real deviations
 
 
 def test_gradcheck_bands_follow_the_engine(lessons):
     gradcheck = pytest.importorskip("core.gradcheck")
     body = by_id(lessons, "gradient-checking").body
-    for d in (1e-7, 1e-5, 1e-3):
+    names = set()
+    for d in (1e-7, 1e-5, 1e-2):
         assert gradcheck.verdict_band(d).label in body
+        names.add(gradcheck.verdict_band(d).name)
+    assert names == {"right", "look", "bug"}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -407,8 +417,8 @@ def test_missing_field(tmp_path, key):
 
 
 @pytest.mark.parametrize(("key", "value"), [
-    ("order", '"1"'), ("order", "true"), ("title", "3"), ("objectives", '"know it"'), ("try", '"lesson-overfit"'),
-    ("related_questions", '["1"]'),
+    ("order", '"1"'), ("order", "true"), ("title", "3"), ("objectives", '"know it"'),
+    ("try", '"lesson-overfit"'), ("related_questions", '["1"]'),
 ])
 def test_wrong_type(tmp_path, key, value):
     write(tmp_path, "alpha", 1, replace={key: value})
@@ -558,7 +568,7 @@ def test_cli_lessons_text(capsys):
 def test_cli_lesson_renders_markdown(capsys):
     assert main(["lesson", "bias-variance"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(" ") or out.startswith("Bias")  # the centred title
+    assert out.split("\n")[0].strip() == "Bias and variance"  # the title, centred
     assert "Bias and variance" in out and "high variance" in out and "Check yourself" in out
     assert "**" not in out and "{{" not in out and "## " not in out
 
@@ -587,7 +597,8 @@ def test_cli_lesson_open_without_app_prints_the_lesson(capsys, monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tutor.app" else real(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tutor.app" else real(name, *a))
     assert main(["lesson", "dropout", "--open"]) == 0
     captured = capsys.readouterr()
     assert "Dropout regularization" in captured.out and "keep_prob" in captured.out
@@ -598,4 +609,3 @@ def test_module_does_not_import_rich_until_rendering():
     code = "import sys, tutor.lessons; print('rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-    assert lessons_mod.render_text  # imported lazily inside

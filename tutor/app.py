@@ -10,9 +10,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.geometry import Size
 
 from tutor import messages
 from tutor.progress import ProgressStore
@@ -29,7 +30,11 @@ class DLTutorApp(App[int]):
     TITLE = "dltutor"
     SUB_TITLE = "Practical aspects of deep learning"
     COMMANDS = App.COMMANDS | {TutorCommands}
+    # A mode rather than get_default_screen(): Textual loads a screen's CSS_PATH only for modes and pushes.
+    MODES = {"home": HomeScreen}
+    DEFAULT_MODE = "home"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
@@ -43,9 +48,6 @@ class DLTutorApp(App[int]):
         self.start = dict(start or {})
         self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
         self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dltutor-progress")
-
-    def get_default_screen(self) -> Screen:
-        return HomeScreen()
 
     def on_mount(self) -> None:
         notice = self.store.load()
@@ -96,12 +98,12 @@ class DLTutorApp(App[int]):
             return False
         return True
 
-    def on_resize(self) -> None:
-        self.check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size)  # self.size is not updated yet when this handler runs
 
-    def check_size(self) -> None:
+    def check_size(self, size: Size | None = None) -> None:
         """Cover the app with a notice while the terminal is below 80x24, and lift it when it grows."""
-        width, height = self.size
+        width, height = size or self.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         covered = isinstance(self.screen, TooSmallScreen)
         if small and not covered:

@@ -199,7 +199,8 @@ def _check_collection(lessons: list[Lesson]) -> None:
     for lesson in lessons:
         name = Path(lesson.path).name
         if lesson.order in orders:
-            raise TutorError(f"{name}:order", f"order {lesson.order} is already used by {orders[lesson.order]}",
+            raise TutorError(f"{name}:order",
+                             f"order {lesson.order} is already used by {orders[lesson.order]}",
                              f"each of 1..{len(lessons)} exactly once")
         orders[lesson.order] = name
     for lesson in sorted(lessons, key=lambda item: item.order):
@@ -227,7 +228,8 @@ def parse_lesson(text: str, name: str, path: str | None = None) -> Lesson:
     meta, body = _split_front_matter(text, name)
     _check_fields(meta, name)
     if meta["id"] != match.group(2):
-        raise TutorError(f"{name}:id", f"id {meta['id']!r} does not match the file name", repr(match.group(2)))
+        raise TutorError(f"{name}:id", f"id {meta['id']!r} does not match the file name",
+                         repr(match.group(2)))
     if meta["order"] != int(match.group(1)):
         raise TutorError(f"{name}:order", f"order {meta['order']} does not match the file name",
                          str(int(match.group(1))))
@@ -314,7 +316,8 @@ def _parse_check(table: Any, name: str, index: int) -> CheckQuestion:
         raise TutorError(f"{where}.{unknown[0]}", "unknown field", ", ".join(_CHECK_FIELDS))
     options = table["options"]
     if len(options) < 2 or not all(isinstance(o, str) and o.strip() for o in options):
-        raise TutorError(f"{where}.options", "need at least two non-empty strings", _CHECK_FIELDS["options"][1])
+        raise TutorError(f"{where}.options", "need at least two non-empty strings",
+                         _CHECK_FIELDS["options"][1])
     if not 0 <= table["answer"] < len(options):
         raise TutorError(f"{where}.answer", f"answer {table['answer']} is out of range",
                          f"0..{len(options) - 1} (0-based index into options)")
@@ -449,7 +452,8 @@ def expand_directives(body: str, name: str = "<lesson>", problems: list[str] | N
         directive_name, raw = match.group(1), match.group(2).split()
         where = f"{name}:{{{{ {directive_name} }}}}"
         if directive_name not in DIRECTIVES:
-            raise DirectiveError(where, f"unknown directive {directive_name!r}", ", ".join(sorted(DIRECTIVES)))
+            raise DirectiveError(where, f"unknown directive {directive_name!r}",
+                                 ", ".join(sorted(DIRECTIVES)))
         directive = DIRECTIVES[directive_name]
         args = {}
         for item in raw:
@@ -457,13 +461,14 @@ def expand_directives(body: str, name: str = "<lesson>", problems: list[str] | N
             if not eq or not value:
                 raise DirectiveError(where, f"argument {item!r} is not key=value", "key=value")
             if key not in directive.args:
-                raise DirectiveError(where, f"unknown argument {key!r}", ", ".join(sorted(directive.args)) or "none")
+                raise DirectiveError(where, f"unknown argument {key!r}",
+                                     ", ".join(sorted(directive.args)) or "none")
             args[key] = value
         try:
             return directive.func(args).strip("\n")
         except DirectiveError as exc:
             raise DirectiveError(where, exc.problem, exc.allowed) from None
-        except Exception as exc:  # noqa: BLE001 - any failure of the engine must not crash a lesson view
+        except Exception as exc:  # any failure of the engine must not crash a lesson view
             if problems is None:
                 raise
             problems.append(f"{where}: {type(exc).__name__}: {exc}")
@@ -481,7 +486,8 @@ def _floats(args: dict[str, str], key: str, default: str) -> list[float]:
     try:
         return [float(v) for v in args.get(key, default).split(",")]
     except ValueError:
-        raise DirectiveError(key, f"{args[key]!r} is not a comma-separated list of numbers", "e.g. 0.01,0.001")
+        raise DirectiveError(key, f"{args[key]!r} is not a comma-separated list of numbers",
+                             "e.g. 0.01,0.001")
 
 
 def _ints(args: dict[str, str], key: str, default: str) -> list[int]:
@@ -511,7 +517,7 @@ def _split_examples(args: dict[str, str]) -> str:
     from core.diagnose import split_advice
 
     test = args.get("test", "yes").lower() not in ("no", "false", "0")
-    rows = []
+    rows, notes = [], []
     for m in _ints(args, "sizes", "10000,1000000,10000000"):
         advice = split_advice(m, test=test)
         sizes = advice.sizes
@@ -521,8 +527,14 @@ def _split_examples(args: dict[str, str]) -> str:
                 return "none"
             return f"{_pct(fraction)} ({int(sizes[part]):,})"
 
-        rows.append([f"{m:,}", cell("train", advice.train), cell("dev", advice.dev), cell("test", advice.test)])
-    return _table(["Examples m", "Train", "Dev", "Test"], rows)
+        rows.append([f"{m:,}", cell("train", advice.train), cell("dev", advice.dev),
+                     cell("test", advice.test)])
+        alt = getattr(advice, "alternative", None)
+        if alt:
+            shares = " / ".join(_pct(alt[part]) for part in ("train", "dev", "test") if alt[part])
+            notes.append(f"For {m:,} examples even {shares} would do: the dev set still gets "
+                         f"{int(alt['sizes']['dev']):,} examples.")
+    return "\n\n".join([_table(["Examples m", "Train", "Dev", "Test"], rows)] + notes)
 
 
 _BIAS_VARIANCE_ROWS = "1/11,14/15,14/30,0.5/1"
@@ -665,7 +677,8 @@ def _normalize_example(args: dict[str, str]) -> str:
 
     def stats(X: np.ndarray) -> list[str]:
         mean, var = X.mean(axis=1), X.var(axis=1)
-        return [f"{mean[0]:.3g}", f"{var[0]:.3g}", f"{mean[1]:.3g}", f"{var[1]:.3g}"]
+        # A mean of 3e-16 after centring is round-off, and reads better as the 0 it is.
+        return [f"{v if abs(v) > 1e-12 else 0.0:.3g}" for v in (mean[0], var[0], mean[1], var[1])]
 
     def elongation(X: np.ndarray) -> float:
         # For J(w) = (1/2m)‖wᵀX − y‖² the Hessian is X Xᵀ / m: the ratio of its extreme eigenvalues is
@@ -675,11 +688,11 @@ def _normalize_example(args: dict[str, str]) -> str:
 
     Xn, Xt = norm.transform(X_train), norm.transform(X_test)
     rows = [
-        ["training set, raw"] + stats(X_train) + [f"{elongation(X_train):,.0f}"],
-        ["training set, normalized"] + stats(Xn) + [f"{elongation(Xn):.2f}"],
-        ["test set, with the training μ and σ²"] + stats(Xt) + [f"{elongation(Xt):.2f}"],
+        ["train, raw"] + stats(X_train) + [f"{elongation(X_train):,.0f}"],
+        ["train, normalized"] + stats(Xn) + [f"{elongation(Xn):.2f}"],
+        ["test, training μ and σ"] + stats(Xt) + [f"{elongation(Xt):.2f}"],
     ]
-    return _table(["Data", "mean x₁", "var x₁", "mean x₂", "var x₂", "contour length / width"], rows)
+    return _table(["Data", "mean x₁", "var x₁", "mean x₂", "var x₂", "length / width"], rows)
 
 
 @_directive("deep_linear_growth", ("a", "depths"), "a^L for a deep linear network with W[l] = a·I")
@@ -694,7 +707,8 @@ def _deep_linear_growth(args: dict[str, str]) -> str:
         report = identity_experiment(max(depths), a, make_rng(0))
         growth[a] = [layer.act_std / report.input_std for layer in report.layers]
     rows = [[str(L)] + [f"{growth[a][L - 1]:.3g}" for a in scales] for L in depths]
-    return _table(["Layers L"] + [f"size of a[L] / size of x, W[l] = {_num(a)}·I" for a in scales], rows)
+    header = ["Layers L"] + [f"a = {_num(a)}" for a in scales]
+    return "Size of a[L] relative to x (ratio of standard deviations):\n\n" + _table(header, rows)
 
 
 def _deep_rows(cases: list[tuple[str, str, str]], depth: int, width: int,
@@ -706,7 +720,7 @@ def _deep_rows(cases: list[tuple[str, str, str]], depth: int, width: int,
     rows = []
     for activation, init, label in cases:
         report = run_deep(depth, width, activation, init, make_rng(0), m=64)
-        rows.append([label] + [f"{value(report.layers[l - 1]):.2g}" for l in shown])
+        rows.append([label] + [f"{value(report.layers[k - 1]):.2g}" for k in shown])
     return rows, shown
 
 
@@ -714,11 +728,12 @@ def _deep_rows(cases: list[tuple[str, str, str]], depth: int, width: int,
 def _activation_scale(args: dict[str, str]) -> str:
     width = _ints(args, "width", "100")[0]
     depth = _ints(args, "depth", "20")[0]
-    cases = [("relu", "small", "randn × 0.01"), ("relu", "xavier", "Xavier √(1/n)"), ("relu", "he", "He √(2/n)")]
+    cases = [("relu", "small", "randn × 0.01"), ("relu", "xavier", "Xavier √(1/n)"),
+             ("relu", "he", "He √(2/n)")]
     rows, shown = _deep_rows(cases, depth, width, lambda layer: layer.act_std)
     intro = (f"Standard deviation of the activations a[l] of a {depth}-layer ReLU network with {width} units "
              "per layer, at initialization, for inputs of standard deviation 1:\n\n")
-    return intro + _table(["Initialization"] + [f"layer {l}" for l in shown], rows)
+    return intro + _table(["Initialization"] + [f"layer {k}" for k in shown], rows)
 
 
 @_directive("deep_gradients", ("width", "depth"), "size of dW[l] through depth for three networks")
@@ -730,7 +745,7 @@ def _deep_gradients(args: dict[str, str]) -> str:
     rows, shown = _deep_rows(cases, depth, width, lambda layer: layer.grad_norm)
     intro = (f"Frobenius norm of dW[l] in a {depth}-layer network with {width} units per layer, at "
              "initialization (the engine back-propagates the mean of the last layer's activations):\n\n")
-    return intro + _table(["Network"] + [f"‖dW[{l}]‖" for l in shown], rows)
+    return intro + _table(["Network"] + [f"‖dW[{k}]‖" for k in shown], rows)
 
 
 @_directive("init_variances", ("n_prev",), "Xavier and He weight variances, formula and measured")
@@ -758,7 +773,7 @@ def _one_vs_two_sided(args: dict[str, str]) -> str:
     rows = []
     for eps in _floats(args, "eps", "0.01,0.001"):
         demo = one_dimensional_demo(theta=theta, eps=eps)
-        exact = float(demo.get("exact", 3 * theta ** 2))
+        exact = float(demo.get("true", 3 * theta ** 2))
         one, two = float(demo["one_sided"]), float(demo["two_sided"])
         errors = demo.get("errors") if isinstance(demo.get("errors"), dict) else {}
         e1 = float(errors.get("one_sided", abs(one - exact)))
@@ -768,12 +783,29 @@ def _one_vs_two_sided(args: dict[str, str]) -> str:
     return intro + _table(["ε", "one-sided", "its error", "two-sided", "its error"], rows)
 
 
+@_directive("epsilon_sweep", ("theta",), "two-sided error of θ³ as ε shrinks: truncation, then round-off")
+def _epsilon_sweep(args: dict[str, str]) -> str:
+    import math
+
+    from core.gradcheck import one_dimensional_demo
+
+    theta = _floats(args, "theta", "1.0")[0]
+    rows = []
+    for point in one_dimensional_demo(theta=theta, eps=0.01)["sweep"]:
+        exponent = math.log10(point["epsilon"])
+        # Every other power of ten is enough to show the trend and keeps the table short.
+        if abs(exponent - round(exponent)) < 1e-9 and round(exponent) % 2:
+            rows.append([f"1e{round(exponent)}", f"{point['one_sided_error']:.1e}",
+                         f"{point['two_sided_error']:.1e}"])
+    return _table(["ε", "one-sided error", "two-sided error"], rows)
+
+
 @_directive("gradcheck_bands", ("differences",), "the engine's verdict for a few relative differences")
 def _gradcheck_bands(args: dict[str, str]) -> str:
     from core.gradcheck import verdict_band
 
     rows = []
-    for d in _floats(args, "differences", "1e-7,1e-5,1e-3"):
+    for d in _floats(args, "differences", "1e-7,1e-5,1e-2"):
         band = verdict_band(d)
         rows.append([f"{d:.0e}", band.label, band.advice])
     return _table(["Relative difference", "Verdict", "What to do"], rows)
@@ -830,7 +862,8 @@ def validate_lessons(lessons: Iterable[Lesson], known_ids: Iterable[str]) -> Non
             raise TutorError(f"{name}:directive", lesson.problems[0], "a directive the engine can compute")
         for try_id in lesson.try_ids:
             if try_id not in known:
-                raise TutorError(f"{name}:try", f"unknown preset or variant {try_id!r}", ", ".join(sorted(known)))
+                raise TutorError(f"{name}:try", f"unknown preset or variant {try_id!r}",
+                                 ", ".join(sorted(known)))
         headings = {s.heading.lower(): s for s in lesson.sections}
         for heading in (TRY_HEADING, CHECK_HEADING):
             if heading.lower() not in headings:

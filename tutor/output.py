@@ -20,7 +20,7 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     if hasattr(obj, "to_dict"):
-        return obj.to_dict()
+        return _clean(obj.to_dict())
     raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 

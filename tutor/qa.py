@@ -57,10 +57,11 @@ class CourseQuestion:
     answer: str
     lessons: tuple[str, ...]
     key_points: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"id": self.id, "question": self.question, "answer": self.answer, "lessons": list(self.lessons),
-                "key_points": list(self.key_points)}
+                "key_points": list(self.key_points), "keywords": list(self.keywords)}
 
 
 def load_course_questions(source: Path | str | None = None) -> tuple[CourseQuestion, ...]:
@@ -99,8 +100,12 @@ def load_course_questions(source: Path | str | None = None) -> tuple[CourseQuest
         for key in ("lessons", "key_points"):
             if not isinstance(q.get(key), list) or not q[key] or not all(isinstance(x, str) for x in q[key]):
                 raise TutorError(field_name, f"missing {key}", "a non-empty list of strings")
+        keywords = q.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(x, str) for x in keywords):
+            raise TutorError(field_name, "keywords must be a list of strings", "a list of strings")
         answer_text = " ".join(q["answer"].split())
-        out.append(CourseQuestion(n, q["question"].strip(), answer_text, tuple(q["lessons"]), tuple(q["key_points"])))
+        out.append(CourseQuestion(n, q["question"].strip(), answer_text, tuple(q["lessons"]),
+                                  tuple(q["key_points"]), tuple(keywords)))
     if not out:
         raise TutorError("questions", f"{where} has no [[question]] tables")
     return tuple(out)
@@ -156,11 +161,11 @@ class Answer:
 _FILLER = (
     "what how when which who whom whose where does do did doing done should would could can may might "
     "must shall i im i'm me my mine we us our you your yours she him her its is are was were been being "
-    "have has had get gets got getting mean means meant meaning explain explanation tell about please know "
+    "have has had get gets got getting means meant meaning explain explanation tell about please know "
     "need want use uses using used some any thing things way ways exactly really actually just also "
     "work works working happen happens happening idea ok okay so very much many more most less good bad "
-    "better best one ones like give example show help question answer understand difference between "
-    "vs versus than whats hows whys there here from out up down"
+    "better best one ones like give example show help question answer understand between "
+    "vs versus than whats hows whys there here from out up down make makes making made neural"
 ).split()
 _BM25_STOPWORDS = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
@@ -172,7 +177,7 @@ STOPWORDS: tuple[str, ...] = tuple(dict.fromkeys(_BM25_STOPWORDS + _FILLER))
 #: Groups of phrases that mean the same thing in this unit; a query naming one is expanded by the others.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("weight decay", "l2", "l2 regularization", "frobenius norm", "frobenius", "ridge", "squared norm"),
-    ("dev set", "dev", "development set", "validation set", "validation", "hold-out", "holdout",
+    ("dev set", "dev", "validation set", "validation", "hold-out", "holdout",
      "cross-validation", "cross validation"),
     ("keep_prob", "keep prob", "keep probability", "dropout rate", "drop rate", "drop probability"),
     ("xavier", "glorot"),
@@ -206,6 +211,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("relu", "rectified linear"),
     ("regularization", "regularize", "regularizer", "regularise"),
     ("dropout", "drop out", "dropping units", "inverted dropout"),
+    ("what to do", "what should i do", "remedy", "remedies", "cure", "how to fix", "how do i fix"),
+    ("mean", "mu", "average"),
+    ("ml", "machine learning"),
+    ("standard deviation", "sigma", "std"),
 )
 
 #: Topics of other parts of the course (or other courses): search must not pretend the unit covers them.
@@ -219,6 +228,15 @@ OUTSIDE_UNIT: dict[str, str] = {
 }
 _OUTSIDE = [(re.compile(rf"\b(?:{pat})\b"), where) for pat, where in OUTSIDE_UNIT.items()]
 
+#: Stems of filler words that are also words of the field ("means" is filler, "mean" is not).
+KEEP_STEMS = {"mean"}
+
+#: Stems that Snowball leaves apart but the field uses as one word (British spellings, abbreviations).
+STEM_ALIASES = {
+    "init": "initi", "initialis": "initi", "regularis": "regular", "normalis": "normal", "generalis": "general",
+    "optimis": "optim", "grad": "gradient", "var": "varianc", "std": "deviat", "ep": "epsilon",
+}
+
 # Section headings that are not explanations (exercises and lab pointers).
 _SKIP_HEADINGS = {"try it", "check yourself"}
 
@@ -230,9 +248,16 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
 _SYNONYM_PATTERNS = [[(p, _phrase_pattern(p)) for p in group] for group in SYNONYMS]
 
 
+_DEVELOPMENT_SET = re.compile(r"\bdevelopment(?=\s+(?:and\s+test\s+)?sets?\b)")
+
+
 def _clean_text(text: str) -> str:
-    """Lower case, Greek lambda spelled out, so the tokenizer keeps it."""
-    return text.lower().replace("λ", " lambda ").replace("’", "'").replace("−", "-")
+    """Lower case, Greek letters spelled out (the tokenizer drops one-letter words)."""
+    text = text.lower().replace("λ", " lambda ").replace("μ", " mu ").replace("σ", " sigma ")
+    text = text.replace("ε", " epsilon ").replace("θ", " theta ").replace("α", " alpha ")
+    text = text.replace("’", "'").replace("−", "-")
+    # "development set" is the dev set; left alone, "development" would match "development decisions".
+    return _DEVELOPMENT_SET.sub("dev", text)
 
 
 def expand_query_groups(text: str) -> tuple[str, list[list[str]]]:
@@ -296,10 +321,14 @@ class Engine:
     #: A curated answer's score is multiplied by 1 + CURATED_BOOST * (share of the query's words that its
     #: course question contains), so a question that reads like a course question gets its model answer.
     CURATED_BOOST = 0.6
+    #: Weight of a course question's own wording (its question field) in its curated answer's score.
+    QUESTION_WEIGHT = 1.0
     #: Weight of a synonym group's best-matching term relative to a word the learner typed.
     SYNONYM_WEIGHT = 0.5
     #: The summary lesson repeats every topic in brief; the topic lessons are the better place to read on.
     SUMMARY_WEIGHT = 0.6
+    #: A lesson's introduction says what the lesson covers, not the answer: short, so BM25 favours it.
+    INTRO_WEIGHT = 0.7
 
     def __init__(self, lessons: list[Any], questions: tuple[CourseQuestion, ...]) -> None:
         import bm25s
@@ -309,58 +338,82 @@ class Engine:
         self._np = np
         self._bm25s = bm25s
         self.stemmer = Stemmer.Stemmer("english")
+        # Other forms of the filler words ("helps", "tells") are filler too; "mean" stays a word of the field.
+        self.filler_stems = set(self.stemmer.stemWords(list(_FILLER))) - KEEP_STEMS
         self.lessons = {lesson.id: lesson for lesson in lessons}
         self.titles = {lesson.id: lesson.title for lesson in lessons}
         self.questions = questions
         docs: list[Doc] = []
         texts: list[str] = []
         for q in questions:
-            if not q.lessons:
-                continue
             docs.append(Doc("curated", q.lessons[0], "", "", q.answer, q.id))
-            # The question three times: a query that reads like it should find it before the answer words.
-            texts.append(" ".join([q.question] * 3 + [q.answer] + list(q.key_points)))
+            texts.append(" ".join([q.question, q.answer] + list(q.key_points)))
         for lesson in lessons:
             for s in lesson.sections:
                 if s.heading.strip().lower() in _SKIP_HEADINGS:
                     continue
                 docs.append(Doc("lesson", lesson.id, s.heading, s.anchor, s.text))
-                texts.append(" ".join([lesson.title, s.heading, s.heading, _strip_markdown(s.text)]))
+                head = [s.heading] if s.heading == lesson.title else [lesson.title, s.heading, s.heading]
+                texts.append(" ".join(head + [_strip_markdown(s.text)]))
         self.docs = docs
+        # Each course question is also indexed on its own (with its keywords) after the real documents, as
+        # a "question field": a query that reads like the question scores high there even when the answer
+        # uses other words. Its score is added to the curated answer's.
+        self.question_doc = {q.id: len(docs) + k for k, q in enumerate(questions)}
+        texts += [" ".join([q.question] + list(q.keywords)) for q in questions]
         tokens = self.tokenize(texts)
-        self.doc_tokens = [set(t) for t in tokens]
+        self.doc_tokens = [set(t) for t in tokens[: len(docs)]]
+        for k, q in enumerate(questions):
+            self.doc_tokens[k] |= set(tokens[self.question_doc[q.id]])
         self.retriever = bm25s.BM25()
         self.retriever.index(tokens, show_progress=False)
         self.vocab = {t for t in self.retriever.vocab_dict if t}
-        self.doc_weight = np.array([self.SUMMARY_WEIGHT if d.lesson == SUMMARY_ID else 1.0 for d in docs])
+        self.doc_weight = np.array([self._weight(d) for d in docs])
         self.question_tokens = {q.id: set(self.tokenize([q.question])[0]) for q in questions}
+        self.keyword_tokens = {q.id: set(self.tokenize([" ".join(q.keywords)])[0]) for q in questions}
         self.group_tokens = [set(self.tokenize([" ".join(p for p, _ in g)])[0]) for g in _SYNONYM_PATTERNS]
         n = len(docs)
         df: dict[str, int] = {}
-        for toks in self.doc_tokens:
+        for toks in self.doc_tokens[len(questions):] + [set(t) for t in tokens[: len(questions)]]:
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.curated_sizes = {q.id: read_size(q.question) for q in questions}
 
+    def _weight(self, doc: Doc) -> float:
+        if doc.kind != "lesson":
+            return 1.0
+        if doc.lesson == SUMMARY_ID:
+            return self.SUMMARY_WEIGHT
+        if doc.section == self.titles.get(doc.lesson):
+            return self.INTRO_WEIGHT
+        return 1.0
+
     # -- text
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
-        """bm25s tokenization with the unit's stopwords and Snowball stemming."""
+        """bm25s tokenization with the unit's stopwords and Snowball stemming (plus a few stem aliases)."""
         out = self._bm25s.tokenize([_clean_text(t) for t in texts], stopwords=list(STOPWORDS),
                                    stemmer=self.stemmer, return_ids=False, show_progress=False)
-        return [list(doc) for doc in out]
+        return [[STEM_ALIASES.get(t, t) for t in doc if t not in self.filler_stems] for doc in out]
 
     # -- ranking
 
     def term_scores(self, terms: list[str]) -> Any:
-        """BM25 score of every document for every term: array (n_terms, n_docs)."""
+        """BM25 score of every document for every term: array (n_terms, n_docs).
+
+        A curated answer's score includes its question field's (see ``QUESTION_WEIGHT``).
+        """
         np = self._np
-        out = np.zeros((len(terms), len(self.docs)))
+        n = len(self.docs)
+        out = np.zeros((len(terms), n))
         for k, t in enumerate(terms):
             if t in self.vocab:
-                out[k] = np.asarray(self.retriever.get_scores([t]), dtype=float)
+                row = np.asarray(self.retriever.get_scores([t]), dtype=float)
+                out[k] = row[:n]
+                for i, q in enumerate(self.questions):
+                    out[k, i] += self.QUESTION_WEIGHT * row[self.question_doc[q.id]]
         return out
 
     def rank(self, question: str) -> tuple[list[Hit], dict]:
@@ -379,26 +432,47 @@ class Engine:
         if not original:
             return [Hit(d, 0.0) for d in self.docs], {"terms": [], "known": [], "coverage": 0.0, "matched": 0.0,
                                                        "outside": outside}
-        scores = self.term_scores(original).sum(axis=0)
+        per_term = self.term_scores(original)
+        scores = per_term.sum(axis=0)
+        matches = per_term > 0
+        triggered = self._triggered(base)
         group_terms: list[set[str]] = []
-        for phrases in groups:
-            terms = [t for t in dict.fromkeys(self.tokenize([" ".join(phrases)])[0]) if t not in original]
-            group_terms.append(set(terms))
-            if terms:
-                # A group counts once, by its best term: five synonyms must not outweigh the word typed.
-                scores = scores + self.SYNONYM_WEIGHT * self.term_scores(terms).max(axis=0)
-        scores = scores * self.doc_weight
+        for phrases, g_all in zip(groups, triggered):
+            # A synonym phrase matches a document only with all its words ("feature scaling" is not
+            # "features"); it is worth its words' mean score, and a group counts once, by its best phrase,
+            # so five synonyms never outweigh the word the learner typed.
+            best = np.zeros(len(self.docs))
+            terms_of_group: set[str] = set()
+            for phrase in phrases:
+                terms = [t for t in dict.fromkeys(self.tokenize([phrase])[0]) if t not in original]
+                if not terms:
+                    continue
+                terms_of_group |= set(terms)
+                ts = self.term_scores(terms)
+                phrase_score = np.where((ts > 0).all(axis=0), ts.mean(axis=0), 0.0)
+                best = np.maximum(best, phrase_score)
+            group_terms.append(terms_of_group)
+            scores = scores + self.SYNONYM_WEIGHT * best
+            hit = best > 0
+            for k, t in enumerate(original):
+                if t in g_all:
+                    matches[k] |= hit
+        # Coordination: a document that contains the question's rare words beats one that repeats its
+        # common words (idf-weighted share of the question's terms each document matches).
+        idf_w = np.array([self.idf.get(t, self.max_idf) for t in original])
+        coord = (idf_w @ matches) / idf_w.sum()
+        scores = scores * coord * self.doc_weight
+        query = set(original)
         for i, d in enumerate(self.docs):
             if d.kind == "curated":
-                overlap = len(self.question_tokens[d.qid] & set(original)) / len(original)
-                scores[i] *= 1.0 + self.CURATED_BOOST * overlap
+                scores[i] *= 1.0 + self.CURATED_BOOST * self._resemblance(d.qid, query)
         order = np.argsort(-scores, kind="stable")
         hits = [Hit(self.docs[i], float(scores[i])) for i in order]
 
         def synonyms_of(term: str) -> set[str]:
             # The triggered groups' tokens for a term that belongs to them.
             out: set[str] = set()
-            for g_terms, g_all in zip(group_terms, self._triggered(base)):
+            for g_terms, g_all in zip(group_terms, triggered):
                 if term in g_all:
                     out |= g_terms
             return out
@@ -415,6 +489,16 @@ class Engine:
             "outside": outside,
         }
         return hits, info
+
+    def _resemblance(self, qid: int, query: set[str]) -> float:
+        """How much a query reads like course question ``qid``: the F1 of their shared words (the
+        question's keywords count as question words for precision only)."""
+        own = self.question_tokens[qid]
+        if not own or not query:
+            return 0.0
+        recall = len(own & query) / len(own)
+        precision = len((own | self.keyword_tokens[qid]) & query) / len(query)
+        return 0.0 if recall + precision == 0 else 2 * recall * precision / (recall + precision)
 
     def _triggered(self, base: str) -> list[set[str]]:
         return [self.group_tokens[k] for k, group in enumerate(_SYNONYM_PATTERNS)

@@ -13,6 +13,8 @@ ORDER = 32
 #: --help does not have to import NumPy.
 INIT_NAMES = ("zeros", "normal", "small", "random", "xavier", "he", "inv-sqrt", "identity")
 ACTIVATION_NAMES = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
+#: Above this many weights (depth x width^2) the command warns that it will take a while.
+SLOW_WEIGHTS = 100_000_000
 
 EPILOG = """\
 Initializations:
@@ -86,7 +88,7 @@ def chart(report, width: int = 80, height: int = 20) -> str:
     ]
     plotted = []
     for label, marker, values in series:
-        pts = [(s.layer, v) for s, v in zip(report.layers, values) if math.isfinite(v) and v > 0]
+        pts = [(s.layer, v) for s, v in zip(report.layers, values, strict=True) if math.isfinite(v) and v > 0]
         plotted.append((label, marker, pts, len(values) - len(pts)))
     all_values = [v for _, _, pts, _ in plotted for _, v in pts]
     if not all_values:
@@ -111,7 +113,8 @@ def chart(report, width: int = 80, height: int = 20) -> str:
     lines = [line.rstrip() for line in text.splitlines()]
     for label, _, _, missing in plotted:
         if missing:
-            lines.append(f"({label}: {missing} layer{'s' if missing != 1 else ''} not plotted, zero or overflowed)")
+            plural = "s" if missing != 1 else ""
+            lines.append(f"({label}: {missing} layer{plural} not plotted, zero or overflowed)")
     return "\n".join(lines)
 
 
@@ -143,7 +146,13 @@ def run(args: argparse.Namespace) -> int:
     rows = _number(args.rows, "--rows", "a whole number from 2 to 200", integer=True)
     if not 2 <= rows <= 200:
         raise TutorError("--rows", f"{rows} is out of range", "a whole number from 2 to 200")
-    report = run_deep(args.depth, width, activation, init, make_rng(seed), identity_scale=scale, m=m)
+    n_depth = _number(args.depth, "depth", "a whole number from 1 to 200", integer=True)
+    n_width = _number(width, "width", "a whole number from 1 to 2000", integer=True)
+    weights = n_depth * n_width * n_width
+    if weights > SLOW_WEIGHTS and 1 <= n_depth <= 200 and 1 <= n_width <= 2000:
+        # Weights that do not fit in memory are drawn twice (forward, then backward): say why it is slow.
+        sys.stderr.write(f"note: drawing {weights:,} weights twice; this takes a while\n")
+    report = run_deep(n_depth, n_width, activation, init, make_rng(seed), identity_scale=scale, m=m)
     if args.json:
         print_json(report.to_dict())
         return 0

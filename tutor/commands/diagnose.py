@@ -31,12 +31,14 @@ Examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
-    parser.add_argument("--train-error", required=True, metavar="E", help="training-set error (1%%, 11, 0.01)")
+    parser.add_argument("--train-error", required=True, metavar="E",
+                        help="training-set error (1%%, 11, 0.01)")
     parser.add_argument("--dev-error", required=True, metavar="E", help="dev-set error")
     parser.add_argument("--bayes-error", metavar="E",
                         help="Bayes (optimal) or human-level error; assumed 0 when omitted")
     parser.add_argument("--train-dev-error", metavar="E",
-                        help="error on held-out training-distribution data (separates variance from data mismatch)")
+                        help="error on held-out training-distribution data "
+                        "(separates variance from data mismatch)")
     parser.add_argument("--test-error", metavar="E", help="test-set error (spots overfitting of the dev set)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 

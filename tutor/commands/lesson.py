@@ -8,14 +8,15 @@ import shutil
 import sys
 
 NAME = "lesson"
-HELP = "Show one lesson (by id or number) rendered for the terminal."
+HELP = "Show one lesson (by id or number) rendered for the terminal; --open shows it in the app"
 ORDER = 41
 
 MAX_WIDTH = 100
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lesson", metavar="ID", help="lesson id such as bias-variance, or its number (see: dltutor lessons)")
+    parser.add_argument("lesson", metavar="ID",
+                        help="lesson id such as bias-variance, or its number (see: dltutor lessons)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the lesson (sections, checks, body) as JSON")
     mode.add_argument("--open", action="store_true", help="open the tutor app on this lesson")

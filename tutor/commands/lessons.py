@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 NAME = "lessons"
-HELP = "List the lessons of the unit in order (id, title)."
+HELP = "List the lessons of the unit in order (id and title); --json for scripts"
 ORDER = 40
 
 

@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("m", metavar="M", help="number of labelled examples")
     parser.add_argument("--no-test", action="store_true",
-                        help="no test set (only needed when you want an unbiased estimate of the final error)")
+                        help="no test set (only needed when you want an unbiased estimate of the "
+                        "final error)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document: {train, dev, test, sizes, notes, ...}")
 

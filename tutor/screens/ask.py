@@ -30,6 +30,9 @@ class AskScreen(TutorScreen):
     CSS_PATH = "ask.tcss"
     AUTO_FOCUS = "#question"
     BINDINGS = [
+        Binding("escape", "home", "Home", key_display="esc"),
+        Binding("h", "go('home')", "Home", show=False),
+        Binding("a", "focus_question", "Ask", show=False),
         Binding("slash,i", "focus_question", "Type a question", key_display="/"),
         Binding("o", "open_source", "Open source lesson"),
     ] + [Binding(str(n), f"course_question({n})", "Course question", show=False) for n in range(1, 10)]
@@ -57,7 +60,7 @@ class AskScreen(TutorScreen):
             with Vertical(id="ask-side"):
                 yield OptionList(id="course-questions")
                 yield OptionList(id="history")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Ask a question"
@@ -203,4 +206,4 @@ class AskScreen(TutorScreen):
             return self.current is not None and bool(self.current.source.get("lesson"))
         if action in ("course_question", "focus_question"):
             return not isinstance(self.focused, Input)
-        return True
+        return super().check_action(action, parameters)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from tutor.messages import Navigate
 
@@ -86,7 +87,8 @@ class TutorScreen(Screen):
     """A main screen: moves to the others with one key, and goes home with ``h`` or escape."""
 
     BINDINGS = [
-        Binding("h,escape", "go('home')", "Home", key_display="h"),
+        Binding("h", "go('home')", "Home"),
+        Binding("escape", "home", "Home", show=False),
         Binding("a", "go('ask')", "Ask"),
         Binding("q", "go('quiz')", "Quiz"),
         Binding("d", "go('diagnose')", "Diagnose"),
@@ -105,6 +107,15 @@ class TutorScreen(Screen):
 
     def action_go(self, target: str) -> None:
         self.post_message(Navigate(target))
+
+    def action_home(self) -> None:
+        self.post_message(Navigate("home"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the learner types in a box, letters are text: hide the one-letter moves from the footer.
+        if action == "go" and isinstance(self.focused, Input):
+            return False
+        return True
 
     def remember(self, lesson: str | None = None) -> None:
         """Save this screen as the learner's position (for "continue where you left off")."""

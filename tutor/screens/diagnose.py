@@ -3,29 +3,63 @@ advice update as you type. A value that cannot be read is explained beside its f
 
 from __future__ import annotations
 
+import textwrap
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from tutor.screens.base import TutorScreen
 
-#: (input id, label, the field name in error messages, required)
+#: (input id, label, the field name in messages, placeholder)
 FIELDS = [
-    ("train", "Training error", "training error", True),
-    ("dev", "Dev error", "dev error", True),
-    ("bayes", "Bayes / human error", "Bayes error", False),
-    ("train_dev", "Train-dev error", "train-dev error", False),
-    ("test", "Test error", "test error", False),
-    ("m", "Examples (m)", "examples", False),
+    ("train", "Training error", "training error", "e.g. 1%"),
+    ("dev", "Dev error", "dev error", "e.g. 11%"),
+    ("bayes", "Bayes error (opt.)", "Bayes error", "human-level"),
+    ("train_dev", "Train-dev (opt.)", "train-dev error", ""),
+    ("test", "Test error (opt.)", "test error", ""),
+    ("m", "Examples m (opt.)", "examples", "e.g. 10000"),
 ]
 
-INTRO = ("Type error rates as 1%, 11 (read as 11%) or 0.01. Bayes, train-dev, test and the number of "
-         "examples are optional.")
+INTRO = ("Type error rates as 1%, 11 (read as 11%) or 0.01. Bayes error is the best possible error "
+         "(human-level is a good stand-in); the rest is optional.")
 WAITING = ("Enter the training and dev errors to see the diagnosis.\n\n"
-           "Example: training error 1%, dev error 11% is high variance; 15% and 16% is high bias.")
+           "Example: training error 1% and dev error 11% is high variance; 15% and 16% is high bias.")
+
+
+def _pct(x: float) -> str:
+    return f"{round(x * 100, 6):g}%"
+
+
+def _points(x: float) -> str:
+    v = round(x * 100, 6)
+    return f"{v:g} point" + ("" if abs(v) == 1 else "s")
+
+
+def number_rows(d: Any) -> list[tuple[str, str, str, str]]:
+    """(name, value, how it is measured, verdict) rows for the numbers behind a diagnosis."""
+    n = d.numbers
+    high = n["threshold"]
+    rows = [("training error", _pct(n["train_error"]), "", "")]
+    if n["train_dev_error"] is not None:
+        rows.append(("train-dev error", _pct(n["train_dev_error"]), "", ""))
+    rows.append(("dev error", _pct(n["dev_error"]), "", ""))
+    if n["test_error"] is not None:
+        rows.append(("test error", _pct(n["test_error"]), "", ""))
+    rows.append(("Bayes error", _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else ""), "", ""))
+    gaps = [("avoidable bias", "avoidable_bias", "train − Bayes", "high bias", "low bias"),
+            ("variance", "variance", "train-dev − train" if n["train_dev_error"] is not None else "dev − train",
+             "high variance", "low variance"),
+            ("data mismatch", "data_mismatch", "dev − train-dev", "data mismatch", "no mismatch"),
+            ("dev overfitting", "dev_overfitting", "test − dev", "dev set overfit", "dev set fine")]
+    for name, key, how, yes, no in gaps:
+        if n[key] is not None:
+            rows.append((name, _points(n[key]), how, yes if n[key] >= high else no))
+    return rows
 
 
 class DiagnoseScreen(TutorScreen):
@@ -35,6 +69,8 @@ class DiagnoseScreen(TutorScreen):
     CSS_PATH = "diagnose.tcss"
     AUTO_FOCUS = "#train"
     BINDINGS = [
+        Binding("escape", "home", "Home", key_display="esc"),
+        Binding("h", "go('home')", "Home", show=False),
         Binding("ctrl+r", "clear", "Clear the form"),
         Binding("down", "app.focus_next", "Next field", show=False),
         Binding("up", "app.focus_previous", "Previous field", show=False),
@@ -45,16 +81,16 @@ class DiagnoseScreen(TutorScreen):
         with Horizontal(id="diag-body"):
             with VerticalScroll(id="diag-form"):
                 yield Static(INTRO, id="diag-intro", markup=False)
-                for key, label, _name, required in FIELDS:
+                for key, label, _name, placeholder in FIELDS:
                     with Horizontal(classes="field"):
-                        yield Label(label + ("" if required else " (opt.)"), classes="field-label")
-                        yield Input(id=key, compact=True, placeholder="e.g. 1%" if key != "m" else "e.g. 10000",
-                                    classes="field-input")
+                        yield Label(label, classes="field-label")
+                        yield Input(id=key, compact=True, placeholder=placeholder, classes="field-input")
                     yield Static("", id=f"{key}-error", classes="field-error", markup=False)
             with VerticalScroll(id="diag-result"):
-                yield Static(WAITING, id="diag-text", markup=False)
-                yield Static("", id="split-text", markup=False)
-        yield Footer()
+                yield Static(WAITING, id="diag-head", markup=False)
+                for part in ("summary", "numbers", "recipe", "assumptions", "split"):
+                    yield Static("", id=f"diag-{part}", classes="diag-part")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Diagnose bias and variance"
@@ -62,24 +98,27 @@ class DiagnoseScreen(TutorScreen):
         self.query_one("#diag-result").border_title = "Diagnosis"
         for key, *_ in FIELDS:
             self.query_one(f"#{key}-error").display = False
+        self.query(".diag-part").set(display=False)
 
     def fill(self, **values: str) -> None:
-        """Set fields by id (``train="1%"``); the diagnosis updates (the tour and tests use this)."""
+        """Set fields by id (``train="1%"``) and update the diagnosis (the tour and tests use this)."""
         for key, value in values.items():
             self.query_one(f"#{key}", Input).value = value
         self.update()
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update)
+
     @on(Input.Changed)
     def update(self) -> None:
-        """Read every field and show the diagnosis, or what is missing or wrong."""
-        from core.diagnose import diagnose, parse_count, parse_error, render_diagnosis, render_split, split_advice
-        from core.diagnose import unit_warnings
+        """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
+        from core.diagnose import diagnose, parse_count, parse_error, split_advice, unit_warnings
         from core.errors import TutorError
 
-        values: dict[str, float | int | None] = {}
+        values: dict[str, Any] = {}
         raw: dict[str, str] = {}
-        bad = False
-        for key, _label, name, _required in FIELDS:
+        wrong: list[str] = []
+        for key, _label, name, _placeholder in FIELDS:
             text = self.query_one(f"#{key}", Input).value.strip()
             error = self.query_one(f"#{key}-error", Static)
             values[key] = None
@@ -89,31 +128,60 @@ class DiagnoseScreen(TutorScreen):
                     if key != "m":
                         raw[name] = text
                 except TutorError as exc:
-                    bad = True
+                    wrong.append(name)
                     error.update(f"⚠ {exc}")
             error.display = bool(text) and values[key] is None
-        result = self.query_one("#diag-text", Static)
-        split = self.query_one("#split-text", Static)
-        if values["m"] is not None:
-            split.update(render_split(split_advice(int(values["m"]))))
-        else:
-            split.update("")
+        self.query(".diag-part").set(display=False)
+        head = self.query_one("#diag-head", Static)
         if values["train"] is None or values["dev"] is None:
-            result.update("Fix the field marked ⚠ to see the diagnosis." if bad else WAITING)
+            head.update("Fix the field marked ⚠ to see the diagnosis." if wrong else WAITING)
+            self._show_split(values["m"], split_advice)
             return
-        try:
-            d = diagnose(values["train"], values["dev"], values["bayes"], values["train_dev"], values["test"])
-        except TutorError as exc:
-            result.update(f"⚠ {exc}")
-            return
-        text = render_diagnosis(d)
-        head, _, rest = text.partition("\n")
-        warnings = unit_warnings(raw)
-        notes = "".join(f"⚠ {w}\n" for w in warnings)
+        d = diagnose(values["train"], values["dev"], values["bayes"], values["train_dev"], values["test"])
+        verdict = ", ".join(d.phrases)
         style = "bold $success" if d.focus is None else "bold $warning"
-        result.update(Content.assemble((head, style), "\n", notes, rest, "\n"))
+        head.update(Content.styled(verdict[0].upper() + verdict[1:], style))
+        width = max(20, self.query_one("#diag-result").content_size.width - 4)
+        notes = [f"⚠ ignoring {name} until it is fixed" for name in wrong] + unit_warnings(raw)
+        summary = "\n".join([d.summary] + [f"⚠ {w}" if not w.startswith("⚠") else w for w in notes])
+        self._part("summary", summary)
+        rows = number_rows(d)
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        self._part("numbers", Content.assemble(("The numbers behind it\n", "bold"), "\n".join(lines)))
+        if d.recipe:
+            steps = [_wrap(f"{i}. {s.title}: {s.why}" + (f" (lab: {s.lab_preset})" if s.lab_preset else ""),
+                           width, "   ") for i, s in enumerate(d.recipe, 1)]
+            title = "What to do: the basic recipe, in order\n"
+        else:
+            steps = ["Nothing in the basic recipe to apply: both errors are close to where they can be."]
+            title = "What to do\n"
+        self._part("recipe", Content.assemble((title, "bold"), "\n".join(steps)))
+        extra = [_wrap(f"- {a}", width, "  ") for a in d.assumptions + d.notes]
+        self._part("assumptions", Content.assemble(("Assuming\n", "bold"), "\n".join(extra)))
+        self._show_split(values["m"], split_advice, width)
+
+    def _part(self, name: str, content: str | Content) -> None:
+        part = self.query_one(f"#diag-{name}", Static)
+        part.update(Content(content) if isinstance(content, str) else content)
+        part.display = True
+
+    def _show_split(self, m: int | None, split_advice: Any, width: int = 50) -> None:
+        if m is None:
+            return
+        s = split_advice(int(m))
+        names = ["train", "dev", "test"] if s.with_test else ["train", "dev"]
+        shares = {"train": s.train, "dev": s.dev, "test": s.test}
+        lines = [f"  {name:<6}{round(shares[name] * 100, 6):>7g}%  {s.sizes[name]:>14,}" for name in names]
+        lines += [_wrap(f"- {note}", width, "  ") for note in s.notes]
+        self._part("split", Content.assemble((f"Splitting {s.m:,} examples\n", "bold"), "\n".join(lines)))
 
     def action_clear(self) -> None:
         for key, *_ in FIELDS:
             self.query_one(f"#{key}", Input).value = ""
         self.query_one("#train", Input).focus()
+
+
+def _wrap(text: str, width: int, indent: str) -> str:
+    # wrapped by hand for a hanging indent, which terminal text has no style for
+    return textwrap.fill(text, width, subsequent_indent=indent)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape as _escape
+from textual.content import Content
 from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 from tutor.messages import Navigate, ProgressChanged
@@ -24,7 +26,8 @@ class HomeScreen(TutorScreen):
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "CourseMap"
     BINDINGS = [
-        Binding("h,escape", "noop", show=False),
+        Binding("h", "noop", show=False),
+        Binding("escape", "noop", show=False),
         Binding("c", "continue", "Continue"),
         Binding("a", "go('ask')", "Ask"),
         Binding("q", "go('quiz')", "Quiz"),
@@ -42,7 +45,7 @@ class HomeScreen(TutorScreen):
                 yield Button("Continue", id="continue", variant="primary")
             with VerticalScroll(id="side"):
                 yield Static("", id="objectives")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Course map"
@@ -90,13 +93,22 @@ class HomeScreen(TutorScreen):
         return next((i for i in ids if i not in read), ids[0])
 
     def _show_objectives(self, lesson_id: str) -> None:
+        self._objectives_of = lesson_id
         lesson = self.course.get(lesson_id)
-        lines = [f"[b]{lesson.order} · {_escape(lesson.title)}[/b]", "", "You will be able to:"]
-        lines += [f" • {_escape(o)}" for o in lesson.objectives]
-        summary = self.course.summary()
-        if summary is not None and summary.id != lesson_id and summary.objectives:
-            lines += ["", "[b]This week[/b]"] + [f" • {_escape(o)}" for o in summary.objectives]
-        self.query_one("#objectives", Static).update("\n".join(lines))
+        box = self.query_one("#objectives", Static)
+        width = box.content_size.width or 28
+
+        def bullets(items: tuple[str, ...]) -> list[str]:
+            # wrapped by hand for a hanging indent, which terminal text has no style for
+            return [textwrap.fill(o, width, initial_indent="• ", subsequent_indent="  ") for o in items]
+
+        parts = [Content.styled(f"{lesson.order} · {lesson.title}", "bold"), Content("You will be able to:")]
+        parts += [Content(b) for b in bullets(lesson.objectives)]
+        box.update(Content("\n").join(parts))
+
+    def on_resize(self) -> None:
+        if self.course.loaded and getattr(self, "_objectives_of", None):
+            self.call_after_refresh(self._show_objectives, self._objectives_of)
 
     def on_screen_resume(self) -> None:
         if self.course.loaded:

@@ -30,11 +30,11 @@ class LessonScreen(TutorScreen):
     CSS_PATH = "lesson.tcss"
     AUTO_FOCUS = "#lesson-md Markdown"
     BINDINGS = [
-        Binding("n", "neighbour(1)", "Next lesson"),
-        Binding("p", "neighbour(-1)", "Previous"),
+        Binding("n", "neighbour(1)", "Next"),
+        Binding("p", "neighbour(-1)", "Prev"),
         Binding("r", "tab('read')", "Read", show=False),
         Binding("t", "tab('try')", "Try it"),
-        Binding("k", "tab('check')", "Check yourself"),
+        Binding("k", "tab('check')", "Check"),
         Binding("q", "quiz", "Quiz"),
         Binding("o", "toggle_contents", "Contents", show=False),
         Binding("a", "go('ask')", "Ask", show=False),
@@ -63,7 +63,7 @@ class LessonScreen(TutorScreen):
             with TabPane("Check yourself", id="check"):
                 with Vertical(id="check-area"):
                     yield Static("", id="check-score")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _resolve(self):
         if self.lesson_id is None and self.try_id:
@@ -80,8 +80,11 @@ class LessonScreen(TutorScreen):
 
     def on_mount(self) -> None:
         lesson = self.lesson
-        total = len(self.course.lessons())
-        self.sub_title = f"Lesson {lesson.order} of {total} · {lesson.title}"
+        topics = self.course.topics()
+        if lesson in topics:
+            self.sub_title = f"Lesson {lesson.order} of {len(topics)} · {lesson.title}"
+        else:
+            self.sub_title = lesson.title
         self.query_one("#lesson-md").border_title = lesson.title
         self._show_check()
         lesson_id = lesson.id
@@ -161,6 +164,7 @@ class LessonScreen(TutorScreen):
         area.query("QuestionCard, #check-again").remove()
         checks = self.lesson.checks
         score = self.query_one("#check-score", Static)
+        score.display = True
         if not checks:
             score.update("This lesson has no check questions.")
             return
@@ -173,7 +177,7 @@ class LessonScreen(TutorScreen):
             self.call_after_refresh(again.focus)
             return
         check = checks[self.check_index]
-        score.update("")
+        score.display = False
         last = self.check_index == len(checks) - 1
         card = QuestionCard(check.question, [Choice(k, t) for k, t in zip(LETTERS, check.options)],
                             header=f"Check {self.check_index + 1} of {len(checks)}",

@@ -48,7 +48,7 @@ class QuizScreen(TutorScreen):
         with Vertical(id="quiz-body"):
             yield Static("", id="quiz-status", markup=False)
             yield Vertical(id="quiz-area")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Quiz"
@@ -125,7 +125,7 @@ class QuizScreen(TutorScreen):
         last = self.index == len(self.questions) - 1
         lesson = self._lesson_title(q.lesson)
         card = QuestionCard(q.prompt, [Choice(o.key, o.text) for o in q.options], multi=q.kind == "multi",
-                            header=f"From: {lesson}" + ("   ·   select all that apply" if q.kind == "multi" else ""),
+                            header=f"From: {lesson}",
                             next_label="See my score" if last else "Next question →", id="quiz-card")
         self._clear().mount(card)
         card.focus()
@@ -207,4 +207,4 @@ class QuizScreen(TutorScreen):
             return self.state == "score"
         if action == "choose":
             return self.state != "choose"
-        return True
+        return super().check_action(action, parameters)

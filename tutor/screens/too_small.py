@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -29,8 +30,8 @@ class TooSmallScreen(ModalScreen[None]):
     def show_size(self, width: int, height: int) -> None:
         self.query_one("#too-small", Static).update(notice_text(width, height))
 
-    def on_resize(self) -> None:
-        self.show_size(*self.app.size)
+    def on_resize(self, event: events.Resize) -> None:
+        self.show_size(*event.size)
 
     def action_ignore(self) -> None:
         """Escape must not pop the notice while the terminal is still too small."""

@@ -25,13 +25,13 @@ def quiz_mark(progress: Progress, lesson_id: str) -> str:
 
 
 class CourseMap(DataTable):
-    """One row per lesson: number, title, read/practised mark, best quiz score."""
+    """One row per lesson: number and title, read/practised mark, best quiz score."""
 
     DEFAULT_CSS = """
     CourseMap { height: auto; max-height: 100%; }
     """
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open lesson")]
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]
 
     class Chosen(Message):
         """The learner chose a lesson (enter or click)."""
@@ -52,7 +52,6 @@ class CourseMap(DataTable):
         self._ids: list[str] = []
 
     def on_mount(self) -> None:
-        self.add_column("#", key="n", width=2)
         self.add_column("Topic", key="title")
         self.add_column("Progress", key="status", width=13)
         self.add_column("Quiz", key="quiz", width=5)
@@ -63,7 +62,7 @@ class CourseMap(DataTable):
             self.clear()
             self._ids = [lesson.id for lesson in lessons]
             for lesson in lessons:
-                self.add_row(Text(str(lesson.order), justify="right"), lesson.title, "", "", key=lesson.id)
+                self.add_row(f"{lesson.order:>2} {lesson.title}", "", "", key=lesson.id)
         for lesson_id in self._ids:
             status = progress.status(lesson_id)
             mark = Text(MARKS[status], style="dim" if status == "not started" else "")

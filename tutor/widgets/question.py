@@ -80,7 +80,7 @@ class QuestionCard(VerticalScroll, can_focus=True):
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
         Binding("space", "toggle", "Toggle", show=False),
-        Binding("enter", "submit", "Submit answer"),
+        Binding("enter", "submit", "Submit"),
         Binding("enter,n", "next", "Next", key_display="enter"),
     ]
 
@@ -121,12 +121,13 @@ class QuestionCard(VerticalScroll, can_focus=True):
         self.right: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        hint = "choose every right option, then enter" if self.multi else "press its letter or click it"
+        hint = ("several may be right: press their letters, then enter" if self.multi
+                else "press its letter or click it")
         yield Static(Content(f"{self.header}   ({hint})".strip()), id="q-header")
         yield Static(Content(self.prompt), id="q-prompt")
         for choice in self.choices:
             yield ChoiceRow(choice)
-        yield Static("", id="q-feedback")
+        yield Static("", id="q-feedback", markup=False)
         with Horizontal(id="q-buttons"):
             if self.multi:
                 yield Button("Submit (enter)", id="q-submit", variant="primary")
@@ -134,6 +135,7 @@ class QuestionCard(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.query_one("#q-next").display = False
+        self.query_one("#q-feedback").display = False
         self._paint()
 
     # -- state -------------------------------------------------------------------------------------
@@ -190,7 +192,9 @@ class QuestionCard(VerticalScroll, can_focus=True):
         if not self.multi:
             self.action_choose(self.choices[self.cursor].key)
         elif not self.chosen:
-            self.query_one("#q-feedback", Static).update("Choose at least one option first (its letter or a click).")
+            box = self.query_one("#q-feedback", Static)
+            box.display = True
+            box.update("Choose at least one option first (its letter or a click).")
         else:
             self._submit()
 
@@ -207,8 +211,8 @@ class QuestionCard(VerticalScroll, can_focus=True):
         self.answered = True
         self.right = set(right)
         box = self.query_one("#q-feedback", Static)
-        head = "✓ Right." if correct else "✗ Not quite."
-        box.update(Content.assemble((head, "bold"), " ", feedback))
+        box.display = True
+        box.update(Content.assemble(("✓ " if correct else "✗ ", "bold"), feedback))
         box.set_class(correct, "-right")
         box.set_class(not correct, "-wrong")
         if self.multi:

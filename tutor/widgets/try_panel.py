@@ -79,10 +79,11 @@ def _run_preset(try_id: str, width: int, report: Callable[[str], None], cancelle
 
 
 def _run_variant(try_id: str, width: int) -> str:
-    from core import gradcheck
+    from core.gradcheck import gradient_check, render_report
+    from core.variants import course_case
 
-    report = gradcheck.check_variant(try_id)
-    return gradcheck.render_report(report)
+    arch, params, X, Y = course_case()
+    return render_report(gradient_check(arch, params, X, Y, try_id, case="course"))
 
 
 class TryPanel(Vertical):
@@ -193,4 +194,5 @@ class TryPanel(Vertical):
         self.query_one("#try-output").display = True
         self.query_one("#try-output").border_title = try_id
         self.query_one("#try-text", Static).update(text)
+        self.query_one("#try-output").focus()
         self.post_message(self.Finished(try_id, ok, text))

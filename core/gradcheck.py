@@ -1,0 +1,1527 @@
+"""Gradient checking, the course's way, and the localization of what is wrong.
+
+The course's check: flatten the parameters to one vector ``theta`` (W1, b1, W2, b2, ... each reshaped to
+``(-1, 1)``, row-major), estimate every component of the gradient by the two-sided difference
+``(J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)`` and compare with backpropagation's gradient through
+
+    difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||)
+
+Below about 1e-7 the gradient is right, around 1e-5 it needs a careful look, above 1e-3 there is a bug
+(the exercise's threshold is 2e-7 at ``eps = 1e-7``).
+
+Beyond the course, this module says *where* the mistake is: per parameter block (``dW1``, ``db1``, ...) and
+per element, with the ratio analytic/numeric when it is a constant ("dW2 is 2.00 times the true gradient")
+and the pattern otherwise, while ReLU kinks (where the two-sided difference straddles a unit's zero) are
+reported instead of flagged. Round-off of the perturbed costs is estimated from a first-order error bound
+of the forward pass so that a block is flagged only when it is really off.
+
+The perturbed costs are evaluated in vectorized batches: a perturbation of layer ``l`` recomputes layers
+``l`` and up only, for a whole batch of perturbations at once (stacked weights and ``np.matmul``, which
+gives bit for bit the same numbers as the course's loop on small layers; for wide layers only the
+perturbed unit's row and a rank-one update of the layer above).
+
+Shapes: ``X`` ``(n_x, m)``, ``Y`` ``(1, m)``, parameters ``W{l} (n_l, n_{l-1})``, ``b{l} (n_l, 1)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.activations import ACTIVATIONS, sigmoid
+from core.errors import TutorError
+from core.network import Architecture, backward, compute_cost, forward, one_hot
+from core.rng import Rng, make_rng, permutation, randn
+from core.variants import DEFAULT_L2, Cache, Variant, course_case, forward_cache, get_variant
+
+#: Machine epsilon of float64 and the unit round-off (half of it).
+EPS_MACHINE = float(np.finfo(np.float64).eps)
+UNIT_ROUNDOFF = EPS_MACHINE / 2
+#: The course's epsilon and pass threshold.
+COURSE_EPSILON = 1e-7
+COURSE_THRESHOLD = 2e-7
+#: Above this difference the course says there is a bug.
+BUG_THRESHOLD = 1e-3
+#: A block is flagged when its relative difference exceeds this and its error exceeds the round-off scale.
+FLAG_RELATIVE = 1e-4
+#: How many times the estimated round-off error a block's error must exceed to be flagged.
+ROUNDOFF_SAFETY = 10.0
+#: A ratio analytic/numeric counts as a constant when the residual is below this fraction.
+NEAR_CONSTANT = 1e-3
+MODES = ("full", "sampled", "fast")
+METHODS = ("batched", "loop")
+FALLBACKS = ("auto", "full", "sampled", "none")
+DEFAULT_SAMPLES = 10
+#: ``fast`` falls back to ``full`` below this many parameters (``auto``), to ``sampled`` above.
+FULL_FALLBACK_LIMIT = 20_000
+#: Bytes the batched evaluation may hold at once for one chunk of perturbations.
+MEMORY_BUDGET = 48 * 2**20
+_KINK_ACTIVATIONS = ("relu", "leaky_relu")
+_NAME = re.compile(r"^([Wb])(\d+)$")
+
+
+# --- bands ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Band:
+    """Where a difference falls on the course's scale.
+
+    Args:
+        name: ``"right"``, ``"look"`` or ``"bug"``.
+        label: where it falls, in the course's words.
+        advice: what to do about it.
+    """
+
+    name: str
+    label: str
+    advice: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "label": self.label, "advice": self.advice}
+
+
+def verdict_band(difference: float) -> Band:
+    """The course's rule at epsilon 1e-7: < 1e-7 right, ~1e-5 look carefully, > 1e-3 a bug.
+
+    The exercise's own pass threshold is 2e-7 (round-off alone reaches about 1e-7 at epsilon 1e-7), so
+    differences up to 2e-7 are still "right".
+    """
+    d = float(difference)
+    if not math.isfinite(d):
+        return Band("bug", "not a finite number",
+                    "a gradient is missing, has the wrong shape, or holds nan/inf: fix that first")
+    if d < 1e-7:
+        return Band("right", "well below 1e-7",
+                    "the gradient is right: backpropagation agrees with the numerical gradient")
+    if d < COURSE_THRESHOLD:
+        return Band("right", "about 1e-7, under the course's 2e-7 threshold",
+                    "the gradient is right: at epsilon 1e-7 round-off alone gives about 1e-7")
+    if d < BUG_THRESHOLD:
+        return Band("look", "between 2e-7 and 1e-3 (around 1e-5)",
+                    "needs a careful look: check the blocks one by one; it may be fine (a ReLU kink, a large "
+                    "epsilon) or a small bug hiding in a small block")
+    return Band("bug", "above 1e-3",
+                "almost certainly a bug in backpropagation: look at the flagged blocks")
+
+
+# --- vector views ----------------------------------------------------------------------------------------
+
+def _order(name: str) -> tuple[int, int]:
+    match = _NAME.match(name)
+    if not match:
+        raise TutorError("parameters", f"unexpected parameter name {name!r}", "W1, b1, W2, b2, ...")
+    return int(match.group(2)), 0 if match.group(1) == "W" else 1
+
+
+def parameter_names(parameters: dict | int) -> list[str]:
+    """``["W1", "b1", "W2", ...]`` for a parameter dict (sorted by layer) or a number of layers."""
+    if isinstance(parameters, int):
+        return [f"{p}{l}" for l in range(1, parameters + 1) for p in ("W", "b")]  # noqa: E741
+    return sorted(parameters, key=_order)
+
+
+#: The course's shapes, used when :func:`vector_to_dictionary` is given no shapes (as the course's is).
+COURSE_SHAPES = {"W1": (5, 4), "b1": (5, 1), "W2": (3, 5), "b2": (3, 1), "W3": (1, 3), "b3": (1, 1)}
+
+
+def dictionary_to_vector(parameters: dict[str, np.ndarray],
+                         keys: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
+    """The course's ``dictionary_to_vector``: every parameter reshaped to ``(-1, 1)`` and stacked.
+
+    Args:
+        parameters: ``W1, b1, ...``.
+        keys: the order; ``W1, b1, W2, b2, ...`` by default.
+
+    Returns:
+        ``theta`` ``(n, 1)`` and, per element, the name of the parameter it came from.
+    """
+    keys = list(keys) if keys is not None else parameter_names(parameters)
+    vectors = [np.reshape(parameters[k], (-1, 1)) for k in keys]
+    theta = np.concatenate(vectors, axis=0).astype(np.float64, copy=False)
+    names = [k for k, v in zip(keys, vectors, strict=True) for _ in range(v.shape[0])]
+    return theta, names
+
+
+def vector_to_dictionary(theta: np.ndarray, shapes: dict | None = None) -> dict[str, np.ndarray]:
+    """The course's ``vector_to_dictionary``: cut ``theta`` back into parameters.
+
+    Args:
+        theta: ``(n, 1)`` or ``(n,)``.
+        shapes: name -> shape (or -> an array of that shape), in vector order; the course's 47-number
+            network when omitted, as in the exercise.
+
+    Returns:
+        ``{"W1": ..., "b1": ..., ...}`` (views into ``theta``).
+    """
+    shapes = COURSE_SHAPES if shapes is None else shapes
+    dims = {k: tuple(np.shape(v)) if isinstance(v, np.ndarray) else tuple(v) for k, v in shapes.items()}
+    need = sum(int(np.prod(s)) for s in dims.values())
+    flat = np.asarray(theta).reshape(-1)
+    if flat.size != need:
+        raise TutorError("theta", f"{flat.size} numbers, the shapes take {need}", f"exactly {need} numbers")
+    out: dict[str, np.ndarray] = {}
+    offset = 0
+    for name, shape in dims.items():
+        size = int(np.prod(shape))
+        out[name] = flat[offset:offset + size].reshape(shape)
+        offset += size
+    return out
+
+
+def gradients_to_vector(gradients: dict[str, np.ndarray], keys: Sequence[str] | None = None) -> np.ndarray:
+    """The course's ``gradients_to_vector``: ``dW1, db1, ...`` reshaped to ``(-1, 1)`` and stacked.
+
+    Extra entries (the course's backward also returns ``dZ3``, ``dA2``, ...) are ignored.
+    """
+    if keys is None:
+        keys = ["d" + k for k in parameter_names([k[1:] for k in gradients if _NAME.match(k[1:])])]
+    return np.concatenate([np.reshape(gradients[k], (-1, 1)) for k in keys], axis=0)
+
+
+def relative_difference(grad: np.ndarray, gradapprox: np.ndarray) -> float:
+    """``||grad - gradapprox|| / (||grad|| + ||gradapprox||)``, 0 when both are zero."""
+    grad, gradapprox = np.asarray(grad, dtype=np.float64), np.asarray(gradapprox, dtype=np.float64)
+    numerator = np.linalg.norm(grad - gradapprox)
+    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+    return float(numerator / denominator) if denominator > 0 else 0.0
+
+
+# --- the report ------------------------------------------------------------------------------------------
+
+@dataclass
+class BlockReport:
+    """How one gradient block (``dW2``) compares with the numerical gradient.
+
+    Element arrays have the parameter's shape; ``numeric`` and ``element_difference`` are nan where the
+    element was not checked (sampled and fast modes).
+
+    Args:
+        name: the gradient key, ``dW2``.
+        shape: the parameter's shape.
+        relative_difference: the course's metric over this block's checked elements (kinks left out).
+        ratio: analytic/numeric by least squares, when it is a near-constant; else None.
+        flagged: really off (beyond round-off).
+        hint: what the pattern says, in words.
+        pattern: a short code: ``ok``, ``scaled``, ``sign``, ``missing-1/m``, ``zero``, ``rows``, ``layer``,
+            ``l2``, ``l1``, ``shape``, ``missing``, ``nan``, ``other``, ``unchecked``.
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    relative_difference: float | None
+    ratio: float | None
+    flagged: bool
+    hint: str
+    pattern: str
+    analytic: np.ndarray = field(repr=False)
+    numeric: np.ndarray = field(repr=False)
+    element_difference: np.ndarray = field(repr=False)
+    checked: np.ndarray = field(repr=False)
+    kinks: np.ndarray = field(repr=False)
+    n_checked: int = 0
+    abs_error: float = 0.0
+    tolerance: float = 0.0
+
+    @property
+    def n_kinks(self) -> int:
+        return int(np.count_nonzero(self.kinks))
+
+    def to_dict(self, elements: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "shape": list(self.shape),
+            "relative_difference": self.relative_difference,
+            "ratio": self.ratio,
+            "flagged": self.flagged,
+            "hint": self.hint,
+            "pattern": self.pattern,
+            "checked": self.n_checked,
+            "kinks": self.n_kinks,
+            "abs_error": self.abs_error,
+        }
+        if elements:
+            out["analytic"] = np.asarray(self.analytic).tolist()
+            out["numeric"] = self.numeric.tolist()
+            out["element_difference"] = self.element_difference.tolist()
+        return out
+
+
+@dataclass
+class GradCheckReport:
+    """The result of a gradient check.
+
+    Args:
+        difference: the course's relative difference over every checked element (nan when a gradient
+            is malformed; the directional difference when a ``fast`` check passed).
+        verdict: the band's name, ``right``, ``look`` or ``bug`` (of the difference without kink elements).
+        band: the :class:`Band`.
+        blocks: one :class:`BlockReport` per gradient key, in parameter order.
+        kinks: elements whose two-sided difference straddles a ReLU (or L1) kink.
+    """
+
+    variant: str | None
+    epsilon: float
+    mode: str
+    difference: float
+    verdict: str
+    band: Band
+    blocks: list[BlockReport]
+    kinks: list[dict[str, Any]]
+    seconds: float = 0.0
+    difference_excluding_kinks: float | None = None
+    cost: float = float("nan")
+    n_parameters: int = 0
+    n_checked: int = 0
+    roundoff: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+    shape_errors: list[str] = field(default_factory=list)
+    fast: dict[str, Any] | None = None
+    fallback: str | None = None
+    method: str = "batched"
+    case: str = "custom"
+    lesson: str | None = None
+    description: str | None = None
+    expected_flags: tuple[str, ...] | None = None
+    file: str | None = None
+    l2: float = 0.0
+    l1: float = 0.0
+    iterations: int = 0
+    initial: GradCheckReport | None = None
+    learner_output: str = ""
+
+    @property
+    def flagged(self) -> list[str]:
+        """Names of the flagged blocks."""
+        return [b.name for b in self.blocks if b.flagged]
+
+    @property
+    def passed(self) -> bool:
+        """Right band and nothing flagged."""
+        return self.verdict == "right" and not self.flagged
+
+    def block(self, name: str) -> BlockReport:
+        """The block called ``name`` (``dW2``)."""
+        for b in self.blocks:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+    def to_dict(self, elements: bool = False) -> dict[str, Any]:
+        """The ``--json`` document: ``{variant, epsilon, mode, difference, verdict, blocks, kinks, seconds}``
+        and more (band, advice, warnings, flagged, file, ...)."""
+        out: dict[str, Any] = {
+            "variant": self.variant,
+            "file": self.file,
+            "epsilon": self.epsilon,
+            "mode": self.mode,
+            "difference": self.difference,
+            "verdict": self.verdict,
+            "band": self.band.to_dict(),
+            "passed": self.passed,
+            "flagged": self.flagged,
+            "blocks": [b.to_dict(elements) for b in self.blocks],
+            "kinks": self.kinks,
+            "seconds": self.seconds,
+            "difference_excluding_kinks": self.difference_excluding_kinks,
+            "course_threshold": COURSE_THRESHOLD,
+            "cost": self.cost,
+            "n_parameters": self.n_parameters,
+            "n_checked": self.n_checked,
+            "roundoff": self.roundoff,
+            "warnings": self.warnings,
+            "advice": self.advice,
+            "shape_errors": self.shape_errors,
+            "fast": self.fast,
+            "fallback": self.fallback,
+            "method": self.method,
+            "case": self.case,
+            "lesson": self.lesson,
+            "description": self.description,
+            "expected_flags": list(self.expected_flags) if self.expected_flags is not None else None,
+            "l2": self.l2,
+            "l1": self.l1,
+            "iterations": self.iterations,
+        }
+        if self.learner_output:
+            out["learner_output"] = self.learner_output
+        if self.initial is not None:
+            out["initial"] = self.initial.to_dict(elements)
+        return out
+
+
+# --- the network seen by the checker ---------------------------------------------------------------------
+
+def _act(name: str, Z: np.ndarray, inplace: bool = False) -> np.ndarray:
+    """Activation ``name`` on ``(..., n, m)`` stacks (softmax over the unit axis).
+
+    With ``inplace`` the result may overwrite ``Z`` (the values are the same as out of place, bit for bit).
+    """
+    if name == "sigmoid":
+        if not inplace:
+            return sigmoid(Z)
+        with np.errstate(over="ignore"):
+            np.negative(Z, out=Z)
+            np.exp(Z, out=Z)
+            Z += 1
+            return np.divide(1, Z, out=Z)
+    if name == "softmax":
+        e = np.exp(Z - Z.max(axis=-2, keepdims=True))
+        return e / e.sum(axis=-2, keepdims=True)
+    if inplace and name == "relu":
+        return np.maximum(Z, 0, out=Z)
+    if inplace and name == "tanh":
+        return np.tanh(Z, out=Z)
+    return ACTIVATIONS[name].forward(Z)
+
+
+#: The whole-network stacked path is used while it holds at most this many numbers (it is bit-exact).
+WHOLE_LIMIT = 400_000
+#: Per layer, the stacked recompute is used below this many numbers; above, the row update.
+LAYER_EXACT_LIMIT = 40_000
+STRATEGIES = ("auto", "whole", "layer", "row")
+
+
+class _Net:
+    """A network at one parameter point, with what the perturbation engine reuses.
+
+    Costs are computed exactly as :func:`core.network.compute_cost` computes J (same operations, same
+    order, so the stacked paths give the course loop's numbers bit for bit).
+    """
+
+    def __init__(self, arch: Architecture, params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray,
+                 l2: float = 0.0, l1: float = 0.0, caches: list | None = None) -> None:
+        self.arch, self.params, self.X, self.Y = arch, params, X, Y
+        self.l2, self.l1 = float(l2), float(l1)
+        self.m = X.shape[1]
+        self.L = L = arch.L
+        self.names = parameter_names(L)
+        self.shapes = [params[k].shape for k in self.names]
+        sizes = [int(np.prod(s)) for s in self.shapes]
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        self.size = int(sum(sizes))
+        if caches is None:
+            AL, caches = forward(X, params, arch, training=False)
+        AL = caches[-1].A
+        self.caches = caches
+        self.Z = [None] + [c.Z for c in caches]
+        self.A = [X] + [c.A for c in caches]
+        self.cost = compute_cost(AL, Y, params, self.l2, self.l1)
+        self.sumsq = [0.0] + [np.sum(np.square(params[f"W{l}"])) for l in range(1, L + 1)] if l2 else []  # noqa: E741
+        self.sumabs = [0.0] + [np.sum(np.abs(params[f"W{l}"])) for l in range(1, L + 1)] if l1 else []  # noqa: E741
+        self.Yi = Y[0].astype(np.intp) if arch.layers[-1] > 1 else None
+        self.Ymask = (Y == 1) if arch.layers[-1] == 1 and np.all((Y == 0) | (Y == 1)) else None
+        self.kinky = arch.activation in _KINK_ACTIVATIONS
+
+    def vector(self) -> np.ndarray:
+        return dictionary_to_vector(self.params, self.names)[0]
+
+    def shape_dict(self) -> dict[str, tuple[int, ...]]:
+        return dict(zip(self.names, self.shapes, strict=True))
+
+    # the cost of a batch ------------------------------------------------------------------------------
+    def _penalty(self, sq: dict[int, np.ndarray], ab: dict[int, np.ndarray]) -> Any:
+        """The regularization part of J with some layers' sums replaced, as core.network.penalty sums it."""
+        total: Any = 0.0
+        if self.l2:
+            s: Any = 0
+            for q in range(1, self.L + 1):
+                s = s + sq.get(q, self.sumsq[q])
+            total += (1.0 / self.m * self.l2 / 2) * s
+        if self.l1:
+            s = 0
+            for q in range(1, self.L + 1):
+                s = s + ab.get(q, self.sumabs[q])
+            total += (self.l1 / self.m) * s
+        return total
+
+    def _costs(self, AL: np.ndarray, pen: Any) -> np.ndarray:
+        """J for each item of a stack ``AL (B, n_L, m)``, with the values of :func:`core.network.compute_cost`.
+
+        For 0/1 labels ``-log(A) Y - log(1 - A) (1 - Y)`` is ``-log`` of A or 1 - A picked by the label:
+        the same numbers (the other product is a signed zero, or a nan that nansum drops) in fewer passes.
+        """
+        m = self.m
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if AL.shape[1] == 1:
+                if self.Ymask is not None:
+                    t = np.where(self.Ymask, AL, 1 - AL)
+                    np.log(t, out=t)
+                    np.negative(t, out=t)
+                    ce = np.sum(t, axis=(1, 2))
+                    if np.isnan(ce).any():
+                        ce = np.nansum(t, axis=(1, 2))
+                else:
+                    logprobs = np.multiply(-np.log(AL), self.Y) + np.multiply(-np.log(1 - AL), 1 - self.Y)
+                    ce = np.nansum(logprobs, axis=(1, 2))
+                ce = 1.0 / m * ce
+            else:
+                picked = AL[:, self.Yi, np.arange(m)]
+                ce = 1.0 / m * np.nansum(-np.log(picked), axis=1)
+        if self.l2 or self.l1:
+            return ce + pen
+        return ce
+
+    def _upward(self, q: int, Z: np.ndarray, kinks: np.ndarray, C: int,
+                stacks: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+        """From the stack ``Z`` of layer ``q`` up to the output; marks kinks between the plus and minus halves.
+
+        ``Z`` is consumed (overwritten). ``stacks`` gives per-item weights of the layers above (whole path).
+        """
+        L = self.L
+        while True:
+            if q < L and self.kinky:
+                kinks |= np.any((Z[:C] > 0) != (Z[C:] > 0), axis=(1, 2))
+            A = _act(self.arch.activation_of(q), Z, inplace=True)
+            if q == L:
+                return A
+            q += 1
+            W, b = stacks[q] if stacks else (self.params[f"W{q}"], self.params[f"b{q}"])
+            Z = np.matmul(W, A)
+            Z += b
+
+    def _scatter(self, layer: int, rows: np.ndarray, cols: np.ndarray, eps: float, C: int,
+                 items: np.ndarray | None = None, kinks: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """Per-item copies of layer ``layer``'s W and b ``(2C, n, p)``, ``(2C, n, 1)`` with the perturbations.
+
+        ``items`` are the positions (in ``0..C-1``) of these perturbations; plus at ``k``, minus at ``C + k``.
+        """
+        W, b = self.params[f"W{layer}"], self.params[f"b{layer}"]
+        items = np.arange(len(rows)) if items is None else items
+        Ws = np.empty((2 * C,) + W.shape)
+        Ws[:] = W
+        bs = np.empty((2 * C,) + b.shape)
+        bs[:] = b
+        isW = cols >= 0
+        kW, r, c = items[isW], rows[isW], cols[isW]
+        w = W[r, c]
+        Ws[kW, r, c] = w + eps
+        Ws[C + kW, r, c] = w - eps
+        kb, rb = items[~isW], rows[~isW]
+        bs[kb, rb, 0] = b[rb, 0] + eps
+        bs[C + kb, rb, 0] = b[rb, 0] - eps
+        if self.l1 and kinks is not None and len(kW):
+            kinks[kW] |= np.sign(w + eps) != np.sign(w - eps)
+        return Ws, bs
+
+    def _decode(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Global indices -> (layer, unit row i, input column j or -1 for a bias)."""
+        blocks = np.searchsorted(self.starts, index, side="right") - 1
+        layers = blocks // 2 + 1
+        is_bias = (blocks % 2) == 1
+        local = index - self.starts[blocks]
+        p = np.array([s[1] for s in self.shapes[0::2]])[layers - 1]
+        rows = np.where(is_bias, local, local // p)
+        cols = np.where(is_bias, -1, local % p)
+        return layers, rows, cols
+
+    def whole(self, index: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every perturbation recomputes the whole network from stacked parameters (the course's loop, batched).
+
+        ``np.matmul`` on stacks runs the same BLAS product per item as ``np.dot``, so each cost is the
+        course loop's to the last bit.
+        """
+        C = len(index)
+        layers, rows, cols = self._decode(index)
+        kinks = np.zeros(C, dtype=bool)
+        stacks = {}
+        for l in range(1, self.L + 1):  # noqa: E741
+            items = np.nonzero(layers == l)[0]
+            stacks[l] = self._scatter(l, rows[items], cols[items], eps, C, items, kinks)
+        sq = {q: np.sum(np.square(stacks[q][0]), axis=(1, 2)) for q in stacks} if self.l2 else {}
+        ab = {q: np.sum(np.abs(stacks[q][0]), axis=(1, 2)) for q in stacks} if self.l1 else {}
+        W1, b1 = stacks[1]
+        Z = np.matmul(W1, self.X)
+        Z += b1
+        AL = self._upward(1, Z, kinks, C, stacks)
+        J = self._costs(AL, self._penalty(sq, ab))
+        return J[:C], J[C:], kinks
+
+    def layer(self, layer: int, rows: np.ndarray, cols: np.ndarray, eps: float,
+              exact: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``J(theta + eps e_i)``, ``J(theta - eps e_i)`` and kink flags for perturbations of one layer.
+
+        Args:
+            layer: the layer ``l`` all perturbations touch; layers below it are reused.
+            rows: the unit ``i`` of each perturbation ``(C,)``.
+            cols: the input ``j`` for a weight ``W[i, j]``, or -1 for the bias ``b[i]`` ``(C,)``.
+            eps: the step.
+            exact: recompute the layer from stacked weights (bit-identical to the course's loop);
+                otherwise only the perturbed unit's row and a rank-one update of the layer above.
+        """
+        C = len(rows)
+        l = layer  # noqa: E741
+        W, b = self.params[f"W{l}"], self.params[f"b{l}"]
+        n = W.shape[0]
+        A_prev = self.A[l - 1]
+        kinks = np.zeros(C, dtype=bool)
+        sq: dict[int, np.ndarray] = {}
+        ab: dict[int, np.ndarray] = {}
+        if exact:
+            Ws, bs = self._scatter(l, rows, cols, eps, C, kinks=kinks)
+            if self.l2:
+                sq[l] = np.sum(np.square(Ws), axis=(1, 2))
+            if self.l1:
+                ab[l] = np.sum(np.abs(Ws), axis=(1, 2))
+            Z = np.matmul(Ws, A_prev)
+            Z += bs
+            AL = self._upward(l, Z, kinks, C)
+        else:
+            isW = cols >= 0
+            kW = np.nonzero(isW)[0]
+            kb = np.nonzero(~isW)[0]
+            r, c, rb = rows[kW], cols[kW], rows[kb]
+            w = W[r, c]
+            w_plus, w_minus = w + eps, w - eps
+            if self.l1 and len(kW):
+                kinks[kW] |= np.sign(w_plus) != np.sign(w_minus)
+            rows2 = np.concatenate([rows, rows])
+            Wr = W[rows2]
+            Wr[kW, c] = w_plus
+            Wr[C + kW, c] = w_minus
+            br = b[rows2, 0]
+            br[kb] = b[rb, 0] + eps
+            br[C + kb] = b[rb, 0] - eps
+            z = np.matmul(Wr, A_prev)  # (2C, m): only the perturbed unit's row changes
+            z += br[:, None]
+            if self.l2:
+                s = self.sumsq[l]
+                sq[l] = np.full(2 * C, s)
+                sq[l][kW] = s - w * w + w_plus * w_plus
+                sq[l][C + kW] = s - w * w + w_minus * w_minus
+            if self.l1:
+                s = self.sumabs[l]
+                ab[l] = np.full(2 * C, s)
+                ab[l][kW] = s - np.abs(w) + np.abs(w_plus)
+                ab[l][C + kW] = s - np.abs(w) + np.abs(w_minus)
+            if l == self.L:
+                if n == 1:
+                    ZL = z[:, None, :]
+                else:
+                    ZL = np.repeat(self.Z[l][None], 2 * C, axis=0)
+                    ZL[np.arange(2 * C), rows2] = z
+                AL = _act(self.arch.activation_of(l), ZL, inplace=True)
+            else:
+                if self.kinky:
+                    kinks |= np.any((z[:C] > 0) != (z[C:] > 0), axis=1)
+                delta = _act(self.arch.activation, z, inplace=True)
+                delta -= self.A[l][rows2]
+                Z_up = self.params[f"W{l + 1}"].T[rows2][:, :, None] * delta[:, None, :]
+                Z_up += self.Z[l + 1]
+                AL = self._upward(l + 1, Z_up, kinks, C)
+        J = self._costs(AL, self._penalty(sq, ab))
+        return J[:C], J[C:], kinks
+
+    def chunk_size(self, layer: int, exact: bool) -> int:
+        widest = max(self.arch.layers[q] for q in range(layer, self.L + 1))
+        n, p = self.shapes[2 * layer - 2]
+        per = 8 * 2 * (4 * widest * self.m + (n * p if exact else p))
+        return max(1, MEMORY_BUDGET // per)
+
+    # one cost at a time (loop method, fast mode) -----------------------------------------------------
+    def cost_at(self, theta: np.ndarray, keep_probs: Sequence[float] | None = None,
+                rng: Rng | None = None) -> tuple[float, list[np.ndarray]]:
+        """J at a parameter vector and the hidden pre-activations (for kinks), the course's way."""
+        params = vector_to_dictionary(theta, self.shape_dict())
+        AL, caches = forward(self.X, params, self.arch, training=keep_probs is not None,
+                             keep_probs=keep_probs, rng=rng)
+        return compute_cost(AL, self.Y, params, self.l2, self.l1), [c.Z for c in caches[:-1]]
+
+
+def _kink_between(net: _Net, Zp: list[np.ndarray], Zm: list[np.ndarray]) -> bool:
+    return net.kinky and any(np.any((a > 0) != (b > 0)) for a, b in zip(Zp, Zm, strict=True))
+
+
+def _numeric(net: _Net, eps: float, index: np.ndarray, method: str = "batched", strategy: str = "auto",
+             keep_probs: Sequence[float] | None = None, rng: Rng | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided differences at the global indices ``index`` (sorted), and which of them sit on a kink.
+
+    Args:
+        net: the network at theta.
+        eps: the step.
+        index: which components of theta.
+        method: ``loop`` (one forward pass per perturbation, the course's way) or ``batched``.
+        strategy: for ``batched``: ``whole`` (stacked copies of every layer), ``layer`` (stacked copies of
+            the perturbed layer, the ones below reused), ``row`` (the perturbed row and a rank-one update)
+            or ``auto`` (whole for small networks, else per layer whichever is cheaper).
+        keep_probs: dropout on: every evaluation of J draws new masks (loop only; a demonstration).
+        rng: draws those masks.
+    """
+    numeric = np.empty(len(index))
+    kinks = np.zeros(len(index), dtype=bool)
+    if method == "loop" or keep_probs is not None:
+        theta = net.vector()
+        for n_i, i in enumerate(index):
+            theta_plus = np.copy(theta)
+            theta_plus[i][0] = theta_plus[i][0] + eps
+            J_plus, Zp = net.cost_at(theta_plus, keep_probs, rng)
+            theta_minus = np.copy(theta)
+            theta_minus[i][0] = theta_minus[i][0] - eps
+            J_minus, Zm = net.cost_at(theta_minus, keep_probs, rng)
+            numeric[n_i] = (J_plus - J_minus) / (2 * eps)
+            kinks[n_i] = _kink_between(net, Zp, Zm)
+            if net.l1 and net.names[_block_of(net, i)].startswith("W"):
+                w = theta[i][0]
+                kinks[n_i] |= np.sign(w + eps) != np.sign(w - eps)
+        return numeric, kinks
+    layers = net.arch.layers
+    per_item = sum(layers[l] * (layers[l - 1] + net.m + 1) for l in range(1, net.L + 1))  # noqa: E741
+    if strategy == "whole" or (strategy == "auto" and 2 * len(index) * per_item <= WHOLE_LIMIT):
+        step = max(1, MEMORY_BUDGET // (8 * 2 * 2 * per_item))
+        for s in range(0, len(index), step):
+            part = slice(s, s + step)
+            J_plus, J_minus, kink = net.whole(index[part], eps)
+            numeric[part] = (J_plus - J_minus) / (2 * eps)
+            kinks[part] = kink
+        return numeric, kinks
+    all_layers, all_rows, all_cols = net._decode(index)
+    for l in range(1, net.L + 1):  # noqa: E741
+        sel = np.nonzero(all_layers == l)[0]
+        if not len(sel):
+            continue
+        rows, cols = all_rows[sel], all_cols[sel]
+        n_l, p = net.shapes[2 * l - 2]
+        if strategy == "auto":
+            use_exact = 2 * len(sel) * n_l * (net.m + p) <= LAYER_EXACT_LIMIT or n_l == 1
+        else:
+            use_exact = strategy in ("layer", "whole")
+        step = net.chunk_size(l, use_exact)
+        for s in range(0, len(sel), step):
+            part = slice(s, s + step)
+            J_plus, J_minus, kink = net.layer(l, rows[part], cols[part], eps, use_exact)
+            numeric[sel[part]] = (J_plus - J_minus) / (2 * eps)
+            kinks[sel[part]] = kink
+    return numeric, kinks
+
+
+def _block_of(net: _Net, i: int) -> int:
+    return int(np.searchsorted(net.starts, i, side="right") - 1)
+
+
+def _roundoff(net: _Net) -> float:
+    """A first-order bound on the round-off error of one evaluation of J.
+
+    Every rounded quantity ``q`` (each ``Z``, ``A``, the output and the loss terms) carries a relative error
+    of about the unit round-off; its effect on J is ``|dJ/dq| |q|``. Summing these over the forward pass
+    gives the scale of the noise in ``J(theta +- eps e_i)``, hence in the numerical gradient (divided by
+    eps). A saturated output (sigmoid at exactly 0 or 1 against the wrong label) makes it infinite.
+    """
+    arch, params, m, L = net.arch, net.params, net.m, net.L
+    AL, Y = net.A[L], net.Y
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if AL.shape[0] == 1:
+            GA = (-(Y / AL) + (1 - Y) / (1 - AL)) / m
+            GZ = (AL - Y) / m
+        else:
+            onehot = one_hot(Y, AL.shape[0])
+            GA = np.where(onehot > 0, -onehot / AL, 0.0) / m
+            GZ = (AL - onehot) / m
+        total = float(np.nansum(np.abs(GA) * np.abs(AL)))
+        for l in range(L, 0, -1):  # noqa: E741
+            W, b = params[f"W{l}"], params[f"b{l}"]
+            total += float(np.sum(np.abs(GZ) * (np.abs(W) @ np.abs(net.A[l - 1]) + np.abs(b))))
+            if l > 1:
+                GA = W.T @ GZ
+                total += float(np.sum(np.abs(GA) * np.abs(net.A[l - 1])))
+                GZ = ACTIVATIONS[arch.activation].backward(GA, net.Z[l - 1], net.A[l - 1])
+    total += 3 * abs(net.cost)
+    return UNIT_ROUNDOFF * total if math.isfinite(total) else float("inf")
+
+
+# --- reading the differences ------------------------------------------------------------------------------
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.{digits}g}"
+
+
+def _ratio_hint(name: str, r: float, m: int) -> tuple[str, str]:
+    close = lambda a, b: abs(a - b) <= 1e-3 * max(abs(b), 1e-12)  # noqa: E731
+    if abs(r) < 1e-3:
+        return "zero", f"{name} is zero where the true gradient is not (a line that never ran, or a wrong variable)"
+    if close(r, -1.0):
+        return "sign", f"{name} has the wrong sign (ratio -1.00): a minus sign slipped in"
+    if m > 1 and close(r, float(m)):
+        return "missing-1/m", f"{name} is m = {m} times too large ({r:.2f}x): a missing 1/m"
+    if m > 1 and close(r, 1.0 / m):
+        return "scaled", f"{name} is m = {m} times too small ({r:.4g}x): divided by m twice"
+    if r < 0:
+        return "sign", f"{name} is {r:.2f} times the true gradient: wrong sign and a stray factor"
+    return "scaled", f"{name} is {r:.2f} times the true gradient: look for a stray factor in the line for {name}"
+
+
+def _penalty_hint(name: str, g: np.ndarray, n: np.ndarray, W: np.ndarray, strength: float, m: int,
+                  kind: str, tol: float) -> tuple[str, str] | None:
+    """Does ``numeric - analytic`` look like (a multiple of) the L2 or L1 term's gradient?"""
+    target = (strength / m) * (W if kind == "l2" else np.sign(W))
+    e = n - g
+    tt = float(np.dot(target, target))
+    if tt == 0:
+        return None
+    c = float(np.dot(e, target)) / tt
+    residual = float(np.linalg.norm(e - c * target))
+    if residual > NEAR_CONSTANT * float(np.linalg.norm(e)) + tol:
+        return None
+    term = "lambda/m * W" if kind == "l2" else "lambda/m * sign(W)"
+    label = "L2" if kind == "l2" else "L1"
+    if abs(c - 1) < 1e-2:
+        return kind, f"{name} lacks the {label} term's gradient ({term}): the cost has it, the gradient does not"
+    if abs(c + 1) < 1e-2:
+        return kind, f"{name} has the {label} term's gradient ({term}) twice"
+    if kind == "l2" and abs(c - 0.5) < 1e-2:
+        return kind, f"{name} has half the {label} gradient: d/dW of lambda/(2m) ||W||^2 is lambda/m * W"
+    return kind, f"{name} has {1 - c:.2f} times the {label} gradient ({term}) where 1 is right"
+
+
+def _elementwise(g: np.ndarray, n: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = np.abs(g) + np.abs(n)
+        out = np.where(denom > 0, np.abs(g - n) / np.where(denom > 0, denom, 1.0), 0.0)
+    return np.where(np.isnan(n) | np.isnan(g), np.nan, out)
+
+
+def _analyze(
+    names: list[str],
+    shapes: list[tuple[int, ...]],
+    grads: dict[str, Any],
+    numeric: np.ndarray,
+    checked: np.ndarray,
+    kinks: np.ndarray,
+    *,
+    epsilon: float,
+    sigma: float,
+    m: int,
+    params: dict[str, np.ndarray],
+    l2: float = 0.0,
+    l1: float = 0.0,
+) -> tuple[list[BlockReport], float, float | None, list[str], list[str]]:
+    """Compare analytic and numeric gradients block by block and element by element.
+
+    Args:
+        names: parameter names ``W1, b1, ...``.
+        shapes: their shapes.
+        grads: the analytic gradients as returned (maybe malformed).
+        numeric: the numerical gradient ``(n,)`` (anything where not checked).
+        checked: which elements were checked ``(n,)``.
+        kinks: which checked elements sit on a kink ``(n,)``.
+        epsilon: the step.
+        sigma: the round-off scale of one evaluation of J.
+        m: number of examples (for the "missing 1/m" pattern).
+        params: the parameters (for the L2/L1 patterns).
+
+    Returns:
+        blocks, the overall difference, the difference without kinks (None when there are none), shape
+        errors, and report-level advice.
+    """
+    sizes = [int(np.prod(s)) for s in shapes]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+    total = int(sum(sizes))
+    g = np.empty(total)
+    problems: dict[str, tuple[str, str]] = {}
+    for name, shape, start, size in zip(names, shapes, starts, sizes, strict=True):
+        key = "d" + name
+        value = grads.get(key) if isinstance(grads, dict) else None
+        arr = None
+        if value is None:
+            problems[key] = ("missing", f"{key} is missing from the gradients")
+        else:
+            try:
+                arr = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                problems[key] = ("shape", f"{key} is not an array of numbers")
+            else:
+                if arr.shape != tuple(shape):
+                    axis_hint = ""
+                    if name.startswith("b") and arr.ndim == 2 and arr.shape[0] == 1 and arr.shape[1] == m:
+                        axis_hint = (": summed over axis=0 (the units) instead of axis=1 (the examples); "
+                                     f"use np.sum(dZ{name[1:]}, axis=1, keepdims=True)")
+                    elif arr.size == size:
+                        axis_hint = ": the right numbers maybe, but reshape or keepdims=True is missing"
+                    problems[key] = ("shape", f"{key} has shape {arr.shape} but {name} is {tuple(shape)}"
+                                     f"{axis_hint}")
+                elif not np.all(np.isfinite(arr)):
+                    problems[key] = ("nan", f"{key} holds nan or inf")
+        if key in problems:
+            g[start:start + size] = np.nan
+        else:
+            g[start:start + size] = arr.reshape(-1)
+    bad = np.isnan(g)
+    numeric = np.where(checked, numeric, np.nan)
+    valid = checked & ~kinks & ~bad & np.isfinite(numeric)
+    gz = np.where(valid, g, 0.0)
+    nz = np.where(valid, numeric, 0.0)
+    dz = gz - nz
+    sums = np.add.reduceat(np.stack([dz * dz, gz * gz, nz * nz, gz * nz, valid.astype(np.float64)]), starts,
+                           axis=1)
+    d_norm, g_norm, n_norm = np.sqrt(sums[0]), np.sqrt(sums[1]), np.sqrt(sums[2])
+    gn, nn, count = sums[3], sums[2], sums[4]
+    denom = g_norm + n_norm
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(denom > 0, d_norm / np.where(denom > 0, denom, 1.0), 0.0)
+        per_element = sigma / epsilon if math.isfinite(sigma) else float("inf")
+        tol = ROUNDOFF_SAFETY * per_element * np.sqrt(np.maximum(count, 1.0))
+        rel_tol = max(FLAG_RELATIVE, 100 * epsilon * epsilon)
+        flagged = (rel > rel_tol) & (d_norm > tol) & (count > 0)
+        r = np.where(nn > 0, gn / np.where(nn > 0, nn, 1.0), np.nan)
+        resid = np.sqrt(np.maximum(sums[1] - 2 * r * gn + r * r * nn, 0.0))
+        near = (n_norm > tol) & (resid <= NEAR_CONSTANT * np.maximum(np.abs(r) * n_norm, g_norm) + tol)
+    elem = _elementwise(g, numeric)
+    blocks: list[BlockReport] = []
+    shape_errors: list[str] = []
+    for b, (name, shape, start, size) in enumerate(zip(names, shapes, starts, sizes, strict=True)):
+        key = "d" + name
+        sl = slice(start, start + size)
+        raw = grads.get(key) if isinstance(grads, dict) else None
+        analytic = np.asarray(raw, dtype=np.float64) if key not in problems or problems[key][0] == "nan" \
+            else np.full(shape, np.nan)
+        common = dict(analytic=analytic, numeric=numeric[sl].reshape(shape),
+                      element_difference=elem[sl].reshape(shape), checked=checked[sl].reshape(shape),
+                      kinks=(kinks[sl] & checked[sl]).reshape(shape), n_checked=int(np.count_nonzero(checked[sl])))
+        if key in problems:
+            pattern, hint = problems[key]
+            if pattern == "shape":
+                shape_errors.append(hint)
+            blocks.append(BlockReport(key, tuple(shape), None, None, True, hint, pattern, **common))
+            continue
+        if not common["n_checked"]:
+            blocks.append(BlockReport(key, tuple(shape), None, None, False, "not checked element by element",
+                                      "unchecked", **common))
+            continue
+        ratio = float(r[b]) if near[b] else None
+        pattern, hint = "ok", ""
+        if flagged[b]:
+            pattern, hint = _block_pattern(name, shape, g[sl], numeric[sl], valid[sl], ratio, float(tol[b]),
+                                           m, params, l2, l1)
+        n_k = int(np.count_nonzero(kinks[sl] & checked[sl]))
+        if n_k:
+            note = (f"{n_k} element(s) sit on a ReLU kink (a unit crosses zero between theta-eps and "
+                    f"theta+eps): reported, not flagged")
+            hint = f"{hint}; {note}" if hint else note
+        blocks.append(BlockReport(key, tuple(shape), float(rel[b]), ratio, bool(flagged[b]), hint, pattern,
+                                  abs_error=float(d_norm[b]), tolerance=float(tol[b]), **common))
+    advice = _layer_pattern(blocks)
+    if problems:
+        difference = float("nan")
+        without = None
+    else:
+        gc, nc = g[checked], numeric[checked]
+        difference = float(np.linalg.norm(gc - nc) / (np.linalg.norm(gc) + np.linalg.norm(nc))) \
+            if (np.linalg.norm(gc) + np.linalg.norm(nc)) > 0 else 0.0
+        without = None
+        if np.any(kinks & checked):
+            keep = checked & ~kinks
+            without = relative_difference(g[keep], numeric[keep])
+    return blocks, difference, without, shape_errors, advice
+
+
+def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarray, valid: np.ndarray,
+                   ratio: float | None, tol: float, m: int, params: dict[str, np.ndarray], l2: float,
+                   l1: float) -> tuple[str, str]:
+    """Say what is wrong with a flagged block."""
+    key = "d" + name
+    gv, nv = g[valid], n[valid]
+    W = params.get(name)
+    if name.startswith("W") and W is not None:
+        for kind, strength in (("l2", l2), ("l1", l1)):
+            if strength:
+                found = _penalty_hint(key, gv, nv, W.reshape(-1)[valid], strength, m, kind, tol)
+                if found:
+                    return found
+    if ratio is not None:
+        return _ratio_hint(key, ratio, m)
+    per = tol / math.sqrt(max(len(gv), 1))
+    zero_bad = (np.abs(gv) <= 1e-300) & (np.abs(nv) > per)
+    if np.any(zero_bad):
+        return "zero", (f"{key} is zero at {int(zero_bad.sum())} of {len(gv)} elements where the true gradient "
+                        f"is not")
+    if len(shape) == 2 and shape[0] > 1:
+        gm = np.where(valid, g, 0.0).reshape(shape)
+        nm = np.where(valid, n, 0.0).reshape(shape)
+        row_err = np.linalg.norm(gm - nm, axis=1)
+        row_scale = np.linalg.norm(gm, axis=1) + np.linalg.norm(nm, axis=1)
+        bad_rows = np.nonzero((row_err > FLAG_RELATIVE * row_scale) & (row_err > per * math.sqrt(shape[1])))[0]
+        if 0 < len(bad_rows) < shape[0]:
+            units = ", ".join(str(int(i)) for i in bad_rows[:8]) + (", ..." if len(bad_rows) > 8 else "")
+            return "rows", (f"only rows {units} of {key} are wrong (those units of layer {name[1:]}); the other "
+                            f"{shape[0] - len(bad_rows)} rows are right")
+    rel = relative_difference(gv, nv)
+    return "other", f"{key} differs from the numerical gradient without a simple pattern (relative {rel:.3g})"
+
+
+def _layer_pattern(blocks: list[BlockReport]) -> list[str]:
+    """Wrong in a whole layer and every layer below it: the error enters at that layer's dZ."""
+    by_layer: dict[int, tuple[bool, bool]] = {}
+    for b in blocks:
+        layer = int(b.name[2:])
+        w, bb = by_layer.get(layer, (False, False))
+        by_layer[layer] = (w or (b.name[1] == "W" and b.flagged), bb or (b.name[1] == "b" and b.flagged))
+    L = max(by_layer) if by_layer else 0
+    full = [layer for layer in range(1, L + 1) if all(by_layer.get(layer, (False, False)))]
+    if not full:
+        return []
+    top = max(full)
+    if not all(layer in full for layer in range(1, top + 1)):
+        return []
+    if any(any(by_layer[layer]) for layer in range(top + 1, L + 1)):
+        return []
+    if top == L:
+        text = (f"every block is wrong: the error enters at the output, dZ{L} = A{L} - Y, or is common to all "
+                f"layers (the cost, a shared factor)")
+    else:
+        below = " and every layer below it" if top > 1 else ""
+        text = (f"wrong in layer {top}{below}: the error enters at dZ{top}; check layer {top}'s activation "
+                f"derivative, dZ{top} = dA{top} * g'(Z{top}) (or anything else applied to dA{top}, such as a "
+                f"dropout mask)")
+    for b in blocks:
+        if b.flagged and int(b.name[2:]) <= top and b.pattern not in ("shape", "missing", "nan"):
+            b.hint = f"{b.hint}; {text}" if b.hint else text
+            if b.pattern in ("other", "rows", "scaled"):
+                b.pattern = "layer" if b.pattern == "other" else b.pattern
+    return [text]
+
+
+# --- the check ------------------------------------------------------------------------------------------
+
+BackwardFn = Callable[[np.ndarray, np.ndarray, Cache], dict[str, np.ndarray]]
+
+
+def _validate(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, epsilon: float, mode: str, k: int,
+              method: str, fallback: str, after_iterations: int, learning_rate: float, l2: float, l1: float) -> None:
+    if not isinstance(epsilon, (int, float)) or not math.isfinite(epsilon) or not 0 < epsilon <= 1:
+        raise TutorError("epsilon", f"{epsilon!r} is not a usable step", "0 < epsilon <= 1 (the course uses 1e-7)")
+    if mode not in MODES:
+        raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise TutorError("samples", f"{k!r} samples per block", "an integer >= 1")
+    if method not in METHODS:
+        raise TutorError("method", f"unknown method {method!r}", ", ".join(METHODS))
+    if fallback not in FALLBACKS:
+        raise TutorError("fallback", f"unknown fallback {fallback!r}", ", ".join(FALLBACKS))
+    if not isinstance(after_iterations, (int, np.integer)) or after_iterations < 0:
+        raise TutorError("after-iterations", f"{after_iterations!r}", "an integer >= 0")
+    if not learning_rate > 0:
+        raise TutorError("learning-rate", f"{learning_rate!r}", "a number > 0")
+    if l2 < 0 or l1 < 0:
+        raise TutorError("lambda", f"l2={l2}, l1={l1}", "l2 >= 0 and l1 >= 0")
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[0] != arch.layers[0]:
+        raise TutorError("X", f"shape {X.shape} does not fit layers {list(arch.layers)}",
+                         f"(n_x, m) with n_x = {arch.layers[0]}")
+    if np.shape(Y) != (1, X.shape[1]):
+        raise TutorError("Y", f"shape {np.shape(Y)}", f"(1, m) = (1, {X.shape[1]})")
+    for l in range(1, arch.L + 1):  # noqa: E741
+        for name, shape in ((f"W{l}", (arch.layers[l], arch.layers[l - 1])), (f"b{l}", (arch.layers[l], 1))):
+            if name not in params or np.shape(params[name]) != shape:
+                raise TutorError("parameters", f"{name} is {np.shape(params.get(name))} but layers "
+                                 f"{list(arch.layers)} need {shape}", "parameters matching the architecture")
+
+
+def _resolve(backward_fn: BackwardFn | Variant | str | None) -> tuple[BackwardFn | None, Variant | None]:
+    if backward_fn is None:
+        return None, None
+    if isinstance(backward_fn, str):
+        variant = get_variant(backward_fn)
+        return variant.backward, variant
+    if isinstance(backward_fn, Variant):
+        return backward_fn.backward, backward_fn
+    return backward_fn, None
+
+
+DROPOUT_WHY = ("gradient checking needs keep_prob = 1: with dropout on, every evaluation of J draws new masks, "
+               "so J is not one function of theta and its numerical gradient is noise; backprop's gradient "
+               "belongs to one mask's network only. Check with dropout off, then turn dropout on.")
+
+
+def gradient_check(
+    arch: Architecture,
+    params: dict[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    backward_fn: BackwardFn | Variant | str | None = None,
+    *,
+    l2: float = 0.0,
+    l1: float = 0.0,
+    keep_probs: Sequence[float] | None = None,
+    epsilon: float = COURSE_EPSILON,
+    mode: str = "full",
+    k: int = DEFAULT_SAMPLES,
+    rng: Rng | None = None,
+    method: str = "batched",
+    dropout: str = "refuse",
+    fallback: str = "auto",
+    after_iterations: int = 0,
+    learning_rate: float = 0.3,
+    case: str = "custom",
+    strategy: str = "auto",
+) -> GradCheckReport:
+    """Check backpropagation's gradient against two-sided differences and say where it is wrong.
+
+    Args:
+        arch: the network.
+        params: ``W1 (n_1, n_x), b1 (n_1, 1), ...``.
+        X: inputs ``(n_x, m)``.
+        Y: labels ``(1, m)``.
+        backward_fn: ``backward(X, Y, cache) -> gradients`` (cache: :class:`core.variants.Cache`), a
+            variant id from :data:`core.variants.VARIANTS` or a :class:`Variant`; None checks
+            :func:`core.network.backward`.
+        l2: L2 strength; its term is part of J (and of the correct gradient).
+        l1: L1 strength, likewise.
+        keep_probs: one keep probability per hidden layer; any below 1 is refused (``dropout="refuse"``)
+            or checked with a loud warning (``dropout="warn"``), because J is then random.
+        epsilon: the step, ``0 < epsilon <= 1``.
+        mode: ``full`` (every element), ``sampled`` (``k`` random elements per block) or ``fast`` (one random
+            direction; falls back to ``fallback`` when it fails).
+        k: elements per block in sampled mode.
+        rng: draws the samples, the fast direction and any dropout masks (``default_rng(1)`` when None).
+        method: ``batched`` (vectorized) or ``loop`` (the course's per-element loop).
+        dropout: ``refuse`` or ``warn``, see ``keep_probs``.
+        fallback: after a failed fast check: ``auto`` (full up to 20,000 parameters, else sampled),
+            ``full``, ``sampled`` or ``none``.
+        after_iterations: also train this many steps of plain gradient descent (with the correct gradients
+            of :mod:`core.network`) and check again there; the returned report is the one after training,
+            with the first in ``.initial``.
+        learning_rate: for those steps.
+        case: a name for the data/network in the report.
+        strategy: how the batched method recomputes perturbed costs: ``auto``, ``whole``, ``layer`` or
+            ``row`` (see :func:`_numeric`; all agree to round-off, the stacked ones bit for bit with ``loop``).
+
+    Returns:
+        A :class:`GradCheckReport`.
+    """
+    t0 = time.perf_counter()
+    fn, variant = _resolve(backward_fn)
+    l2, l1 = float(l2), float(l1)
+    _validate(arch, params, X, Y, epsilon, mode, k, method, fallback, after_iterations, learning_rate, l2, l1)
+    if dropout not in ("refuse", "warn"):
+        raise TutorError("dropout", f"unknown choice {dropout!r}", "refuse, warn")
+    if strategy not in STRATEGIES:
+        raise TutorError("strategy", f"unknown strategy {strategy!r}", ", ".join(STRATEGIES))
+    warnings: list[str] = []
+    dropout_on = keep_probs is not None and any(float(p) < 1 for p in keep_probs)
+    if keep_probs is not None:
+        if len(keep_probs) != arch.L - 1 or any(not 0 < float(p) <= 1 for p in keep_probs):
+            raise TutorError("keep_prob", f"{list(keep_probs)}", f"{arch.L - 1} values with 0 < keep_prob <= 1")
+    if dropout_on and dropout == "refuse":
+        raise TutorError("keep_prob", f"dropout is on ({list(keep_probs)}): " + DROPOUT_WHY, "keep_prob = 1")
+    if dropout_on:
+        warnings.append("DROPOUT IS ON: " + DROPOUT_WHY)
+    if variant is not None:
+        variant.check_applicable(arch, X.shape[1])
+        if variant.needs_l2 and not l2:
+            l2 = DEFAULT_L2
+            warnings.append(f"{variant.id} needs an L2 term in J: checking with lambda = {DEFAULT_L2}")
+        if variant.dropout:
+            warnings.append("DROPOUT WAS LEFT ON in backprop: " + DROPOUT_WHY)
+    rng = rng if rng is not None else make_rng(1)
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y)
+    if after_iterations:
+        initial = _check(arch, params, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
+                         mode, int(k), rng, method, fallback, case, strategy, list(warnings))
+        trained = train(arch, params, X, Y, int(after_iterations), learning_rate, l2=l2, l1=l1)
+        report = _check(arch, trained, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
+                        mode, int(k), rng, method, fallback, case, strategy, list(warnings))
+        report.initial = initial
+        report.iterations = int(after_iterations)
+        report.advice.append(f"checked at initialization ({initial.verdict}, difference "
+                             f"{_fmt(initial.difference)}) and after {after_iterations} iterations of gradient "
+                             f"descent ({report.verdict}, difference {_fmt(report.difference)})")
+    else:
+        report = _check(arch, params, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
+                        mode, int(k), rng, method, fallback, case, strategy, warnings)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def train(arch: Architecture, params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, iterations: int,
+          learning_rate: float = 0.3, *, l2: float = 0.0, l1: float = 0.0) -> dict[str, np.ndarray]:
+    """Plain gradient descent with :mod:`core.network`'s forward and backward (no dropout).
+
+    Returns:
+        New parameters; ``params`` is left as it was.
+    """
+    params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    for _ in range(iterations):
+        AL, caches = forward(X, params, arch)
+        grads = backward(AL, Y, caches, params, arch, l2=l2, l1=l1)
+        for name in params:
+            params[name] = params[name] - learning_rate * grads["d" + name]
+    return params
+
+
+def _analytic(fn: BackwardFn | None, arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, l2: float,
+              l1: float, keep_probs: Sequence[float] | None, rng: Rng,
+              caches: list | None = None) -> tuple[dict, list[str]]:
+    """Backprop's gradients; a backward function that raises is reported, not propagated."""
+    if keep_probs is not None:
+        AL, caches = forward(X, params, arch, training=True, keep_probs=keep_probs, rng=rng)
+        cache = Cache(arch, params, caches, AL, l2, l1, rng)
+        if fn is None:
+            return backward(AL, Y, caches, params, arch, l2=l2, l1=l1), []
+    else:
+        if caches is not None:
+            cache = Cache(arch, params, caches, caches[-1].A, l2, l1, rng)
+        else:
+            cache = forward_cache(X, params, arch, l2=l2, l1=l1, rng=rng)
+        if fn is None:
+            return backward(cache.AL, Y, cache.layers, params, arch, l2=l2, l1=l1), []
+    try:
+        grads = fn(X, Y, cache)
+    except (ValueError, IndexError, TypeError, ArithmeticError) as exc:
+        return {}, [f"the backward function raised {type(exc).__name__}: {exc}"]
+    if not isinstance(grads, dict):
+        return {}, [f"the backward function returned {type(grads).__name__}, not a dict of gradients"]
+    return grads, []
+
+
+def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: BackwardFn | None,
+           variant: Variant | None, l2: float, l1: float, keep_probs: Sequence[float] | None, epsilon: float,
+           mode: str, k: int, rng: Rng, method: str, fallback: str, case: str, strategy: str,
+           warnings: list[str]) -> GradCheckReport:
+    net = _Net(arch, params, X, Y, l2, l1)
+    grads, problems = _analytic(fn, arch, params, X, Y, l2, l1, keep_probs, rng, net.caches)
+    warnings = warnings + problems
+    sigma = _roundoff(net)
+    if not math.isfinite(net.cost):
+        warnings.append("J is not finite at these parameters (the output saturated against its label): the "
+                        "numerical gradient cannot be trusted")
+    elif not math.isfinite(sigma):
+        warnings.append("the output is saturated (a sigmoid at exactly 0 or 1): round-off swamps the numerical "
+                        "gradient, nothing can be flagged")
+    n = net.size
+    fast_info = None
+    used_fallback = None
+    checked_mode = mode
+    if mode == "fast":
+        fast_info = _fast(net, grads, epsilon, rng, sigma, keep_probs)
+        if fast_info["passed"] and not fast_info["kink"]:
+            return _finish_fast(net, grads, fast_info, variant, epsilon, sigma, l2, l1, case, method, warnings)
+        if fast_info["kink"]:
+            warnings.append("a ReLU unit crosses zero along the random direction: the fast check is inconclusive")
+        checked_mode = {"auto": "full" if n <= FULL_FALLBACK_LIMIT else "sampled"}.get(fallback, fallback)
+        if checked_mode == "none":
+            report = _finish_fast(net, grads, fast_info, variant, epsilon, sigma, l2, l1, case, method, warnings)
+            report.verdict = "bug" if not fast_info["passed"] else report.verdict
+            return report
+        used_fallback = checked_mode
+    if checked_mode == "sampled":
+        index = np.concatenate([net.starts[b] + np.sort(permutation(rng, size)[:k])
+                                for b, size in enumerate(int(np.prod(s)) for s in net.shapes)]).astype(np.intp)
+    else:
+        index = np.arange(n, dtype=np.intp)
+    numeric_part, kink_part = _numeric(net, epsilon, index, method, strategy, keep_probs, rng)
+    numeric = np.full(n, np.nan)
+    numeric[index] = numeric_part
+    checked = np.zeros(n, dtype=bool)
+    checked[index] = True
+    kinks = np.zeros(n, dtype=bool)
+    kinks[index] = kink_part
+    blocks, difference, without, shape_errors, advice = _analyze(
+        net.names, net.shapes, grads, numeric, checked, kinks, epsilon=epsilon, sigma=sigma, m=net.m,
+        params=params, l2=l2, l1=l1)
+    kink_list = _kink_list(net, kinks)
+    band = verdict_band(without if without is not None else difference)
+    if without is not None:
+        warnings.append(f"{int(kinks.sum())} element(s) sit on a ReLU kink, where the two-sided difference is not "
+                        f"a derivative; over all elements the difference is {_fmt(difference)} "
+                        f"({verdict_band(difference).name}), without them {_fmt(without)} ({band.name})")
+    report = GradCheckReport(
+        variant=variant.id if variant else None, epsilon=epsilon, mode=mode, difference=difference,
+        verdict=band.name, band=band, blocks=blocks, kinks=kink_list, difference_excluding_kinks=without,
+        cost=net.cost, n_parameters=n, n_checked=int(len(index)), roundoff=sigma / epsilon, warnings=warnings,
+        advice=advice, shape_errors=shape_errors, fast=fast_info, fallback=used_fallback, method=method, case=case,
+        lesson=variant.lesson if variant else None, description=variant.description if variant else None,
+        expected_flags=variant.flags_for(arch) if variant else None, l2=l2, l1=l1)
+    _summarize(report)
+    return report
+
+
+def _kink_list(net: _Net, kinks: np.ndarray) -> list[dict[str, Any]]:
+    out = []
+    for i in np.nonzero(kinks)[0][:200]:
+        b = _block_of(net, int(i))
+        local = int(i - net.starts[b])
+        shape = net.shapes[b]
+        out.append({"block": "d" + net.names[b], "index": [int(v) for v in np.unravel_index(local, shape)]})
+    return out
+
+
+def _fast(net: _Net, grads: dict, epsilon: float, rng: Rng, sigma: float,
+          keep_probs: Sequence[float] | None) -> dict[str, Any]:
+    """One random direction v: v.grad against (J(theta + eps v) - J(theta - eps v)) / (2 eps)."""
+    v = randn(rng, net.size)
+    v = (v / np.linalg.norm(v)).reshape(-1, 1)
+    try:
+        g = gradients_to_vector(grads, ["d" + k for k in net.names]).reshape(-1)
+        if g.shape[0] != net.size or not np.all(np.isfinite(g)):
+            raise ValueError
+    except (KeyError, ValueError, TypeError):
+        return {"passed": False, "kink": False, "difference": float("nan"), "analytic": None, "numeric": None,
+                "reason": "a gradient block is missing, malformed or not finite"}
+    theta = net.vector()
+    J_plus, Zp = net.cost_at(theta + epsilon * v, keep_probs, rng)
+    J_minus, Zm = net.cost_at(theta - epsilon * v, keep_probs, rng)
+    numeric = (J_plus - J_minus) / (2 * epsilon)
+    analytic = float(g @ v[:, 0])
+    diff = abs(analytic - numeric)
+    rel = diff / (abs(analytic) + abs(numeric)) if abs(analytic) + abs(numeric) > 0 else 0.0
+    tol = ROUNDOFF_SAFETY * sigma / epsilon
+    passed = not (rel > max(FLAG_RELATIVE, 100 * epsilon * epsilon) and diff > tol)
+    return {"passed": bool(passed), "kink": _kink_between(net, Zp, Zm), "difference": float(rel),
+            "analytic": analytic, "numeric": float(numeric), "reason": ""}
+
+
+def _finish_fast(net: _Net, grads: dict, info: dict, variant: Variant | None, epsilon: float, sigma: float,
+                 l2: float, l1: float, case: str, method: str, warnings: list[str]) -> GradCheckReport:
+    n = net.size
+    blocks, _, _, shape_errors, _ = _analyze(net.names, net.shapes, grads, np.full(n, np.nan),
+                                             np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), epsilon=epsilon,
+                                             sigma=sigma, m=net.m, params=net.params, l2=l2, l1=l1)
+    for b in blocks:
+        if b.pattern == "unchecked":
+            b.hint = "not checked element by element: the fast check passed" if info["passed"] else b.hint
+    band = verdict_band(info["difference"])
+    report = GradCheckReport(
+        variant=variant.id if variant else None, epsilon=epsilon, mode="fast", difference=info["difference"],
+        verdict=band.name, band=band, blocks=blocks, kinks=[], cost=net.cost, n_parameters=n, n_checked=0,
+        roundoff=sigma / epsilon, warnings=warnings, shape_errors=shape_errors, fast=info, method=method, case=case,
+        lesson=variant.lesson if variant else None, description=variant.description if variant else None,
+        expected_flags=variant.flags_for(net.arch) if variant else None, l2=l2, l1=l1)
+    _summarize(report)
+    return report
+
+
+def _summarize(report: GradCheckReport) -> None:
+    """Report-level advice: what the flags mean, in a sentence or two."""
+    flagged = report.flagged
+    if report.shape_errors:
+        report.advice.insert(0, "fix the shape error(s) first: " + "; ".join(report.shape_errors))
+    if flagged:
+        report.advice.insert(0, f"flagged: {', '.join(flagged)} (the other blocks agree with the numerical "
+                                "gradient)")
+        if report.verdict != "bug":
+            report.advice.append("the overall difference looks small, yet a block is clearly off: a small block "
+                                 "can hide in the total, which is why the blocks are checked one by one")
+    elif report.verdict == "right":
+        report.advice.insert(0, "backpropagation agrees with the numerical gradient")
+    elif report.mode != "fast":
+        report.advice.append("no block is off beyond round-off: the difference comes from round-off or "
+                             "truncation (try epsilon 1e-7, see --sweep)")
+    if report.epsilon != COURSE_EPSILON:
+        report.advice.append("the bands are the course's rule at epsilon 1e-7; at other epsilons truncation and "
+                             "round-off errors move the difference (see the epsilon sweep)")
+
+
+# --- lessons: epsilon sweep and the one-dimensional demo -------------------------------------------------------
+
+DEFAULT_SWEEP = tuple(10.0 ** -e for e in range(1, 11))
+
+
+def epsilon_sweep(arch: Architecture | None = None, params: dict | None = None, X: np.ndarray | None = None,
+                  Y: np.ndarray | None = None, backward_fn: BackwardFn | Variant | str | None = None, *,
+                  l2: float = 0.0, l1: float = 0.0,
+                  epsilons: Sequence[float] = DEFAULT_SWEEP) -> list[dict[str, Any]]:
+    """The course's difference against epsilon: truncation error (~eps^2) above, round-off (~1/eps) below.
+
+    Args:
+        arch: the network; the course's case (and its correct backprop) when omitted.
+        params: parameters.
+        X: inputs ``(n_x, m)``.
+        Y: labels ``(1, m)``.
+        backward_fn: as in :func:`gradient_check`.
+        epsilons: the steps, largest first (1e-1 down to 1e-10 by default).
+
+    Returns:
+        ``[{"epsilon", "difference", "band"}, ...]``; the smallest difference sits in the middle (a U).
+    """
+    if arch is None:
+        arch, params, X, Y = course_case()
+    if params is None or X is None or Y is None:
+        raise TutorError("epsilon_sweep", "give arch, params, X and Y together, or none of them")
+    for e in epsilons:
+        if not 0 < e <= 1:
+            raise TutorError("epsilon", f"{e!r}", "0 < epsilon <= 1")
+    fn, _ = _resolve(backward_fn)
+    net = _Net(arch, params, X, Y, l2, l1)
+    grads, _ = _analytic(fn, arch, params, X, Y, l2, l1, None, make_rng(1))
+    g = gradients_to_vector(grads, ["d" + k for k in net.names]).reshape(-1)
+    index = np.arange(net.size, dtype=np.intp)
+    out = []
+    for e in epsilons:
+        numeric, _ = _numeric(net, float(e), index)
+        d = relative_difference(g, numeric)
+        out.append({"epsilon": float(e), "difference": d, "band": verdict_band(d).name})
+    return out
+
+
+def one_dimensional_demo(theta: float = 1.0, eps: float = 0.01,
+                         epsilons: Sequence[float] | None = None) -> dict[str, Any]:
+    """One-sided against two-sided estimates of the derivative of ``f(theta) = theta^3``.
+
+    At theta = 1 and eps = 0.01 the two-sided estimate is 3.0001 (error 1e-4, O(eps^2)) and the one-sided
+    one 3.0301 (error 0.0301, O(eps)).
+
+    Returns:
+        ``{"function", "theta", "epsilon", "true", "one_sided", "two_sided", "errors": {"one_sided",
+        "two_sided"}, "sweep": [{"epsilon", "one_sided_error", "two_sided_error"}, ...]}``.
+    """
+    theta, eps = float(theta), float(eps)
+    if not math.isfinite(theta) or abs(theta) > 1e6:
+        raise TutorError("theta", f"{theta!r}", "a finite number with |theta| <= 1e6")
+    if not math.isfinite(eps) or not 0 < eps <= 1:
+        raise TutorError("epsilon", f"{eps!r}", "0 < epsilon <= 1")
+
+    def f(t: float) -> float:
+        return t ** 3
+
+    def estimates(e: float) -> tuple[float, float]:
+        return (f(theta + e) - f(theta)) / e, (f(theta + e) - f(theta - e)) / (2 * e)
+
+    true = 3 * theta ** 2
+    one, two = estimates(eps)
+    sweep = []
+    for e in epsilons if epsilons is not None else 10.0 ** -np.arange(1, 12, 0.5):
+        o, t = estimates(float(e))
+        sweep.append({"epsilon": float(e), "one_sided_error": abs(o - true), "two_sided_error": abs(t - true)})
+    return {
+        "function": "theta^3",
+        "theta": theta,
+        "epsilon": eps,
+        "true": true,
+        "one_sided": one,
+        "two_sided": two,
+        "errors": {"one_sided": abs(one - true), "two_sided": abs(two - true)},
+        "order": {"one_sided": "O(eps)", "two_sided": "O(eps^2)"},
+        "sweep": sweep,
+    }
+
+
+def course_one_dimensional_check(x: float = 2.0, theta: float = 4.0, epsilon: float = 1e-7) -> dict[str, float]:
+    """The course's 1-D check of ``J(theta) = theta * x`` (published difference 2.919335883291695e-10)."""
+    if not math.isfinite(epsilon) or not 0 < epsilon <= 1:
+        raise TutorError("epsilon", f"{epsilon!r}", "0 < epsilon <= 1")
+    thetaplus, thetaminus = theta + epsilon, theta - epsilon
+    J_plus, J_minus = thetaplus * x, thetaminus * x
+    gradapprox = (J_plus - J_minus) / (2 * epsilon)
+    grad = x
+    numerator = np.linalg.norm(grad - gradapprox)
+    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+    return {"x": x, "theta": theta, "epsilon": epsilon, "grad": float(grad), "gradapprox": float(gradapprox),
+            "difference": float(numerator / denominator)}
+
+
+# --- text --------------------------------------------------------------------------------------------------
+
+_SCALE_LOW, _SCALE_HIGH, _PER_DECADE = -11, 0, 5
+
+
+def render_scale(difference: float) -> str:
+    """Three lines: a log axis from 1e-11 to 1, the right/look/bug zones, and a caret at ``difference``."""
+    width = (_SCALE_HIGH - _SCALE_LOW) * _PER_DECADE + 1
+
+    def col(x: float) -> int:
+        return int(round((math.log10(x) - _SCALE_LOW) * _PER_DECADE))
+
+    axis = [" "] * (width + 6)
+    for e in range(_SCALE_LOW, _SCALE_HIGH + 1, 2):
+        label = f"1e{e}" if e else "1"
+        start = col(10.0 ** e)
+        for i, ch in enumerate(label):
+            if start + i < len(axis):
+                axis[start + i] = ch
+    zones = []
+    look, bug = col(COURSE_THRESHOLD), col(BUG_THRESHOLD)
+    for i in range(width):
+        zones.append("=" if i < look else "~" if i < bug else "#")
+    bar = "".join(zones)
+    bar = bar[:1] + "right" + bar[6:look + 1] + "look" + bar[look + 5:bug + 1] + "bug" + bar[bug + 4:]
+    caret = ""
+    d = float(difference)
+    if math.isfinite(d):
+        pos = 0 if d <= 0 else min(max(col(d), 0), width - 1)
+        caret = " " * pos + f"^ {_fmt(d, 4)}"
+    else:
+        caret = " " * (width - 1) + "^ not a number"
+    return "\n".join(["".join(axis).rstrip(), bar, caret])
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
+    lines: list[str] = []
+    if title:
+        lines += [title, "-" * len(title)]
+    what = report.file or (f"variant {report.variant}" if report.variant else "your backward pass")
+    lines.append(f"Gradient check of {what} on {report.case}")
+    if report.description:
+        lines.append(f"  {report.description}")
+    checked = f"{report.n_checked} of {report.n_parameters} elements"
+    if report.mode == "fast":
+        checked = "one random direction" + (f", then {report.fallback}: {checked}" if report.fallback else "")
+    extra = f", lambda {report.l2:g}" if report.l2 else ""
+    extra += f", L1 {report.l1:g}" if report.l1 else ""
+    lines.append(f"epsilon {report.epsilon:g}, mode {report.mode} ({checked}){extra}, J = {_fmt(report.cost, 6)}, "
+                 f"{report.seconds * 1000:.1f} ms")
+    for w in report.warnings:
+        lines.append(f"warning: {w}")
+    lines.append("")
+    if report.fast is not None:
+        f = report.fast
+        state = "passed" if f["passed"] and not f["kink"] else "FAILED" if not f["passed"] else "inconclusive"
+        if f.get("analytic") is not None:
+            lines.append(f"fast check {state}: v.grad = {f['analytic']:.10g}, (J(theta+eps v) - J(theta-eps v))/2eps"
+                         f" = {f['numeric']:.10g}, difference {_fmt(f['difference'])}")
+        else:
+            lines.append(f"fast check {state}: {f['reason']}")
+    diff = report.difference
+    lines.append(f"difference = {diff!r}" if math.isfinite(diff) else "difference = not a number")
+    lines.append(f"verdict: {report.verdict.upper()}: {report.band.label}. {report.band.advice}")
+    lines.append("")
+    lines += ["  " + s for s in render_scale(report.difference_excluding_kinks
+                                             if report.difference_excluding_kinks is not None else diff).split("\n")]
+    lines.append("")
+    rows = []
+    for b in report.blocks:
+        rows.append([b.name, "x".join(str(s) for s in b.shape), _fmt(b.relative_difference),
+                     "-" if b.ratio is None else f"{b.ratio:.2f}", "FLAGGED" if b.flagged else "ok",
+                     str(b.n_kinks) if b.n_kinks else ""])
+    lines.append(_table(rows, ["block", "shape", "relative diff", "ratio", "status", "kinks"]))
+    hints = [f"  {b.name}: {b.hint}" for b in report.blocks if b.hint and (b.flagged or b.n_kinks)]
+    if hints:
+        lines += ["", "hints:"] + hints
+    if report.advice:
+        lines += [""] + [f"- {a}" for a in report.advice]
+    if report.expected_flags is not None:
+        expected = set(report.expected_flags)
+        got = set(report.flagged)
+        status = "as expected" if expected == got else f"expected {sorted(expected) or 'none'}"
+        lines.append(f"- this variant should flag {', '.join(report.expected_flags) or 'nothing'}: {status}")
+    if report.lesson:
+        lines.append(f"- lesson: {report.lesson} (dltutor lesson {report.lesson})")
+    return lines
+
+
+def render_report(report: GradCheckReport) -> str:
+    """The plain-text report: verdict band with its scale, the per-block table and the hints."""
+    if report.initial is not None:
+        lines = _render_one(report.initial, "At initialization")
+        lines += [""] + _render_one(report, f"After {report.iterations} iterations of gradient descent")
+    else:
+        lines = _render_one(report)
+    if report.learner_output:
+        lines += ["", "your code printed:", report.learner_output.rstrip()]
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Numerical approximation of gradients: one- against two-sided differences (lesson 12).
+
+The course's example, f(theta) = theta^3 at theta = 1 with epsilon = 0.01, beside a log-log chart of both
+estimates' error against epsilon: the one-sided error falls like epsilon, the two-sided like epsilon^2,
+until round-off (about 1e-16 / epsilon) turns both back up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from tutor.screens.panels import PANELS, PanelScreen, parse_float
+from tutor.widgets.panel_field import PanelField
+from tutor.widgets.panel_plot import Series, SeriesPlot
+
+INTRO = ("Estimate f'(θ) for f(θ) = θ³ from f at nearby points. Change θ or ε: the numbers and the chart "
+         "follow.")
+
+
+def describe(demo: dict[str, Any], course: dict[str, float] | None = None) -> Text:
+    """The worked example as text: both estimates, their errors and orders, and the best epsilons."""
+    theta, eps, true = demo["theta"], demo["epsilon"], demo["true"]
+    one, two = demo["one_sided"], demo["two_sided"]
+    e1, e2 = demo["errors"]["one_sided"], demo["errors"]["two_sided"]
+    out = Text()
+    out.append(f"f(θ) = θ³ at θ = {theta:g}, ε = {eps:g}\n", style="bold")
+    out.append(f"true derivative 3θ² = {true:.10g}\n\n")
+    out.append("one-sided  (f(θ+ε) − f(θ)) / ε\n", style="bold")
+    out.append(f"   = {one:.10g}   error {e1:.2e}   O(ε)\n")
+    out.append("two-sided  (f(θ+ε) − f(θ−ε)) / (2ε)\n", style="bold")
+    out.append(f"   = {two:.10g}   error {e2:.2e}   O(ε²)\n\n")
+    if e2 > 0:
+        out.append(f"The two-sided estimate is {e1 / e2:,.0f} times closer. ")
+    out.append("Its error shrinks with ε², the one-sided one only with ε: that is why gradient checking "
+               "uses the two-sided difference (twice the cost, far more accurate).\n")
+    sweep = demo.get("sweep") or []
+    if sweep:
+        best1 = min(sweep, key=lambda s: s["one_sided_error"])
+        best2 = min(sweep, key=lambda s: s["two_sided_error"])
+        out.append(f"\nSmallest errors on the chart: two-sided at ε ≈ {best2['epsilon']:.0e} "
+                   f"({best2['two_sided_error']:.1e}), one-sided at ε ≈ {best1['epsilon']:.0e} "
+                   f"({best1['one_sided_error']:.1e}). Smaller ε is not better: round-off in f(θ±ε), about "
+                   "1e-16/ε, takes over.\n")
+    if course:
+        out.append("\nThe course's 1-D check: J(θ) = θx at x = 2, θ = 4, ε = 1e-7 gives difference "
+                   f"{course['difference']:.3e} (< 1e-7: right).\n", style="dim")
+    return out
+
+
+class NumgradScreen(PanelScreen):
+    """θ and ε on the left with the worked numbers; the error-against-epsilon chart on the right."""
+
+    NAME = "numgrad"
+    CSS_PATH = "numgrad.tcss"
+    AUTO_FOCUS = "#ng-theta-input"
+
+    def __init__(self, theta: float = 1.0, epsilon: float = 0.01) -> None:
+        super().__init__()
+        self.theta = theta
+        self.epsilon = epsilon
+        self.demo: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="ng-body"):
+            with VerticalScroll(id="ng-form"):
+                yield Static(INTRO, id="ng-intro", markup=False)
+                yield PanelField("θ (theta)", f"{self.theta:g}", id="ng-theta", label_width=10,
+                                 tooltip="where to estimate the derivative; |θ| ≤ 1e6")
+                yield PanelField("ε (epsilon)", f"{self.epsilon:g}", id="ng-eps", label_width=10,
+                                 tooltip="the step; 0 < ε ≤ 1 (the lesson uses 0.01)")
+                yield Static("", id="ng-example")
+            with Vertical(id="ng-chart"):
+                yield SeriesPlot("Computing…", id="ng-plot")
+                yield Static("Slope 1 on a log-log chart is O(ε), slope 2 is O(ε²). The dashed line marks "
+                             "your ε.", id="ng-caption", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = PANELS["numgrad"][0]
+        self.query_one("#ng-form").border_title = "f(θ) = θ³"
+        self.query_one("#ng-chart").border_title = "Error against ε (log-log)"
+        super().on_mount()
+
+    def read_form(self) -> tuple[float, float]:
+        values = self.read_fields({
+            "ng-theta": lambda t: parse_float(t, "theta", "a finite number with |theta| <= 1e6", -1e6, 1e6),
+            "ng-eps": lambda t: parse_float(t, "epsilon", "0 < epsilon <= 1", 0.0, 1.0, low_open=True),
+        })
+        return values["ng-theta"], values["ng-eps"]
+
+    def start(self, options: tuple[float, float]) -> None:
+        self._compute(*options)
+
+    @work(thread=True, exclusive=True, group="numgrad")
+    def _compute(self, theta: float, eps: float) -> None:
+        import numpy as np
+
+        from core.errors import TutorError
+        from core.gradcheck import course_one_dimensional_check, one_dimensional_demo
+
+        try:
+            with np.errstate(all="ignore"):
+                demo = one_dimensional_demo(theta, eps)
+                course = course_one_dimensional_check()
+        except TutorError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, demo, course)
+
+    def _failed(self, exc: Exception) -> None:
+        field = "#ng-eps" if getattr(exc, "field", "") == "epsilon" else "#ng-theta"
+        self.query_one(field, PanelField).set_error(str(exc))
+
+    def _show(self, demo: dict[str, Any], course: dict[str, float]) -> None:
+        self.demo = demo
+        self.query_one("#ng-example", Static).update(describe(demo, course))
+        sweep = demo["sweep"]
+        xs = tuple(s["epsilon"] for s in sweep)
+        self.query_one("#ng-plot", SeriesPlot).show(
+            [Series("one-sided", xs, tuple(s["one_sided_error"] for s in sweep), color="orange"),
+             Series("two-sided", xs, tuple(s["two_sided_error"] for s in sweep), color="cyan")],
+            xlabel="ε", ylabel="|error|", logx=True, logy=True, vlines=[(demo["epsilon"], "gray")])
+        self.runs += 1

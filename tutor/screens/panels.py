@@ -1,0 +1,167 @@
+"""What the workbench and the lesson panels (vanishing, numgrad, normalization) share.
+
+UI-free helpers (field parsing that raises :class:`core.errors.TutorError`, which panel teaches which
+lesson) and :class:`PanelScreen`, the base of the three lesson panels: a form whose fields show their error
+beside them, a debounced re-run in a thread worker whenever a valid value changes, and results applied on
+the UI thread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+from textual.widgets import Input, Select
+
+from tutor.screens.base import TutorScreen
+
+#: The panel screens (their Navigate targets) and what they show.
+PANELS: dict[str, tuple[str, str]] = {
+    "vanishing": ("Vanishing and exploding gradients",
+                  "Depth, width, activation and initialization (or W = a*I): per-layer activation spread "
+                  "and gradient norms"),
+    "numgrad": ("Numerical approximation of gradients",
+                "One- against two-sided differences on theta^3, and their error against epsilon"),
+    "normalization": ("Normalizing inputs",
+                      "The same network on raw and on normalized badly scaled features: cost curves and "
+                      "iterations to a target cost"),
+}
+
+#: Lesson id -> the panel that lets the learner play with the lesson's idea.
+LESSON_PANELS: dict[str, str] = {
+    "normalizing-inputs": "normalization",
+    "vanishing-gradients": "vanishing",
+    "weight-init": "vanishing",
+    "numerical-gradients": "numgrad",
+}
+
+#: Lesson id -> what the workbench teaches there (lessons whose Try it lists gradcheck variants).
+WORKBENCH_LESSONS = ("numerical-gradients", "gradient-checking")
+
+DEBOUNCE = 0.3  # seconds after the last keystroke before a panel re-runs
+
+
+def parse_float(text: str, field: str, allowed: str, low: float = -math.inf, high: float = math.inf,
+                low_open: bool = False) -> float:
+    """A number typed in a field (``1e-7``, ``0.01``), within ``[low, high]`` (``(low, high]``).
+
+    Raises:
+        TutorError: naming ``field`` and ``allowed`` when the text is not such a number.
+    """
+    from core.errors import TutorError
+
+    text = text.strip()
+    if not text:
+        raise TutorError(field, "is empty", allowed)
+    try:
+        value = float(text)
+    except ValueError:
+        raise TutorError(field, f"{text!r} is not a number", allowed) from None
+    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+        raise TutorError(field, f"{text} is out of range", allowed)
+    return value
+
+
+def parse_int(text: str, field: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` typed in a field.
+
+    Raises:
+        TutorError: naming ``field`` and the range.
+    """
+    from core.errors import TutorError
+
+    allowed = f"a whole number from {low} to {high}"
+    text = text.strip()
+    if not text:
+        raise TutorError(field, "is empty", allowed)
+    try:
+        value = int(text)
+    except ValueError:
+        raise TutorError(field, f"{text!r} is not a whole number", allowed) from None
+    if not low <= value <= high:
+        raise TutorError(field, f"{value} is out of range", allowed)
+    return value
+
+
+def panel_for_try(lesson_id: str) -> str | None:
+    """The panel a lesson's Try it should offer, or None."""
+    return LESSON_PANELS.get(lesson_id)
+
+
+class PanelScreen(TutorScreen):
+    """A lesson panel: edit a field, and after a short pause the experiment re-runs in a worker.
+
+    Subclasses implement :meth:`read_form` (raise TutorError for a bad field; return the options) and
+    :meth:`start` (launch the worker with them); ``r`` re-runs by hand.
+    """
+
+    BINDINGS = [Binding("ctrl+r", "rerun", "Run again")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: Any = None
+        self.runs = 0  # completed runs (tests wait on it)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.action_rerun)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(DEBOUNCE, self.action_rerun)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_rerun()
+
+    def action_rerun(self) -> None:
+        """Read the form; start a run when every field is valid."""
+        from core.errors import TutorError
+
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        try:
+            options = self.read_form()
+        except TutorError as exc:
+            self.show_problem(exc)
+            return
+        self.start(options)
+
+    def read_fields(self, parsers: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
+        """Parse every :class:`PanelField` named in ``parsers``; each bad one shows its error beside it.
+
+        Raises:
+            TutorError: the first field's error, after every field has been marked.
+        """
+        from core.errors import TutorError
+
+        from tutor.widgets.panel_field import PanelField
+
+        values: dict[str, Any] = {}
+        first: TutorError | None = None
+        for field_id, parse in parsers.items():
+            field = self.query_one(f"#{field_id}", PanelField)
+            try:
+                values[field_id] = parse(field.value)
+                field.set_error(None)
+            except TutorError as exc:
+                field.set_error(str(exc))
+                first = first or exc
+        if first is not None:
+            raise first
+        return values
+
+    def read_form(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def start(self, options: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def show_problem(self, error: Exception) -> None:
+        """A field could not be read (the field widgets already show why); subclasses may say more."""
