@@ -161,14 +161,14 @@ def vector_to_dictionary(theta: np.ndarray, shapes: dict | None = None) -> dict[
     """
     shapes = COURSE_SHAPES if shapes is None else shapes
     dims = {k: tuple(np.shape(v)) if isinstance(v, np.ndarray) else tuple(v) for k, v in shapes.items()}
-    need = sum(int(np.prod(s)) for s in dims.values())
+    need = sum(math.prod(s) for s in dims.values())
     flat = np.asarray(theta).reshape(-1)
     if flat.size != need:
         raise TutorError("theta", f"{flat.size} numbers, the shapes take {need}", f"exactly {need} numbers")
     out: dict[str, np.ndarray] = {}
     offset = 0
     for name, shape in dims.items():
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         out[name] = flat[offset:offset + size].reshape(shape)
         offset += size
     return out
@@ -403,7 +403,7 @@ class _Net:
         self.L = L = arch.L
         self.names = parameter_names(L)
         self.shapes = [params[k].shape for k in self.names]
-        sizes = [int(np.prod(s)) for s in self.shapes]
+        sizes = [math.prod(s) for s in self.shapes]
         self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
         self.size = int(sum(sizes))
         if caches is None:
@@ -511,6 +511,25 @@ class _Net:
             kinks[kW] |= np.sign(w + eps) != np.sign(w - eps)
         return Ws, bs
 
+    def _diagonal(self, layer: int, eps: float, kinks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_scatter` for a full check: item ``k`` perturbs ``theta[k]`` (plus) and ``C + k`` (minus)."""
+        W, b = self.params[f"W{layer}"], self.params[f"b{layer}"]
+        C = self.size
+        out = []
+        for P, start in ((W, self.starts[2 * layer - 2]), (b, self.starts[2 * layer - 1])):
+            stack = np.empty((2 * C,) + P.shape)
+            stack[:] = P
+            k = P.size
+            for first, step in ((start, eps), (C + start, -eps)):
+                diagonal = stack[first:first + k].reshape(-1)[::k + 1]
+                diagonal += step
+            out.append(stack)
+        if self.l1:
+            w = W.reshape(-1)
+            s = self.starts[2 * layer - 2]
+            kinks[s:s + w.size] |= np.sign(w + eps) != np.sign(w - eps)
+        return out[0], out[1]
+
     def _decode(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global indices -> (layer, unit row i, input column j or -1 for a bias)."""
         blocks = np.searchsorted(self.starts, index, side="right") - 1
@@ -529,12 +548,16 @@ class _Net:
         course loop's to the last bit.
         """
         C = len(index)
-        layers, rows, cols = self._decode(index)
         kinks = np.zeros(C, dtype=bool)
         stacks = {}
-        for l in range(1, self.L + 1):  # noqa: E741
-            items = np.nonzero(layers == l)[0]
-            stacks[l] = self._scatter(l, rows[items], cols[items], eps, C, items, kinks)
+        if C == self.size:  # every element: item k perturbs theta[k], a diagonal in each block
+            for l in range(1, self.L + 1):  # noqa: E741
+                stacks[l] = self._diagonal(l, eps, kinks)
+        else:
+            layers, rows, cols = self._decode(index)
+            for l in range(1, self.L + 1):  # noqa: E741
+                items = np.nonzero(layers == l)[0]
+                stacks[l] = self._scatter(l, rows[items], cols[items], eps, C, items, kinks)
         sq = {q: np.sum(np.square(stacks[q][0]), axis=(1, 2)) for q in stacks} if self.l2 else {}
         ab = {q: np.sum(np.abs(stacks[q][0]), axis=(1, 2)) for q in stacks} if self.l1 else {}
         W1, b1 = stacks[1]
@@ -726,10 +749,10 @@ def _roundoff(net: _Net) -> float:
         total = float(np.nansum(np.abs(GA) * np.abs(AL)))
         for l in range(L, 0, -1):  # noqa: E741
             W, b = params[f"W{l}"], params[f"b{l}"]
-            total += float(np.sum(np.abs(GZ) * (np.abs(W) @ np.abs(net.A[l - 1]) + np.abs(b))))
+            total += float((np.abs(GZ) * (np.abs(W) @ np.abs(net.A[l - 1]) + np.abs(b))).sum())
             if l > 1:
                 GA = W.T @ GZ
-                total += float(np.sum(np.abs(GA) * np.abs(net.A[l - 1])))
+                total += float((np.abs(GA) * np.abs(net.A[l - 1])).sum())
                 GZ = ACTIVATIONS[arch.activation].backward(GA, net.Z[l - 1], net.A[l - 1])
     total += 3 * abs(net.cost)
     return UNIT_ROUNDOFF * total if math.isfinite(total) else float("inf")
@@ -781,13 +804,6 @@ def _penalty_hint(name: str, g: np.ndarray, n: np.ndarray, W: np.ndarray, streng
     return kind, f"{name} has {1 - c:.2f} times the {label} gradient ({term}) where 1 is right"
 
 
-def _elementwise(g: np.ndarray, n: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        denom = np.abs(g) + np.abs(n)
-        out = np.where(denom > 0, np.abs(g - n) / np.where(denom > 0, denom, 1.0), 0.0)
-    return np.where(np.isnan(n) | np.isnan(g), np.nan, out)
-
-
 def _analyze(
     names: list[str],
     shapes: list[tuple[int, ...]],
@@ -821,102 +837,123 @@ def _analyze(
         blocks, the overall difference, the difference without kinks (None when there are none), shape
         errors, and report-level advice.
     """
-    sizes = [int(np.prod(s)) for s in shapes]
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
-    total = int(sum(sizes))
+    sizes = [math.prod(s) for s in shapes]
+    starts = [0]
+    for size in sizes[:-1]:
+        starts.append(starts[-1] + size)
+    total = starts[-1] + sizes[-1]
     g = np.empty(total)
     problems: dict[str, tuple[str, str]] = {}
+    arrays: dict[str, np.ndarray] = {}
     for name, shape, start, size in zip(names, shapes, starts, sizes, strict=True):
         key = "d" + name
         value = grads.get(key) if isinstance(grads, dict) else None
-        arr = None
         if value is None:
             problems[key] = ("missing", f"{key} is missing from the gradients")
-        else:
-            try:
-                arr = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                problems[key] = ("shape", f"{key} is not an array of numbers")
-            else:
-                if arr.shape != tuple(shape):
-                    axis_hint = ""
-                    if name.startswith("b") and arr.ndim == 2 and arr.shape[0] == 1 and arr.shape[1] == m:
-                        axis_hint = (": summed over axis=0 (the units) instead of axis=1 (the examples); "
-                                     f"use np.sum(dZ{name[1:]}, axis=1, keepdims=True)")
-                    elif arr.size == size:
-                        axis_hint = ": the right numbers maybe, but reshape or keepdims=True is missing"
-                    problems[key] = ("shape", f"{key} has shape {arr.shape} but {name} is {tuple(shape)}"
-                                     f"{axis_hint}")
-                elif not np.all(np.isfinite(arr)):
-                    problems[key] = ("nan", f"{key} holds nan or inf")
-        if key in problems:
             g[start:start + size] = np.nan
-        else:
-            g[start:start + size] = arr.reshape(-1)
-    bad = np.isnan(g)
-    numeric = np.where(checked, numeric, np.nan)
-    valid = checked & ~kinks & ~bad & np.isfinite(numeric)
-    gz = np.where(valid, g, 0.0)
-    nz = np.where(valid, numeric, 0.0)
-    dz = gz - nz
-    sums = np.add.reduceat(np.stack([dz * dz, gz * gz, nz * nz, gz * nz, valid.astype(np.float64)]), starts,
-                           axis=1)
-    d_norm, g_norm, n_norm = np.sqrt(sums[0]), np.sqrt(sums[1]), np.sqrt(sums[2])
-    gn, nn, count = sums[3], sums[2], sums[4]
-    denom = g_norm + n_norm
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.where(denom > 0, d_norm / np.where(denom > 0, denom, 1.0), 0.0)
-        per_element = sigma / epsilon if math.isfinite(sigma) else float("inf")
-        tol = ROUNDOFF_SAFETY * per_element * np.sqrt(np.maximum(count, 1.0))
-        rel_tol = max(FLAG_RELATIVE, 100 * epsilon * epsilon)
-        flagged = (rel > rel_tol) & (d_norm > tol) & (count > 0)
-        r = np.where(nn > 0, gn / np.where(nn > 0, nn, 1.0), np.nan)
-        resid = np.sqrt(np.maximum(sums[1] - 2 * r * gn + r * r * nn, 0.0))
-        near = (n_norm > tol) & (resid <= NEAR_CONSTANT * np.maximum(np.abs(r) * n_norm, g_norm) + tol)
-    elem = _elementwise(g, numeric)
+            continue
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            problems[key] = ("shape", f"{key} is not an array of numbers")
+            g[start:start + size] = np.nan
+            continue
+        if arr.shape != tuple(shape):
+            axis_hint = ""
+            if name.startswith("b") and arr.ndim == 2 and arr.shape[0] == 1 and arr.shape[1] == m:
+                axis_hint = (": summed over axis=0 (the units) instead of axis=1 (the examples); "
+                             f"use np.sum(dZ{name[1:]}, axis=1, keepdims=True)")
+            elif arr.size == size:
+                axis_hint = ": the right number of values, but a reshape or keepdims=True is missing"
+            problems[key] = ("shape", f"{key} has shape {arr.shape} but {name} is {tuple(shape)}{axis_hint}")
+            g[start:start + size] = np.nan
+            continue
+        arrays[key] = arr
+        g[start:start + size] = arr.reshape(-1)
+    finite = np.isfinite(g)
+    if not finite.all():
+        for name, start, size in zip(names, starts, sizes, strict=True):
+            key = "d" + name
+            if key not in problems and not finite[start:start + size].all():
+                problems[key] = ("nan", f"{key} holds nan or inf")
+    all_checked = bool(checked.all())
+    numeric = numeric if all_checked else np.where(checked, numeric, np.nan)
+    valid = checked & ~kinks & finite & np.isfinite(numeric)
+    simple = bool(valid.all())
+    gz = g if simple else np.where(valid, g, 0.0)
+    nz = numeric if simple else np.where(valid, numeric, 0.0)
+    per_element = ROUNDOFF_SAFETY * sigma / epsilon if math.isfinite(sigma) else float("inf")
+    with np.errstate(invalid="ignore", over="ignore"):
+        dz = gz - nz
+        absn = np.abs(nz)
+        absg = np.abs(gz)
+        stack = np.stack([dz * dz, gz * gz, nz * nz, gz * nz, absn > per_element,
+                          valid if not simple else np.ones(total)])
+        per_block = list(zip(*np.add.reduceat(stack, starts, axis=1).tolist(), strict=True))
+        denom = absg + absn
+        elem = np.divide(np.abs(dz), denom, out=np.zeros(total), where=denom > 0)
+    if not simple:
+        elem[~(checked & finite)] = np.nan
+    if not all_checked or problems:
+        elem[np.isnan(numeric) | ~finite] = np.nan
+    rel_tol = max(FLAG_RELATIVE, 100 * epsilon * epsilon)
     blocks: list[BlockReport] = []
     shape_errors: list[str] = []
+    kinks_checked = kinks & checked
     for b, (name, shape, start, size) in enumerate(zip(names, shapes, starts, sizes, strict=True)):
         key = "d" + name
         sl = slice(start, start + size)
-        raw = grads.get(key) if isinstance(grads, dict) else None
-        analytic = np.asarray(raw, dtype=np.float64) if key not in problems or problems[key][0] == "nan" \
-            else np.full(shape, np.nan)
-        common = dict(analytic=analytic, numeric=numeric[sl].reshape(shape),
-                      element_difference=elem[sl].reshape(shape), checked=checked[sl].reshape(shape),
-                      kinks=(kinks[sl] & checked[sl]).reshape(shape), n_checked=int(np.count_nonzero(checked[sl])))
+        d2, g2, n2, gn, significant, count = per_block[b]
+        n_checked = size if all_checked else int(np.count_nonzero(checked[sl]))
+        common = dict(numeric=numeric[sl].reshape(shape), element_difference=elem[sl].reshape(shape),
+                      checked=checked[sl].reshape(shape), kinks=kinks_checked[sl].reshape(shape),
+                      n_checked=n_checked)
         if key in problems:
             pattern, hint = problems[key]
             if pattern == "shape":
                 shape_errors.append(hint)
-            blocks.append(BlockReport(key, tuple(shape), None, None, True, hint, pattern, **common))
+            analytic = arrays[key] if key in arrays else np.full(shape, np.nan)
+            if pattern == "nan":
+                analytic = np.asarray(grads[key], dtype=np.float64)
+            blocks.append(BlockReport(key, tuple(shape), None, None, True, hint, pattern, analytic, **common))
             continue
-        if not common["n_checked"]:
+        analytic = arrays[key]
+        if not n_checked:
             blocks.append(BlockReport(key, tuple(shape), None, None, False, "not checked element by element",
-                                      "unchecked", **common))
+                                      "unchecked", analytic, **common))
             continue
-        ratio = float(r[b]) if near[b] else None
+        d_norm, g_norm, n_norm = math.sqrt(d2), math.sqrt(g2), math.sqrt(n2)
+        rel = d_norm / (g_norm + n_norm) if g_norm + n_norm > 0 else 0.0
+        tol = per_element * math.sqrt(max(count, 1.0))
+        flagged = rel > rel_tol and d_norm > tol and count > 0
+        ratio = None
+        if n2 > 0 and n_norm > tol and (significant >= 2 or size == 1 or not flagged):
+            r = gn / n2
+            resid = math.sqrt(max(g2 - 2 * r * gn + r * r * n2, 0.0))
+            if resid <= NEAR_CONSTANT * max(abs(r) * n_norm, g_norm) + tol:
+                ratio = r
         pattern, hint = "ok", ""
-        if flagged[b]:
-            pattern, hint = _block_pattern(name, shape, g[sl], numeric[sl], valid[sl], ratio, float(tol[b]),
-                                           m, params, l2, l1)
-        n_k = int(np.count_nonzero(kinks[sl] & checked[sl]))
+        if flagged:
+            v = valid[sl]
+            pattern, hint = _block_pattern(name, tuple(shape), g[sl], numeric[sl], v, ratio, tol, m, params, l2, l1)
+        n_k = int(np.count_nonzero(kinks_checked[sl])) if not simple else 0
         if n_k:
             note = (f"{n_k} element(s) sit on a ReLU kink (a unit crosses zero between theta-eps and "
                     f"theta+eps): reported, not flagged")
             hint = f"{hint}; {note}" if hint else note
-        blocks.append(BlockReport(key, tuple(shape), float(rel[b]), ratio, bool(flagged[b]), hint, pattern,
-                                  abs_error=float(d_norm[b]), tolerance=float(tol[b]), **common))
+        blocks.append(BlockReport(key, tuple(shape), rel, ratio, flagged, hint, pattern, analytic,
+                                  abs_error=d_norm, tolerance=tol, **common))
     advice = _layer_pattern(blocks)
+    without = None
     if problems:
         difference = float("nan")
-        without = None
+    elif all_checked:
+        difference = relative_difference(g, numeric)
+        if not simple and kinks.any():
+            without = relative_difference(g[~kinks], numeric[~kinks])
     else:
-        gc, nc = g[checked], numeric[checked]
-        difference = float(np.linalg.norm(gc - nc) / (np.linalg.norm(gc) + np.linalg.norm(nc))) \
-            if (np.linalg.norm(gc) + np.linalg.norm(nc)) > 0 else 0.0
-        without = None
-        if np.any(kinks & checked):
+        difference = relative_difference(g[checked], numeric[checked])
+        if kinks_checked.any():
             keep = checked & ~kinks
             without = relative_difference(g[keep], numeric[keep])
     return blocks, difference, without, shape_errors, advice
@@ -925,7 +962,7 @@ def _analyze(
 def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarray, valid: np.ndarray,
                    ratio: float | None, tol: float, m: int, params: dict[str, np.ndarray], l2: float,
                    l1: float) -> tuple[str, str]:
-    """Say what is wrong with a flagged block."""
+    """Say what is wrong with a flagged block: a penalty term, a constant factor, zeros, some rows."""
     key = "d" + name
     gv, nv = g[valid], n[valid]
     W = params.get(name)
@@ -938,7 +975,7 @@ def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarr
     if ratio is not None:
         return _ratio_hint(key, ratio, m)
     per = tol / math.sqrt(max(len(gv), 1))
-    zero_bad = (np.abs(gv) <= 1e-300) & (np.abs(nv) > per)
+    zero_bad = (gv == 0) & (np.abs(nv) > per)
     if np.any(zero_bad):
         return "zero", (f"{key} is zero at {int(zero_bad.sum())} of {len(gv)} elements where the true gradient "
                         f"is not")
@@ -946,47 +983,53 @@ def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarr
         gm = np.where(valid, g, 0.0).reshape(shape)
         nm = np.where(valid, n, 0.0).reshape(shape)
         row_err = np.linalg.norm(gm - nm, axis=1)
-        row_scale = np.linalg.norm(gm, axis=1) + np.linalg.norm(nm, axis=1)
-        bad_rows = np.nonzero((row_err > FLAG_RELATIVE * row_scale) & (row_err > per * math.sqrt(shape[1])))[0]
-        if 0 < len(bad_rows) < shape[0]:
-            units = ", ".join(str(int(i)) for i in bad_rows[:8]) + (", ..." if len(bad_rows) > 8 else "")
-            return "rows", (f"only rows {units} of {key} are wrong (those units of layer {name[1:]}); the other "
-                            f"{shape[0] - len(bad_rows)} rows are right")
+        row_n = np.linalg.norm(nm, axis=1)
+        row_floor = per * math.sqrt(shape[1])
+        bad = (row_err > FLAG_RELATIVE * (np.linalg.norm(gm, axis=1) + row_n)) & (row_err > row_floor)
+        good = ~bad & (row_n > row_floor)
+        if bad.any() and good.any():
+            return "rows", (f"only rows {_list(np.nonzero(bad)[0])} of {key} are wrong (those units of layer "
+                            f"{name[1:]}); rows {_list(np.nonzero(good)[0])} agree")
     rel = relative_difference(gv, nv)
-    return "other", f"{key} differs from the numerical gradient without a simple pattern (relative {rel:.3g})"
+    return "other", f"{key} differs from the numerical gradient without a constant factor (relative {rel:.3g})"
+
+
+def _list(items: np.ndarray, limit: int = 8) -> str:
+    text = ", ".join(str(int(i)) for i in items[:limit])
+    return text + (", ..." if len(items) > limit else "")
 
 
 def _layer_pattern(blocks: list[BlockReport]) -> list[str]:
     """Wrong in a whole layer and every layer below it: the error enters at that layer's dZ."""
-    by_layer: dict[int, tuple[bool, bool]] = {}
+    by_layer: dict[int, list[bool]] = {}
     for b in blocks:
-        layer = int(b.name[2:])
-        w, bb = by_layer.get(layer, (False, False))
-        by_layer[layer] = (w or (b.name[1] == "W" and b.flagged), bb or (b.name[1] == "b" and b.flagged))
-    L = max(by_layer) if by_layer else 0
-    full = [layer for layer in range(1, L + 1) if all(by_layer.get(layer, (False, False)))]
-    if not full:
+        by_layer.setdefault(int(b.name[2:]), []).append(b.flagged)
+    if not by_layer:
         return []
-    top = max(full)
-    if not all(layer in full for layer in range(1, top + 1)):
+    L = max(by_layer)
+    whole = [layer for layer in range(1, L + 1) if len(by_layer.get(layer, [])) == 2 and all(by_layer[layer])]
+    if not whole:
         return []
-    if any(any(by_layer[layer]) for layer in range(top + 1, L + 1)):
+    top = max(whole)
+    if whole != list(range(1, top + 1)) or any(any(by_layer.get(q, [])) for q in range(top + 1, L + 1)):
         return []
     if top == L:
-        text = (f"every block is wrong: the error enters at the output, dZ{L} = A{L} - Y, or is common to all "
+        text = (f"every block is wrong: the error enters at the output (dZ{L} = A{L} - Y) or is common to all "
                 f"layers (the cost, a shared factor)")
+        short = f"every block is wrong: the error enters at dZ{L}"
     else:
         below = " and every layer below it" if top > 1 else ""
-        text = (f"wrong in layer {top}{below}: the error enters at dZ{top}; check layer {top}'s activation "
-                f"derivative, dZ{top} = dA{top} * g'(Z{top}) (or anything else applied to dA{top}, such as a "
-                f"dropout mask)")
+        text = (f"wrong in layer {top}{below}: the error enters at dZ{top}. Check layer {top}'s activation "
+                f"derivative in dZ{top} = dA{top} * g'(Z{top}), or dA{top} = W{top + 1}.T dZ{top + 1} itself "
+                f"(a dropout mask left on in backprop lands here too)")
+        short = f"part of layers 1-{top} being wrong: the error enters at dZ{top}" if top > 1 else \
+            "layer 1 is wrong as a whole: the error enters at dZ1"
     for b in blocks:
         if b.flagged and int(b.name[2:]) <= top and b.pattern not in ("shape", "missing", "nan"):
-            b.hint = f"{b.hint}; {text}" if b.hint else text
-            if b.pattern in ("other", "rows", "scaled"):
-                b.pattern = "layer" if b.pattern == "other" else b.pattern
+            b.hint = f"{b.hint}; {short}" if b.hint else short
+            if b.pattern == "other":
+                b.pattern = "layer"
     return [text]
-
 
 # --- the check ------------------------------------------------------------------------------------------
 
@@ -1059,7 +1102,7 @@ def gradient_check(
     fallback: str = "auto",
     after_iterations: int = 0,
     learning_rate: float = 0.3,
-    case: str = "custom",
+    case: str | None = None,
     strategy: str = "auto",
 ) -> GradCheckReport:
     """Check backpropagation's gradient against two-sided differences and say where it is wrong.
@@ -1120,9 +1163,13 @@ def gradient_check(
             warnings.append(f"{variant.id} needs an L2 term in J: checking with lambda = {DEFAULT_L2}")
         if variant.dropout:
             warnings.append("DROPOUT WAS LEFT ON in backprop: " + DROPOUT_WHY)
-    rng = rng if rng is not None else make_rng(1)
+    if rng is None and (mode != "full" or dropout_on or (variant is not None and variant.dropout)):
+        rng = make_rng(1)
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y)
+    if case is None:
+        acts = " ".join([arch.activation] * (arch.L - 1) + [arch.output])
+        case = f"a {'-'.join(map(str, arch.layers))} network ({acts}), m = {X.shape[1]}"
     if after_iterations:
         initial = _check(arch, params, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
                          mode, int(k), rng, method, fallback, case, strategy, list(warnings))
@@ -1214,7 +1261,7 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
         used_fallback = checked_mode
     if checked_mode == "sampled":
         index = np.concatenate([net.starts[b] + np.sort(permutation(rng, size)[:k])
-                                for b, size in enumerate(int(np.prod(s)) for s in net.shapes)]).astype(np.intp)
+                                for b, size in enumerate(math.prod(s) for s in net.shapes)]).astype(np.intp)
     else:
         index = np.arange(n, dtype=np.intp)
     numeric_part, kink_part = _numeric(net, epsilon, index, method, strategy, keep_probs, rng)
@@ -1489,6 +1536,9 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
             lines.append(f"fast check {state}: {f['reason']}")
     diff = report.difference
     lines.append(f"difference = {diff!r}" if math.isfinite(diff) else "difference = not a number")
+    if report.difference_excluding_kinks is not None:
+        lines.append(f"difference without the {len(report.kinks)} kink element(s) = "
+                     f"{report.difference_excluding_kinks!r} (the verdict uses this one)")
     lines.append(f"verdict: {report.verdict.upper()}: {report.band.label}. {report.band.advice}")
     lines.append("")
     lines += ["  " + s for s in render_scale(report.difference_excluding_kinks
@@ -1525,3 +1575,26 @@ def render_report(report: GradCheckReport) -> str:
     if report.learner_output:
         lines += ["", "your code printed:", report.learner_output.rstrip()]
     return "\n".join(lines)
+
+
+COURSE_CASE_NAME = "the course's case (X 4x3, layers 4-5-3-1, relu relu sigmoid, Y = [1, 1, 0])"
+
+
+def check_variant(variant: str | Variant = "course", arch: Architecture | None = None, params: dict | None = None,
+                  X: np.ndarray | None = None, Y: np.ndarray | None = None, **options: Any) -> GradCheckReport:
+    """:func:`gradient_check` of a catalogue variant, on the course's case unless a network is given.
+
+    Args:
+        variant: an id of :data:`core.variants.VARIANTS` (``course``, ``fixed``, ``dW2-doubled``, ...).
+        arch: the network (with ``params``, ``X``, ``Y``); the course's case when omitted.
+        params: parameters.
+        X: inputs ``(n_x, m)``.
+        Y: labels ``(1, m)``.
+        **options: passed to :func:`gradient_check` (``epsilon``, ``mode``, ``k``, ``rng``, ...).
+    """
+    if arch is None:
+        arch, params, X, Y = course_case()
+        options.setdefault("case", COURSE_CASE_NAME)
+    if params is None or X is None or Y is None:
+        raise TutorError("network", "give arch, params, X and Y together, or none of them (the course's case)")
+    return gradient_check(arch, params, X, Y, variant, **options)

@@ -297,6 +297,9 @@ class LeanNet:
             self.W[l][...] = params[f"W{l}"]
             self.b[l][...] = params[f"b{l}"]
         self.acts = [None] + [arch.activation_of(l) for l in range(1, L + 1)]  # noqa: E741
+        codes = {"relu": 0, "sigmoid": 1, "tanh": 2, "leaky_relu": 3, "linear": 4, "softmax": 5}
+        self._codes = [None] + [codes[a] for a in self.acts[1:]]
+        self._layers = [(l, self.W[l], self.b[l], self._codes[l]) for l in range(1, L + 1)]  # noqa: E741
         self._buffers: dict[int, _Buffers] = {}
 
     @property
@@ -328,29 +331,29 @@ class LeanNet:
                 keep_probs: Sequence[float] | None = None) -> np.ndarray:
         """Forward pass into ``buf``; with ``masks`` (training) the hidden layers drop units."""
         A = X
-        for l in range(1, self.arch.L + 1):  # noqa: E741
+        last = self.arch.L
+        for l, W, b, act in self._layers:  # noqa: E741
             Z = buf.Z[l]
-            np.dot(self.W[l], A, out=Z)
-            Z += self.b[l]
             out = buf.A[l]
-            act = self.acts[l]
-            if act == "relu":
+            np.dot(W, A, out=Z)
+            Z += b
+            if act == 0:  # relu
                 np.maximum(Z, 0, out=out)
-            elif act == "sigmoid":
+            elif act == 1:  # sigmoid, as the course writes it: 1 / (1 + exp(-z))
                 np.negative(Z, out=out)
                 np.exp(out, out=out)
                 out += 1
                 np.divide(1, out, out=out)
-            elif act == "tanh":
+            elif act == 2:
                 np.tanh(Z, out=out)
-            elif act == "leaky_relu":
+            elif act == 3:  # leaky relu: max(z, 0.01 z)
                 np.multiply(Z, LEAKY_SLOPE, out=out)
                 np.maximum(Z, out, out=out)
-            elif act == "linear":
+            elif act == 4:
                 out[...] = Z
-            else:  # softmax
+            else:
                 out[...] = network.softmax(Z)
-            if masks is not None and l < self.arch.L and masks[l - 1] is not None:
+            if masks is not None and l < last and masks[l - 1] is not None:
                 dropped = buf.out[l]
                 np.multiply(out, masks[l - 1], out=dropped)
                 np.divide(dropped, keep_probs[l - 1], out=dropped)
@@ -368,45 +371,48 @@ class LeanNet:
         np.subtract(buf.A[L], onehot if onehot is not None else Y, out=dZ)
         if scale_delta_first:
             np.multiply(1.0 / m, dZ, out=dZ)
+        dW, db, W = self.dW, self.db, self.W
+        add_reduce = np.add.reduce
         for l in range(L, 0, -1):  # noqa: E741
             A_prev = X if l == 1 else buf.out[l - 1]
-            np.dot(dZ, A_prev.T, out=self.dW[l])
-            np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
+            np.dot(dZ, A_prev.T, out=dW[l])
+            add_reduce(dZ, 1, None, db[l], True)  # np.sum(dZ, axis=1, keepdims=True) without its wrapper
             if l == 1:
                 break
             dA = buf.dA[l - 1]
-            np.dot(self.W[l].T, dZ, out=dA)
+            np.dot(W[l].T, dZ, out=dA)
             if masks is not None and masks[l - 2] is not None:
                 dA *= masks[l - 2]
                 dA /= keep_probs[l - 2]
             dZ = buf.dZ[l - 1]
-            act = self.acts[l - 1]
-            if act == "relu":
+            act = self._codes[l - 1]
+            if act == 0:  # relu
                 np.greater(buf.Z[l - 1], 0, out=buf.mask[l - 1])
                 np.multiply(dA, buf.mask[l - 1], out=dZ)
-            elif act == "tanh":
+            elif act == 2:  # tanh: 1 - a^2
                 A = buf.A[l - 1]
                 np.multiply(A, A, out=dZ)
                 np.subtract(1, dZ, out=dZ)
                 dZ *= dA
-            elif act == "sigmoid":
+            elif act == 1:  # sigmoid: a (1 - a)
                 A = buf.A[l - 1]
                 np.subtract(1, A, out=dZ)
                 dZ *= A
                 dZ *= dA
-            elif act == "leaky_relu":
+            elif act == 3:
                 dZ[...] = ACTIVATIONS["leaky_relu"].backward(dA, buf.Z[l - 1], None)
             else:  # linear
                 dZ[...] = dA
+        n_W = self.n_W
         if not scale_delta_first:
             self.grad *= 1.0 / m
         if l2:
-            np.multiply(self.theta[:self.n_W], l2 / m, out=self.tmp[:self.n_W])
-            self.grad[:self.n_W] += self.tmp[:self.n_W]
+            np.multiply(self.theta[:n_W], l2 / m, out=self.tmp[:n_W])
+            self.grad[:n_W] += self.tmp[:n_W]
         if l1:
-            np.sign(self.theta[:self.n_W], out=self.tmp[:self.n_W])
-            self.tmp[:self.n_W] *= l1 / m
-            self.grad[:self.n_W] += self.tmp[:self.n_W]
+            np.sign(self.theta[:n_W], out=self.tmp[:n_W])
+            self.tmp[:n_W] *= l1 / m
+            self.grad[:n_W] += self.tmp[:n_W]
 
     def update(self, learning_rate: float) -> None:
         """``theta -= learning_rate * grad`` for every parameter at once."""
@@ -515,33 +521,41 @@ class Training:
         end = min(self.iteration + n, cfg.iterations)
         full_batch = cfg.batch_size is None or cfg.batch_size >= self.m
         kps = cfg.keep_probs
+        dropout = cfg.dropout
+        fixed = self._fixed_masks
+        log_every, lr, l2, l1 = cfg.log_every, cfg.learning_rate, cfg.l2, cfg.l1
+        first = cfg.scale_delta_first
+        forward, backward, update = net.forward, net.backward, net.update
+        X, Y, onehot = self.X, self.Y, self._onehot
+        buf = net.buffers(self.m) if full_batch else None
+        masks = fixed if (dropout and full_batch) else None
+        i = self.iteration
         start = time.perf_counter()
         with np.errstate(all="ignore"):
-            while self.iteration < end:
+            while i < end:
                 if self._cancelled:
-                    self._finish("cancelled", f"cancelled at iteration {self.iteration}")
+                    self.iteration = i
+                    self._finish("cancelled", f"cancelled at iteration {i}")
                     break
-                X, Y, onehot = self._next_batch()
-                mb = X.shape[1]
-                buf = net.buffers(mb)
-                if cfg.dropout:
-                    masks = self._fixed_masks
-                    if masks is None or mb != self.m:
-                        masks = network.dropout_masks(self.arch, mb, kps, self.rng)
+                if not full_batch:
+                    X, Y, onehot = self._next_batch()
+                    buf = net.buffers(X.shape[1])
+                if dropout and (fixed is None or not full_batch):
+                    masks = network.dropout_masks(self.arch, X.shape[1], kps, self.rng)
+                AL = forward(X, buf, masks, kps)
+                if i % log_every:
+                    backward(X, Y, buf, masks, kps, l2, l1, onehot, first)
                 else:
-                    masks = None
-                AL = net.forward(X, buf, masks, kps)
-                recording = self.iteration % cfg.log_every == 0
-                if recording:
+                    self.iteration = i
                     train_cost = network.cross_entropy(AL, Y) if full_batch else None
-                net.backward(X, Y, buf, masks, kps, cfg.l2, cfg.l1, onehot, cfg.scale_delta_first)
-                if recording:
+                    backward(X, Y, buf, masks, kps, l2, l1, onehot, first)
                     record = self._record(train_cost, start)
                     records.append(record)
                     if self._check_stop(record):
                         break
-                net.update(cfg.learning_rate)
-                self.iteration += 1
+                update(lr)
+                i += 1
+                self.iteration = i
             else:
                 if self.iteration >= cfg.iterations:
                     if not np.isfinite(net.theta).all():

@@ -210,7 +210,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("tanh", "hyperbolic tangent"),
     ("relu", "rectified linear"),
     ("regularization", "regularize", "regularizer", "regularise"),
-    ("dropout", "drop out", "dropping units", "inverted dropout"),
+    ("dropout", "drop out", "dropping units"),
     ("what to do", "what should i do", "remedy", "remedies", "cure", "how to fix", "how do i fix"),
     ("mean", "mu", "average"),
     ("ml", "machine learning"),
@@ -221,10 +221,15 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 OUTSIDE_UNIT: dict[str, str] = {
     r"transformers?|attention|self-attention|bert|gpt|llms?|language models?": "sequence models (Course 5)",
     r"rnns?|lstms?|grus?|recurrent|word embeddings?|word2vec|glove": "sequence models (Course 5)",
-    r"cnns?|convolution(?:al|s)?|pooling|yolo|object detection|resnets?|inception": "convolutional networks (Course 4)",
-    r"adam|rmsprop|momentum|mini-?batch(?:es)?|learning rate decay": "optimization algorithms (Course 2, Week 2)",
-    r"batch norm(?:alization)?|batchnorm|softmax regression|hyperparameter search": "Course 2, Week 3",
+    r"(?:cnns?|convolution(?:al|s)?|pooling|yolo|object detection|resnets?|inception)"
+    r"(?: neural)?(?: networks?| layers?| nets?)?": "convolutional networks (Course 4)",
+    r"(?:adam|rmsprop|momentum|mini-?batch(?:es)?|learning rate decay)"
+    r"(?: optimi[sz]ers?| optimi[sz]ation| algorithms?| gradient descent)?": "optimization algorithms (Course 2, Week 2)",
+    r"(?:batch norm(?:alization)?|batchnorm|softmax regression|softmax|hyperparameter search|hyperparameter tuning)"
+    r"(?: layers?)?": "Course 2, Week 3",
     r"reinforcement|q-learning|gans?|generative adversarial|diffusion": "outside the specialization's first courses",
+    r"neural networks?|backprop(?:agation)?|forward propagation|gradient descent|logistic regression|"
+    r"activation functions?|sigmoid|relu|tanh": "the basics of neural networks (Course 1)",
 }
 _OUTSIDE = [(re.compile(rf"\b(?:{pat})\b"), where) for pat, where in OUTSIDE_UNIT.items()]
 
@@ -248,6 +253,9 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
 _SYNONYM_PATTERNS = [[(p, _phrase_pattern(p)) for p in group] for group in SYNONYMS]
 
 
+_DEFINITION = re.compile(r"^\s*(?:what\s+(?:is|are)|what's|whats|define|definition\s+of|describe|"
+                         r"tell\s+me\s+about)\b(?!.*\b(?:difference|between|when|why|how)\b)", re.IGNORECASE)
+_MEAN_VERB = re.compile(r"\b(?:mean(?=\s*[?.!]*\s*$)|mean(?=\s+by\b)|mean(?=\s+in\s+))", re.IGNORECASE)
 _DEVELOPMENT_SET = re.compile(r"\bdevelopment(?=\s+(?:and\s+test\s+)?sets?\b)")
 
 
@@ -284,12 +292,16 @@ def expand_query(text: str) -> tuple[str, list[str]]:
     return base, [p for g in groups for p in g]
 
 
-def _outside_topic(text: str) -> str | None:
+def _outside_topic(text: str) -> tuple[str | None, str]:
+    """The other part of the course a question names, and the words that name it ("" when none)."""
     low = _clean_text(text)
-    for pat, where in _OUTSIDE:
-        if pat.search(low):
-            return where
-    return None
+    where, words = None, []
+    for pat, place in _OUTSIDE:
+        found = [m.group(0) for m in pat.finditer(low)]
+        if found:
+            where = where or place
+            words += found
+    return where, " ".join(words)
 
 
 # ---------------------------------------------------------------------------------------------- the index
@@ -329,6 +341,9 @@ class Engine:
     SUMMARY_WEIGHT = 0.6
     #: A lesson's introduction says what the lesson covers, not the answer: short, so BM25 favours it.
     INTRO_WEIGHT = 0.7
+    #: ... except for a definition question ("what is dropout?"), which the introduction answers.
+    DEFINITION_INTRO_WEIGHT = 1.1
+    DEFINITION_CURATED_WEIGHT = 0.7
 
     def __init__(self, lessons: list[Any], questions: tuple[CourseQuestion, ...]) -> None:
         import bm25s
@@ -369,6 +384,9 @@ class Engine:
         self.retriever.index(tokens, show_progress=False)
         self.vocab = {t for t in self.retriever.vocab_dict if t}
         self.doc_weight = np.array([self._weight(d) for d in docs])
+        self.is_curated_how = np.array([d.kind == "curated" and not _DEFINITION.search(questions[d.qid - 1].question)
+                                        for d in docs])
+        self.is_intro = np.array([d.kind == "lesson" and d.section == self.titles.get(d.lesson) for d in docs])
         self.question_tokens = {q.id: set(self.tokenize([q.question])[0]) for q in questions}
         self.keyword_tokens = {q.id: set(self.tokenize([" ".join(q.keywords)])[0]) for q in questions}
         self.group_tokens = [set(self.tokenize([" ".join(p for p, _ in g)])[0]) for g in _SYNONYM_PATTERNS]
@@ -426,12 +444,14 @@ class Engine:
             of the course the question names, or None)).
         """
         np = self._np
+        # "What does X mean?" asks for a meaning, not for the mean of the inputs.
+        question = _MEAN_VERB.sub(" ", question)
         base, groups = expand_query_groups(question)
         original = list(dict.fromkeys(self.tokenize([base])[0]))
-        outside = _outside_topic(question)
+        outside, outside_words = _outside_topic(question)
         if not original:
             return [Hit(d, 0.0) for d in self.docs], {"terms": [], "known": [], "coverage": 0.0, "matched": 0.0,
-                                                       "outside": outside}
+                                                       "specificity": 0.0, "outside": outside, "own": []}
         per_term = self.term_scores(original)
         scores = per_term.sum(axis=0)
         matches = per_term > 0
@@ -444,12 +464,14 @@ class Engine:
             best = np.zeros(len(self.docs))
             terms_of_group: set[str] = set()
             for phrase in phrases:
-                terms = [t for t in dict.fromkeys(self.tokenize([phrase])[0]) if t not in original]
+                words = list(dict.fromkeys(self.tokenize([phrase])[0]))
+                terms = [t for t in words if t not in original]
                 if not terms:
                     continue
                 terms_of_group |= set(terms)
-                ts = self.term_scores(terms)
-                phrase_score = np.where((ts > 0).all(axis=0), ts.mean(axis=0), 0.0)
+                ts = self.term_scores(words)
+                new_rows = [k for k, t in enumerate(words) if t not in original]
+                phrase_score = np.where((ts > 0).all(axis=0), ts[new_rows].mean(axis=0), 0.0)
                 best = np.maximum(best, phrase_score)
             group_terms.append(terms_of_group)
             scores = scores + self.SYNONYM_WEIGHT * best
@@ -461,7 +483,13 @@ class Engine:
         # common words (idf-weighted share of the question's terms each document matches).
         idf_w = np.array([self.idf.get(t, self.max_idf) for t in original])
         coord = (idf_w @ matches) / idf_w.sum()
-        scores = scores * coord * self.doc_weight
+        weight = self.doc_weight
+        if _DEFINITION.search(question):
+            # "What is dropout?": a lesson's introduction is its definition, and a course question that
+            # asks what to do is not.
+            weight = np.where(self.is_intro, self.DEFINITION_INTRO_WEIGHT, weight)
+            weight = np.where(self.is_curated_how, self.DEFINITION_CURATED_WEIGHT, weight)
+        scores = scores * coord * weight
         query = set(original)
         for i, d in enumerate(self.docs):
             if d.kind == "curated":
@@ -481,12 +509,18 @@ class Engine:
         idf = {t: self.idf.get(t, self.max_idf) for t in original}
         best_tokens = self.doc_tokens[order[0]]
         matched = sum(v for t, v in idf.items() if t in best_tokens or synonyms_of(t) & best_tokens)
+        outside_terms = set(self.tokenize([outside_words])[0]) if outside_words else set()
         info = {
             "terms": original,
             "known": known,
             "coverage": len(known) / len(original),
             "matched": min(1.0, matched / (sum(idf.values()) or 1.0)),
+            # How specific the known words are: a question made only of words found everywhere in the
+            # unit ("network", "training") points nowhere in particular.
+            "specificity": sum(idf[t] for t in known if t not in outside_terms),
             "outside": outside,
+            # The question's words that are not the other topic's name ("L2 for logistic regression").
+            "own": [t for t in known if t not in outside_terms],
         }
         return hits, info
 
@@ -803,6 +837,7 @@ def _blocks(text: str) -> list[tuple[str, bool]]:
     blocks: list[tuple[str, bool]] = []
     lines: list[str] = []
     fenced = False
+    in_table = False
 
     def flush(code: bool) -> None:
         if lines:
@@ -827,17 +862,31 @@ def _blocks(text: str) -> list[tuple[str, bool]]:
         if fenced:
             lines.append(line)
             continue
-        if not stripped or stripped.startswith(("|", "#")):
+        if stripped.startswith("|") != in_table:
+            flush(in_table)
+            in_table = not in_table
+        if in_table:
+            if not re.fullmatch(r"\|[\s:|-]+\|?", stripped):  # the |---|---| rule says nothing
+                lines.append(" " + stripped)
+            continue
+        if not stripped or stripped.startswith("#"):
             flush(False)
             continue
         lines.append(stripped)
-    flush(fenced)
+    flush(fenced or in_table)
     return [b for b in blocks if b[0].strip()]
 
 
 def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
-    """The paragraph of a section that best answers the question (with the code block it introduces)."""
+    """The paragraph of a section that best answers the question, with what it introduces (a paragraph
+    ending in ':' brings its code block or table) and, when short, the paragraph after it."""
     blocks = _blocks(doc.text)
+    if doc.section == engine.titles.get(doc.lesson):
+        # A lesson's introduction is short: continue into its first section.
+        following = [d for d in engine.docs if d.kind == "lesson" and d.lesson == doc.lesson]
+        k = following.index(doc) if doc in following else -1
+        if 0 <= k < len(following) - 1:
+            blocks += [b for b in _blocks(following[k + 1].text) if not b[1]][:1]
     prose = [i for i, (_, code) in enumerate(blocks) if not code]
     if not prose:
         return _strip_markdown(doc.text).strip()[:limit]
@@ -848,14 +897,20 @@ def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
         return sum(engine.idf.get(t, 0.0) for t in terms & toks)
 
     best = max(prose, key=lambda i: (score(i), -i))
-    chosen = [blocks[best][0]]
-    nxt = best + 1
-    if nxt < len(blocks) and blocks[nxt][1] and chosen[0].rstrip().endswith(":"):
-        chosen.append(blocks[nxt][0])
-        nxt += 1
-    if len(chosen[0]) < 250 and nxt < len(blocks) and not blocks[nxt][1]:
-        chosen.append(blocks[nxt][0])
-    text = "\n\n".join(chosen)
+    chosen = [best]
+    while True:
+        nxt = chosen[-1] + 1
+        if nxt >= len(blocks):
+            break
+        last_text = blocks[chosen[-1]][0].rstrip()
+        if last_text.endswith(":") or (len(chosen) == 1 and len(last_text) < 250 and not blocks[nxt][1]):
+            chosen.append(nxt)
+            continue
+        break
+    # A paragraph that announces something ("...like this:") without it is left out.
+    while len(chosen) > 1 and blocks[chosen[-1]][0].rstrip().endswith(":"):
+        chosen.pop()
+    text = "\n\n".join(blocks[i][0] for i in chosen)
     if len(text) > limit:
         cut = text[:limit]
         end = max(cut.rfind(". "), cut.rfind(".\n"))
@@ -879,8 +934,7 @@ def _confidence(hits: list[Hit], info: dict) -> float:
     # Scores of a good match on this corpus are ~8-25; saturate so that one strong term is not enough.
     strength = 1 - math.exp(-top / 8.0)
     conf = 0.45 * info["matched"] + 0.25 * info["coverage"] + 0.2 * strength + 0.1 * margin
-    if info["outside"]:
-        conf *= 0.5
+    conf *= min(1.0, info["specificity"] / (2 * MIN_SPECIFICITY))
     return max(0.0, min(1.0, conf))
 
 
@@ -888,6 +942,9 @@ def _confidence(hits: list[Hit], info: dict) -> float:
 MIN_CONFIDENCE = 0.4
 #: Below this share of the question's content words found in the unit, the answer is "I don't know".
 MIN_COVERAGE = 0.5
+#: Below this total idf of the question's known words (one word found in about a third of the sections,
+#: like "network" or "training"), the question does not point at any part of the unit.
+MIN_SPECIFICITY = 1.0
 
 
 def _unknown(question: str, engine: Engine, hits: list[Hit], info: dict, confidence: float) -> Answer:
@@ -952,10 +1009,12 @@ def _answer_gradcheck(question: str, diff: float, engine: Engine) -> Answer:
 
     band = verdict_band(diff)
     section = _section_for(engine, "gradient-checking", "difference threshold 1e-7 bug verdict")
-    text = (f"I read a gradient-check difference of {diff:.3g}.\n\n"
-            f"Verdict: {band.label}\n{band.advice}")
+    verdicts = {"right": "the gradient is right", "look": "look carefully", "bug": "probably a bug"}
+    text = (f"I read a gradient-check difference of {diff:.3g} (relative difference, epsilon 1e-7).\n\n"
+            f"Verdict: {verdicts.get(band.name, band.name)}: {band.label}.\n"
+            f"{band.advice[:1].upper() + band.advice[1:]}.")
     details = {"numbers_read": {"difference": diff},
-               "band": {"name": band.name, "label": band.label, "advice": band.advice}}
+               "band": band.to_dict()}
     return Answer(question, text, "gradcheck", _source(section), 0.9, ["numerical-gradients"], details=details)
 
 
@@ -1000,7 +1059,7 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
 def _answer_search(question: str, engine: Engine, hits: list[Hit], info: dict) -> Answer:
     confidence = _confidence(hits, info)
     if (not hits or hits[0].score <= 0 or info["coverage"] < MIN_COVERAGE or confidence < MIN_CONFIDENCE
-            or (info["outside"] and info["coverage"] < 1.0)):
+            or info["specificity"] < MIN_SPECIFICITY or (info["outside"] and not info["own"])):
         return _unknown(question, engine, hits, info, confidence)
     top = hits[0].doc
     if top.kind == "curated":

@@ -112,11 +112,8 @@ class LabCostPlot(LabPlot):
     def rebuild(self, plt) -> bool:
         limit = max(8, 2 * max(10, self.size.width - 8))
         drawn = 0
-        hidden = []
         for n, (name, (xs, ys)) in enumerate(self.curves.items()):
             px, py = drawable(*sample(xs, ys, limit), self.logy)
-            if len(px) < len(sample(xs, ys, limit)[0]):
-                hidden.append(name)
             if not px:
                 continue
             plt.plot(px, py, label=name, marker="braille", color=COLORS[n % len(COLORS)])
@@ -125,8 +122,7 @@ class LabCostPlot(LabPlot):
             return False
         if self.logy:
             plt.yscale("log")
-        title = "cost (log y)" if self.logy else "cost"
-        plt.title(title)
+        plt.title("cost (log y)" if self.logy else "cost")
         plt.xlabel("iteration")
         return True
 

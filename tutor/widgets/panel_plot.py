@@ -36,21 +36,45 @@ def decade_label(exponent: int) -> str:
     return "1" if exponent == 0 else f"1e{exponent}"
 
 
-def decade_ticks(values: Sequence[float], most: int = 6) -> tuple[list[float], list[str]]:
-    """Powers of ten spanning ``values`` (positive), at most ``most`` of them, labelled ``1e-7``.
+def log_limits(values: Sequence[float], min_decades: float = 1.0) -> tuple[int, int]:
+    """Whole decades ``(low, high)`` (as exponents) spanning the positive ``values``, at least
+    ``min_decades`` wide (widened around the middle), so a flat series looks flat."""
+    positive = [v for v in values if v > 0 and math.isfinite(v)]
+    if not positive:
+        return 0, 1
+    low = math.floor(math.log10(min(positive)) + 1e-12)
+    high = math.ceil(math.log10(max(positive)) - 1e-12)
+    while high - low < max(1.0, min_decades):
+        low, high = (low - 1, high) if (high - low) % 2 else (low, high + 1)
+    return low, high
+
+
+def decade_ticks(low: int, high: int, most: int = 6) -> tuple[list[float], list[str]]:
+    """Powers of ten from ``1e{low}`` to ``1e{high}``, at most ``most`` of them, labelled ``1e-7``.
 
     plotext's own log ticks are long decimals (0.0000001419); decades read at a glance.
     """
-    positive = [v for v in values if v > 0 and math.isfinite(v)]
-    if not positive:
-        return [], []
-    low = math.floor(math.log10(min(positive)))
-    high = math.ceil(math.log10(max(positive)))
-    if high == low:
-        high += 1
     step = max(1, math.ceil((high - low + 1) / max(2, most)))
     exponents = list(range(high, low - 1, -step))[::-1]
     return [10.0 ** e for e in exponents], [decade_label(e) for e in exponents]
+
+
+def integer_ticks(values: Sequence[float], most: int = 8) -> tuple[list[float], list[str]]:
+    """Whole-number ticks (layers, iterations) spanning ``values``, at a round step."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return [], []
+    low, high = math.floor(min(finite)), math.ceil(max(finite))
+    span = max(1, high - low)
+    raw = span / max(1, most - 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next((k * magnitude for k in (1, 2, 5, 10) if k * magnitude >= raw), 10 * magnitude)
+    step = max(1, int(step))
+    start = low if low % step == 0 else low + (step - low % step)
+    ticks = list(range(start, high + 1, step))
+    if low not in ticks and (not ticks or ticks[0] - low > step / 2):
+        ticks.insert(0, low)
+    return [float(t) for t in ticks], [f"{t:,}" for t in ticks]
 
 
 class SeriesPlot(PlotextPlot):
@@ -75,6 +99,8 @@ class SeriesPlot(PlotextPlot):
         self.ylabel_text = ""
         self.hlines: list[tuple[float, str]] = []
         self.vlines: list[tuple[float, str]] = []
+        self.min_decades = 1.0
+        self.integer_x = False
 
     def show(
         self,
@@ -87,6 +113,8 @@ class SeriesPlot(PlotextPlot):
         logy: bool = False,
         hlines: Sequence[tuple[float, str]] = (),
         vlines: Sequence[tuple[float, str]] = (),
+        min_decades: float = 1.0,
+        integer_x: bool = False,
     ) -> None:
         """Replace the chart's content and redraw.
 
@@ -99,11 +127,14 @@ class SeriesPlot(PlotextPlot):
             logy: log-scaled y axis.
             hlines: ``(y, colour)`` reference lines (a threshold, a target).
             vlines: ``(x, colour)`` reference lines.
+            min_decades: on a log y axis, show at least this many decades (a flat series looks flat).
+            integer_x: whole-number x ticks (layers, iterations).
         """
         self.series = list(series)
         self.title_text, self.xlabel_text, self.ylabel_text = title, xlabel, ylabel
         self.logx, self.logy = logx, logy
         self.hlines, self.vlines = list(hlines), list(vlines)
+        self.min_decades, self.integer_x = min_decades, integer_x
         self.refresh()
 
     def clear(self) -> None:
@@ -141,12 +172,21 @@ class SeriesPlot(PlotextPlot):
         for x, color in self.vlines:
             if math.isfinite(x) and (not self.logx or x > 0):
                 plt.vline(x, color)
+        all_x = [x for _, xs, _ in drawn for x in xs]
+        all_y = [y for _, _, ys in drawn for y in ys]
+        # On log axes plotext wants limits as exponents but ticks as values.
         if self.logx:
             plt.xscale("log")
-            plt.xticks(*decade_ticks([x for _, xs, _ in drawn for x in xs], self.size.width // 9))
+            low, high = log_limits(all_x)
+            plt.xlim(low, high)
+            plt.xticks(*decade_ticks(low, high, max(2, self.size.width // 10)))
+        elif self.integer_x:
+            plt.xticks(*integer_ticks(all_x, max(2, self.size.width // 10)))
         if self.logy:
             plt.yscale("log")
-            plt.yticks(*decade_ticks([y for _, _, ys in drawn for y in ys], self.size.height // 3))
+            low, high = log_limits(all_y + [y for y, _ in self.hlines if y > 0], self.min_decades)
+            plt.ylim(low, high)
+            plt.yticks(*decade_ticks(low, high, max(2, self.size.height // 3)))
         if self.title_text:
             plt.title(self.title_text)
         if self.xlabel_text:

@@ -1,0 +1,86 @@
+"""``dltutor progress``: what you have read, practised and scored (``--reset`` forgets it, after asking)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "progress"
+HELP = "Show your saved progress (lessons read and practised, quiz scores); --reset forgets it"
+ORDER = 50
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the progress as JSON")
+    parser.add_argument("--reset", action="store_true", help="forget all progress (asks first)")
+    parser.add_argument("--yes", action="store_true", help="with --reset: do not ask")
+
+
+def _confirm(path: str) -> tuple[bool, str]:
+    """Ask y/N on stdin; (answer, why not) when there is no terminal or no answer."""
+    if not sys.stdin.isatty():
+        return False, "not reset: no terminal to ask on (pass --yes to reset without asking)"
+    sys.stdout.write(f"Forget all progress in {path}? [y/N] ")
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        sys.stdout.write("\n")
+        return False, "not reset: no answer (pass --yes to reset without asking)"
+    if line.strip().lower() in ("y", "yes"):
+        return True, ""
+    return False, "not reset"
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.output import print_json, table
+    from tutor.progress import MIXED, load
+
+    store, notice = load()
+    if notice:
+        sys.stderr.write(f"note: {notice}\n")
+    if args.reset:
+        if not args.yes:
+            ok, why = _confirm(str(store.path))
+            if not ok:
+                sys.stdout.write(why + "\n")
+                return 1
+        problem = store.reset()
+        if problem:
+            sys.stderr.write(f"error: {problem}\n")
+            return 1
+        sys.stdout.write(f"progress reset ({store.path})\n")
+        return 0
+
+    from tutor.lessons import load_lessons
+
+    progress = store.progress
+    lessons = load_lessons()
+    rows = []
+    for lesson in lessons:
+        best, last = progress.best(lesson.id), progress.latest(lesson.id)
+        rows.append({"id": lesson.id, "order": lesson.order, "title": lesson.title,
+                     "status": progress.status(lesson.id),
+                     "quiz_best": best.to_dict() if best else None, "quiz_last": last.to_dict() if last else None})
+    if args.json:
+        print_json({"path": str(store.path), "lessons": rows, **progress.to_dict()})
+        return 0
+
+    def score(attempt: dict | None) -> str:
+        return f"{attempt['score']}/{attempt['total']}" if attempt else "-"
+
+    print(f"Progress saved in {store.path}")
+    print()
+    print(table([[str(r["order"]), r["title"], r["status"], score(r["quiz_best"]), score(r["quiz_last"])]
+                 for r in rows], ["#", "lesson", "status", "quiz best", "quiz last"]))
+    mixed = progress.quiz.get(MIXED, [])
+    print()
+    if mixed:
+        best, last = progress.best(MIXED), progress.latest(MIXED)
+        print(f"mixed quiz: best {best.score}/{best.total}, last {last.score}/{last.total} "
+              f"({len(mixed)} attempt{'s' if len(mixed) != 1 else ''})")
+    read = sum(r["status"] != "not started" for r in rows)
+    practised = sum(r["status"] == "practised" for r in rows)
+    print(f"{read} of {len(rows)} lessons read, {practised} practised")
+    if progress.position and progress.position.lesson:
+        print(f"continue with: dltutor lesson {progress.position.lesson} --open")
+    return 0

@@ -1,0 +1,113 @@
+"""The decision boundary: the predicted class over a grid of the input plane, with the data points on top.
+
+The grid comes from :func:`core.train.decision_grid` (computed in the lab's worker, at this widget's
+size); this widget only paints it as coloured cells, one per character, with ``●`` for training points
+and ``○`` for held-out points in their true class's colour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.widget import Widget
+
+#: Background of the cells predicted as each class, and the colour of that class's points.
+CLASS_BG = ("#4b2233", "#1d3552", "#1f4a2b", "#4d4520", "#3e2650", "#1f4647")
+CLASS_FG = ("#ff8080", "#80c8ff", "#80ff9c", "#ffe080", "#d29bff", "#80fff0")
+
+
+class LabBoundary(Widget):
+    """Predicted classes as coloured cells; the data as dots; a legend on the last line."""
+
+    DEFAULT_CSS = """
+    LabBoundary { width: 1fr; height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self.grid = None
+        self.points: list[tuple[np.ndarray, np.ndarray, str]] = []
+        self.message = "no run yet: the boundary appears once training starts"
+        self.renders = 0
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """``(nx, ny)``: the grid the worker should compute to fill this widget (one cell per character)."""
+        width, height = self.size
+        return max(8, width), max(4, height - 1)
+
+    def set_points(self, splits: dict[str, tuple[np.ndarray, np.ndarray]] | None, heldout: str | None) -> None:
+        """The raw data to draw: training points as ``●``, the held-out split's as ``○``."""
+        self.points = []
+        if splits:
+            if heldout and heldout in splits:
+                self.points.append((*splits[heldout], "○"))
+            self.points.append((*splits["train"], "●"))
+        self.refresh()
+
+    def set_grid(self, grid) -> None:
+        """A :class:`core.train.PredictGrid` (or None to clear)."""
+        self.grid = grid
+        self.refresh()
+
+    def show_message(self, message: str) -> None:
+        """Clear the picture and show a line of text instead."""
+        self.grid = None
+        self.points = []
+        self.message = message
+        self.refresh()
+
+    def clear(self, message: str | None = None) -> None:
+        self.show_message(message or "no run yet: the boundary appears once training starts")
+
+    def render(self) -> RenderResult:
+        self.renders += 1
+        width, height = self.size
+        rows = height - 1
+        if self.grid is None or width < 4 or rows < 2:
+            return Text(self.message, style="dim")
+        grid = self.grid
+        labels = np.asarray(grid.labels, dtype=int)
+        ny, nx = labels.shape
+        # Row 0 of the text is the top of the plane (the largest y).
+        gy = np.rint(np.linspace(ny - 1, 0, rows)).astype(int)
+        gx = np.rint(np.linspace(0, nx - 1, width)).astype(int)
+        cells = labels[gy[:, None], gx[None, :]]
+        glyphs = np.full((rows, width), " ", dtype="<U1")
+        owner = np.full((rows, width), -1, dtype=int)
+        x0, x1 = float(grid.xs[0]), float(grid.xs[-1])
+        y0, y1 = float(grid.ys[0]), float(grid.ys[-1])
+        for X, Y, glyph in self.points:
+            if X.shape[0] < 2 or X.shape[1] == 0:
+                continue
+            col = np.rint((X[0] - x0) / ((x1 - x0) or 1) * (width - 1)).astype(int)
+            row = (rows - 1) - np.rint((X[1] - y0) / ((y1 - y0) or 1) * (rows - 1)).astype(int)
+            ok = (col >= 0) & (col < width) & (row >= 0) & (row < rows)
+            glyphs[row[ok], col[ok]] = glyph
+            owner[row[ok], col[ok]] = Y[0][ok].astype(int)
+        styles: dict[tuple[int, int], Style] = {}
+        text = Text(no_wrap=True, overflow="crop")
+        for r in range(rows):
+            run, run_key = [], None
+            for c in range(width):
+                key = (int(cells[r, c]), int(owner[r, c]))
+                if key != run_key and run:
+                    text.append("".join(run), styles[run_key])
+                    run = []
+                if key not in styles:
+                    bg = CLASS_BG[key[0] % len(CLASS_BG)]
+                    fg = CLASS_FG[key[1] % len(CLASS_FG)] if key[1] >= 0 else bg
+                    styles[key] = Style(color=fg, bgcolor=bg, bold=key[1] >= 0)
+                run_key = key
+                run.append(str(glyphs[r, c]))
+            if run:
+                text.append("".join(run), styles[run_key])
+            text.append("\n")
+        n_classes = max(2, int(labels.max()) + 1)
+        for k in range(min(n_classes, len(CLASS_BG))):
+            text.append(" ■", Style(color=CLASS_FG[k]))
+            text.append(f" class {k}")
+        text.append("   ● train  ○ held out", Style(dim=True))
+        return text
