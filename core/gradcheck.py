@@ -220,17 +220,37 @@ class BlockReport:
     hint: str
     pattern: str
     analytic: np.ndarray = field(repr=False)
-    numeric: np.ndarray = field(repr=False)
-    element_difference: np.ndarray = field(repr=False)
-    checked: np.ndarray = field(repr=False)
-    kinks: np.ndarray = field(repr=False)
     n_checked: int = 0
     abs_error: float = 0.0
     tolerance: float = 0.0
+    n_kinks: int = 0
+    #: flat views into the report's vectors (numeric with nan where unchecked, checked, kinks)
+    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @property
-    def n_kinks(self) -> int:
-        return int(np.count_nonzero(self.kinks))
+    def numeric(self) -> np.ndarray:
+        """The numerical gradient of this block, nan where not checked."""
+        return self.vectors[0].reshape(self.shape)
+
+    @property
+    def checked(self) -> np.ndarray:
+        """Which elements were checked (bool, the parameter's shape)."""
+        return self.vectors[1].reshape(self.shape)
+
+    @property
+    def kinks(self) -> np.ndarray:
+        """Which checked elements sit on a kink (bool, the parameter's shape)."""
+        return self.vectors[2].reshape(self.shape)
+
+    @property
+    def element_difference(self) -> np.ndarray:
+        """``|analytic - numeric| / (|analytic| + |numeric|)`` per element (0 when both are 0, nan unchecked)."""
+        g = self.analytic if np.shape(self.analytic) == tuple(self.shape) else np.full(self.shape, np.nan)
+        n = self.numeric
+        with np.errstate(invalid="ignore", divide="ignore"):
+            denom = np.abs(g) + np.abs(n)
+            out = np.where(denom > 0, np.abs(g - n) / np.where(denom > 0, denom, 1.0), 0.0)
+        return np.where(np.isnan(g) | np.isnan(n), np.nan, out)
 
     def to_dict(self, elements: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -883,44 +903,35 @@ def _analyze(
     gz = g if simple else np.where(valid, g, 0.0)
     nz = numeric if simple else np.where(valid, numeric, 0.0)
     per_element = ROUNDOFF_SAFETY * sigma / epsilon if math.isfinite(sigma) else float("inf")
+    kinks_checked = kinks & checked
     with np.errstate(invalid="ignore", over="ignore"):
         dz = gz - nz
-        absn = np.abs(nz)
-        absg = np.abs(gz)
-        stack = np.stack([dz * dz, gz * gz, nz * nz, gz * nz, absn > per_element,
-                          valid if not simple else np.ones(total)])
-        per_block = list(zip(*np.add.reduceat(stack, starts, axis=1).tolist(), strict=True))
-        denom = absg + absn
-        elem = np.divide(np.abs(dz), denom, out=np.zeros(total), where=denom > 0)
-    if not simple:
-        elem[~(checked & finite)] = np.nan
-    if not all_checked or problems:
-        elem[np.isnan(numeric) | ~finite] = np.nan
+        rows = [dz * dz, gz * gz, nz * nz, gz * nz, np.abs(nz) > per_element]
+        if not simple:
+            rows += [valid, checked, kinks_checked]
+        per_block = list(zip(*np.add.reduceat(np.stack(rows), starts, axis=1).tolist(), strict=True))
     rel_tol = max(FLAG_RELATIVE, 100 * epsilon * epsilon)
     blocks: list[BlockReport] = []
     shape_errors: list[str] = []
-    kinks_checked = kinks & checked
     for b, (name, shape, start, size) in enumerate(zip(names, shapes, starts, sizes, strict=True)):
         key = "d" + name
         sl = slice(start, start + size)
-        d2, g2, n2, gn, significant, count = per_block[b]
-        n_checked = size if all_checked else int(np.count_nonzero(checked[sl]))
-        common = dict(numeric=numeric[sl].reshape(shape), element_difference=elem[sl].reshape(shape),
-                      checked=checked[sl].reshape(shape), kinks=kinks_checked[sl].reshape(shape),
-                      n_checked=n_checked)
+        sums = per_block[b]
+        d2, g2, n2, gn, significant = sums[:5]
+        count, n_checked, n_k = (sums[5], int(sums[6]), int(sums[7])) if not simple else (size, size, 0)
+        vectors = (numeric[sl], checked[sl], kinks_checked[sl])
         if key in problems:
             pattern, hint = problems[key]
             if pattern == "shape":
                 shape_errors.append(hint)
-            analytic = arrays[key] if key in arrays else np.full(shape, np.nan)
-            if pattern == "nan":
-                analytic = np.asarray(grads[key], dtype=np.float64)
-            blocks.append(BlockReport(key, tuple(shape), None, None, True, hint, pattern, analytic, **common))
+            analytic = np.asarray(grads[key], dtype=np.float64) if pattern == "nan" else np.full(shape, np.nan)
+            blocks.append(BlockReport(key, tuple(shape), None, None, True, hint, pattern, analytic, n_checked,
+                                      n_kinks=n_k, vectors=vectors))
             continue
         analytic = arrays[key]
         if not n_checked:
             blocks.append(BlockReport(key, tuple(shape), None, None, False, "not checked element by element",
-                                      "unchecked", analytic, **common))
+                                      "unchecked", analytic, 0, vectors=vectors))
             continue
         d_norm, g_norm, n_norm = math.sqrt(d2), math.sqrt(g2), math.sqrt(n2)
         rel = d_norm / (g_norm + n_norm) if g_norm + n_norm > 0 else 0.0
@@ -936,13 +947,12 @@ def _analyze(
         if flagged:
             v = valid[sl]
             pattern, hint = _block_pattern(name, tuple(shape), g[sl], numeric[sl], v, ratio, tol, m, params, l2, l1)
-        n_k = int(np.count_nonzero(kinks_checked[sl])) if not simple else 0
         if n_k:
             note = (f"{n_k} element(s) sit on a ReLU kink (a unit crosses zero between theta-eps and "
                     f"theta+eps): reported, not flagged")
             hint = f"{hint}; {note}" if hint else note
-        blocks.append(BlockReport(key, tuple(shape), rel, ratio, flagged, hint, pattern, analytic,
-                                  abs_error=d_norm, tolerance=tol, **common))
+        blocks.append(BlockReport(key, tuple(shape), rel, ratio, flagged, hint, pattern, analytic, n_checked,
+                                  abs_error=d_norm, tolerance=tol, n_kinks=n_k, vectors=vectors))
     advice = _layer_pattern(blocks)
     without = None
     if problems:
@@ -1171,11 +1181,14 @@ def gradient_check(
         acts = " ".join([arch.activation] * (arch.L - 1) + [arch.output])
         case = f"a {'-'.join(map(str, arch.layers))} network ({acts}), m = {X.shape[1]}"
     if after_iterations:
+        t_initial = time.perf_counter()
         initial = _check(arch, params, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
                          mode, int(k), rng, method, fallback, case, strategy, list(warnings))
+        t_trained = time.perf_counter()
         trained = train(arch, params, X, Y, int(after_iterations), learning_rate, l2=l2, l1=l1)
         report = _check(arch, trained, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
                         mode, int(k), rng, method, fallback, case, strategy, list(warnings))
+        initial.seconds = t_trained - t_initial
         report.initial = initial
         report.iterations = int(after_iterations)
         report.advice.append(f"checked at initialization ({initial.verdict}, difference "
@@ -1229,6 +1242,104 @@ def _analytic(fn: BackwardFn | None, arch: Architecture, params: dict, X: np.nda
     return grads, []
 
 
+def sample_index(shapes: Sequence[tuple[int, ...]], k: int, rng: Rng) -> np.ndarray:
+    """Global indices of ``k`` random elements per block (all of a block smaller than ``k``), sorted."""
+    parts, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        parts.append(start + np.sort(permutation(rng, size)[:k]))
+        start += size
+    return np.concatenate(parts).astype(np.intp)
+
+
+def fast_verdict(analytic: float, numeric: float, epsilon: float, sigma: float) -> dict[str, Any]:
+    """Compare ``v.grad`` with the directional difference; passed unless off beyond round-off."""
+    diff = abs(analytic - numeric)
+    total = abs(analytic) + abs(numeric)
+    rel = diff / total if total > 0 else 0.0
+    tol = ROUNDOFF_SAFETY * sigma / epsilon
+    passed = not (rel > max(FLAG_RELATIVE, 100 * epsilon * epsilon) and diff > tol)
+    return {"passed": bool(passed), "kink": False, "difference": float(rel), "analytic": float(analytic),
+            "numeric": float(numeric), "reason": ""}
+
+
+def assemble_report(
+    names: list[str],
+    shapes: list[tuple[int, ...]],
+    params: dict[str, np.ndarray],
+    grads: dict[str, Any],
+    numeric: np.ndarray,
+    checked: np.ndarray,
+    kinks: np.ndarray,
+    *,
+    epsilon: float,
+    mode: str,
+    sigma: float,
+    cost: float,
+    m: int,
+    l2: float = 0.0,
+    l1: float = 0.0,
+    fast: dict[str, Any] | None = None,
+    fallback: str | None = None,
+    method: str = "batched",
+    case: str = "",
+    warnings: Sequence[str] = (),
+    variant: Variant | None = None,
+    expected_flags: tuple[str, ...] | None = None,
+    file: str | None = None,
+) -> GradCheckReport:
+    """Build a :class:`GradCheckReport` from the gradients, the numerical gradient and where it was taken.
+
+    Args:
+        names: parameter names in vector order.
+        shapes: their shapes.
+        params: the parameters.
+        grads: the analytic gradients as returned by backprop (may be malformed: reported, not raised).
+        numeric: the numerical gradient ``(n,)``, anything where ``checked`` is False.
+        checked: which elements were checked ``(n,)``.
+        kinks: which elements sit on a kink ``(n,)``.
+        epsilon: the step.
+        mode: the mode asked for.
+        sigma: round-off scale of one evaluation of J.
+        cost: J at the parameters.
+        m: number of examples.
+        fast: the directional check (fast mode).
+        fallback: the mode used after a failed fast check.
+    """
+    warnings = list(warnings)
+    blocks, difference, without, shape_errors, advice = _analyze(
+        names, shapes, grads, numeric, checked, kinks, epsilon=epsilon, sigma=sigma, m=m, params=params,
+        l2=l2, l1=l1)
+    kink_list = _kink_list(names, shapes, kinks & checked) if kinks.any() else []
+    if fast is not None and fallback is None:
+        difference = fast["difference"]
+        if fast["passed"]:
+            band = Band("right", "fast check passed: v.grad agrees with the directional difference",
+                        "the gradient is right along a random direction (a bug would show in almost every "
+                        "direction); run --mode full to see each block")
+        else:
+            band = verdict_band(difference if math.isfinite(difference) else float("nan"))
+        for b in blocks:
+            if b.pattern == "unchecked" and fast["passed"]:
+                b.hint = "not checked element by element: the fast check passed"
+    else:
+        band = verdict_band(without if without is not None else difference)
+        if without is not None:
+            warnings.append(f"{len(kink_list)} element(s) sit on a ReLU kink, where the two-sided difference is "
+                            f"not a derivative; over all elements the difference is {_fmt(difference)} "
+                            f"({verdict_band(difference).name}), without them {_fmt(without)} ({band.name})")
+    report = GradCheckReport(
+        variant=variant.id if variant else None, epsilon=epsilon, mode=mode, difference=difference,
+        verdict=band.name, band=band, blocks=blocks, kinks=kink_list, difference_excluding_kinks=without,
+        cost=cost, n_parameters=int(len(checked)), n_checked=int(np.count_nonzero(checked)),
+        roundoff=sigma / epsilon, warnings=warnings, advice=advice, shape_errors=shape_errors, fast=fast,
+        fallback=fallback, method=method, case=case, lesson=variant.lesson if variant else None,
+        description=variant.description if variant else None, expected_flags=expected_flags, l2=l2, l1=l1,
+        file=file)
+    _summarize(report)
+    return report
+
+
 def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: BackwardFn | None,
            variant: Variant | None, l2: float, l1: float, keep_probs: Sequence[float] | None, epsilon: float,
            mode: str, k: int, rng: Rng, method: str, fallback: str, case: str, strategy: str,
@@ -1247,57 +1358,36 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
     fast_info = None
     used_fallback = None
     checked_mode = mode
+    numeric = np.full(n, np.nan)
+    checked = np.zeros(n, dtype=bool)
+    kinks = np.zeros(n, dtype=bool)
     if mode == "fast":
         fast_info = _fast(net, grads, epsilon, rng, sigma, keep_probs)
-        if fast_info["passed"] and not fast_info["kink"]:
-            return _finish_fast(net, grads, fast_info, variant, epsilon, sigma, l2, l1, case, method, warnings)
         if fast_info["kink"]:
             warnings.append("a ReLU unit crosses zero along the random direction: the fast check is inconclusive")
-        checked_mode = {"auto": "full" if n <= FULL_FALLBACK_LIMIT else "sampled"}.get(fallback, fallback)
-        if checked_mode == "none":
-            report = _finish_fast(net, grads, fast_info, variant, epsilon, sigma, l2, l1, case, method, warnings)
-            report.verdict = "bug" if not fast_info["passed"] else report.verdict
-            return report
-        used_fallback = checked_mode
-    if checked_mode == "sampled":
-        index = np.concatenate([net.starts[b] + np.sort(permutation(rng, size)[:k])
-                                for b, size in enumerate(math.prod(s) for s in net.shapes)]).astype(np.intp)
-    else:
-        index = np.arange(n, dtype=np.intp)
-    numeric_part, kink_part = _numeric(net, epsilon, index, method, strategy, keep_probs, rng)
-    numeric = np.full(n, np.nan)
-    numeric[index] = numeric_part
-    checked = np.zeros(n, dtype=bool)
-    checked[index] = True
-    kinks = np.zeros(n, dtype=bool)
-    kinks[index] = kink_part
-    blocks, difference, without, shape_errors, advice = _analyze(
-        net.names, net.shapes, grads, numeric, checked, kinks, epsilon=epsilon, sigma=sigma, m=net.m,
-        params=params, l2=l2, l1=l1)
-    kink_list = _kink_list(net, kinks)
-    band = verdict_band(without if without is not None else difference)
-    if without is not None:
-        warnings.append(f"{int(kinks.sum())} element(s) sit on a ReLU kink, where the two-sided difference is not "
-                        f"a derivative; over all elements the difference is {_fmt(difference)} "
-                        f"({verdict_band(difference).name}), without them {_fmt(without)} ({band.name})")
-    report = GradCheckReport(
-        variant=variant.id if variant else None, epsilon=epsilon, mode=mode, difference=difference,
-        verdict=band.name, band=band, blocks=blocks, kinks=kink_list, difference_excluding_kinks=without,
-        cost=net.cost, n_parameters=n, n_checked=int(len(index)), roundoff=sigma / epsilon, warnings=warnings,
-        advice=advice, shape_errors=shape_errors, fast=fast_info, fallback=used_fallback, method=method, case=case,
-        lesson=variant.lesson if variant else None, description=variant.description if variant else None,
-        expected_flags=variant.flags_for(arch) if variant else None, l2=l2, l1=l1)
-    _summarize(report)
-    return report
+        if not fast_info["passed"] or fast_info["kink"]:
+            checked_mode = {"auto": "full" if n <= FULL_FALLBACK_LIMIT else "sampled"}.get(fallback, fallback)
+            used_fallback = None if checked_mode == "none" else checked_mode
+    if mode != "fast" or used_fallback is not None:
+        index = sample_index(net.shapes, k, rng) if checked_mode == "sampled" else np.arange(n, dtype=np.intp)
+        numeric_part, kink_part = _numeric(net, epsilon, index, method, strategy, keep_probs, rng)
+        numeric[index] = numeric_part
+        checked[index] = True
+        kinks[index] = kink_part
+    return assemble_report(
+        net.names, net.shapes, params, grads, numeric, checked, kinks, epsilon=epsilon, mode=mode, sigma=sigma,
+        cost=net.cost, m=net.m, l2=l2, l1=l1, fast=fast_info, fallback=used_fallback, method=method, case=case,
+        warnings=warnings, variant=variant, expected_flags=variant.flags_for(arch) if variant else None)
 
 
-def _kink_list(net: _Net, kinks: np.ndarray) -> list[dict[str, Any]]:
+def _kink_list(names: list[str], shapes: list[tuple[int, ...]], kinks: np.ndarray) -> list[dict[str, Any]]:
+    """The kink elements as ``{"block": "dW1", "index": [i, j]}`` (at most 200)."""
     out = []
+    starts = np.cumsum([0] + [math.prod(s) for s in shapes])
     for i in np.nonzero(kinks)[0][:200]:
-        b = _block_of(net, int(i))
-        local = int(i - net.starts[b])
-        shape = net.shapes[b]
-        out.append({"block": "d" + net.names[b], "index": [int(v) for v in np.unravel_index(local, shape)]})
+        b = int(np.searchsorted(starts, i, side="right") - 1)
+        local = int(i - starts[b])
+        out.append({"block": "d" + names[b], "index": [int(v) for v in np.unravel_index(local, shapes[b])]})
     return out
 
 
@@ -1316,34 +1406,9 @@ def _fast(net: _Net, grads: dict, epsilon: float, rng: Rng, sigma: float,
     theta = net.vector()
     J_plus, Zp = net.cost_at(theta + epsilon * v, keep_probs, rng)
     J_minus, Zm = net.cost_at(theta - epsilon * v, keep_probs, rng)
-    numeric = (J_plus - J_minus) / (2 * epsilon)
-    analytic = float(g @ v[:, 0])
-    diff = abs(analytic - numeric)
-    rel = diff / (abs(analytic) + abs(numeric)) if abs(analytic) + abs(numeric) > 0 else 0.0
-    tol = ROUNDOFF_SAFETY * sigma / epsilon
-    passed = not (rel > max(FLAG_RELATIVE, 100 * epsilon * epsilon) and diff > tol)
-    return {"passed": bool(passed), "kink": _kink_between(net, Zp, Zm), "difference": float(rel),
-            "analytic": analytic, "numeric": float(numeric), "reason": ""}
-
-
-def _finish_fast(net: _Net, grads: dict, info: dict, variant: Variant | None, epsilon: float, sigma: float,
-                 l2: float, l1: float, case: str, method: str, warnings: list[str]) -> GradCheckReport:
-    n = net.size
-    blocks, _, _, shape_errors, _ = _analyze(net.names, net.shapes, grads, np.full(n, np.nan),
-                                             np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), epsilon=epsilon,
-                                             sigma=sigma, m=net.m, params=net.params, l2=l2, l1=l1)
-    for b in blocks:
-        if b.pattern == "unchecked":
-            b.hint = "not checked element by element: the fast check passed" if info["passed"] else b.hint
-    band = verdict_band(info["difference"])
-    report = GradCheckReport(
-        variant=variant.id if variant else None, epsilon=epsilon, mode="fast", difference=info["difference"],
-        verdict=band.name, band=band, blocks=blocks, kinks=[], cost=net.cost, n_parameters=n, n_checked=0,
-        roundoff=sigma / epsilon, warnings=warnings, shape_errors=shape_errors, fast=info, method=method, case=case,
-        lesson=variant.lesson if variant else None, description=variant.description if variant else None,
-        expected_flags=variant.flags_for(net.arch) if variant else None, l2=l2, l1=l1)
-    _summarize(report)
-    return report
+    out = fast_verdict(float(g @ v[:, 0]), (J_plus - J_minus) / (2 * epsilon), epsilon, sigma)
+    out["kink"] = _kink_between(net, Zp, Zm)
+    return out
 
 
 def _summarize(report: GradCheckReport) -> None:
@@ -1398,7 +1463,13 @@ def epsilon_sweep(arch: Architecture | None = None, params: dict | None = None, 
             raise TutorError("epsilon", f"{e!r}", "0 < epsilon <= 1")
     fn, _ = _resolve(backward_fn)
     net = _Net(arch, params, X, Y, l2, l1)
-    grads, _ = _analytic(fn, arch, params, X, Y, l2, l1, None, make_rng(1))
+    grads, problems = _analytic(fn, arch, params, X, Y, l2, l1, None, make_rng(1), net.caches)
+    wrong = [f"d{k}" for k in net.names if not isinstance(grads.get("d" + k), np.ndarray)
+             or grads["d" + k].shape != params[k].shape or not np.all(np.isfinite(grads["d" + k]))]
+    if problems or wrong:
+        raise TutorError("backward_fn", "no difference to sweep: " + "; ".join(problems or
+                         [f"{k} is missing, has the wrong shape or is not finite" for k in wrong]),
+                         "a backward pass returning one finite gradient per parameter")
     g = gradients_to_vector(grads, ["d" + k for k in net.names]).reshape(-1)
     index = np.arange(net.size, dtype=np.intp)
     out = []
@@ -1541,13 +1612,15 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
                      f"{report.difference_excluding_kinks!r} (the verdict uses this one)")
     lines.append(f"verdict: {report.verdict.upper()}: {report.band.label}. {report.band.advice}")
     lines.append("")
-    lines += ["  " + s for s in render_scale(report.difference_excluding_kinks
-                                             if report.difference_excluding_kinks is not None else diff).split("\n")]
-    lines.append("")
+    if not (report.fast is not None and report.fallback is None):
+        at = report.difference_excluding_kinks if report.difference_excluding_kinks is not None else diff
+        lines += ["  " + s for s in render_scale(at).split("\n")]
+        lines.append("")
     rows = []
     for b in report.blocks:
         rows.append([b.name, "x".join(str(s) for s in b.shape), _fmt(b.relative_difference),
-                     "-" if b.ratio is None else f"{b.ratio:.2f}", "FLAGGED" if b.flagged else "ok",
+                     "-" if b.ratio is None else f"{b.ratio:.2f}",
+                     "FLAGGED" if b.flagged else "not checked" if b.pattern == "unchecked" else "ok",
                      str(b.n_kinks) if b.n_kinks else ""])
     lines.append(_table(rows, ["block", "shape", "relative diff", "ratio", "status", "kinks"]))
     hints = [f"  {b.name}: {b.hint}" for b in report.blocks if b.hint and (b.flagged or b.n_kinks)]
@@ -1561,7 +1634,7 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
         status = "as expected" if expected == got else f"expected {sorted(expected) or 'none'}"
         lines.append(f"- this variant should flag {', '.join(report.expected_flags) or 'nothing'}: {status}")
     if report.lesson:
-        lines.append(f"- lesson: {report.lesson} (dltutor lesson {report.lesson})")
+        lines.append(f"- more in the lesson: dltutor lesson {report.lesson}")
     return lines
 
 

@@ -45,14 +45,14 @@ class DLTutorApp(App[int]):
         super().__init__()
         self.course = Course(lessons_source)
         self.store = ProgressStore(home)
+        self._load_notice = self.store.load()  # before any screen reads it
         self.start = dict(start or {})
         self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
         self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dltutor-progress")
 
     def on_mount(self) -> None:
-        notice = self.store.load()
-        if notice:
-            self.notify(notice, title="Progress", severity="warning", timeout=10)
+        if self._load_notice:
+            self.notify(self._load_notice, title="Progress", severity="warning", timeout=10)
         start = self.start
         if start.get("screen") or start.get("lesson") or start.get("try"):
             target = start.get("screen") or "lesson"

@@ -50,6 +50,7 @@ class CourseQuestion:
         answer: the model answer (a few sentences with the reason).
         lessons: lesson ids the answer draws on, most relevant first.
         key_points: what a good answer contains.
+        keywords: other words for the question's topic; indexed to help search find it, never shown.
     """
 
     id: int
@@ -60,8 +61,9 @@ class CourseQuestion:
     keywords: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "question": self.question, "answer": self.answer, "lessons": list(self.lessons),
-                "key_points": list(self.key_points), "keywords": list(self.keywords)}
+        return {"id": self.id, "question": self.question, "answer": self.answer,
+                "lessons": list(self.lessons), "key_points": list(self.key_points),
+                "keywords": list(self.keywords)}
 
 
 def load_course_questions(source: Path | str | None = None) -> tuple[CourseQuestion, ...]:
@@ -176,45 +178,50 @@ STOPWORDS: tuple[str, ...] = tuple(dict.fromkeys(_BM25_STOPWORDS + _FILLER))
 
 #: Groups of phrases that mean the same thing in this unit; a query naming one is expanded by the others.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("weight decay", "l2", "l2 regularization", "frobenius norm", "frobenius", "ridge", "squared norm"),
-    ("dev set", "dev", "validation set", "validation", "hold-out", "holdout",
-     "cross-validation", "cross validation"),
-    ("keep_prob", "keep prob", "keep probability", "dropout rate", "drop rate", "drop probability"),
+    ("weight decay", "l2 regularization", "l2", "frobenius norm", "frobenius", "ridge"),
+    ("dev set", "dev", "validation set", "validation", "hold-out", "holdout", "cross-validation",
+     "cross validation"),
+    ("keep_prob", "keep prob", "keep probability"),
     ("xavier", "glorot"),
     ("he initialization", "he init", "kaiming"),
-    ("vanishing", "exploding", "vanishing gradients", "exploding gradients", "very deep network"),
-    ("gradient checking", "grad check", "gradcheck", "gradient check", "grad checking", "check gradients",
-     "check my gradient", "verify backprop"),
-    ("numerical gradient", "finite difference", "two-sided difference", "two sided difference",
-     "central difference", "centered difference", "numerical approximation", "gradapprox"),
-    ("overfitting", "overfit", "overfits", "high variance", "generalize poorly", "memorize"),
-    ("underfitting", "underfit", "underfits", "high bias"),
-    ("bayes error", "optimal error", "human-level error", "human level", "human error", "human performance"),
-    ("normalize", "normalizing", "normalization", "standardize", "standardization", "feature scaling",
-     "rescale", "zero mean unit variance"),
-    ("data augmentation", "augmentation", "augment", "augmenting", "flip", "flipping", "mirror", "crop",
-     "distortion", "distortions"),
-    ("early stopping", "stop early", "stopping early", "stop training early"),
-    ("lambda", "regularization parameter", "regularization strength", "regularisation"),
-    ("l1", "lasso", "sparse", "sparsity"),
-    ("test time", "inference", "prediction time", "at prediction", "making predictions"),
-    ("cost", "loss", "objective", "cost function"),
-    ("zero initialization", "zeros", "initialize to zero", "all zeros", "symmetry", "symmetric"),
-    ("initialization", "init", "initialize", "initialise", "initialisation", "initial weights"),
-    ("orthogonalization", "orthogonal", "one knob", "separate knobs"),
+    ("vanishing", "exploding"),
+    ("gradient checking", "grad check", "gradcheck", "gradient check", "grad checking"),
+    ("numerical gradient", "numerical approximation", "finite difference", "two-sided difference",
+     "two sided difference", "central difference", "centered difference", "gradapprox"),
+    ("overfitting", "overfit", "overfits", "highvariance"),
+    ("underfitting", "underfit", "underfits", "highbias"),
+    ("bayes error", "optimal error", "human-level error", "human level", "human error"),
+    ("normalize", "normalization", "standardize", "standardization", "feature scaling"),
+    ("early stopping", "stop early", "stopping early"),
+    ("lambda", "regularization parameter", "regularization strength"),
+    ("l1", "lasso", "sparsity"),
+    ("test time", "inference", "prediction time"),
+    ("cost", "loss", "cost function"),
+    ("orthogonalization", "orthogonal"),
     ("backprop", "backpropagation", "backward pass"),
-    ("bigger network", "larger network", "more hidden units", "more layers", "deeper network"),
-    ("split", "splitting", "divide", "partition", "ratio", "ratios"),
-    ("test set", "test data", "test error"),
-    ("training set", "train set", "training data", "training error"),
-    ("tanh", "hyperbolic tangent"),
-    ("relu", "rectified linear"),
-    ("regularization", "regularize", "regularizer", "regularise"),
-    ("dropout", "drop out", "dropping units"),
-    ("what to do", "what should i do", "remedy", "remedies", "cure", "how to fix", "how do i fix"),
+    ("test set", "test data"),
+    ("training set", "train set", "training data"),
     ("mean", "mu", "average"),
-    ("ml", "machine learning"),
     ("standard deviation", "sigma", "std"),
+    ("ml", "machine learning"),
+)
+
+#: One-way aliases: a query naming an alias also searches for the canonical phrase (not the reverse, since
+#: the aliases are narrower or vaguer: "flip" is one kind of augmentation, "drop out" reduces to "drop").
+ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dropout", ("drop out", "drop-out", "dropping units", "dropping neurons", "dropped units")),
+    ("keep_prob", ("dropout rate", "drop rate", "drop probability", "dropout probability")),
+    ("data augmentation", ("flip", "flipping", "flipped", "mirror", "mirroring", "crop", "cropping",
+                           "distortion", "distortions", "rotation", "rotations", "synthetic data")),
+    ("zero initialization", ("all zeros", "initialize to zero", "initialized to zero", "zero weights",
+                             "symmetry", "symmetric")),
+    ("initialization", ("initial weights", "initialise", "initialisation", "starting weights")),
+    ("bigger network", ("larger network", "more hidden units", "more layers", "deeper network")),
+    ("split", ("divide", "partition", "ratio", "ratios", "proportions")),
+    ("remedies", ("what to do", "what should i do", "how to fix", "how do i fix", "cure", "remedy")),
+    ("vanishing gradients", ("very deep network", "very deep networks")),
+    ("tanh", ("hyperbolic tangent",)),
+    ("relu", ("rectified linear",)),
 )
 
 #: Topics of other parts of the course (or other courses): search must not pretend the unit covers them.
@@ -224,10 +231,12 @@ OUTSIDE_UNIT: dict[str, str] = {
     r"(?:cnns?|convolution(?:al|s)?|pooling|yolo|object detection|resnets?|inception)"
     r"(?: neural)?(?: networks?| layers?| nets?)?": "convolutional networks (Course 4)",
     r"(?:adam|rmsprop|momentum|mini-?batch(?:es)?|learning rate decay)"
-    r"(?: optimi[sz]ers?| optimi[sz]ation| algorithms?| gradient descent)?": "optimization algorithms (Course 2, Week 2)",
-    r"(?:batch norm(?:alization)?|batchnorm|softmax regression|softmax|hyperparameter search|hyperparameter tuning)"
-    r"(?: layers?)?": "Course 2, Week 3",
-    r"reinforcement|q-learning|gans?|generative adversarial|diffusion": "outside the specialization's first courses",
+    r"(?: optimi[sz]ers?| optimi[sz]ation| algorithms?| gradient descent)?":
+        "optimization algorithms (Course 2, Week 2)",
+    r"(?:batch norm(?:alization)?|batchnorm|softmax regression|softmax|hyperparameter search"
+    r"|hyperparameter tuning)(?: layers?)?": "Course 2, Week 3",
+    r"reinforcement|q-learning|gans?|generative adversarial|diffusion":
+        "outside the specialization's first courses",
     r"neural networks?|backprop(?:agation)?|forward propagation|gradient descent|logistic regression|"
     r"activation functions?|sigmoid|relu|tanh": "the basics of neural networks (Course 1)",
 }
@@ -238,8 +247,9 @@ KEEP_STEMS = {"mean"}
 
 #: Stems that Snowball leaves apart but the field uses as one word (British spellings, abbreviations).
 STEM_ALIASES = {
-    "init": "initi", "initialis": "initi", "regularis": "regular", "normalis": "normal", "generalis": "general",
-    "optimis": "optim", "grad": "gradient", "var": "varianc", "std": "deviat", "ep": "epsilon",
+    "init": "initi", "initialis": "initi", "regularis": "regular", "normalis": "normal",
+    "generalis": "general", "optimis": "optim", "grad": "gradient", "var": "varianc", "std": "deviat",
+    "ep": "epsilon", "sparsiti": "spars",
 }
 
 # Section headings that are not explanations (exercises and lab pointers).
@@ -250,12 +260,26 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])")
 
 
-_SYNONYM_PATTERNS = [[(p, _phrase_pattern(p)) for p in group] for group in SYNONYMS]
+@dataclass(frozen=True)
+class _Rule:
+    """A query expansion: when a trigger phrase occurs, the expansion phrases not in the query are added."""
+
+    triggers: tuple[tuple[str, re.Pattern], ...]
+    expansions: tuple[str, ...]
+    alias: bool = False
+
+
+_RULES: tuple[_Rule, ...] = tuple(
+    [_Rule(tuple((p, _phrase_pattern(p)) for p in group), group) for group in SYNONYMS]
+    + [_Rule(tuple((p, _phrase_pattern(p)) for p in aliases), (canonical,), alias=True)
+       for canonical, aliases in ALIASES]
+)
 
 
 _DEFINITION = re.compile(r"^\s*(?:what\s+(?:is|are)|what's|whats|define|definition\s+of|describe|"
                          r"tell\s+me\s+about)\b(?!.*\b(?:difference|between|when|why|how)\b)", re.IGNORECASE)
 _MEAN_VERB = re.compile(r"\b(?:mean(?=\s*[?.!]*\s*$)|mean(?=\s+by\b)|mean(?=\s+in\s+))", re.IGNORECASE)
+_HIGH_LOW = re.compile(r"\b(high|low)[\s-]+(bias|variance)\b")
 _DEVELOPMENT_SET = re.compile(r"\bdevelopment(?=\s+(?:and\s+test\s+)?sets?\b)")
 
 
@@ -265,21 +289,25 @@ def _clean_text(text: str) -> str:
     text = text.replace("ε", " epsilon ").replace("θ", " theta ").replace("α", " alpha ")
     text = text.replace("’", "'").replace("−", "-")
     # "development set" is the dev set; left alone, "development" would match "development decisions".
-    return _DEVELOPMENT_SET.sub("dev", text)
+    text = _DEVELOPMENT_SET.sub("dev", text)
+    # "high bias" and "high variance" are opposite diagnoses that share the word "high": one token each.
+    return _HIGH_LOW.sub(lambda m: f"{m.group(2)} {m.group(1)}{m.group(2)}", text)
 
 
 def expand_query_groups(text: str) -> tuple[str, list[list[str]]]:
-    """The synonym groups a query triggers.
+    """The query expansions a question triggers.
 
     Returns:
-        (cleaned original text, for every synonym group the query names: the group's other phrases).
+        (cleaned original text, for every rule the query triggers: the phrases to add, in
+        :data:`_RULES` order; a triggered rule with nothing to add gives an empty list).
     """
     base = _clean_text(text)
-    groups: list[list[str]] = []
-    for group in _SYNONYM_PATTERNS:
-        if any(pat.search(base) for _, pat in group):
-            groups.append([p for p, pat in group if not pat.search(base)])
-    return base, groups
+    return base, [[p for p in rule.expansions if not _phrase_pattern(p).search(base)]
+                  for rule in _triggered_rules(base)]
+
+
+def _triggered_rules(base: str) -> list[_Rule]:
+    return [rule for rule in _RULES if any(pat.search(base) for _, pat in rule.triggers)]
 
 
 def expand_query(text: str) -> tuple[str, list[str]]:
@@ -330,20 +358,26 @@ class Hit:
 class Engine:
     """The BM25 index over the curated answers and the lesson sections, and the lessons it came from."""
 
-    #: A curated answer's score is multiplied by 1 + CURATED_BOOST * (share of the query's words that its
-    #: course question contains), so a question that reads like a course question gets its model answer.
+    #: A curated answer's score is multiplied by 1 + CURATED_BOOST * (how much the query reads like its
+    #: course question, see :meth:`_resemblance`), so a course question in other words gets its model answer.
     CURATED_BOOST = 0.6
     #: Weight of a course question's own wording (its question field) in its curated answer's score.
     QUESTION_WEIGHT = 1.0
     #: Weight of a synonym group's best-matching term relative to a word the learner typed.
     SYNONYM_WEIGHT = 0.5
+    #: Weight of an alias's canonical phrase ("flip" -> "data augmentation"): it says what the words mean.
+    ALIAS_WEIGHT = 0.8
     #: The summary lesson repeats every topic in brief; the topic lessons are the better place to read on.
     SUMMARY_WEIGHT = 0.6
     #: A lesson's introduction says what the lesson covers, not the answer: short, so BM25 favours it.
-    INTRO_WEIGHT = 0.7
+    INTRO_WEIGHT = 0.5
     #: ... except for a definition question ("what is dropout?"), which the introduction answers.
     DEFINITION_INTRO_WEIGHT = 1.1
+    #: ... and a course question that asks what to do is not a definition.
     DEFINITION_CURATED_WEIGHT = 0.7
+    #: Power of the coordination factor (the idf share of the query's words a document has): below 1 so
+    #: that a document missing a qualifier ("principle") is not sunk by it.
+    COORD_POWER = 0.75
 
     def __init__(self, lessons: list[Any], questions: tuple[CourseQuestion, ...]) -> None:
         import bm25s
@@ -353,7 +387,7 @@ class Engine:
         self._np = np
         self._bm25s = bm25s
         self.stemmer = Stemmer.Stemmer("english")
-        # Other forms of the filler words ("helps", "tells") are filler too; "mean" stays a word of the field.
+        # Other forms of the filler words ("helps", "tells") are filler too; "mean" stays a field word.
         self.filler_stems = set(self.stemmer.stemWords(list(_FILLER))) - KEEP_STEMS
         self.lessons = {lesson.id: lesson for lesson in lessons}
         self.titles = {lesson.id: lesson.title for lesson in lessons}
@@ -384,12 +418,18 @@ class Engine:
         self.retriever.index(tokens, show_progress=False)
         self.vocab = {t for t in self.retriever.vocab_dict if t}
         self.doc_weight = np.array([self._weight(d) for d in docs])
-        self.is_curated_how = np.array([d.kind == "curated" and not _DEFINITION.search(questions[d.qid - 1].question)
-                                        for d in docs])
-        self.is_intro = np.array([d.kind == "lesson" and d.section == self.titles.get(d.lesson) for d in docs])
+        self.is_curated_how = np.array(
+            [d.kind == "curated" and not _DEFINITION.search(questions[d.qid - 1].question) for d in docs])
+        self.title_tokens = {lesson.id: set(self.tokenize([lesson.title])[0]) for lesson in lessons}
+        self.is_intro = np.array(
+            [d.kind == "lesson" and d.section == self.titles.get(d.lesson) for d in docs])
         self.question_tokens = {q.id: set(self.tokenize([q.question])[0]) for q in questions}
         self.keyword_tokens = {q.id: set(self.tokenize([" ".join(q.keywords)])[0]) for q in questions}
-        self.group_tokens = [set(self.tokenize([" ".join(p for p, _ in g)])[0]) for g in _SYNONYM_PATTERNS]
+        # Every word of a rule (triggers and expansions): a query word among them has synonyms.
+        self.group_tokens = []
+        for rule in _RULES:
+            words = [p for p, _ in rule.triggers] + list(rule.expansions)
+            self.group_tokens.append(set(self.tokenize([" ".join(words)])[0]))
         n = len(docs)
         df: dict[str, int] = {}
         for toks in self.doc_tokens[len(questions):] + [set(t) for t in tokens[: len(questions)]]:
@@ -440,8 +480,9 @@ class Engine:
         Returns:
             (hits sorted best first, analysis dict: ``terms`` (the question's content stems), ``known``
             (those the unit's vocabulary has, directly or through a synonym), ``coverage`` (share known),
-            ``matched`` (idf share of the terms the best document contains), ``outside`` (another part
-            of the course the question names, or None)).
+            ``matched`` (idf share of the terms the best document contains), ``specificity`` (total idf of
+            the known terms), ``outside`` (another part of the course the question names, or None) and
+            ``own`` (the known terms that are not that other topic's name)).
         """
         np = self._np
         # "What does X mean?" asks for a meaning, not for the mean of the inputs.
@@ -450,14 +491,16 @@ class Engine:
         original = list(dict.fromkeys(self.tokenize([base])[0]))
         outside, outside_words = _outside_topic(question)
         if not original:
-            return [Hit(d, 0.0) for d in self.docs], {"terms": [], "known": [], "coverage": 0.0, "matched": 0.0,
-                                                       "specificity": 0.0, "outside": outside, "own": []}
+            empty = {"terms": [], "known": [], "coverage": 0.0, "matched": 0.0, "specificity": 0.0,
+                     "outside": outside, "own": []}
+            return [Hit(d, 0.0) for d in self.docs], empty
         per_term = self.term_scores(original)
         scores = per_term.sum(axis=0)
         matches = per_term > 0
         triggered = self._triggered(base)
         group_terms: list[set[str]] = []
-        for phrases, g_all in zip(groups, triggered):
+        rules = _triggered_rules(base)
+        for phrases, g_all, rule in zip(groups, triggered, rules):
             # A synonym phrase matches a document only with all its words ("feature scaling" is not
             # "features"); it is worth its words' mean score, and a group counts once, by its best phrase,
             # so five synonyms never outweigh the word the learner typed.
@@ -474,7 +517,7 @@ class Engine:
                 phrase_score = np.where((ts > 0).all(axis=0), ts[new_rows].mean(axis=0), 0.0)
                 best = np.maximum(best, phrase_score)
             group_terms.append(terms_of_group)
-            scores = scores + self.SYNONYM_WEIGHT * best
+            scores = scores + (self.ALIAS_WEIGHT if rule.alias else self.SYNONYM_WEIGHT) * best
             hit = best > 0
             for k, t in enumerate(original):
                 if t in g_all:
@@ -482,12 +525,13 @@ class Engine:
         # Coordination: a document that contains the question's rare words beats one that repeats its
         # common words (idf-weighted share of the question's terms each document matches).
         idf_w = np.array([self.idf.get(t, self.max_idf) for t in original])
-        coord = (idf_w @ matches) / idf_w.sum()
+        coord = ((idf_w @ matches) / idf_w.sum()) ** self.COORD_POWER
         weight = self.doc_weight
         if _DEFINITION.search(question):
-            # "What is dropout?": a lesson's introduction is its definition, and a course question that
-            # asks what to do is not.
-            weight = np.where(self.is_intro, self.DEFINITION_INTRO_WEIGHT, weight)
+            # "What is dropout?": the introduction of the lesson named after it is its definition.
+            about_lesson = np.array([bool(self.title_tokens[d.lesson] & set(original)) if d.kind == "lesson"
+                                     else False for d in self.docs])
+            weight = np.where(self.is_intro & about_lesson, self.DEFINITION_INTRO_WEIGHT, weight)
             weight = np.where(self.is_curated_how, self.DEFINITION_CURATED_WEIGHT, weight)
         scores = scores * coord * weight
         query = set(original)
@@ -535,15 +579,14 @@ class Engine:
         return 0.0 if recall + precision == 0 else 2 * recall * precision / (recall + precision)
 
     def _triggered(self, base: str) -> list[set[str]]:
-        return [self.group_tokens[k] for k, group in enumerate(_SYNONYM_PATTERNS)
-                if any(pat.search(base) for _, pat in group)]
+        return [self.group_tokens[_RULES.index(rule)] for rule in _triggered_rules(base)]
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
         """The ``k`` best documents for a question (curated answers and lesson sections)."""
         return [h for h in self.rank(question)[0][:k] if h.score > 0]
 
     def best_section(self, lesson_id: str, query: str) -> Doc | None:
-        """The section of ``lesson_id`` that best matches ``query`` (the lesson's first section if none does)."""
+        """The section of ``lesson_id`` that best matches ``query`` (its first section if none does)."""
         hits, _ = self.rank(query)
         for h in hits:
             if h.doc.kind == "lesson" and h.doc.lesson == lesson_id and h.score > 0:
@@ -608,8 +651,8 @@ _TOKEN = re.compile(
 _CLAUSE_WORDS = {"and", "but", "while", "whereas", "vs", "versus", "with", "although", "though"}
 _LABELS = {
     "train": {"train", "training", "trainset", "train-set", "training-set"},
-    "dev": {"dev", "development", "validation", "val", "valid", "holdout", "hold-out", "cv", "cross-validation",
-            "devset", "dev-set", "validation-set"},
+    "dev": {"dev", "development", "validation", "val", "valid", "holdout", "hold-out", "cv",
+            "cross-validation", "devset", "dev-set", "validation-set"},
     "test": {"test", "testing", "test-set", "testset"},
     "train_dev": {"train-dev", "training-dev", "traindev", "train-dev-set"},
     "bayes": {"bayes", "human", "human-level", "humans", "optimal", "bayes-optimal", "expert", "experts"},
@@ -618,9 +661,10 @@ _LABEL_OF = {w: label for label, words in _LABELS.items() for w in words}
 _DATA_WORDS = {"examples", "example", "samples", "sample", "images", "pictures", "photos", "data",
                "datapoints", "points", "records", "rows", "instances", "observations", "labelled", "labeled",
                "items", "documents", "utterances", "clips", "recordings", "cases", "entries", "datasets",
-               "dataset", "training"}
+               "dataset"}
 _SPLIT_WORDS = {"split", "splitting", "divide", "dividing", "partition", "allocate", "ratio", "ratios",
-                "proportion", "proportions", "percentages", "dev", "test", "validation", "holdout", "hold-out"}
+                "proportion", "proportions", "percentages", "dev", "test", "validation", "holdout",
+                "hold-out"}
 _GRAD_WORDS = {"gradient", "gradients", "grad", "gradcheck", "grad-check", "gradient-check", "backprop",
                "backpropagation", "derivative", "derivatives"}
 _DIFF_WORDS = {"difference", "diff", "relative", "discrepancy", "gives", "got", "get", "reports", "returns",
@@ -648,8 +692,11 @@ def _words_to_int(text: str) -> int | None:
 
 
 def normalize_numbers(text: str) -> str:
-    """Rewrite numbers the way the readers expect: ``3 x 10^-4`` -> ``3e-4``, ``one percent`` -> ``1 percent``,
-    ``a million`` -> ``1 million``, ``half a percent`` -> ``0.5 percent``."""
+    """Rewrite numbers the way the readers expect.
+
+    ``3 x 10^-4`` -> ``3e-4``, ``one percent`` -> ``1 percent``, ``a million`` -> ``1 million``,
+    ``half a percent`` -> ``0.5 percent``, ``training-dev`` -> ``train-dev``.
+    """
     t = _clean_text(text).replace("×", "x")
     t = re.sub(r"(\d+(?:\.\d+)?)\s*(?:x|\*)\s*10\s*(?:\^|\*\*)\s*\(?([-+]?\d+)\)?", r"\1e\2", t)
     t = re.sub(r"(?<![\w.])10\s*(?:\^|\*\*)\s*\(?([-+]?\d+)\)?", r"1e\1", t)
@@ -691,7 +738,7 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 def _is_percent(tok: _Tok) -> bool:
-    return tok.suffix in ("%", "percent", "percent", "pct") or tok.suffix.startswith("per")
+    return tok.suffix in ("%", "pct") or tok.suffix.startswith("per")
 
 
 def _is_size(tok: _Tok, toks: list[_Tok], i: int) -> bool:
@@ -709,7 +756,11 @@ def _is_size(tok: _Tok, toks: list[_Tok], i: int) -> bool:
 
 
 def read_size(text: str) -> int | None:
-    """The dataset size a question mentions (``"2 million examples"``, ``"2M"``, ``"50k"``, ``"1e6"``), or None."""
+    """The dataset size a question mentions (``"2 million examples"``, ``"2M"``, ``"50k"``, ``"1e6"``).
+
+    Returns:
+        The number of examples, or None when the question gives none.
+    """
     toks = _tokens(normalize_numbers(text))
     for i, tok in enumerate(toks):
         if tok.kind == "num" and _is_size(tok, toks, i):
@@ -728,8 +779,8 @@ def read_errors(text: str) -> dict[str, Any] | None:
     or carries a %, fractions otherwise.
 
     Returns:
-        ``{"errors": {set: fraction}, "raw": {set: text as read}, "accuracy": bool}``; None when fewer than
-        one labelled number was found.
+        ``{"errors": {set: fraction}, "raw": {set: text as read}, "accuracy": bool}``; None when no number
+        could be tied to a set.
     """
     toks = _tokens(normalize_numbers(text))
     words = {t.text for t in toks if t.kind == "word"}
@@ -740,7 +791,8 @@ def read_errors(text: str) -> dict[str, Any] | None:
         if t.kind == "sep" or (t.kind == "word" and t.text in _CLAUSE_WORDS):
             clause += 1
         clause_of.append(clause)
-    labels = [(i, _LABEL_OF[t.text]) for i, t in enumerate(toks) if t.kind == "word" and t.text in _LABEL_OF]
+    labels = [(i, _LABEL_OF[t.text]) for i, t in enumerate(toks)
+              if t.kind == "word" and t.text in _LABEL_OF]
     nums = []
     for i, t in enumerate(toks):
         if t.kind != "num" or _is_size(t, toks, i) or "e-" in t.text:
@@ -771,7 +823,8 @@ def read_errors(text: str) -> dict[str, Any] | None:
             free = [k for k in rest_l if k not in pairs.values()]
             if not free:
                 break
-            k = min(free, key=lambda k: (abs(labels[k][0] - i), labels[k][0] > i))
+            # The nearest free label, the one before the number on a tie ("train 1% 2% dev").
+            k = min(free, key=lambda k, i=i: (abs(labels[k][0] - i), labels[k][0] > i))
             pairs[i] = k
     if not pairs:
         return None
@@ -792,10 +845,14 @@ def read_errors(text: str) -> dict[str, Any] | None:
 
 
 def read_difference(text: str) -> float | None:
-    """The gradient-check difference a question reports ("difference 3e-4", "grad check gives 2 x 10^-7")."""
+    """The gradient-check difference a question reports ("difference 3e-4", "grad check gives 2 x 10^-7").
+
+    Returns:
+        The difference, or None when the question is not about a gradient check result.
+    """
     toks = _tokens(normalize_numbers(text))
     words = {t.text for t in toks if t.kind == "word"}
-    has_grad = bool(words & _GRAD_WORDS) or "grad check" in text.lower() or "gradient check" in text.lower()
+    has_grad = bool(words & _GRAD_WORDS)
     if not has_grad:
         return None
     if words & _EPS_WORDS and not words & {"difference", "diff", "discrepancy"}:
@@ -931,8 +988,8 @@ def _confidence(hits: list[Hit], info: dict) -> float:
     top = hits[0].score
     second = hits[1].score if len(hits) > 1 else 0.0
     margin = (top - second) / top if top > 0 else 0.0
-    # Scores of a good match on this corpus are ~8-25; saturate so that one strong term is not enough.
-    strength = 1 - math.exp(-top / 8.0)
+    # Scores of a good match on this corpus are about 2 to 10 (median about 5); saturate.
+    strength = 1 - math.exp(-top / 4.0)
     conf = 0.45 * info["matched"] + 0.25 * info["coverage"] + 0.2 * strength + 0.1 * margin
     conf *= min(1.0, info["specificity"] / (2 * MIN_SPECIFICITY))
     return max(0.0, min(1.0, conf))
@@ -948,12 +1005,15 @@ MIN_SPECIFICITY = 1.0
 
 
 def _unknown(question: str, engine: Engine, hits: list[Hit], info: dict, confidence: float) -> Answer:
-    related = engine.related(hits, exclude=set(), limit=3) if hits and hits[0].score > 0 else []
+    # Closest topics by the question's own words; a question only about another course has none.
+    about_unit = hits and hits[0].score > 0 and not (info.get("outside") and not info.get("own"))
+    related = engine.related(hits, exclude=set(), limit=3) if about_unit else []
     lines = [UNKNOWN_TEXT]
     if info.get("outside"):
         lines[0] += f" It is not part of this unit (it belongs to {info['outside']})."
     else:
-        lines[0] += " I only know the unit 'Practical aspects of deep learning' and could not find this in it."
+        lines[0] += (" I only know the unit 'Practical aspects of deep learning', and I could not find this "
+                     "in it.")
     if related:
         lines.append("Closest topics: " + "; ".join(f"{engine.titles.get(r, r)} (dltutor lesson {r})"
                                                     for r in related))
@@ -961,10 +1021,6 @@ def _unknown(question: str, engine: Engine, hits: list[Hit], info: dict, confide
         lines.append("See the topics I cover with `dltutor lessons`, or the course questions with "
                      "`dltutor ask --list`.")
     return Answer(question, "\n".join(lines), "unknown", _source(None), round(confidence, 3), related)
-
-
-def _section_for(engine: Engine, lesson_id: str, query: str) -> Doc | None:
-    return engine.best_section(lesson_id, query)
 
 
 def _answer_diagnosis(question: str, read: dict, engine: Engine) -> Answer | None:
@@ -980,17 +1036,18 @@ def _answer_diagnosis(question: str, read: dict, engine: Engine) -> Answer | Non
     if read["accuracy"]:
         said += " (from the accuracies you gave)"
     text = f"I read {said}.\n\n{render_diagnosis(d)}"
-    section = _section_for(engine, "bias-variance", "reading bias and variance from training and dev error")
-    details = {"numbers_read": {k: errors[k] for k in order if k in errors}, "diagnosis": d.to_dict()}
+    section = engine.best_section("bias-variance", "reading bias and variance from training and dev error")
+    details = {"numbers_read": {k: errors[k] for k in order if k in errors}, "as_written": read["raw"],
+               "diagnosis": d.to_dict()}
     return Answer(question, text, "diagnosis", _source(section), 0.95, ["basic-recipe", "regularization"],
                   details=details)
 
 
-def _answer_split(question: str, m: int, engine: Engine, hits: list[Hit], info: dict) -> Answer:
+def _answer_split(question: str, m: int, engine: Engine, hits: list[Hit]) -> Answer:
     from core.diagnose import render_split, split_advice
 
     advice = split_advice(m)
-    section = _section_for(engine, "train-dev-test", "split ratios small big data dev test size")
+    section = engine.best_section("train-dev-test", "split ratios small big data dev test size")
     table = render_split(advice)
     details = {"numbers_read": {"m": m}, "split": advice.to_dict()}
     # The course question on exactly this size has a curated answer: give it first.
@@ -998,24 +1055,24 @@ def _answer_split(question: str, m: int, engine: Engine, hits: list[Hit], info: 
     if curated and engine.curated_sizes.get(curated[0].doc.qid) == m:
         q = engine.questions[curated[0].doc.qid - 1]
         text = f"{q.answer}\n\nThe engine's split for {m:,} examples:\n{table}"
-        return Answer(question, text, "curated", _source(section), 0.95, [x for x in q.lessons[1:]],
+        return Answer(question, text, "curated", _source(section), 0.95, list(q.lessons[1:]),
                       course_question=q.id, details=details)
     text = f"I read {m:,} examples.\n\n{table}"
-    return Answer(question, text, "split", _source(section), 0.9, [], course_question=None, details=details)
+    return Answer(question, text, "split", _source(section), 0.9, ["bias-variance"], details=details)
 
 
 def _answer_gradcheck(question: str, diff: float, engine: Engine) -> Answer:
     from core.gradcheck import verdict_band
 
     band = verdict_band(diff)
-    section = _section_for(engine, "gradient-checking", "difference threshold 1e-7 bug verdict")
+    section = engine.best_section("gradient-checking", "difference threshold 1e-7 bug verdict")
     verdicts = {"right": "the gradient is right", "look": "look carefully", "bug": "probably a bug"}
     text = (f"I read a gradient-check difference of {diff:.3g} (relative difference, epsilon 1e-7).\n\n"
             f"Verdict: {verdicts.get(band.name, band.name)}: {band.label}.\n"
             f"{band.advice[:1].upper() + band.advice[1:]}.")
-    details = {"numbers_read": {"difference": diff},
-               "band": band.to_dict()}
-    return Answer(question, text, "gradcheck", _source(section), 0.9, ["numerical-gradients"], details=details)
+    details = {"numbers_read": {"difference": diff}, "band": band.to_dict()}
+    return Answer(question, text, "gradcheck", _source(section), 0.9, ["numerical-gradients"],
+                  details=details)
 
 
 def answer(question: str, source: Path | str | None = None) -> Answer:
@@ -1050,7 +1107,7 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
         words = set(re.findall(r"[a-z][a-z\-]*", question.lower()))
         if words & (_SPLIT_WORDS | _DATA_WORDS):
             try:
-                return _answer_split(question, m, engine, hits, info)
+                return _answer_split(question, m, engine, hits)
             except TutorError:
                 pass  # an impossible size: answer from the lessons instead
     return _answer_search(question, engine, hits, info)
@@ -1067,7 +1124,7 @@ def _answer_search(question: str, engine: Engine, hits: list[Hit], info: dict) -
         section = _best_of_lessons(engine, hits, q.lessons)
         src_lesson = section.lesson if section else q.lessons[0]
         related = [x for x in q.lessons if x != src_lesson]
-        related += [x for x in engine.related(hits, exclude={src_lesson, *related}, limit=2)]
+        related += engine.related(hits, exclude={src_lesson, *related}, limit=2)
         return Answer(question, q.answer, "curated", _source(section), round(confidence, 3), related[:4],
                       course_question=q.id)
     text = _excerpt(engine, top, question)
@@ -1089,7 +1146,8 @@ def render_answer(a: Answer) -> str:
     """Plain text for the terminal: the answer, where to read on, and the confidence."""
     lines = []
     if a.course_question:
-        lines.append(f"Course question {a.course_question}: {COURSE_QUESTIONS[a.course_question - 1].question}")
+        course = COURSE_QUESTIONS[a.course_question - 1]
+        lines.append(f"Course question {a.course_question}: {course.question}")
         lines.append("")
     lines.append(a.answer)
     lines.append("")

@@ -263,7 +263,8 @@ _SEPARATORS = re.compile(r"[\s+,;/&]+|\band\b")
 def parse_choice(text: str, question: QuizQuestion) -> set[str]:
     """Read the learner's choice for one question.
 
-    Accepts ``"b"``, ``"B"``, ``"b)"``, and for select-all questions ``"a+c"``, ``"a,c"``, ``"a c"`` or ``"ac"``.
+    Accepts ``"b"``, ``"B"``, ``"b)"``, and for select-all questions ``"a+c"``, ``"a,c"``, ``"a c"`` or
+    ``"ac"``.
 
     Args:
         text: what the learner typed.
@@ -285,7 +286,8 @@ def parse_choice(text: str, question: QuizQuestion) -> set[str]:
     letters: list[str] = []
     for part in parts:
         if not part.isalpha():
-            raise TutorError("answer", f"{part!r} is not an option of question {question.id}", f"{how} from {allowed}")
+            raise TutorError("answer", f"{part!r} is not an option of question {question.id}",
+                             f"{how} from {allowed}")
         letters.extend(part)
     if not letters:
         raise TutorError("answer", "no answer given", f"{how} from {allowed}")
@@ -296,7 +298,8 @@ def parse_choice(text: str, question: QuizQuestion) -> set[str]:
         )
     chosen = set(letters)
     if question.kind == "single" and len(chosen) > 1:
-        raise TutorError("answer", f"question {question.id} takes a single answer", f"one letter from {allowed}")
+        raise TutorError("answer", f"question {question.id} takes a single answer",
+                         f"one letter from {allowed}")
     return chosen
 
 
@@ -342,7 +345,9 @@ def parse_answers(text: str, questions: list[QuizQuestion] | None = None) -> dic
             try:
                 result[qid] = parse_choice(choice.replace(",", "+"), by_id[qid])
             except TutorError as exc:
-                problem = exc.problem if f"question {qid}" in exc.problem else f"question {qid}: {exc.problem}"
+                problem = exc.problem
+                if f"question {qid}" not in problem:
+                    problem = f"question {qid}: {problem}"
                 raise TutorError(field_name, problem, exc.allowed) from None
         else:
             letters = [p for p in re.split(r"[+\s]+", choice.lower()) if p]

@@ -72,12 +72,24 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+def widget_texts(app: App) -> list[str]:
+    """The text of every displayed Static (labels, answers, messages) on the current screen, unwrapped."""
+    from textual.widgets import Static
+
+    return [str(w.render()) for w in app.screen.query(Static) if w.display and w.is_on_screen]
+
+
 def expect(app: App, *needles: str, where: str = "the screen") -> str:
-    """Raise :class:`TourFailure` unless every needle is visible (case-insensitive); return the text."""
+    """Raise :class:`TourFailure` unless every needle is on screen (case-insensitive); return the text.
+
+    A needle counts when the screen shows it, or when a displayed text widget holds it (a sentence that
+    wraps beside another column is not contiguous in the screen's text).
+    """
     text = screen_text(app)
-    flat = " ".join(text.split()).lower()
+    haystacks = [" ".join(t.split()).lower() for t in [text, *widget_texts(app)]]
     for needle in needles:
-        if " ".join(needle.split()).lower() not in flat:
+        wanted = " ".join(needle.split()).lower()
+        if not any(wanted in hay for hay in haystacks):
             raise TourFailure(f"expected {needle!r} on {where}")
     return text
 

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 NAME = "ask"
-HELP = "Ask a question on the unit, e.g. dltutor ask \"why does dropout work?\" (--list: the course questions)."
+HELP = "Ask a question on the unit, e.g. dltutor ask 'why does dropout work?' (--list: the course questions)"
 ORDER = 42
 
 QUIT_WORDS = {"q", "quit", "exit"}

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 NAME = "quiz"
-HELP = "Quiz yourself on the unit: by lesson (--lesson ID) or mixed; --answers '1:b,2:a+c' grades a script."
+HELP = "Quiz yourself on the unit: by lesson (--lesson ID) or mixed; --answers '1:b,2:a+c' grades a script"
 ORDER = 43
 
 QUIT_WORDS = {"q", "quit", "exit"}
@@ -16,7 +16,8 @@ QUIT_WORDS = {"q", "quit", "exit"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--lesson", metavar="ID", help="only the questions of this lesson, in order")
-    mode.add_argument("--mixed", action="store_true", help="questions from every lesson, shuffled (the default)")
+    mode.add_argument("--mixed", action="store_true",
+                      help="questions from every lesson, shuffled (the default)")
     parser.add_argument("--count", type=int, metavar="N", help="ask at most N questions (mixed default: 10)")
     parser.add_argument("--seed", type=int, metavar="S", help="seed of the shuffle, for a repeatable quiz")
     parser.add_argument("--list", action="store_true", help="list the questions instead of asking them")
@@ -25,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ANSWERS",
         help='grade these answers without asking, e.g. "1:b,2:a+c" (question id : letters)',
     )
-    parser.add_argument("--json", action="store_true", help="machine-readable output (with --list or --answers)")
+    parser.add_argument("--json", action="store_true",
+                        help="machine-readable output (with --list or --answers)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         from core.errors import TutorError
 
-        raise TutorError("--json", "the interactive quiz has no JSON output", "use --json with --list or --answers")
+        raise TutorError("--json", "the interactive quiz has no JSON output",
+                         "use --json with --list or --answers")
     count = args.count if (args.count is not None or args.lesson) else 10
     chosen = select_questions(questions, lesson=args.lesson, count=count, seed=args.seed)
     interactive(chosen, sys.stdin, sys.stdout)

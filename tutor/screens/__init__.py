@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from tutor.messages import Navigate
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
-SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help")
+SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
+                "workbench", "vanishing", "numgrad", "normalization")
 
 
 def build_screen(request: Navigate) -> Screen:
@@ -39,6 +40,14 @@ def build_screen(request: Navigate) -> Screen:
         from tutor.screens.help import HelpScreen
 
         return HelpScreen()
+    if target == "workbench":
+        from tutor.screens.workbench import WorkbenchScreen
+
+        return WorkbenchScreen(variant=request.try_id)
+    if target in ("vanishing", "numgrad", "normalization"):
+        from tutor.screens.panels import build_panel
+
+        return build_panel(target)
     from tutor.screens.home import HomeScreen
 
     return HomeScreen()

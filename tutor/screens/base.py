@@ -79,7 +79,7 @@ class Course:
             if self._quiz is None:
                 from tutor.quiz import load_quiz
 
-                self._quiz = list(load_quiz())
+                self._quiz = list(load_quiz(self.source))
             return self._quiz
 
 

@@ -32,6 +32,7 @@ class HomeScreen(TutorScreen):
         Binding("a", "go('ask')", "Ask"),
         Binding("q", "go('quiz')", "Quiz"),
         Binding("d", "go('diagnose')", "Diagnose"),
+        Binding("g", "go('workbench')", "Gradcheck"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -80,7 +81,7 @@ class HomeScreen(TutorScreen):
         course_map.show(self.course.lessons(), progress, cursor=target if first else None)
         lesson = self.course.get(target)
         self.query_one("#continue", Button).label = (
-            f"▶ {'Continue' if progress.position else 'Start'} with {lesson.order} · {lesson.title}  (c)")
+            f"▶ {'Continue' if progress.position or progress.read or progress.practised else 'Start'} with {lesson.order} · {lesson.title}  (c)")
         self._show_objectives(course_map.current or target)
 
     def _continue_target(self) -> str:
@@ -89,8 +90,8 @@ class HomeScreen(TutorScreen):
         ids = [lesson.id for lesson in self.course.lessons()]
         if position and position.lesson in ids:
             return position.lesson
-        read = self.tutor.store.progress.read
-        return next((i for i in ids if i not in read), ids[0])
+        progress = self.tutor.store.progress
+        return next((i for i in ids if progress.status(i) == "not started"), ids[0])
 
     def _show_objectives(self, lesson_id: str) -> None:
         self._objectives_of = lesson_id

@@ -78,7 +78,7 @@ class LessonScreen(TutorScreen):
             self.lesson_id = self.course.lessons()[0].id
         return self.course.get(self.lesson_id)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         lesson = self.lesson
         topics = self.course.topics()
         if lesson in topics:
@@ -86,7 +86,7 @@ class LessonScreen(TutorScreen):
         else:
             self.sub_title = lesson.title
         self.query_one("#lesson-md").border_title = lesson.title
-        self._show_check()
+        await self._show_check()
         lesson_id = lesson.id
         self.tutor.save(lambda store: store.mark_read(lesson_id) or store.set_position("lesson", lesson_id))
         if self.try_id:
@@ -159,9 +159,9 @@ class LessonScreen(TutorScreen):
 
     # -- Check yourself ----------------------------------------------------------------------------
 
-    def _show_check(self) -> None:
+    async def _show_check(self) -> None:
         area = self.query_one("#check-area")
-        area.query("QuestionCard, #check-again").remove()
+        await area.query("QuestionCard, #check-again").remove()
         checks = self.lesson.checks
         score = self.query_one("#check-score", Static)
         score.display = True
@@ -173,8 +173,8 @@ class LessonScreen(TutorScreen):
                          "Go through them again, or press q for this lesson's quiz.")
             self.check_index = self.check_right = 0
             again = Button("Go through them again", id="check-again", variant="primary")
-            area.mount(again)
-            self.call_after_refresh(again.focus)
+            await area.mount(again)
+            again.focus()
             return
         check = checks[self.check_index]
         score.display = False
@@ -182,9 +182,9 @@ class LessonScreen(TutorScreen):
         card = QuestionCard(check.question, [Choice(k, t) for k, t in zip(LETTERS, check.options)],
                             header=f"Check {self.check_index + 1} of {len(checks)}",
                             next_label="Finish" if last else "Next question →")
-        area.mount(card, before=score)
+        await area.mount(card, before=score)
         if self.query_one(TabbedContent).active == "check":
-            self.call_after_refresh(card.focus)
+            card.focus()
 
     @on(QuestionCard.Answered)
     def _answered(self, event: QuestionCard.Answered) -> None:
@@ -196,10 +196,10 @@ class LessonScreen(TutorScreen):
         event.card.show_result(correct, {right}, f"{verdict}\n{check.explanation}")
 
     @on(QuestionCard.Next)
-    def _next_check(self) -> None:
+    async def _next_check(self) -> None:
         self.check_index += 1
-        self._show_check()
+        await self._show_check()
 
     @on(Button.Pressed, "#check-again")
-    def _again(self) -> None:
-        self._show_check()
+    async def _again(self) -> None:
+        await self._show_check()

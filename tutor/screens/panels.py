@@ -165,3 +165,43 @@ class PanelScreen(TutorScreen):
 
     def show_problem(self, error: Exception) -> None:
         """A field could not be read (the field widgets already show why); subclasses may say more."""
+
+
+def build_panel(name: str) -> TutorScreen:
+    """A new panel screen by its Navigate target (``vanishing``, ``numgrad``, ``normalization``)."""
+    if name == "vanishing":
+        from tutor.screens.vanishing import VanishingScreen
+
+        return VanishingScreen()
+    if name == "numgrad":
+        from tutor.screens.numgrad import NumgradScreen
+
+        return NumgradScreen()
+    if name == "normalization":
+        from tutor.screens.normalization import NormalizationScreen
+
+        return NormalizationScreen()
+    from core.errors import TutorError
+
+    raise TutorError("panel", f"unknown panel {name!r}", ", ".join(PANELS))
+
+
+def palette_entries() -> list[tuple[str, Any, str]]:
+    """(name, Navigate message, help) for the command palette: the workbench, each variant in it, and the
+    panels. Imports the variant catalogue (NumPy): call it off the UI thread, as the palette does."""
+    from tutor.messages import Navigate
+
+    entries: list[tuple[str, Any, str]] = [
+        ("Gradient-check workbench", Navigate("workbench"),
+         "Check a buggy variant or your own backward pass: verdict bands, blocks, heat map, epsilon sweep"),
+    ]
+    try:
+        from core.variants import VARIANTS
+    except ImportError:  # pragma: no cover - the engine ships with the package
+        VARIANTS = {}
+    for variant in VARIANTS.values():
+        entries.append((f"Gradcheck: {variant.id}", Navigate("workbench", try_id=variant.id),
+                        f"{variant.description} (lesson {variant.lesson})"))
+    for name, (title, text) in PANELS.items():
+        entries.append((f"Panel: {title}", Navigate(name), text))
+    return entries

@@ -50,21 +50,21 @@ class QuizScreen(TutorScreen):
             yield Vertical(id="quiz-area")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sub_title = "Quiz"
         if self.chooser:
-            self.show_chooser()
+            await self.show_chooser()
         else:
-            self.start(self.lesson)
+            await self.start(self.lesson)
 
     # -- states ------------------------------------------------------------------------------------
 
-    def _clear(self) -> Vertical:
+    async def _clear(self) -> Vertical:
         area = self.query_one("#quiz-area", Vertical)
-        area.remove_children()
+        await area.remove_children()
         return area
 
-    def show_chooser(self) -> None:
+    async def show_chooser(self) -> None:
         """The list of quizzes: mixed first, then one per lesson with its best score."""
         self.state = "choose"
         progress = self.tutor.store.progress
@@ -89,11 +89,11 @@ class QuizScreen(TutorScreen):
             "Choose a quiz with ↑/↓ and enter (or click). Each answer is explained; your score is saved.")
         chooser = OptionList(*options, id="quiz-chooser")
         chooser.border_title = "Quizzes"
-        self._clear().mount(chooser)
+        await (await self._clear()).mount(chooser)
         chooser.focus()
         self.refresh_bindings()
 
-    def start(self, lesson: str | None) -> None:
+    async def start(self, lesson: str | None) -> None:
         """Start a quiz on ``lesson`` (None: mixed, drawn with a seed that changes with each attempt)."""
         from core.errors import TutorError
         from tutor.quiz import select_questions
@@ -107,16 +107,16 @@ class QuizScreen(TutorScreen):
                 self.questions = select_questions(all_questions, lesson)
         except TutorError:
             self.notify("That lesson has no quiz questions; choose another quiz.", severity="warning")
-            self.show_chooser()
+            await self.show_chooser()
             return
         self.lesson = lesson
         self.index = 0
         self.grades = []
         title = "mixed" if lesson is None else self.course.get(lesson).title
         self.sub_title = f"Quiz: {title}"
-        self.show_question()
+        await self.show_question()
 
-    def show_question(self) -> None:
+    async def show_question(self) -> None:
         self.state = "question"
         q = self.questions[self.index]
         right = sum(g.correct for g in self.grades)
@@ -127,7 +127,7 @@ class QuizScreen(TutorScreen):
         card = QuestionCard(q.prompt, [Choice(o.key, o.text) for o in q.options], multi=q.kind == "multi",
                             header=f"From: {lesson}",
                             next_label="See my score" if last else "Next question →", id="quiz-card")
-        self._clear().mount(card)
+        await (await self._clear()).mount(card)
         card.focus()
         self.refresh_bindings()
 
@@ -138,14 +138,14 @@ class QuizScreen(TutorScreen):
             return lesson_id
         return f"{lesson.order} · {lesson.title}"
 
-    def show_score(self) -> None:
+    async def show_score(self) -> None:
         self.state = "score"
         right = sum(g.correct for g in self.grades)
         total = len(self.grades)
         scope = self.lesson or MIXED
         self.tutor.save(lambda store: store.record_quiz(scope, right, total))
         self.query_one("#quiz-status", Static).update("Quiz finished; your score is saved.")
-        area = self._clear()
+        area = await self._clear()
         pct = round(100 * right / total) if total else 0
         lines = [Content.assemble((f"You scored {right} of {total} ({pct}%).", "bold"))]
         for n, (q, g) in enumerate(zip(self.questions, self.grades), 1):
@@ -154,21 +154,22 @@ class QuizScreen(TutorScreen):
             lines.append(Content.assemble(mark, f" {n}. {q.prompt}  (answer {answer})"))
         scroll = VerticalScroll(id="quiz-score")
         scroll.border_title = "Score"
-        area.mount(scroll)
-        scroll.mount_all([Static(line, classes="score-line") for line in lines])
+        await area.mount(scroll)
+        await scroll.mount_all([Static(line, classes="score-line") for line in lines])
         buttons = Horizontal(id="score-buttons")
-        area.mount(buttons)
+        await area.mount(buttons)
         again = Button("Try again (r)", id="again", variant="primary")
-        buttons.mount_all([again, Button("Choose another quiz (q)", id="choose"), Button("Home (h)", id="home")])
+        await buttons.mount_all([again, Button("Choose another quiz (q)", id="choose"),
+                                 Button("Home (h)", id="home")])
         again.focus()
         self.refresh_bindings()
 
     # -- events ------------------------------------------------------------------------------------
 
     @on(OptionList.OptionSelected, "#quiz-chooser")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
         choice = event.option.id
-        self.start(None if choice == MIXED else choice)
+        await self.start(None if choice == MIXED else choice)
 
     @on(QuestionCard.Answered)
     def _answered(self, event: QuestionCard.Answered) -> None:
@@ -182,21 +183,21 @@ class QuizScreen(TutorScreen):
             f"Question {self.index + 1} of {len(self.questions)}   ·   {right} right so far")
 
     @on(QuestionCard.Next)
-    def _next(self) -> None:
+    async def _next(self) -> None:
         self.index += 1
         if self.index < len(self.questions):
-            self.show_question()
+            await self.show_question()
         else:
-            self.show_score()
+            await self.show_score()
 
     @on(Button.Pressed, "#again")
-    def action_retry(self) -> None:
+    async def action_retry(self) -> None:
         if self.state == "score":
-            self.start(self.lesson)
+            await self.start(self.lesson)
 
     @on(Button.Pressed, "#choose")
-    def action_choose(self) -> None:
-        self.show_chooser()
+    async def action_choose(self) -> None:
+        await self.show_chooser()
 
     @on(Button.Pressed, "#home")
     def _home(self) -> None:

@@ -60,7 +60,7 @@ class VanishingScreen(PanelScreen):
     CSS_PATH = "vanishing.tcss"
     AUTO_FOCUS = "#vg-depth-input"
     BINDINGS = [Binding("ctrl+l", "identity_example", "W = a·I example"),
-                Binding("ctrl+e", "he_example", "ReLU + He")]
+                Binding("ctrl+o", "he_example", "ReLU + He")]
 
     def __init__(self, depth: int = 20, width: int = 100, activation: str = "relu", init: str = "he",
                  scale: float = 1.5) -> None:
@@ -176,13 +176,14 @@ class VanishingScreen(PanelScreen):
                  "overflow": "The activations overflowed to inf."}
         self.query_one("#vg-act", SeriesPlot).empty = empty.get(report.activations_trend, "Nothing to draw.")
         self.query_one("#vg-act", SeriesPlot).show(act, title="activation spread: std of A[l]", xlabel="layer l",
-                                                   logy=True)
+                                                   logy=True, min_decades=4, integer_x=True)
         grad_plot = self.query_one("#vg-grad", SeriesPlot)
         grad_plot.empty = {"zero": "Every weight gradient is zero: nothing to draw on a log scale.",
                            "overflow": "The gradients overflowed to inf."}.get(report.gradients_trend,
                                                                               "Nothing to draw.")
         grad_plot.show([Series("||dW[l]||", layers, tuple(report.grad_norm), color="orange")],
-                       title="gradient norm: ||dW[l]||", xlabel="layer l", logy=True)
+                       title="gradient norm: ||dW[l]||", xlabel="layer l", logy=True,
+                       min_decades=4, integer_x=True)
         self.query_one("#vg-status", Static).update(
             f"{report.depth} layers of {report.width}, {report.activation}, "
             f"{'W = ' + format(report.identity_scale, 'g') + '·I' if report.init == 'identity' else report.init}"

@@ -75,6 +75,8 @@ class VerdictBands(Widget):
         edges = [0] + [self._column(limit, width) if math.isfinite(limit) else width for _, limit, _ in ZONES]
         for (label, _limit, color), start, end in zip(ZONES, edges, edges[1:], strict=False):
             span = max(0, end - start)
+            if span <= len(label) + 1:
+                label = label.split()[0]
             text = f" {label}"[:span].ljust(span)
             if label == "right" and span >= len(" right < 2e-7 (pass)"):
                 text = " right < 2e-7 (pass)".ljust(span)

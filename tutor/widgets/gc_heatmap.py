@@ -19,8 +19,7 @@ from textual.widget import Widget
 
 from tutor.widgets.gc_bands import band_of
 
-CELL = 8  # "3.3e-01" and a space
-LABEL = 5  # "r12 "
+CELL = 7  # "3.3e-1" and a space
 MAX_ROWS = 100
 MAX_COLS = 60
 BAND_COLOR = {"right": "success", "look": "warning", "bug": "error"}
@@ -82,7 +81,8 @@ def cell_text(value: float, kink: bool) -> str:
         return "·"
     if value == 0:
         return "0"
-    return f"{value:.1e}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"  # 3.3e-1: a leading zero in the exponent costs a column per cell
 
 
 def _num(value: float) -> str:
@@ -106,7 +106,7 @@ class BlockHeatmap(Widget):
         """Show a block (None: nothing)."""
         self.cells = cells
         rows, cols = self.visible_shape
-        self.styles.width = LABEL + CELL * cols if cells else 1
+        self.styles.width = self.label_width + CELL * cols if cells else 1
         self.styles.height = 1 + rows + (1 if self.cropped else 0) if cells else 1
         self.tooltip = None
         self.refresh(layout=True)
@@ -117,6 +117,11 @@ class BlockHeatmap(Widget):
             return 0, 0
         rows, cols = self.cells.shape
         return min(rows, MAX_ROWS), min(cols, MAX_COLS)
+
+    @property
+    def label_width(self) -> int:
+        """Columns of the row labels (``r12`` and a space)."""
+        return len(f"r{self.visible_shape[0]}") + 1
 
     @property
     def cropped(self) -> bool:
@@ -133,12 +138,13 @@ class BlockHeatmap(Widget):
             return Text("")
         colors = self.app.theme_variables
         rows, cols = self.visible_shape
-        out = Text(" " * LABEL, style="dim")
+        label = self.label_width
+        out = Text(" " * label, style="dim")
         for j in range(cols):
             out.append(f"c{j + 1}".center(CELL - 1) + " ", style="dim")
         for i in range(rows):
             out.append("\n")
-            out.append(f"r{i + 1}".ljust(LABEL), style="dim")
+            out.append(f"r{i + 1}".ljust(label), style="dim")
             for j in range(cols):
                 value = cells.difference[i][j]
                 kink = cells.kinks[i][j]
@@ -173,7 +179,7 @@ class BlockHeatmap(Widget):
     def cell_at(self, x: int, y: int) -> tuple[int, int] | None:
         """The element under widget coordinates ``(x, y)``, or None."""
         rows, cols = self.visible_shape
-        i, j = y - 1, (x - LABEL) // CELL
-        if self.cells is None or x < LABEL or not (0 <= i < rows and 0 <= j < cols):
+        i, j = y - 1, (x - self.label_width) // CELL
+        if self.cells is None or x < self.label_width or not (0 <= i < rows and 0 <= j < cols):
             return None
         return i, j

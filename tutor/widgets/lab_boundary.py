@@ -29,6 +29,7 @@ class LabBoundary(Widget):
         super().__init__(id=id, classes=classes)
         self.grid = None
         self.points: list[tuple[np.ndarray, np.ndarray, str]] = []
+        self.heldout = "held out"
         self.message = "no run yet: the boundary appears once training starts"
         self.renders = 0
 
@@ -41,6 +42,7 @@ class LabBoundary(Widget):
     def set_points(self, splits: dict[str, tuple[np.ndarray, np.ndarray]] | None, heldout: str | None) -> None:
         """The raw data to draw: training points as ``●``, the held-out split's as ``○``."""
         self.points = []
+        self.heldout = heldout or "held out"
         if splits:
             if heldout and heldout in splits:
                 self.points.append((*splits[heldout], "○"))
@@ -106,8 +108,9 @@ class LabBoundary(Widget):
                 text.append("".join(run), styles[run_key])
             text.append("\n")
         n_classes = max(2, int(labels.max()) + 1)
+        text.append("class", Style(dim=True))
         for k in range(min(n_classes, len(CLASS_BG))):
             text.append(" ■", Style(color=CLASS_FG[k]))
-            text.append(f" class {k}")
-        text.append("   ● train  ○ held out", Style(dim=True))
+            text.append(f"{k}")
+        text.append(f"  ● train ○ {self.heldout}", Style(dim=True))
         return text

@@ -56,6 +56,9 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
                                 "One of the week's nine course questions"))
     for try_id, description in try_catalogue(app):
         commands.append(Command(f"Try: {try_id}", partial(post, Navigate("lesson", try_id=try_id)), description))
+    from tutor.screens.panels import palette_entries
+
+    commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]
     return commands
 
 

@@ -194,5 +194,4 @@ class TryPanel(Vertical):
         self.query_one("#try-output").display = True
         self.query_one("#try-output").border_title = try_id
         self.query_one("#try-text", Static).update(text)
-        self.query_one("#try-output").focus()
         self.post_message(self.Finished(try_id, ok, text))

@@ -1,0 +1,202 @@
+"""``dltutor gradcheck``: check backpropagation against numerical gradients and say which blocks are wrong."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "gradcheck"
+HELP = "Gradient checking: compare backprop with two-sided differences, and localize the bug"
+ORDER = 20
+
+#: Kept in step with core.variants.VARIANTS (a test checks it) so --help does not import NumPy.
+VARIANT_IDS = ("fixed", "course", "dW2-doubled", "db1-times-4", "missing-1-over-m", "wrong-activation-derivative",
+               "sign-flip", "forgot-l2-gradient", "dropout-left-on", "bias-summed-over-wrong-axis")
+
+EPILOG = """\
+The course's rule at epsilon 1e-7: difference < 1e-7 right (the exercise passes below 2e-7),
+around 1e-5 look carefully, above 1e-3 a bug. Each block (dW1, db1, ...) is checked on its own,
+with the ratio analytic/numeric when it is a constant (dW2 is 2.00 times the true gradient).
+
+Examples:
+  dltutor gradcheck                          the exercise's code (two bugs) on the course's case
+  dltutor gradcheck --variant fixed --sweep  the corrected code, and the difference against epsilon
+  dltutor gradcheck --list                   the catalogue of bugs
+  dltutor gradcheck --file my_backprop.py    your own forward_propagation / backward_propagation
+  dltutor gradcheck --layers 2,20,3,1 --variant dW2-doubled --mode fast
+
+A file for --file defines forward_propagation(X, Y, parameters) -> (cost, cache) and
+backward_propagation(X, Y, cache) -> gradients (the _n names work too), and optionally
+LAYER_DIMS or make_case(rng) -> (X, Y, parameters). It runs in a separate process.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("--variant", default=None, metavar="NAME",
+                        help="a backprop from the catalogue (default course; see --list)")
+    parser.add_argument("--file", default=None, metavar="PATH", help="check the backprop in your own .py file")
+    parser.add_argument("--list", action="store_true", help="list the catalogue of variants and exit")
+    parser.add_argument("--epsilon", default="1e-7", metavar="E", help="the step, 0 < E <= 1 (default 1e-7)")
+    parser.add_argument("--mode", default="full", metavar="MODE",
+                        help="full (every element), sampled (K per block) or fast (one random direction)")
+    parser.add_argument("--samples", default="10", metavar="K", help="elements per block in sampled mode")
+    parser.add_argument("--after-iterations", default="0", metavar="N",
+                        help="also check after N iterations of gradient descent")
+    parser.add_argument("--learning-rate", default="0.3", metavar="LR", help="for --after-iterations (0.3)")
+    parser.add_argument("--l2", default="0", metavar="LAMBDA", help="L2 strength in the cost (default 0)")
+    parser.add_argument("--layers", default=None, metavar="SIZES",
+                        help="a random network such as 2,20,3,1 instead of the course's case")
+    parser.add_argument("--activation", default="relu", metavar="A", help="hidden activation for --layers")
+    parser.add_argument("--examples", default="16", metavar="M", help="examples for --layers (default 16)")
+    parser.add_argument("--sweep", action="store_true", help="also show the difference against epsilon")
+    parser.add_argument("--seed", default="1", metavar="S", help="seed of every random draw (default 1)")
+    parser.add_argument("--timeout", default="20", metavar="SECONDS", help="time limit for --file (default 20)")
+    parser.add_argument("--no-chart", action="store_true", help="no chart with --sweep")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+
+
+def _list(as_json: bool) -> int:
+    from core.variants import VARIANTS
+    from tutor.output import print_json, table
+
+    rows = [{"id": v.id, "description": v.description, "lesson": v.lesson, "expected_flags": list(v.expected_flags)}
+            for v in VARIANTS.values()]
+    if as_json:
+        print_json({"variants": rows})
+        return 0
+    print(table([[r["id"], ", ".join(r["expected_flags"]) or "-", r["lesson"], r["description"]] for r in rows],
+                ["variant", "flags (course case)", "lesson", "what it does"]))
+    return 0
+
+
+def _network(args: argparse.Namespace, seed: int):
+    """The course's case, or a random network for --layers (He weights, small random biases)."""
+    from core.errors import TutorError
+    from core.init import initialize
+    from core.network import Architecture
+    from core.rng import make_rng, rand, randn
+    from tutor.commands.numgrad import number
+
+    if args.layers is None:
+        return None
+    try:
+        layers = tuple(int(s) for s in str(args.layers).split(","))
+    except ValueError:
+        raise TutorError("--layers", f"not a list of sizes: {args.layers!r}", "comma-separated sizes such as 2,20,3,1") \
+            from None
+    arch = Architecture(layers, args.activation)
+    m = number(args.examples, "--examples", "1 <= M <= 100000", integer=True)
+    if not 1 <= m <= 100_000:
+        raise TutorError("--examples", f"{m}", "1 <= M <= 100000")
+    rng = make_rng(seed)
+    params = initialize(layers, "he", rng)
+    for l in range(1, arch.L + 1):  # noqa: E741
+        params[f"b{l}"] = 0.1 * randn(rng, layers[l], 1)
+    X = randn(rng, layers[0], m)
+    if layers[-1] == 1:
+        Y = (rand(rng, 1, m) < 0.5).astype(int)
+    else:
+        Y = rng.integers(0, layers[-1], (1, m))
+    acts = " ".join([arch.activation] * (arch.L - 1) + [arch.output])
+    return arch, params, X, Y, f"a random {'-'.join(map(str, layers))} network ({acts}), m = {m}, seed {seed}"
+
+
+def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
+    from tutor.commands.numgrad import loglog_chart
+    from tutor.output import table
+
+    lines = ["", "Difference against epsilon (the course's metric, same gradients):"]
+    lines.append(table([[f"{s['epsilon']:.0e}", f"{s['difference']:.3g}", s["band"]] for s in sweep],
+                       ["epsilon", "difference", "band"]))
+    best = min(sweep, key=lambda s: s["difference"])
+    lines.append(f"Smallest at epsilon {best['epsilon']:.0e}: larger steps suffer truncation error (~eps^2), "
+                 f"smaller ones round-off (~1e-16 / eps): a U shape.")
+    if not no_chart:
+        eps = [s["epsilon"] for s in sweep]
+        lines += ["", loglog_chart({"difference": (eps, [s["difference"] for s in sweep])},
+                                   title="difference against epsilon (log-log)", xlabel="epsilon",
+                                   ylabel="difference")]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.errors import TutorError
+    from core.gradcheck import (MODES, check_variant, epsilon_sweep, gradient_check, render_report)
+    from core.rng import make_rng
+    from core.variants import get_variant
+    from tutor.commands.numgrad import number
+    from tutor.output import print_json
+
+    if args.list:
+        return _list(args.json)
+    if args.file is not None and args.variant is not None:
+        raise TutorError("--file", "give either --variant or --file, not both", "--variant NAME or --file PATH")
+    epsilon = number(args.epsilon, "--epsilon", "0 < epsilon <= 1 (the course uses 1e-7)")
+    if not 0 < epsilon <= 1:
+        raise TutorError("--epsilon", f"{args.epsilon}", "0 < epsilon <= 1 (the course uses 1e-7)")
+    if args.mode not in MODES:
+        raise TutorError("--mode", f"unknown mode {args.mode!r}", ", ".join(MODES))
+    k = number(args.samples, "--samples", "an integer >= 1", integer=True)
+    if k < 1:
+        raise TutorError("--samples", f"{k}", "an integer >= 1")
+    iterations = number(args.after_iterations, "--after-iterations", "an integer >= 0", integer=True)
+    if iterations < 0:
+        raise TutorError("--after-iterations", f"{iterations}", "an integer >= 0")
+    lr = number(args.learning_rate, "--learning-rate", "a number > 0")
+    if lr <= 0:
+        raise TutorError("--learning-rate", f"{lr}", "a number > 0")
+    seed = number(args.seed, "--seed", "a whole number >= 0", integer=True)
+    if seed < 0:
+        raise TutorError("--seed", f"{seed}", "a whole number >= 0")
+    l2 = number(args.l2, "--l2", "a number >= 0")
+    if l2 < 0:
+        raise TutorError("--l2", f"{l2}", "a number >= 0")
+
+    if args.file is not None:
+        from core.learner import LearnerError, check_file
+
+        if args.sweep:
+            raise TutorError("--sweep", "works with the built-in networks (--variant), not with --file",
+                             "--sweep without --file")
+        timeout = number(args.timeout, "--timeout", "seconds > 0")
+        if timeout <= 0:
+            raise TutorError("--timeout", f"{timeout}", "seconds > 0")
+        try:
+            report = check_file(args.file, epsilon=epsilon, mode=args.mode, k=k, seed=seed,
+                                after_iterations=iterations, learning_rate=lr, timeout=timeout)
+        except LearnerError as exc:
+            if args.json:
+                print_json({"file": args.file, "ok": False, "error": exc.to_dict()})
+            else:
+                sys.stderr.write(f"error in your file: {exc.message}\n")
+            return 1
+        sweep = None
+    else:
+        variant_id = args.variant or "course"
+        get_variant(variant_id)
+        network = _network(args, seed)
+        options = dict(epsilon=epsilon, mode=args.mode, k=k, rng=make_rng(seed), after_iterations=iterations,
+                       learning_rate=lr, l2=l2)
+        if network is None:
+            report = check_variant(variant_id, **options)
+            sweep_net = {}
+        else:
+            arch, params, X, Y, case = network
+            report = gradient_check(arch, params, X, Y, variant_id, case=case, **options)
+            sweep_net = dict(arch=arch, params=params, X=X, Y=Y)
+        sweep = None
+        if args.sweep:
+            sweep = epsilon_sweep(backward_fn=variant_id, l2=report.l2, **sweep_net)
+    if args.json:
+        doc = report.to_dict()
+        if sweep is not None:
+            doc["sweep"] = sweep
+        print_json(doc)
+        return 0
+    text = render_report(report)
+    if sweep is not None:
+        text += "\n" + _sweep_text(sweep, args.no_chart)
+    print(text)
+    return 0

@@ -1,0 +1,726 @@
+"""The live training lab: every option in a form, training in a thread worker, live cost, decision boundary
+and gradient-norm plots, the diagnosis of a finished run with the recipe step to apply, and comparisons.
+
+Threading: one worker (``group="lab"``) trains at a time. It advances a :class:`core.train.Training` in
+chunks sized to take about :data:`CHUNK_SECONDS` each, checks for pause and cancellation between chunks
+(the core checks its own cancel flag between iterations), and hands the records made since its last report
+to the UI with ``call_from_thread`` at most every :data:`POST_INTERVAL` seconds: a UI round trip costs
+about 0.2 ms and a course-sized step about 0.03 ms, so reporting per step would spend most of the time in
+the UI. The decision grid is computed in the worker too (the worker owns the network while it trains).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static
+from textual.worker import Worker, get_current_worker
+
+from tutor import lab_runner
+from tutor.lab_runner import CUSTOM, COMPARISONS, LabPlan
+from tutor.screens.base import TutorScreen
+from tutor.widgets.lab_boundary import LabBoundary
+from tutor.widgets.lab_controls import LabControls
+from tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
+from tutor.widgets.lab_results import LabResults
+
+#: Seconds between two reports from the worker to the UI (at least 50 ms: batched UI updates).
+POST_INTERVAL = 0.07
+#: The time one chunk of iterations should take; chunk sizes adapt to it.
+CHUNK_SECONDS = 0.025
+#: Seconds between two decision grids while training.
+GRID_INTERVAL = 0.25
+#: Resolution of the decision grid (fixed, so the network keeps one set of buffers for it).
+GRID_NX, GRID_NY = 64, 32
+
+_COMPARE = Binding.Group("Compare", compact=True)
+
+
+@dataclass
+class LabRun:
+    """One training in the lab (a comparison has several)."""
+
+    plan: LabPlan
+    training: Any
+    dataset: Any
+    notes: list[str] = field(default_factory=list)
+    grid: Any = None
+
+    @property
+    def label(self) -> str:
+        return self.plan.label
+
+
+@dataclass
+class Update:
+    """What the worker reports: the records made since its last report and where the run is."""
+
+    token: int
+    index: int
+    records: list
+    iteration: int
+    rate: float | None
+    grid: Any = None
+    done: bool = False
+    paused: bool = False
+
+
+class LabScreen(TutorScreen):
+    """The live training lab.
+
+    Args:
+        preset: a preset to load into the form (None: the default custom options).
+    """
+
+    NAME = "lab"
+    CSS_PATH = "lab.tcss"
+    AUTO_FOCUS = "#lab-results"
+    BINDINGS = [
+        Binding("space", "toggle_run", "Start/Pause", priority=True),
+        Binding("s", "step", "Step"),
+        Binding("r", "reset", "Reset"),
+        Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding("l", "toggle_log", "Log y"),
+        Binding("x", "apply_step", "Apply step"),
+        Binding("1", "compare('init')", "inits", group=_COMPARE),
+        Binding("2", "compare('reg')", "regularizers", group=_COMPARE),
+        Binding("3", "compare('norm')", "normalization", group=_COMPARE),
+        Binding("f", "focus_form", "Form", show=False),
+        Binding("h", "go('home')", "Home"),
+        Binding("a", "go('ask')", "Ask", show=False),
+        Binding("q", "go('quiz')", "Quiz", show=False),
+        Binding("d", "go('diagnose')", "Diagnose", show=False),
+    ]
+
+    def __init__(self, preset: str | None = None) -> None:
+        super().__init__()
+        self.preset = preset
+        self.state = "idle"  # idle, preparing, running, paused, finished
+        self.mode = "single"  # single or compare
+        self.comparison: str | None = None
+        self.runs: list[LabRun] = []
+        self.shown = 0  # the run whose boundary and gradients are shown
+        self.next: lab_runner.NextStep | None = None
+        self.values_run: dict = {}
+        self.last_rate: float | None = None
+        self.worker: Worker | None = None
+        self._token = 0
+        self._pause = threading.Event()
+        self._lock = threading.Lock()
+        self._practised: set[str] = set()
+        self.started_at = 0.0  # perf_counter() when the last run was started (the bench reads these)
+        self.finished_at = 0.0  # ... and when it was shown finished
+
+    # -- layout ----------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        values = None
+        unknown = None
+        if self.preset:
+            try:
+                values = lab_runner.preset_values(self.preset)
+            except Exception:
+                unknown, self.preset = self.preset, None
+        self._unknown_preset = unknown
+        yield Header()
+        with Horizontal(id="lab-body"):
+            yield LabControls(values, id="lab-form")
+            with Vertical(id="lab-main"):
+                with Horizontal(id="lab-top"):
+                    yield ProgressBar(total=100, show_eta=False, id="lab-progress")
+                    yield Static("", id="lab-status", markup=False)
+                with Horizontal(id="lab-toolbar"):
+                    yield Button("▶ Start", id="lab-start", compact=True, variant="primary")
+                    yield Button("Step", id="lab-step", compact=True)
+                    yield Button("Reset", id="lab-reset", compact=True)
+                    yield Button("1 Inits", id="lab-cmp-init", compact=True)
+                    yield Button("2 Regularizers", id="lab-cmp-reg", compact=True)
+                    yield Button("3 Normalization", id="lab-cmp-norm", compact=True)
+                yield Static("", id="lab-info", markup=False)
+                with Grid(id="lab-grid"):
+                    yield LabCostPlot(id="lab-cost", classes="lab-panel")
+                    yield LabBoundary(id="lab-boundary", classes="lab-panel")
+                    yield LabGradPlot(id="lab-grad", classes="lab-panel")
+                    yield LabResults(id="lab-results", classes="lab-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Training lab"
+        self.query_one("#lab-form").border_title = "Options"
+        self.query_one("#lab-cost").border_title = "Cost"
+        self.query_one("#lab-boundary").border_title = "Decision boundary"
+        self.query_one("#lab-grad").border_title = "Gradient norms"
+        self.query_one("#lab-results").border_title = "Results"
+        if self._unknown_preset:
+            from core.presets import PRESETS
+
+            self.notify(f"No preset called {self._unknown_preset!r}; known: {', '.join(PRESETS)}",
+                        severity="warning", timeout=8)
+        self._show_idle()
+
+    # -- widgets ---------------------------------------------------------------------------------------
+
+    @property
+    def controls(self) -> LabControls:
+        return self.query_one(LabControls)
+
+    @property
+    def cost_plot(self) -> LabCostPlot:
+        return self.query_one(LabCostPlot)
+
+    @property
+    def grad_plot(self) -> LabGradPlot:
+        return self.query_one(LabGradPlot)
+
+    @property
+    def boundary(self) -> LabBoundary:
+        return self.query_one(LabBoundary)
+
+    @property
+    def results(self) -> LabResults:
+        return self.query_one(LabResults)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#lab-status", Static).update(text)
+
+    def _info(self, text: str) -> None:
+        self.query_one("#lab-info", Static).update(text)
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        label = {"running": "⏸ Pause", "preparing": "⏸ Pause", "paused": "▶ Resume"}.get(state, "▶ Start")
+        self.query_one("#lab-start", Button).label = label
+        self.refresh_bindings()
+
+    def _show_idle(self) -> None:
+        values = self.controls.values()
+        preset = values.get("preset")
+        if preset and preset != CUSTOM:
+            from core.presets import PRESETS
+
+            p = PRESETS[preset]
+            self._info(f"{p.title}: {p.description}")
+        else:
+            self._info("Your own options: set them in the form (tab moves between fields).")
+        self._status("ready: space starts the run")
+        self.results.show(_HELP)
+        self.query_one(ProgressBar).update(total=100, progress=0)
+
+    # -- keys ------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return True if self.state in ("running", "paused", "preparing") or self._in_form() else None
+        if action == "apply_step":
+            return True if self.next is not None and self.state == "finished" else None
+        return True
+
+    def _typing(self) -> bool:
+        """True when the focused widget takes space itself (a text field, a checkbox, a select)."""
+        focused = self.focused
+        return isinstance(focused, (Input, Checkbox, Select)) or (
+            focused is not None and any(isinstance(a, Select) for a in focused.ancestors))
+
+    def _in_form(self) -> bool:
+        focused = self.focused
+        return focused is not None and any(a is self.controls for a in focused.ancestors)
+
+    def action_toggle_run(self) -> None:
+        if self._typing():
+            raise SkipAction()
+        if self.state in ("running", "preparing"):
+            self.pause()
+        elif self.state == "paused":
+            self.resume()
+        else:
+            self.start()
+
+    def action_step(self) -> None:
+        if self.state in ("running", "preparing"):
+            self.pause()
+        elif self.state == "paused":
+            self.resume(step=True)
+        else:
+            self.start(step=True)
+
+    def action_reset(self) -> None:
+        self.reset()
+
+    def action_cancel(self) -> None:
+        if self.state in ("running", "paused", "preparing"):
+            self.cancel()
+        elif self._in_form():
+            self.results.focus()
+
+    def action_toggle_log(self) -> None:
+        plot = self.cost_plot
+        plot.set_logy(not plot.logy)
+        self.notify("cost on a log axis" if plot.logy else "cost on a linear axis", timeout=2)
+
+    def action_apply_step(self) -> None:
+        step = self.next
+        if step is None or self.state != "finished":
+            self.notify("No recipe step to apply: finish a run first.", timeout=3)
+            return
+        values = dict(self.values_run or self.controls.values())
+        values.update(step.changes)
+        self.controls.set_values(values)
+        self.notify(f"{step.title}: {step.action}.", timeout=4)
+        self.start()
+
+    def action_compare(self, kind: str) -> None:
+        self.start(compare=kind)
+
+    def action_focus_form(self) -> None:
+        self.controls.query_one("#f-preset").focus()
+
+    @on(Button.Pressed, "#lab-start")
+    def _start_pressed(self) -> None:
+        if self.state in ("running", "preparing"):
+            self.pause()
+        elif self.state == "paused":
+            self.resume()
+        else:
+            self.start()
+
+    @on(Button.Pressed, "#lab-step")
+    def _step_pressed(self) -> None:
+        self.action_step()
+
+    @on(Button.Pressed, "#lab-reset")
+    def _reset_pressed(self) -> None:
+        self.reset()
+
+    @on(Button.Pressed, "#lab-cmp-init, #lab-cmp-reg, #lab-cmp-norm")
+    def _compare_pressed(self, event: Button.Pressed) -> None:
+        self.start(compare=(event.button.id or "").removeprefix("lab-cmp-"))
+
+    @on(LabControls.Submitted)
+    def _submitted(self) -> None:
+        self.start()
+
+    @on(LabControls.PresetChosen)
+    def _preset_chosen(self, event: LabControls.PresetChosen) -> None:
+        self.reset()
+
+    @on(LabResults.RunChosen)
+    def _run_chosen(self, event: LabResults.RunChosen) -> None:
+        if self.mode != "compare" or not 0 <= event.index < len(self.runs):
+            return
+        if self.state in ("running", "preparing") or event.index == self.shown:
+            return
+        self._show_run(event.index)
+
+    # -- running ---------------------------------------------------------------------------------------
+
+    def start(self, step: bool = False, compare: str | None = None) -> bool:
+        """Start a run (or a comparison) from the form; False when the form has an error."""
+        from core.errors import TutorError
+
+        values = self.controls.values()
+        self.controls.clear_errors()
+        try:
+            plan = lab_runner.build_plan(values)
+            plans = lab_runner.comparison_plans(compare, plan) if compare else [plan]
+        except TutorError as exc:
+            self._form_error(exc, values)
+            return False
+        self._stop_worker()
+        self._token += 1
+        self.values_run = values
+        self.mode = "compare" if compare else "single"
+        self.comparison = compare
+        self.runs = []
+        self.shown = 0
+        self.next = None
+        self.last_rate = None
+        self.cost_plot.clear()
+        self.grad_plot.clear()
+        self.boundary.clear("preparing the data…")
+        self.results.show_table([])
+        if compare:
+            title = COMPARISONS[compare].title
+            self.results.show(f"Comparing {title} on the same data…")
+            self._info(f"Compare {title}: {len(plans)} runs of {plan.config.iterations:,} iterations each.")
+        else:
+            self.results.show("Training…")
+        total = sum(p.config.iterations for p in plans)
+        self.query_one(ProgressBar).update(total=total, progress=0)
+        self._status("preparing…")
+        self._pause.clear()
+        self._set_state("preparing")
+        self.started_at = time.perf_counter()
+        limit = (plan.config.log_every if step else None)
+        self.worker = self._work(self._token, plans, limit)
+        return True
+
+    def _form_error(self, exc, values) -> None:
+        field_id = lab_runner.form_field(exc, values)
+        self.controls.show_error(field_id, str(exc))
+        self._status("the form has an error: see the Options")
+        self.notify(str(exc), title="Cannot run", severity="error", timeout=6)
+
+    def pause(self) -> None:
+        if self.state in ("running", "preparing"):
+            self._pause.set()
+            self._status("pausing…")
+
+    def resume(self, step: bool = False) -> None:
+        if self.state != "paused" or not self.runs:
+            return
+        self._pause.clear()
+        self._set_state("running")
+        run = self.runs[self.shown if self.mode == "single" else self._current_index()]
+        limit = run.training.config.log_every if step else None
+        self.worker = self._work(self._token, None, limit)
+
+    def cancel(self) -> None:
+        """Stop the run now: the core stops before its next iteration and reports where it stopped."""
+        for run in self.runs:
+            run.training.cancel()
+        if self.state == "preparing" and self.worker is not None:
+            self._stop_worker()
+            self._set_state("idle")
+            self._status("cancelled before training started")
+            return
+        if self.state == "paused":
+            # Nothing is running: a worker finishes the cancelled runs (each stops at once).
+            self._pause.clear()
+            self._set_state("running")
+            self.worker = self._work(self._token, None, None)
+        self._status("cancelling…")
+
+    def reset(self) -> None:
+        """Forget the run: plots cleared, the form kept."""
+        self._stop_worker()
+        self._token += 1
+        self.runs = []
+        self.next = None
+        self.mode = "single"
+        self.comparison = None
+        self.cost_plot.clear()
+        self.grad_plot.clear()
+        self.boundary.clear()
+        self.results.show_table([])
+        self._set_state("idle")
+        self._show_idle()
+
+    def _stop_worker(self) -> None:
+        for run in self.runs:
+            run.training.cancel()
+        if self.worker is not None:
+            self.worker.cancel()
+        self.worker = None
+
+    def _current_index(self) -> int:
+        for n, run in enumerate(self.runs):
+            if not run.training.done:
+                return n
+        return len(self.runs) - 1
+
+    @work(thread=True, exclusive=True, group="lab")
+    def _work(self, token: int, plans: list[LabPlan] | None, limit: int | None) -> None:
+        """Prepare the runs (when ``plans`` is given), then train them one after the other."""
+        worker = get_current_worker()
+        with self._lock:
+            if token != self._token or worker.is_cancelled:
+                return
+            if plans is not None:
+                try:
+                    runs = self._prepare(plans)
+                except Exception as exc:  # a bad file or option is shown beside its field
+                    self._post(worker, self._prepare_failed, token, exc)
+                    return
+                if not self._post(worker, self._prepared, token, runs):
+                    return
+            else:
+                runs = list(self.runs)
+            for index, run in enumerate(runs):
+                if run.training.done:
+                    continue
+                if not self._train(worker, token, index, run, limit):
+                    return
+
+    def _prepare(self, plans: list[LabPlan]) -> list[LabRun]:
+        dataset = plans[0].load()
+        runs = []
+        for plan in plans:
+            training, dataset, notes = plan.prepare(dataset)
+            runs.append(LabRun(plan, training, dataset, notes))
+        return runs
+
+    def _post(self, worker: Worker, callback, *args) -> bool:
+        """Run ``callback`` on the UI thread; False when the worker or the app is going away."""
+        if worker.is_cancelled:
+            return False
+        try:
+            self.app.call_from_thread(callback, *args)
+        except Exception:  # the app closed while the worker was finishing
+            return False
+        return not worker.is_cancelled
+
+    def _train(self, worker: Worker, token: int, index: int, run: LabRun, limit: int | None) -> bool:
+        """Advance one run until it ends, pauses, reaches ``limit`` more iterations, or is cancelled.
+
+        Returns:
+            True when the run ended and the next one may start.
+        """
+        import numpy as np
+
+        training = run.training
+        chunk = max(1, min(training.config.log_every, 100))
+        stop_at = None if limit is None else training.iteration + limit
+        start = last_post = last_grid = time.perf_counter()
+        first_iteration = training.iteration
+        pending: list = []
+        with np.errstate(all="ignore"):
+            if run.grid is None:
+                run.grid = self._grid(run)
+            while not training.done:
+                if worker.is_cancelled:
+                    training.cancel()
+                    return False
+                if self._pause.is_set() or (stop_at is not None and training.iteration >= stop_at):
+                    break
+                n = chunk if stop_at is None else max(1, min(chunk, stop_at - training.iteration))
+                t0 = time.perf_counter()
+                pending.extend(training.run_chunk(n))
+                now = time.perf_counter()
+                elapsed = now - t0
+                # Aim at CHUNK_SECONDS per chunk: pause and cancel then act within a few tens of ms.
+                if elapsed > 0:
+                    chunk = int(max(1, min(chunk * 4, 200_000, chunk * CHUNK_SECONDS / elapsed)))
+                if now - last_post >= POST_INTERVAL or training.done:
+                    grid = None
+                    if now - last_grid >= GRID_INTERVAL or training.done:
+                        grid = run.grid = self._grid(run)
+                        last_grid = now
+                    rate = (training.iteration - first_iteration) / max(1e-9, now - start)
+                    update = Update(token, index, pending, training.iteration, rate, grid, training.done)
+                    pending = []
+                    last_post = time.perf_counter()
+                    if not self._post(worker, self._apply, update):
+                        return False
+            if training.done:
+                return True
+            run.grid = self._grid(run)
+            update = Update(token, index, pending, training.iteration, None, run.grid, False, paused=True)
+            self._post(worker, self._apply, update)
+            return False
+
+    def _grid(self, run: LabRun):
+        """The decision grid of a run's network over its raw 2-D data (None for other data)."""
+        import numpy as np
+
+        from core.train import decision_grid
+
+        dataset = run.dataset
+        if dataset.n_features != 2:
+            return None
+        X = np.hstack([X for X, _ in dataset.splits().values()])
+        return decision_grid(run.training.net, X, GRID_NX, GRID_NY, run.training.normalizer)
+
+    # -- UI side of the worker -------------------------------------------------------------------------
+
+    def _prepare_failed(self, token: int, exc: Exception) -> None:
+        if token != self._token:
+            return
+        from core.errors import TutorError
+
+        self._set_state("idle")
+        self.boundary.clear()
+        if isinstance(exc, TutorError):
+            self._form_error(exc, self.values_run)
+        else:
+            self.controls.show_error(None, f"could not start: {exc}")
+            self._status("could not start")
+        self.results.show(f"The run could not start:\n{exc}")
+
+    def _prepared(self, token: int, runs: list[LabRun]) -> None:
+        if token != self._token:
+            return
+        self.runs = runs
+        self.shown = 0
+        self._set_state("running")
+        first = runs[0]
+        data = first.dataset
+        notes = "; ".join(first.notes)
+        info = data.summary() + (f" ({notes})" if notes else "")
+        if self.mode == "compare":
+            info = f"Compare {COMPARISONS[self.comparison].title} · " + info
+        self._info(info)
+        if data.n_features == 2:
+            self.boundary.set_points(data.splits(), first.training.heldout)
+        else:
+            self.boundary.show_message(f"the decision boundary needs 2 features; this data has "
+                                       f"{data.n_features}")
+        if self.mode == "compare":
+            self.results.show_table([self._row(r) for r in runs])
+
+    def _apply(self, update: Update) -> None:
+        if update.token != self._token or update.index >= len(self.runs):
+            return
+        run = self.runs[update.index]
+        records = update.records
+        heldout = run.training.heldout
+        if records:
+            its = [r.iteration for r in records]
+            if self.mode == "single":
+                self.cost_plot.add_points("train", its, [r.train_cost for r in records])
+                if heldout:
+                    self.cost_plot.add_points(heldout, its, [r.dev_cost for r in records])
+            else:
+                self.cost_plot.add_points(run.label, its, [r.train_cost for r in records])
+            if update.index != self.shown:
+                self._show_run(update.index, rebuild=True)
+            else:
+                self.grad_plot.add_records(its, [r.grad_norms for r in records])
+            self.cost_plot.refresh()
+            self.grad_plot.refresh()
+        if update.grid is not None and update.index == self.shown:
+            self.boundary.set_grid(update.grid)
+        done_before = sum(r.training.config.iterations for r in self.runs[:update.index])
+        self.query_one(ProgressBar).update(progress=done_before + update.iteration)
+        if update.rate is not None:
+            self.last_rate = update.rate
+        total = run.training.config.iterations
+        where = f"{update.iteration:,}/{total:,}"
+        if self.mode == "compare":
+            where = f"{run.label} ({update.index + 1} of {len(self.runs)}) {where}"
+        if update.done:
+            self._run_done(update.index)
+        elif update.paused:
+            self._set_state("paused")
+            self._status(f"paused at {where}: space resumes")
+            self._show_live(run)
+        else:
+            if self.state != "running":
+                self._set_state("running")
+            rate = f" · {update.rate:,.0f} it/s" if update.rate else ""
+            self._status(f"running {where}{rate}")
+            if records:
+                self._show_live(run)
+
+    def _show_live(self, run: LabRun) -> None:
+        history = run.training.history.records
+        if self.mode == "compare":
+            self.results.show_table([self._row(r) for r in self.runs])
+            return
+        if not history:
+            return
+        r = history[-1]
+        heldout = run.training.heldout
+        lines = [f"iteration {r.iteration:,}", f"train accuracy {r.train_accuracy:.1%}, cost {r.train_cost:.4f}"]
+        if heldout and r.dev_accuracy is not None:
+            lines.append(f"{heldout} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
+        self.results.show("\n".join(lines))
+
+    def _show_run(self, index: int, rebuild: bool = False) -> None:
+        """Show the boundary and gradient norms of run ``index`` (compare mode)."""
+        self.shown = index
+        run = self.runs[index]
+        history = list(run.training.history.records)
+        self.grad_plot.clear()
+        self.grad_plot.add_records([r.iteration for r in history], [r.grad_norms for r in history])
+        self.grad_plot.border_title = f"Gradient norms · {run.label}"
+        self.boundary.border_title = f"Decision boundary · {run.label}"
+        if run.grid is not None:
+            self.boundary.set_grid(run.grid)
+
+    def _row(self, run: LabRun) -> list[str]:
+        result = run.training.result
+        heldout = run.training.heldout
+        if result is None:
+            history = run.training.history.records
+            if not history:
+                return [run.label, "", "", "", "waiting" if run.training.iteration == 0 else "running"]
+            r = history[-1]
+            dev = f"{r.dev_accuracy:.1%}" if r.dev_accuracy is not None else "-"
+            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{r.train_cost:.4f}",
+                    f"running ({run.training.iteration:,})"]
+        dev = f"{result.accuracy[heldout]:.1%}" if heldout in result.accuracy else "-"
+        cost = result.cost.get("train", float("nan"))
+        stopped = result.stopped if result.stopped == "completed" else f"{result.stopped} at {result.iteration:,}"
+        return [run.label, f"{result.accuracy['train']:.1%}", dev, f"{cost:.4f}", stopped]
+
+    def _run_done(self, index: int) -> None:
+        self.finished_at = time.perf_counter()
+        run = self.runs[index]
+        result = run.training.result
+        self._mark_practised(run)
+        if self.mode == "compare":
+            self.results.show_table([self._row(r) for r in self.runs])
+            if all(r.training.done for r in self.runs):
+                self._set_state("finished")
+                self._status(f"finished: {len(self.runs)} runs compared")
+                self.results.show(self._compare_summary())
+            return
+        self._set_state("finished")
+        heldout = run.training.heldout
+        self._status(f"finished: {result.message.split(':')[0]}")
+        diagnosis = lab_runner.diagnosis_of(result, heldout) if result.stopped != "cancelled" else None
+        self.next = lab_runner.next_step(diagnosis, self.values_run) if result.stopped != "diverged" else None
+        self.refresh_bindings()
+        self.results.show(self._result_content(run, diagnosis))
+
+    def _result_content(self, run: LabRun, diagnosis) -> Content:
+        result = run.training.result
+        parts: list[Content] = []
+        for line in lab_runner.result_lines(result, run.training.heldout):
+            head, _, rest = line.partition(": ")
+            parts.append(Content.assemble((head + ": ", "bold"), rest))
+        if result.stopped == "diverged":
+            parts.append(Content.assemble(("Diverged. ", "bold $error"),
+                                          "Lower the learning rate, or use He initialization."))
+        if diagnosis is not None:
+            parts.append(Content.assemble(("diagnosis: ", "bold"), diagnosis.summary))
+            if self.next is not None:
+                parts.append(Content.assemble(("next: ", "bold"), f"{self.next.title}: {self.next.why}."))
+                parts.append(Content.assemble(("press x", "bold $accent"), f" to {self.next.action}."))
+            elif diagnosis.focus is None:
+                parts.append(Content("Low bias and low variance: nothing in the basic recipe to fix."))
+        return Content("\n").join(parts)
+
+    def _compare_summary(self) -> str:
+        lines = [f"Compared {COMPARISONS[self.comparison].title}."]
+        best = None
+        for run in self.runs:
+            result = run.training.result
+            heldout = run.training.heldout
+            if result is None or result.stopped == "cancelled":
+                continue
+            acc = result.accuracy.get(heldout or "train", 0.0)
+            if best is None or acc > best[1]:
+                best = (run.label, acc)
+        if best is not None:
+            lines.append(f"Best held-out accuracy: {best[0]} ({best[1]:.1%}).")
+        lines.append("Highlight a row to see its boundary and gradients.")
+        return "\n".join(lines)
+
+    def _mark_practised(self, run: LabRun) -> None:
+        result = run.training.result
+        preset = run.plan.preset
+        if result is None or result.stopped == "cancelled" or not preset:
+            return
+        from core.presets import PRESETS
+
+        lesson = PRESETS[preset].lesson
+        if not lesson or lesson in self._practised:
+            return
+        self._practised.add(lesson)
+        self.tutor.save(lambda store: store.mark_practised(lesson))
+
+
+_HELP = ("space starts (and pauses) a run of the form's options; s steps one recorded point; "
+         "esc cancels; r resets.\n"
+         "1, 2, 3 compare initializations, regularizers, or raw and normalized inputs on the same data.\n"
+         "l puts the cost on a log axis. After a run, x applies the recipe step it suggests.")

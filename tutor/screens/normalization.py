@@ -1,0 +1,263 @@
+"""Normalizing inputs (lesson 9): the same network on raw and on normalized badly scaled features.
+
+The ``lesson-normalize`` preset (moons with the second feature multiplied by 50) trains twice in a worker,
+with ``normalize`` off and on and everything else equal; the cost curves are overlaid and a table says how
+many iterations each run needed to bring its training cost below a target.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
+
+PRESET = "lesson-normalize"
+#: The default target. At 0.35 the raw run gets there first (one big step fits the large feature); below
+#: about 0.3 it crawls along the long, narrow valley that the badly scaled feature makes, which is the
+#: lesson's point.
+TARGET = 0.30
+MAX_ITERATIONS = 200_000
+UPDATE_EVERY = 0.15  # seconds between chart updates while training
+RUNS = (("raw", False), ("normalized", True))
+
+INTRO = ("Moons with the second feature multiplied by 50, trained twice with the same network, learning "
+         "rate and seed: once on the raw features, once normalized (zero mean, unit variance, fitted on the "
+         "training set). Raise the learning rate to see which run can take it.")
+
+
+@dataclass
+class RunCurve:
+    """One run's recorded costs (iteration, train cost) and how it ended."""
+
+    name: str
+    normalize: bool
+    iterations: list[int] = field(default_factory=list)
+    costs: list[float] = field(default_factory=list)
+    stopped: str = ""
+    message: str = ""
+    dev_accuracy: float | None = None
+
+    def first_below(self, target: float) -> int | None:
+        """The first recorded iteration whose training cost is below ``target``, else None."""
+        return next((i for i, c in zip(self.iterations, self.costs, strict=True) if c < target), None)
+
+
+def iterations_text(curve: RunCurve, target: float) -> str:
+    """``1,500`` or ``not reached`` (``not reached yet`` while the run goes on)."""
+    first = curve.first_below(target)
+    if first is not None:
+        return f"{first:,}"
+    return "not reached" if curve.stopped else "not reached yet"
+
+
+class NormalizationScreen(PanelScreen):
+    """The form on the left; the overlaid cost curves and the iterations-to-target table on the right.
+
+    Args:
+        iterations: iterations per run (the preset's 8000 by default; tests use fewer).
+        learning_rate: the step (the preset's by default).
+        target: the cost to reach.
+    """
+
+    NAME = "normalization"
+    CSS_PATH = "normalization.tcss"
+    AUTO_FOCUS = "#nz-lr-input"
+
+    def __init__(self, iterations: int | None = None, learning_rate: float | None = None,
+                 target: float = TARGET) -> None:
+        super().__init__()
+        self.initial = (iterations, learning_rate, target)
+        self.curves: list[RunCurve] = []
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        from tutor.widgets.panel_field import PanelField
+        from tutor.widgets.panel_plot import SeriesPlot
+
+        iterations, rate, target = self.initial
+        yield Header()
+        with Horizontal(id="nz-body"):
+            with VerticalScroll(id="nz-form"):
+                yield Static(INTRO, id="nz-intro", markup=False)
+                yield PanelField("Learning rate", "" if rate is None else f"{rate:g}", id="nz-lr",
+                                 placeholder="the preset's", tooltip="a number > 0; the preset uses 0.002")
+                yield PanelField("Iterations", "" if iterations is None else str(iterations), id="nz-iters",
+                                 placeholder="the preset's", tooltip=f"1 to {MAX_ITERATIONS:,} per run")
+                yield PanelField("Target cost", f"{target:g}", id="nz-target",
+                                 tooltip="count the iterations until the training cost is below this")
+                yield Static("", id="nz-status", markup=False)
+                yield Static("", id="nz-reading", markup=False)
+            with Vertical(id="nz-results"):
+                yield SeriesPlot("Training…", id="nz-plot")
+                yield DataTable(id="nz-table", cursor_type="none", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = PANELS["normalization"][0]
+        self.query_one("#nz-form").border_title = "Badly scaled features"
+        self.query_one("#nz-results").border_title = "Training cost: raw against normalized"
+        table = self.query_one("#nz-table", DataTable)
+        table.add_columns("run", "first cost", "last cost", "dev acc.", "iterations to target", "ended")
+        super().on_mount()
+
+    # -- the form ------------------------------------------------------------------------------------
+
+    def _target(self) -> float:
+        from tutor.widgets.panel_field import PanelField
+
+        field_ = self.query_one("#nz-target", PanelField)
+        value = parse_float(field_.value, "target", "a cost > 0", 0.0, math.inf, low_open=True)
+        field_.set_error(None)
+        return value
+
+    def read_form(self) -> dict[str, Any]:
+        values = self.read_fields({
+            "nz-lr": lambda t: None if not t.strip() else parse_float(
+                t, "learning_rate", "a number > 0 (the preset uses 0.002)", 0.0, 10.0, low_open=True),
+            "nz-iters": lambda t: None if not t.strip() else parse_int(t, "iterations", 1, MAX_ITERATIONS),
+            "nz-target": lambda t: parse_float(t, "target", "a cost > 0", 0.0, math.inf, low_open=True),
+        })
+        return {"learning_rate": values["nz-lr"], "iterations": values["nz-iters"], "target": values["nz-target"]}
+
+    @on(Input.Changed, "#nz-target")
+    def _target_changed(self, event: Input.Changed) -> None:
+        # The target only re-reads the recorded curves: no need to train again.
+        event.stop()
+        from core.errors import TutorError
+
+        from tutor.widgets.panel_field import PanelField
+
+        try:
+            target = self._target()
+        except TutorError as exc:
+            self.query_one("#nz-target", PanelField).set_error(str(exc))
+            return
+        self._redraw(target)
+
+    def show_problem(self, error: Exception) -> None:
+        self.query_one("#nz-status", Static).update("Fix the field marked ⚠ to train.")
+
+    def start(self, options: dict[str, Any]) -> None:
+        self.finished = False
+        self.query_one("#nz-status", Static).update("Training both runs…")
+        self._train(options)
+
+    # -- training ------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="normalization")
+    def _train(self, options: dict[str, Any]) -> None:
+        import numpy as np
+
+        from core.errors import TutorError
+        from core.presets import PRESETS
+        from core.train import Training
+
+        worker = get_current_worker()
+        preset = PRESETS[PRESET]
+        changes = {k: options[k] for k in ("learning_rate", "iterations") if options[k] is not None}
+        try:
+            config = preset.config.with_changes(**changes)
+            with np.errstate(all="ignore"):
+                dataset = preset.data.load()
+        except TutorError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        curves = [RunCurve(name, normalize) for name, normalize in RUNS]
+        last = time.monotonic()
+        for curve in curves:
+            training = Training(config.with_changes(normalize=curve.normalize), dataset)
+            while not training.done:
+                if worker.is_cancelled:
+                    return
+                for record in training.run_chunk(config.log_every * 10):
+                    curve.iterations.append(record.iteration)
+                    curve.costs.append(record.train_cost)
+                if time.monotonic() - last > UPDATE_EVERY:
+                    last = time.monotonic()
+                    snapshot = [RunCurve(c.name, c.normalize, list(c.iterations), list(c.costs), c.stopped,
+                                         c.message, c.dev_accuracy) for c in curves]
+                    self.app.call_from_thread(self._progress, snapshot, config.iterations)
+            result = training.result
+            curve.stopped, curve.message = result.stopped, result.message
+            curve.dev_accuracy = result.accuracy.get(dataset.heldout) if dataset.heldout else None
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._done, curves, config.learning_rate, config.iterations)
+
+    def _failed(self, exc: Exception) -> None:
+        from tutor.widgets.panel_field import PanelField
+
+        field_id = {"learning_rate": "#nz-lr", "iterations": "#nz-iters"}.get(getattr(exc, "field", ""))
+        if field_id:
+            self.query_one(field_id, PanelField).set_error(str(exc))
+        self.query_one("#nz-status", Static).update(f"⚠ {exc}")
+
+    def _progress(self, curves: list[RunCurve], total: int) -> None:
+        self.curves = curves
+        done = sum(c.iterations[-1] if c.iterations else 0 for c in curves)
+        self.query_one("#nz-status", Static).update(f"Training… {done:,} of {2 * total:,} iterations")
+        self._redraw()
+
+    def _done(self, curves: list[RunCurve], rate: float, total: int) -> None:
+        self.curves = curves
+        self.finished = True
+        self.query_one("#nz-status", Static).update(
+            f"Both runs done: {total:,} iterations each at learning rate {rate:g}.")
+        self._redraw()
+        self.runs += 1
+
+    def _redraw(self, target: float | None = None) -> None:
+        from core.errors import TutorError
+
+        from tutor.widgets.panel_plot import Series, SeriesPlot
+
+        if target is None:
+            try:
+                target = self._target()
+            except TutorError:
+                target = math.nan
+        colors = {"raw": "orange", "normalized": "cyan"}
+        self.query_one("#nz-plot", SeriesPlot).show(
+            [Series(c.name, tuple(float(i) for i in c.iterations), tuple(c.costs), color=colors[c.name])
+             for c in self.curves],
+            xlabel="iteration", ylabel="training cost", integer_x=True,
+            hlines=[(target, "gray")] if math.isfinite(target) else [])
+        table = self.query_one("#nz-table", DataTable)
+        table.clear()
+        for c in self.curves:
+            table.add_row(
+                c.name,
+                f"{c.costs[0]:.4f}" if c.costs else "-",
+                f"{c.costs[-1]:.4f}" if c.costs else "-",
+                "-" if c.dev_accuracy is None else f"{c.dev_accuracy:.1%}",
+                iterations_text(c, target) if math.isfinite(target) else "-",
+                c.stopped or "running",
+                key=c.name)
+        self.query_one("#nz-reading", Static).update(self._reading(target) if self.finished else "")
+
+    def _reading(self, target: float) -> str:
+        by = {c.name: c for c in self.curves}
+        raw, norm = by.get("raw"), by.get("normalized")
+        if raw is None or norm is None or not math.isfinite(target):
+            return ""
+        r, n = raw.first_below(target), norm.first_below(target)
+        head = f"To bring the cost below {target:g}: "
+        if r is None and n is None:
+            return head + "neither run got there; raise the iterations or the learning rate."
+        if r is None:
+            return head + f"normalized in {n:,} iterations, raw not at all: it crawls along the narrow valley."
+        if n is None:
+            return head + (f"raw in {r:,} iterations, normalized not yet: early on the raw run fits the "
+                           "large feature fast; lower the target to see it crawl.")
+        if n < r:
+            return head + f"normalized in {n:,} iterations, raw in {r:,}: {r / max(n, 1):.1f} times as many."
+        return head + (f"raw in {r:,}, normalized in {n:,}: the raw run's first big steps fit the large "
+                       "feature; lower the target to see where it starts to crawl.")
