@@ -578,7 +578,7 @@ def render_diagnosis(d: Diagnosis) -> str:
     lab_lines = [f"  {preset} shows {phrase}" for phrase, preset in d.demos.items()]
     lab_lines += [f"  {s.lab_preset} demonstrates '{s.title}'" for s in d.recipe if s.lab_preset]
     if lab_lines:
-        lines += ["", "Try it in the lab (dltutor lab <preset>)"] + lab_lines
+        lines += ["", "Try it in the lab (dltutor lab --preset NAME)"] + lab_lines
     return "\n".join(lines)
 
 

@@ -15,16 +15,19 @@ and the pattern otherwise, while ReLU kinks (where the two-sided difference stra
 reported instead of flagged. Round-off of the perturbed costs is estimated from a first-order error bound
 of the forward pass so that a block is flagged only when it is really off.
 
-The perturbed costs are evaluated in vectorized batches: a perturbation of layer ``l`` recomputes layers
-``l`` and up only, for a whole batch of perturbations at once (stacked weights and ``np.matmul``, which
-gives bit for bit the same numbers as the course's loop on small layers; for wide layers only the
-perturbed unit's row and a rank-one update of the layer above).
+The perturbed costs are evaluated in vectorized batches, never one Python-level forward pass per element:
+small networks stack a copy of theta per perturbation and run the whole network on the stack with
+``np.matmul`` (bit for bit the course loop's numbers); larger ones recompute only from the perturbed layer
+up, with stacked copies of that layer or, for wide layers, only the perturbed unit's row and a rank-one
+update of the layer above. Chunks bound the memory. The costs are J exactly as
+:func:`core.network.compute_cost` computes it: cross-entropy with ``nansum`` plus the regularization term.
 
 Shapes: ``X`` ``(n_x, m)``, ``Y`` ``(1, m)``, parameters ``W{l} (n_l, n_{l-1})``, ``b{l} (n_l, 1)``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -64,6 +67,12 @@ FULL_FALLBACK_LIMIT = 20_000
 MEMORY_BUDGET = 48 * 2**20
 _KINK_ACTIVATIONS = ("relu", "leaky_relu")
 _NAME = re.compile(r"^([Wb])(\d+)$")
+
+
+def relative_tolerance(epsilon: float) -> float:
+    """The relative difference a block must exceed to be flagged: :data:`FLAG_RELATIVE`, or more for a large
+    epsilon, whose truncation error grows like eps^2."""
+    return max(FLAG_RELATIVE, 10 * epsilon * epsilon)
 
 
 # --- bands ---------------------------------------------------------------------------------------------
@@ -160,17 +169,21 @@ def vector_to_dictionary(theta: np.ndarray, shapes: dict | None = None) -> dict[
         ``{"W1": ..., "b1": ..., ...}`` (views into ``theta``).
     """
     shapes = COURSE_SHAPES if shapes is None else shapes
-    dims = {k: tuple(np.shape(v)) if isinstance(v, np.ndarray) else tuple(v) for k, v in shapes.items()}
-    need = sum(math.prod(s) for s in dims.values())
     flat = np.asarray(theta).reshape(-1)
-    if flat.size != need:
-        raise TutorError("theta", f"{flat.size} numbers, the shapes take {need}", f"exactly {need} numbers")
     out: dict[str, np.ndarray] = {}
     offset = 0
-    for name, shape in dims.items():
+    for name, shape in shapes.items():
+        shape = shape.shape if isinstance(shape, np.ndarray) else shape
         size = math.prod(shape)
+        if offset + size > flat.size:
+            offset = flat.size + 1
+            break
         out[name] = flat[offset:offset + size].reshape(shape)
         offset += size
+    if offset != flat.size:
+        offset = sum(math.prod(s.shape if isinstance(s, np.ndarray) else s) for s in shapes.values())
+        raise TutorError("theta", f"{flat.size} numbers, the shapes take {offset}",
+                         f"exactly {offset} numbers")
     return out
 
 
@@ -186,10 +199,13 @@ def gradients_to_vector(gradients: dict[str, np.ndarray], keys: Sequence[str] | 
 
 def relative_difference(grad: np.ndarray, gradapprox: np.ndarray) -> float:
     """``||grad - gradapprox|| / (||grad|| + ||gradapprox||)``, 0 when both are zero."""
-    grad, gradapprox = np.asarray(grad, dtype=np.float64), np.asarray(gradapprox, dtype=np.float64)
-    numerator = np.linalg.norm(grad - gradapprox)
-    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    return float(numerator / denominator) if denominator > 0 else 0.0
+    grad = np.asarray(grad, dtype=np.float64).reshape(-1)
+    gradapprox = np.asarray(gradapprox, dtype=np.float64).reshape(-1)
+    diff = grad - gradapprox
+    # np.linalg.norm of a vector is sqrt(x.dot(x)): the same numbers without its overhead
+    numerator = math.sqrt(diff.dot(diff))
+    denominator = math.sqrt(grad.dot(grad)) + math.sqrt(gradapprox.dot(gradapprox))
+    return numerator / denominator if denominator > 0 else 0.0
 
 
 # --- the report ------------------------------------------------------------------------------------------
@@ -244,7 +260,7 @@ class BlockReport:
 
     @property
     def element_difference(self) -> np.ndarray:
-        """``|analytic - numeric| / (|analytic| + |numeric|)`` per element (0 when both are 0, nan unchecked)."""
+        """``|analytic - numeric| / (|analytic| + |numeric|)`` per element (0 if both 0, nan unchecked)."""
         g = self.analytic if np.shape(self.analytic) == tuple(self.shape) else np.full(self.shape, np.nan)
         n = self.numeric
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -283,6 +299,9 @@ class GradCheckReport:
         band: the :class:`Band`.
         blocks: one :class:`BlockReport` per gradient key, in parameter order.
         kinks: elements whose two-sided difference straddles a ReLU (or L1) kink.
+        roundoff: the round-off scale of one numerical derivative (sigma_J / epsilon); a cheap lower bound
+            unless some block needed the full estimate to decide whether it is off.
+        initial: with ``after_iterations``, the report at the starting parameters.
     """
 
     variant: str | None
@@ -408,6 +427,23 @@ LAYER_EXACT_LIMIT = 40_000
 STRATEGIES = ("auto", "whole", "layer", "row")
 
 
+#: OpenBLAS runs a product with M*N*K above this on several threads; on a busy machine waking them costs
+#: far more than the product, so the row update multiplies in slices below it.
+_SINGLE_THREAD_GEMM = 262_144
+
+
+def _rows_times(rows: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """``rows @ A`` for ``rows (B, p)`` and ``A (p, m)``, in slices small enough for one BLAS thread."""
+    B, p = rows.shape
+    step = max(1, _SINGLE_THREAD_GEMM // max(1, p * A.shape[1]))
+    if B <= step:
+        return np.matmul(rows, A)
+    out = np.empty((B, A.shape[1]))
+    for start in range(0, B, step):
+        np.matmul(rows[start:start + step], A, out=out[start:start + step])
+    return out
+
+
 class _Net:
     """A network at one parameter point, with what the perturbation engine reuses.
 
@@ -424,7 +460,7 @@ class _Net:
         self.names = parameter_names(L)
         self.shapes = [params[k].shape for k in self.names]
         sizes = [math.prod(s) for s in self.shapes]
-        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        self.starts = np.array([0, *itertools.accumulate(sizes[:-1])], dtype=np.intp)
         self.size = int(sum(sizes))
         if caches is None:
             AL, caches = forward(X, params, arch, training=False)
@@ -433,14 +469,40 @@ class _Net:
         self.Z = [None] + [c.Z for c in caches]
         self.A = [X] + [c.A for c in caches]
         self.cost = compute_cost(AL, Y, params, self.l2, self.l1)
-        self.sumsq = [0.0] + [np.sum(np.square(params[f"W{l}"])) for l in range(1, L + 1)] if l2 else []  # noqa: E741
-        self.sumabs = [0.0] + [np.sum(np.abs(params[f"W{l}"])) for l in range(1, L + 1)] if l1 else []  # noqa: E741
+        weights = [params[f"W{q}"] for q in range(1, L + 1)]
+        self.sumsq = [0.0] + [np.sum(np.square(W)) for W in weights] if l2 else []
+        self.sumabs = [0.0] + [np.sum(np.abs(W)) for W in weights] if l1 else []
         self.Yi = Y[0].astype(np.intp) if arch.layers[-1] > 1 else None
         self.Ymask = (Y == 1) if arch.layers[-1] == 1 and np.all((Y == 0) | (Y == 1)) else None
+        self.flat = np.concatenate([params[k].reshape(-1) for k in self.names]).astype(np.float64, copy=False)
         self.kinky = arch.activation in _KINK_ACTIVATIONS
+        self.kink_layers: set[int] = set()
+        self._kink_bounds: list[tuple[int, float, float]] = []
+        if self.kinky and L > 1:
+            # A perturbation of size eps in layer l moves Z_l by at most eps * max(1, |A_{l-1}|) and, the
+            # activations being 1-Lipschitz, Z_q above by at most that times the rows' abs sums of W.
+            # A unit can only change sides where |Z_q| is below that bound: elsewhere no kink is possible.
+            reach = 0.0
+            for q in range(1, L):
+                row_sum = float(np.abs(params[f"W{q}"]).sum(axis=1).max())
+                reach = max(reach * row_sum, max(1.0, float(np.abs(self.A[q - 1]).max())))
+                self._kink_bounds.append((q, float(np.abs(self.Z[q]).min()), reach))
+
+    def set_epsilon(self, eps: float) -> None:
+        """Which hidden layers can hold a kink for steps of ``eps`` (the others skip the sign comparison)."""
+        self.kink_layers = {q for q, zmin, reach in self._kink_bounds if zmin <= 2 * eps * reach * (1 + 1e-6)}
 
     def vector(self) -> np.ndarray:
-        return dictionary_to_vector(self.params, self.names)[0]
+        """theta ``(n, 1)``, the course's column."""
+        return self.flat.reshape(-1, 1)
+
+    @property
+    def is_weight(self) -> np.ndarray:
+        """Which components of theta are weights (the L1 term's kinks live there)."""
+        mask = np.zeros(self.size, dtype=bool)
+        for b in range(0, len(self.names), 2):
+            mask[self.starts[b]:self.starts[b + 1]] = True
+        return mask
 
     def shape_dict(self) -> dict[str, tuple[int, ...]]:
         return dict(zip(self.names, self.shapes, strict=True))
@@ -462,7 +524,7 @@ class _Net:
         return total
 
     def _costs(self, AL: np.ndarray, pen: Any) -> np.ndarray:
-        """J for each item of a stack ``AL (B, n_L, m)``, with the values of :func:`core.network.compute_cost`.
+        """J for each item of a stack ``AL (B, n_L, m)``, the values of :func:`core.network.compute_cost`.
 
         For 0/1 labels ``-log(A) Y - log(1 - A) (1 - Y)`` is ``-log`` of A or 1 - A picked by the label:
         the same numbers (the other product is a signed zero, or a nan that nansum drops) in fewer passes.
@@ -490,13 +552,13 @@ class _Net:
 
     def _upward(self, q: int, Z: np.ndarray, kinks: np.ndarray, C: int,
                 stacks: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
-        """From the stack ``Z`` of layer ``q`` up to the output; marks kinks between the plus and minus halves.
+        """From the stack ``Z`` of layer ``q`` up to the output; marks kinks between the plus/minus halves.
 
         ``Z`` is consumed (overwritten). ``stacks`` gives per-item weights of the layers above (whole path).
         """
         L = self.L
         while True:
-            if q < L and self.kinky:
+            if q in self.kink_layers:
                 kinks |= np.any((Z[:C] > 0) != (Z[C:] > 0), axis=(1, 2))
             A = _act(self.arch.activation_of(q), Z, inplace=True)
             if q == L:
@@ -531,25 +593,6 @@ class _Net:
             kinks[kW] |= np.sign(w + eps) != np.sign(w - eps)
         return Ws, bs
 
-    def _diagonal(self, layer: int, eps: float, kinks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`_scatter` for a full check: item ``k`` perturbs ``theta[k]`` (plus) and ``C + k`` (minus)."""
-        W, b = self.params[f"W{layer}"], self.params[f"b{layer}"]
-        C = self.size
-        out = []
-        for P, start in ((W, self.starts[2 * layer - 2]), (b, self.starts[2 * layer - 1])):
-            stack = np.empty((2 * C,) + P.shape)
-            stack[:] = P
-            k = P.size
-            for first, step in ((start, eps), (C + start, -eps)):
-                diagonal = stack[first:first + k].reshape(-1)[::k + 1]
-                diagonal += step
-            out.append(stack)
-        if self.l1:
-            w = W.reshape(-1)
-            s = self.starts[2 * layer - 2]
-            kinks[s:s + w.size] |= np.sign(w + eps) != np.sign(w - eps)
-        return out[0], out[1]
-
     def _decode(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global indices -> (layer, unit row i, input column j or -1 for a bias)."""
         blocks = np.searchsorted(self.starts, index, side="right") - 1
@@ -562,22 +605,32 @@ class _Net:
         return layers, rows, cols
 
     def whole(self, index: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every perturbation recomputes the whole network from stacked parameters (the course's loop, batched).
+        """Each perturbation recomputes the whole network from stacked parameters (the course loop, batched).
 
-        ``np.matmul`` on stacks runs the same BLAS product per item as ``np.dot``, so each cost is the
-        course loop's to the last bit.
+        Row ``k`` of a ``(2C, n)`` stack of theta gets ``+eps`` at ``index[k]`` (``-eps`` in row ``C + k``);
+        each layer's weights are a view of it, ``(2C, n_l, n_prev)``. ``np.matmul`` on stacks runs the same
+        BLAS product per item as ``np.dot``, so each cost is the course loop's to the last bit.
         """
         C = len(index)
-        kinks = np.zeros(C, dtype=bool)
-        stacks = {}
-        if C == self.size:  # every element: item k perturbs theta[k], a diagonal in each block
-            for l in range(1, self.L + 1):  # noqa: E741
-                stacks[l] = self._diagonal(l, eps, kinks)
+        theta = self.flat
+        T = np.empty((2 * C, self.size))
+        T[:] = theta
+        if C == self.size:  # every element: the perturbations sit on the diagonals
+            T[:C].reshape(-1)[::C + 1] += eps
+            T[C:].reshape(-1)[::C + 1] -= eps
         else:
-            layers, rows, cols = self._decode(index)
-            for l in range(1, self.L + 1):  # noqa: E741
-                items = np.nonzero(layers == l)[0]
-                stacks[l] = self._scatter(l, rows[items], cols[items], eps, C, items, kinks)
+            items = np.arange(C)
+            T[items, index] += eps
+            T[C + items, index] -= eps
+        kinks = np.zeros(C, dtype=bool)
+        if self.l1:
+            w = theta[index]
+            kinks |= self.is_weight[index] & (np.sign(w + eps) != np.sign(w - eps))
+        stacks = {}
+        for l in range(1, self.L + 1):  # noqa: E741
+            sW, sb = self.starts[2 * l - 2], self.starts[2 * l - 1]
+            n, p = self.shapes[2 * l - 2]
+            stacks[l] = (T[:, sW:sb].reshape(2 * C, n, p), T[:, sb:sb + n].reshape(2 * C, n, 1))
         sq = {q: np.sum(np.square(stacks[q][0]), axis=(1, 2)) for q in stacks} if self.l2 else {}
         ab = {q: np.sum(np.abs(stacks[q][0]), axis=(1, 2)) for q in stacks} if self.l1 else {}
         W1, b1 = stacks[1]
@@ -632,7 +685,7 @@ class _Net:
             br = b[rows2, 0]
             br[kb] = b[rb, 0] + eps
             br[C + kb] = b[rb, 0] - eps
-            z = np.matmul(Wr, A_prev)  # (2C, m): only the perturbed unit's row changes
+            z = _rows_times(Wr, A_prev)  # (2C, m): only the perturbed unit's row changes
             z += br[:, None]
             if self.l2:
                 s = self.sumsq[l]
@@ -652,7 +705,7 @@ class _Net:
                     ZL[np.arange(2 * C), rows2] = z
                 AL = _act(self.arch.activation_of(l), ZL, inplace=True)
             else:
-                if self.kinky:
+                if l in self.kink_layers:
                     kinks |= np.any((z[:C] > 0) != (z[C:] > 0), axis=1)
                 delta = _act(self.arch.activation, z, inplace=True)
                 delta -= self.A[l][rows2]
@@ -683,7 +736,8 @@ def _kink_between(net: _Net, Zp: list[np.ndarray], Zm: list[np.ndarray]) -> bool
 
 
 def _numeric(net: _Net, eps: float, index: np.ndarray, method: str = "batched", strategy: str = "auto",
-             keep_probs: Sequence[float] | None = None, rng: Rng | None = None) -> tuple[np.ndarray, np.ndarray]:
+             keep_probs: Sequence[float] | None = None,
+             rng: Rng | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided differences at the global indices ``index`` (sorted), and which of them sit on a kink.
 
     Args:
@@ -699,6 +753,7 @@ def _numeric(net: _Net, eps: float, index: np.ndarray, method: str = "batched", 
     """
     numeric = np.empty(len(index))
     kinks = np.zeros(len(index), dtype=bool)
+    net.set_epsilon(eps)
     if method == "loop" or keep_probs is not None:
         theta = net.vector()
         for n_i, i in enumerate(index):
@@ -748,6 +803,20 @@ def _block_of(net: _Net, i: int) -> int:
     return int(np.searchsorted(net.starts, i, side="right") - 1)
 
 
+class _LazyRoundoff:
+    """:func:`_roundoff` of a network, computed on first call; ``lower`` is a cheap lower bound."""
+
+    def __init__(self, net: _Net) -> None:
+        self.net = net
+        self.lower = 3 * UNIT_ROUNDOFF * abs(net.cost) if math.isfinite(net.cost) else float("inf")
+        self.value: float | None = None
+
+    def __call__(self) -> float:
+        if self.value is None:
+            self.value = _roundoff(self.net)
+        return self.value
+
+
 def _roundoff(net: _Net) -> float:
     """A first-order bound on the round-off error of one evaluation of J.
 
@@ -789,7 +858,8 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 def _ratio_hint(name: str, r: float, m: int) -> tuple[str, str]:
     close = lambda a, b: abs(a - b) <= 1e-3 * max(abs(b), 1e-12)  # noqa: E731
     if abs(r) < 1e-3:
-        return "zero", f"{name} is zero where the true gradient is not (a line that never ran, or a wrong variable)"
+        return "zero", (f"{name} is zero where the true gradient is not (a line that never ran, or a wrong "
+                        f"variable)")
     if close(r, -1.0):
         return "sign", f"{name} has the wrong sign (ratio -1.00): a minus sign slipped in"
     if m > 1 and close(r, float(m)):
@@ -798,7 +868,8 @@ def _ratio_hint(name: str, r: float, m: int) -> tuple[str, str]:
         return "scaled", f"{name} is m = {m} times too small ({r:.4g}x): divided by m twice"
     if r < 0:
         return "sign", f"{name} is {r:.2f} times the true gradient: wrong sign and a stray factor"
-    return "scaled", f"{name} is {r:.2f} times the true gradient: look for a stray factor in the line for {name}"
+    return "scaled", (f"{name} is {r:.2f} times the true gradient: look for a stray factor in the line for "
+                      f"{name}")
 
 
 def _penalty_hint(name: str, g: np.ndarray, n: np.ndarray, W: np.ndarray, strength: float, m: int,
@@ -816,7 +887,8 @@ def _penalty_hint(name: str, g: np.ndarray, n: np.ndarray, W: np.ndarray, streng
     term = "lambda/m * W" if kind == "l2" else "lambda/m * sign(W)"
     label = "L2" if kind == "l2" else "L1"
     if abs(c - 1) < 1e-2:
-        return kind, f"{name} lacks the {label} term's gradient ({term}): the cost has it, the gradient does not"
+        return kind, (f"{name} lacks the {label} term's gradient ({term}): the cost has it, the gradient "
+                      f"does not")
     if abs(c + 1) < 1e-2:
         return kind, f"{name} has the {label} term's gradient ({term}) twice"
     if kind == "l2" and abs(c - 0.5) < 1e-2:
@@ -833,12 +905,12 @@ def _analyze(
     kinks: np.ndarray,
     *,
     epsilon: float,
-    sigma: float,
+    sigma: float | Callable[[], float],
     m: int,
     params: dict[str, np.ndarray],
     l2: float = 0.0,
     l1: float = 0.0,
-) -> tuple[list[BlockReport], float, float | None, list[str], list[str]]:
+) -> tuple[list[BlockReport], float, float | None, list[str], list[str], float]:
     """Compare analytic and numeric gradients block by block and element by element.
 
     Args:
@@ -849,13 +921,14 @@ def _analyze(
         checked: which elements were checked ``(n,)``.
         kinks: which checked elements sit on a kink ``(n,)``.
         epsilon: the step.
-        sigma: the round-off scale of one evaluation of J.
+        sigma: the round-off scale of one evaluation of J, or a :class:`_LazyRoundoff` computed only when
+            some block is off beyond the relative tolerance.
         m: number of examples (for the "missing 1/m" pattern).
         params: the parameters (for the L2/L1 patterns).
 
     Returns:
         blocks, the overall difference, the difference without kinks (None when there are none), shape
-        errors, and report-level advice.
+        errors, report-level advice and the round-off scale used.
     """
     sizes = [math.prod(s) for s in shapes]
     starts = [0]
@@ -873,7 +946,8 @@ def _analyze(
             g[start:start + size] = np.nan
             continue
         try:
-            arr = np.asarray(value, dtype=np.float64)
+            arr = value if type(value) is np.ndarray and value.dtype == np.float64 else \
+                np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             problems[key] = ("shape", f"{key} is not an array of numbers")
             g[start:start + size] = np.nan
@@ -891,40 +965,54 @@ def _analyze(
         arrays[key] = arr
         g[start:start + size] = arr.reshape(-1)
     finite = np.isfinite(g)
-    if not finite.all():
+    finite_all = bool(finite.all())
+    if not finite_all:
         for name, start, size in zip(names, starts, sizes, strict=True):
             key = "d" + name
             if key not in problems and not finite[start:start + size].all():
                 problems[key] = ("nan", f"{key} holds nan or inf")
     all_checked = bool(checked.all())
     numeric = numeric if all_checked else np.where(checked, numeric, np.nan)
-    valid = checked & ~kinks & finite & np.isfinite(numeric)
-    simple = bool(valid.all())
+    numeric_finite = np.isfinite(numeric)
+    simple = all_checked and finite_all and not kinks.any() and bool(numeric_finite.all())
+    valid = checked if simple else checked & ~kinks & finite & numeric_finite
     gz = g if simple else np.where(valid, g, 0.0)
     nz = numeric if simple else np.where(valid, numeric, 0.0)
-    per_element = ROUNDOFF_SAFETY * sigma / epsilon if math.isfinite(sigma) else float("inf")
-    kinks_checked = kinks & checked
+    kinks_checked = kinks if simple else kinks & checked
+    rel_tol = relative_tolerance(epsilon)
     with np.errstate(invalid="ignore", over="ignore"):
         dz = gz - nz
-        rows = [dz * dz, gz * gz, nz * nz, gz * nz, np.abs(nz) > per_element]
+        rows = [dz * dz, gz * gz, nz * nz, gz * nz]
         if not simple:
             rows += [valid, checked, kinks_checked]
         per_block = list(zip(*np.add.reduceat(np.stack(rows), starts, axis=1).tolist(), strict=True))
-    rel_tol = max(FLAG_RELATIVE, 100 * epsilon * epsilon)
+    # blocks off by more than the relative tolerance: only they need the round-off bound and the counts
+    suspect = any(math.sqrt(b[0]) > rel_tol * (math.sqrt(b[1]) + math.sqrt(b[2])) for b in per_block)
+    if callable(sigma):
+        # the bound takes a pass over the network: only worth it when some block might be flagged
+        sigma = sigma() if suspect else float(sigma.lower)
+    per_element = ROUNDOFF_SAFETY * sigma / epsilon if math.isfinite(sigma) else float("inf")
+    if suspect:
+        with np.errstate(invalid="ignore"):
+            significant_counts = np.add.reduceat(np.abs(nz) > per_element, starts).tolist()
+    else:
+        significant_counts = [2] * len(starts)
     blocks: list[BlockReport] = []
     shape_errors: list[str] = []
     for b, (name, shape, start, size) in enumerate(zip(names, shapes, starts, sizes, strict=True)):
         key = "d" + name
         sl = slice(start, start + size)
         sums = per_block[b]
-        d2, g2, n2, gn, significant = sums[:5]
-        count, n_checked, n_k = (sums[5], int(sums[6]), int(sums[7])) if not simple else (size, size, 0)
+        d2, g2, n2, gn = sums[:4]
+        significant = significant_counts[b]
+        count, n_checked, n_k = (sums[4], int(sums[5]), int(sums[6])) if not simple else (size, size, 0)
         vectors = (numeric[sl], checked[sl], kinks_checked[sl])
         if key in problems:
             pattern, hint = problems[key]
             if pattern == "shape":
                 shape_errors.append(hint)
-            analytic = np.asarray(grads[key], dtype=np.float64) if pattern == "nan" else np.full(shape, np.nan)
+            analytic = np.asarray(grads[key], dtype=np.float64) if pattern == "nan" \
+                else np.full(shape, np.nan)
             blocks.append(BlockReport(key, tuple(shape), None, None, True, hint, pattern, analytic, n_checked,
                                       n_kinks=n_k, vectors=vectors))
             continue
@@ -946,7 +1034,8 @@ def _analyze(
         pattern, hint = "ok", ""
         if flagged:
             v = valid[sl]
-            pattern, hint = _block_pattern(name, tuple(shape), g[sl], numeric[sl], v, ratio, tol, m, params, l2, l1)
+            pattern, hint = _block_pattern(name, tuple(shape), g[sl], numeric[sl], v, ratio, tol, m, params,
+                                           l2, l1)
         if n_k:
             note = (f"{n_k} element(s) sit on a ReLU kink (a unit crosses zero between theta-eps and "
                     f"theta+eps): reported, not flagged")
@@ -966,7 +1055,7 @@ def _analyze(
         if kinks_checked.any():
             keep = checked & ~kinks
             without = relative_difference(g[keep], numeric[keep])
-    return blocks, difference, without, shape_errors, advice
+    return blocks, difference, without, shape_errors, advice, sigma
 
 
 def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarray, valid: np.ndarray,
@@ -987,8 +1076,8 @@ def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarr
     per = tol / math.sqrt(max(len(gv), 1))
     zero_bad = (gv == 0) & (np.abs(nv) > per)
     if np.any(zero_bad):
-        return "zero", (f"{key} is zero at {int(zero_bad.sum())} of {len(gv)} elements where the true gradient "
-                        f"is not")
+        return "zero", (f"{key} is zero at {int(zero_bad.sum())} of {len(gv)} elements where the true "
+                        f"gradient is not")
     if len(shape) == 2 and shape[0] > 1:
         gm = np.where(valid, g, 0.0).reshape(shape)
         nm = np.where(valid, n, 0.0).reshape(shape)
@@ -1001,7 +1090,8 @@ def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarr
             return "rows", (f"only rows {_list(np.nonzero(bad)[0])} of {key} are wrong (those units of layer "
                             f"{name[1:]}); rows {_list(np.nonzero(good)[0])} agree")
     rel = relative_difference(gv, nv)
-    return "other", f"{key} differs from the numerical gradient without a constant factor (relative {rel:.3g})"
+    return "other", (f"{key} differs from the numerical gradient without a constant factor (relative "
+                     f"{rel:.3g})")
 
 
 def _list(items: np.ndarray, limit: int = 8) -> str:
@@ -1024,8 +1114,8 @@ def _layer_pattern(blocks: list[BlockReport]) -> list[str]:
     if whole != list(range(1, top + 1)) or any(any(by_layer.get(q, [])) for q in range(top + 1, L + 1)):
         return []
     if top == L:
-        text = (f"every block is wrong: the error enters at the output (dZ{L} = A{L} - Y) or is common to all "
-                f"layers (the cost, a shared factor)")
+        text = (f"every block is wrong: the error enters at the output (dZ{L} = A{L} - Y) or is common to "
+                f"all layers (the cost, a shared factor)")
         short = f"every block is wrong: the error enters at dZ{L}"
     else:
         below = " and every layer below it" if top > 1 else ""
@@ -1046,10 +1136,12 @@ def _layer_pattern(blocks: list[BlockReport]) -> list[str]:
 BackwardFn = Callable[[np.ndarray, np.ndarray, Cache], dict[str, np.ndarray]]
 
 
-def _validate(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, epsilon: float, mode: str, k: int,
-              method: str, fallback: str, after_iterations: int, learning_rate: float, l2: float, l1: float) -> None:
+def _validate(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, epsilon: float, mode: str,
+              k: int, method: str, fallback: str, after_iterations: int, learning_rate: float, l2: float,
+              l1: float) -> None:
     if not isinstance(epsilon, (int, float)) or not math.isfinite(epsilon) or not 0 < epsilon <= 1:
-        raise TutorError("epsilon", f"{epsilon!r} is not a usable step", "0 < epsilon <= 1 (the course uses 1e-7)")
+        raise TutorError("epsilon", f"{epsilon!r} is not a usable step",
+                         "0 < epsilon <= 1 (the course uses 1e-7)")
     if mode not in MODES:
         raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
     if not isinstance(k, (int, np.integer)) or k < 1:
@@ -1088,9 +1180,9 @@ def _resolve(backward_fn: BackwardFn | Variant | str | None) -> tuple[BackwardFn
     return backward_fn, None
 
 
-DROPOUT_WHY = ("gradient checking needs keep_prob = 1: with dropout on, every evaluation of J draws new masks, "
-               "so J is not one function of theta and its numerical gradient is noise; backprop's gradient "
-               "belongs to one mask's network only. Check with dropout off, then turn dropout on.")
+DROPOUT_WHY = ("gradient checking needs keep_prob = 1: with dropout on, every evaluation of J draws new "
+               "masks, so J is not one function of theta and its numerical gradient is noise; backprop's "
+               "gradient belongs to one mask's network only. Check with dropout off, then turn dropout on.")
 
 
 def gradient_check(
@@ -1144,7 +1236,8 @@ def gradient_check(
         learning_rate: for those steps.
         case: a name for the data/network in the report.
         strategy: how the batched method recomputes perturbed costs: ``auto``, ``whole``, ``layer`` or
-            ``row`` (see :func:`_numeric`; all agree to round-off, the stacked ones bit for bit with ``loop``).
+            ``row`` (see :func:`_numeric`; all agree to round-off, the stacked ones bit for bit with
+            ``loop``).
 
     Returns:
         A :class:`GradCheckReport`.
@@ -1161,7 +1254,8 @@ def gradient_check(
     dropout_on = keep_probs is not None and any(float(p) < 1 for p in keep_probs)
     if keep_probs is not None:
         if len(keep_probs) != arch.L - 1 or any(not 0 < float(p) <= 1 for p in keep_probs):
-            raise TutorError("keep_prob", f"{list(keep_probs)}", f"{arch.L - 1} values with 0 < keep_prob <= 1")
+            raise TutorError("keep_prob", f"{list(keep_probs)}",
+                             f"{arch.L - 1} values with 0 < keep_prob <= 1")
     if dropout_on and dropout == "refuse":
         raise TutorError("keep_prob", f"dropout is on ({list(keep_probs)}): " + DROPOUT_WHY, "keep_prob = 1")
     if dropout_on:
@@ -1192,8 +1286,8 @@ def gradient_check(
         report.initial = initial
         report.iterations = int(after_iterations)
         report.advice.append(f"checked at initialization ({initial.verdict}, difference "
-                             f"{_fmt(initial.difference)}) and after {after_iterations} iterations of gradient "
-                             f"descent ({report.verdict}, difference {_fmt(report.difference)})")
+                             f"{_fmt(initial.difference)}) and after {after_iterations} iterations of "
+                             f"gradient descent ({report.verdict}, difference {_fmt(report.difference)})")
     else:
         report = _check(arch, params, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
                         mode, int(k), rng, method, fallback, case, strategy, warnings)
@@ -1217,8 +1311,8 @@ def train(arch: Architecture, params: dict[str, np.ndarray], X: np.ndarray, Y: n
     return params
 
 
-def _analytic(fn: BackwardFn | None, arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, l2: float,
-              l1: float, keep_probs: Sequence[float] | None, rng: Rng,
+def _analytic(fn: BackwardFn | None, arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray,
+              l2: float, l1: float, keep_probs: Sequence[float] | None, rng: Rng,
               caches: list | None = None) -> tuple[dict, list[str]]:
     """Backprop's gradients; a backward function that raises is reported, not propagated."""
     if keep_probs is not None:
@@ -1258,7 +1352,7 @@ def fast_verdict(analytic: float, numeric: float, epsilon: float, sigma: float) 
     total = abs(analytic) + abs(numeric)
     rel = diff / total if total > 0 else 0.0
     tol = ROUNDOFF_SAFETY * sigma / epsilon
-    passed = not (rel > max(FLAG_RELATIVE, 100 * epsilon * epsilon) and diff > tol)
+    passed = not (rel > relative_tolerance(epsilon) and diff > tol)
     return {"passed": bool(passed), "kink": False, "difference": float(rel), "analytic": float(analytic),
             "numeric": float(numeric), "reason": ""}
 
@@ -1274,7 +1368,7 @@ def assemble_report(
     *,
     epsilon: float,
     mode: str,
-    sigma: float,
+    sigma: float | Callable[[], float],
     cost: float,
     m: int,
     l2: float = 0.0,
@@ -1307,7 +1401,7 @@ def assemble_report(
         fallback: the mode used after a failed fast check.
     """
     warnings = list(warnings)
-    blocks, difference, without, shape_errors, advice = _analyze(
+    blocks, difference, without, shape_errors, advice, sigma = _analyze(
         names, shapes, grads, numeric, checked, kinks, epsilon=epsilon, sigma=sigma, m=m, params=params,
         l2=l2, l1=l1)
     kink_list = _kink_list(names, shapes, kinks & checked) if kinks.any() else []
@@ -1325,9 +1419,12 @@ def assemble_report(
     else:
         band = verdict_band(without if without is not None else difference)
         if without is not None:
-            warnings.append(f"{len(kink_list)} element(s) sit on a ReLU kink, where the two-sided difference is "
-                            f"not a derivative; over all elements the difference is {_fmt(difference)} "
+            warnings.append(f"{len(kink_list)} element(s) sit on a ReLU kink, where the two-sided difference "
+                            f"is not a derivative; over all elements the difference is {_fmt(difference)} "
                             f"({verdict_band(difference).name}), without them {_fmt(without)} ({band.name})")
+    if not math.isfinite(sigma) and math.isfinite(cost):
+        warnings.append("the output is saturated (a sigmoid at exactly 0 or 1): round-off swamps the "
+                        "numerical gradient, nothing can be flagged")
     report = GradCheckReport(
         variant=variant.id if variant else None, epsilon=epsilon, mode=mode, difference=difference,
         verdict=band.name, band=band, blocks=blocks, kinks=kink_list, difference_excluding_kinks=without,
@@ -1347,13 +1444,10 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
     net = _Net(arch, params, X, Y, l2, l1)
     grads, problems = _analytic(fn, arch, params, X, Y, l2, l1, keep_probs, rng, net.caches)
     warnings = warnings + problems
-    sigma = _roundoff(net)
+    sigma = _LazyRoundoff(net)
     if not math.isfinite(net.cost):
         warnings.append("J is not finite at these parameters (the output saturated against its label): the "
                         "numerical gradient cannot be trusted")
-    elif not math.isfinite(sigma):
-        warnings.append("the output is saturated (a sigmoid at exactly 0 or 1): round-off swamps the numerical "
-                        "gradient, nothing can be flagged")
     n = net.size
     fast_info = None
     used_fallback = None
@@ -1362,9 +1456,10 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
     checked = np.zeros(n, dtype=bool)
     kinks = np.zeros(n, dtype=bool)
     if mode == "fast":
-        fast_info = _fast(net, grads, epsilon, rng, sigma, keep_probs)
+        fast_info = _fast(net, grads, epsilon, rng, sigma(), keep_probs)
         if fast_info["kink"]:
-            warnings.append("a ReLU unit crosses zero along the random direction: the fast check is inconclusive")
+            warnings.append("a ReLU unit crosses zero along the random direction: the fast check is "
+                            "inconclusive")
         if not fast_info["passed"] or fast_info["kink"]:
             checked_mode = {"auto": "full" if n <= FULL_FALLBACK_LIMIT else "sampled"}.get(fallback, fallback)
             used_fallback = None if checked_mode == "none" else checked_mode
@@ -1375,8 +1470,9 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
         checked[index] = True
         kinks[index] = kink_part
     return assemble_report(
-        net.names, net.shapes, params, grads, numeric, checked, kinks, epsilon=epsilon, mode=mode, sigma=sigma,
-        cost=net.cost, m=net.m, l2=l2, l1=l1, fast=fast_info, fallback=used_fallback, method=method, case=case,
+        net.names, net.shapes, params, grads, numeric, checked, kinks, epsilon=epsilon, mode=mode,
+        sigma=sigma, cost=net.cost, m=net.m, l2=l2, l1=l1, fast=fast_info, fallback=used_fallback,
+        method=method, case=case,
         warnings=warnings, variant=variant, expected_flags=variant.flags_for(arch) if variant else None)
 
 
@@ -1420,19 +1516,19 @@ def _summarize(report: GradCheckReport) -> None:
         report.advice.insert(0, f"flagged: {', '.join(flagged)} (the other blocks agree with the numerical "
                                 "gradient)")
         if report.verdict != "bug":
-            report.advice.append("the overall difference looks small, yet a block is clearly off: a small block "
-                                 "can hide in the total, which is why the blocks are checked one by one")
+            report.advice.append("the overall difference looks small, yet a block is clearly off: a small "
+                                 "block can hide in the total, which is why each block is checked on its own")
     elif report.verdict == "right":
         report.advice.insert(0, "backpropagation agrees with the numerical gradient")
     elif report.mode != "fast":
         report.advice.append("no block is off beyond round-off: the difference comes from round-off or "
                              "truncation (try epsilon 1e-7, see --sweep)")
     if report.epsilon != COURSE_EPSILON:
-        report.advice.append("the bands are the course's rule at epsilon 1e-7; at other epsilons truncation and "
-                             "round-off errors move the difference (see the epsilon sweep)")
+        report.advice.append("the bands are the course's rule at epsilon 1e-7; at other epsilons truncation "
+                             "and round-off errors move the difference (see the epsilon sweep)")
 
 
-# --- lessons: epsilon sweep and the one-dimensional demo -------------------------------------------------------
+# --- lessons: epsilon sweep and the one-dimensional demo ---------------------------------------------------
 
 DEFAULT_SWEEP = tuple(10.0 ** -e for e in range(1, 11))
 
@@ -1508,7 +1604,8 @@ def one_dimensional_demo(theta: float = 1.0, eps: float = 0.01,
     sweep = []
     for e in epsilons if epsilons is not None else 10.0 ** -np.arange(1, 12, 0.5):
         o, t = estimates(float(e))
-        sweep.append({"epsilon": float(e), "one_sided_error": abs(o - true), "two_sided_error": abs(t - true)})
+        sweep.append({"epsilon": float(e), "one_sided_error": abs(o - true),
+                      "two_sided_error": abs(t - true)})
     return {
         "function": "theta^3",
         "theta": theta,
@@ -1522,7 +1619,8 @@ def one_dimensional_demo(theta: float = 1.0, eps: float = 0.01,
     }
 
 
-def course_one_dimensional_check(x: float = 2.0, theta: float = 4.0, epsilon: float = 1e-7) -> dict[str, float]:
+def course_one_dimensional_check(x: float = 2.0, theta: float = 4.0,
+                                 epsilon: float = 1e-7) -> dict[str, float]:
     """The course's 1-D check of ``J(theta) = theta * x`` (published difference 2.919335883291695e-10)."""
     if not math.isfinite(epsilon) or not 0 < epsilon <= 1:
         raise TutorError("epsilon", f"{epsilon!r}", "0 < epsilon <= 1")
@@ -1592,8 +1690,8 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
         checked = "one random direction" + (f", then {report.fallback}: {checked}" if report.fallback else "")
     extra = f", lambda {report.l2:g}" if report.l2 else ""
     extra += f", L1 {report.l1:g}" if report.l1 else ""
-    lines.append(f"epsilon {report.epsilon:g}, mode {report.mode} ({checked}){extra}, J = {_fmt(report.cost, 6)}, "
-                 f"{report.seconds * 1000:.1f} ms")
+    lines.append(f"epsilon {report.epsilon:g}, mode {report.mode} ({checked}){extra}, "
+                 f"J = {_fmt(report.cost, 6)}, {report.seconds * 1000:.1f} ms")
     for w in report.warnings:
         lines.append(f"warning: {w}")
     lines.append("")
@@ -1601,8 +1699,9 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
         f = report.fast
         state = "passed" if f["passed"] and not f["kink"] else "FAILED" if not f["passed"] else "inconclusive"
         if f.get("analytic") is not None:
-            lines.append(f"fast check {state}: v.grad = {f['analytic']:.10g}, (J(theta+eps v) - J(theta-eps v))/2eps"
-                         f" = {f['numeric']:.10g}, difference {_fmt(f['difference'])}")
+            lines.append(f"fast check {state}: v.grad = {f['analytic']:.10g}, "
+                         f"(J(theta+eps v) - J(theta-eps v))/2eps = {f['numeric']:.10g}, "
+                         f"difference {_fmt(f['difference'])}")
         else:
             lines.append(f"fast check {state}: {f['reason']}")
     diff = report.difference
@@ -1610,7 +1709,7 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
     if report.difference_excluding_kinks is not None:
         lines.append(f"difference without the {len(report.kinks)} kink element(s) = "
                      f"{report.difference_excluding_kinks!r} (the verdict uses this one)")
-    lines.append(f"verdict: {report.verdict.upper()}: {report.band.label}. {report.band.advice}")
+    lines.append(f"verdict: {report.verdict.upper()} ({report.band.label}): {report.band.advice}")
     lines.append("")
     if not (report.fast is not None and report.fallback is None):
         at = report.difference_excluding_kinks if report.difference_excluding_kinks is not None else diff
@@ -1653,8 +1752,9 @@ def render_report(report: GradCheckReport) -> str:
 COURSE_CASE_NAME = "the course's case (X 4x3, layers 4-5-3-1, relu relu sigmoid, Y = [1, 1, 0])"
 
 
-def check_variant(variant: str | Variant = "course", arch: Architecture | None = None, params: dict | None = None,
-                  X: np.ndarray | None = None, Y: np.ndarray | None = None, **options: Any) -> GradCheckReport:
+def check_variant(variant: str | Variant = "course", arch: Architecture | None = None,
+                  params: dict | None = None, X: np.ndarray | None = None, Y: np.ndarray | None = None,
+                  **options: Any) -> GradCheckReport:
     """:func:`gradient_check` of a catalogue variant, on the course's case unless a network is given.
 
     Args:
@@ -1669,5 +1769,6 @@ def check_variant(variant: str | Variant = "course", arch: Architecture | None =
         arch, params, X, Y = course_case()
         options.setdefault("case", COURSE_CASE_NAME)
     if params is None or X is None or Y is None:
-        raise TutorError("network", "give arch, params, X and Y together, or none of them (the course's case)")
+        raise TutorError("network", "give arch, params, X and Y together, or none of them",
+                         "all four, or none for the course's case")
     return gradient_check(arch, params, X, Y, variant, **options)

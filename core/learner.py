@@ -45,6 +45,8 @@ OUTPUT_LIMIT = 4000
 #: The round-off scale of J for code we cannot look inside: a generous multiple of the unit round-off.
 _LEARNER_ROUNDOFF = 64 * np.finfo(np.float64).eps / 2
 _FORWARD_NAMES = ("forward_propagation", "forward_propagation_n")
+#: What the learner's code may raise (sys.exit and Ctrl-C in their code included).
+_ANYTHING = (Exception, SystemExit, KeyboardInterrupt)
 _BACKWARD_NAMES = ("backward_propagation", "backward_propagation_n")
 
 
@@ -107,7 +109,8 @@ def check_file(
     if not file.is_file():
         raise TutorError("--file", f"{display} is not a file", "the path of a .py file")
     if not isinstance(epsilon, (int, float)) or not math.isfinite(epsilon) or not 0 < epsilon <= 1:
-        raise TutorError("epsilon", f"{epsilon!r} is not a usable step", "0 < epsilon <= 1 (the course uses 1e-7)")
+        raise TutorError("epsilon", f"{epsilon!r} is not a usable step",
+                         "0 < epsilon <= 1 (the course uses 1e-7)")
     if mode not in MODES:
         raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
     if not isinstance(k, int) or k < 1:
@@ -117,8 +120,9 @@ def check_file(
     if not (math.isfinite(timeout) and timeout > 0):
         raise TutorError("timeout", f"{timeout!r}", "a number of seconds > 0")
     started = time.perf_counter()
-    request = {"file": str(file.resolve()), "display": display, "epsilon": float(epsilon), "mode": mode, "k": k,
-               "seed": int(seed), "after_iterations": after_iterations, "learning_rate": float(learning_rate)}
+    request = {"file": str(file.resolve()), "display": display, "epsilon": float(epsilon), "mode": mode,
+               "k": k, "seed": int(seed), "after_iterations": after_iterations,
+               "learning_rate": float(learning_rate)}
     result = _run_child(request, timeout, display)
     if not result.get("ok"):
         raise LearnerError(result.get("message", "the check failed"), result.get("kind", "internal"), display,
@@ -143,12 +147,12 @@ def _run_child(request: dict, timeout: float, display: str) -> dict:
         req, res = Path(tmp) / "request.json", Path(tmp) / "result.json"
         req.write_text(json.dumps(request))
         try:
-            proc = subprocess.run([sys.executable, "-X", "faulthandler", "-m", "core.learner", str(req), str(res)],
-                                  capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
+            command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", str(req), str(res)]
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
         except subprocess.TimeoutExpired:
             raise LearnerError(
-                f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless loop, or "
-                f"a network too large for a per-element check; --timeout gives it longer)", "timeout",
+                f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless loop, "
+                f"or a network too large for a per-element check; --timeout gives it longer)", "timeout",
                 display) from None
         if res.is_file():
             try:
@@ -185,8 +189,8 @@ def _report(check: dict, request: dict, result: dict):
 
     names = result["names"]
     shapes = [tuple(s) for s in result["shapes"]]
-    params = {k: np.asarray(v, dtype=np.float64).reshape(s) for (k, v), s in zip(check["params"].items(), shapes,
-                                                                                 strict=True)}
+    params = {k: np.asarray(v, dtype=np.float64).reshape(s)
+              for (k, v), s in zip(check["params"].items(), shapes, strict=True)}
     grads = {k: np.asarray(v, dtype=np.float64) for k, v in check["grads"].items()}
     numeric = np.array([np.nan if v is None else v for v in check["numeric"]], dtype=np.float64)
     checked = np.asarray(check["checked"], dtype=bool)
@@ -194,12 +198,13 @@ def _report(check: dict, request: dict, result: dict):
     cost = float(check["cost"])
     sigma = _LEARNER_ROUNDOFF * (abs(cost) + 1)
     return assemble_report(
-        names, shapes, params, grads, numeric, checked, kinks, epsilon=request["epsilon"], mode=request["mode"],
-        sigma=sigma, cost=cost, m=int(result["m"]), fast=check.get("fast"), fallback=check.get("fallback"),
+        names, shapes, params, grads, numeric, checked, kinks, epsilon=request["epsilon"],
+        mode=request["mode"], sigma=sigma, cost=cost, m=int(result["m"]), fast=check.get("fast"),
+        fallback=check.get("fallback"),
         method="loop", case=result["case"], warnings=result.get("warnings", []), file=request["display"])
 
 
-# --- child side: runs the learner's code ---------------------------------------------------------------------
+# --- child side: runs the learner's code -----------------------------------------------------------------
 
 class _Failure(Exception):
     def __init__(self, kind: str, message: str, line: int | None = None) -> None:
@@ -236,7 +241,7 @@ class _Learner:
         module.__file__ = self.path
         try:
             exec(code, module.__dict__)  # running their code is the point, in a child
-        except BaseException as exc:  # anything their module does while loading
+        except _ANYTHING as exc:  # anything their module does while loading
             raise self.failure(exc, "while loading the file", "import") from None
         self.module = module
 
@@ -258,8 +263,8 @@ class _Learner:
             if callable(fn):
                 return name, fn
         defined = sorted(k for k, v in vars(self.module).items() if isinstance(v, types.FunctionType))
-        raise _Failure("missing", f"{self.display} defines no {names[0]}{signature} (nor {names[1]}); it defines "
-                       f"{', '.join(defined) or 'no functions'}")
+        raise _Failure("missing", f"{self.display} defines no {names[0]}{signature} (nor {names[1]}); it "
+                       f"defines {', '.join(defined) or 'no functions'}")
 
     def _function_node(self, name: str) -> ast.FunctionDef | None:
         for node in ast.walk(self.tree):
@@ -282,7 +287,8 @@ class _Learner:
             return None
         assigned, in_dict = [], []
         for n in ast.walk(node):
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
+            targets = n.targets if isinstance(n, ast.Assign) else \
+                [n.target] if isinstance(n, ast.AugAssign) else []
             for t in targets:
                 for leaf in ast.walk(t):
                     if isinstance(leaf, ast.Name) and leaf.id == key:
@@ -328,7 +334,8 @@ def _arrays(obj: Any, m: int, out: list[np.ndarray], depth: int = 0) -> list[np.
 class _Runner:
     def __init__(self, learner: _Learner, request: dict) -> None:
         self.learner, self.request = learner, request
-        self.forward_name, self.forward = learner.function(_FORWARD_NAMES, "(X, Y, parameters) -> (cost, cache)")
+        self.forward_name, self.forward = learner.function(_FORWARD_NAMES,
+                                                           "(X, Y, parameters) -> (cost, cache)")
         self.backward_name, self.backward = learner.function(_BACKWARD_NAMES, "(X, Y, cache) -> gradients")
         self.warnings: list[str] = []
 
@@ -341,7 +348,7 @@ class _Runner:
         if callable(getattr(module, "make_case", None)):
             try:
                 case = module.make_case(np.random.RandomState(seed))
-            except BaseException as exc:  # their code may raise anything
+            except _ANYTHING as exc:  # their code may raise anything
                 raise learner.failure(exc, "in make_case") from None
             try:
                 X, Y, params = case
@@ -356,10 +363,10 @@ class _Runner:
                 names = parameter_names({k: v for k, v in params.items() if k[:1] in "Wb"})
             except (TypeError, ValueError, TutorError) as exc:
                 line = learner.return_line("make_case")
-                raise _Failure("returns", f"{learner.at(line)}: make_case must return (X, Y, parameters) with X "
-                               f"(n_x, m), Y (1, m) and parameters W1, b1, ...: {exc}{learner.quote(line)}",
-                               line) from None
-            return X, Y, {k: params[k] for k in names}, f"make_case(RandomState({seed})) in {learner.display}"
+                raise _Failure("returns", f"{learner.at(line)}: make_case must return (X, Y, parameters) "
+                               f"with X (n_x, m), Y (1, m) and parameters W1, b1, ...: {exc}"
+                               f"{learner.quote(line)}", line) from None
+            return X, Y, {k: params[k] for k in names}, f"your make_case(RandomState({seed}))"
         dims = getattr(module, "LAYER_DIMS", None)
         if dims is not None:
             try:
@@ -367,15 +374,16 @@ class _Runner:
                 if len(dims) < 2 or min(dims) < 1:
                     raise ValueError
             except (TypeError, ValueError):
-                raise _Failure("returns", f"{learner.display}: LAYER_DIMS must be a list of positive sizes such as "
-                               f"[4, 5, 3, 1], got {dims!r}") from None
+                raise _Failure("returns", f"{learner.display}: LAYER_DIMS must be a list of positive sizes "
+                               f"such as [4, 5, 3, 1], got {dims!r}") from None
             rng = np.random.RandomState(seed)
             X = rng.randn(dims[0], 3)
             params = {}
             for l in range(1, len(dims)):  # noqa: E741
                 params[f"W{l}"] = rng.randn(dims[l], dims[l - 1])
                 params[f"b{l}"] = rng.randn(dims[l], 1)
-            return X, np.array([[1, 1, 0]]), params, f"LAYER_DIMS {dims}, drawn from RandomState({seed}), m = 3"
+            case = f"LAYER_DIMS {dims}, drawn from RandomState({seed}), m = 3"
+            return X, np.array([[1, 1, 0]]), params, case
         _, params, X, Y = course_case()
         return X, Y, params, "the course's case (X 4x3, layers 4-5-3-1, Y = [1, 1, 0])"
 
@@ -383,35 +391,38 @@ class _Runner:
         learner = self.learner
         try:
             out = self.forward(X, Y, params)
-        except BaseException as exc:  # their code may raise anything
+        except _ANYTHING as exc:  # their code may raise anything
             raise learner.failure(exc, f"in {self.forward_name}") from None
         line = learner.return_line(self.forward_name)
         try:
             cost, cache = out
             cost = float(np.squeeze(np.asarray(cost, dtype=np.float64)))
         except (TypeError, ValueError):
-            raise _Failure("returns", f"{learner.at(line)}: {self.forward_name} must return (cost, cache) with a "
-                           f"number as cost; it returned {type(out).__name__}{learner.quote(line)}", line) from None
+            raise _Failure("returns", f"{learner.at(line)}: {self.forward_name} must return (cost, cache) "
+                           f"with a number as cost; it returned {type(out).__name__}{learner.quote(line)}",
+                           line) from None
         if not math.isfinite(cost):
-            raise _Failure("nan", f"{learner.at(line)}: {self.forward_name} returned a cost of {cost} (check the "
-                           f"log of 0 or of a negative number, or an overflow){learner.quote(line)}", line)
+            raise _Failure("nan", f"{learner.at(line)}: {self.forward_name} returned a cost of {cost} "
+                           f"(check the log of 0 or of a negative number, or an overflow)"
+                           f"{learner.quote(line)}", line)
         return cost, cache
 
     def gradients(self, X: np.ndarray, Y: np.ndarray, cache: Any, params: dict) -> dict[str, np.ndarray]:
         learner, name = self.learner, self.backward_name
         try:
             grads = self.backward(X, Y, cache)
-        except BaseException as exc:  # their code may raise anything
+        except _ANYTHING as exc:  # their code may raise anything
             raise learner.failure(exc, f"in {name}") from None
         line = learner.return_line(name)
         if not isinstance(grads, dict):
-            raise _Failure("returns", f"{learner.at(line)}: {name} must return a dict of gradients (dW1, db1, ...); "
-                           f"it returned {type(grads).__name__}{learner.quote(line)}", line)
+            raise _Failure("returns", f"{learner.at(line)}: {name} must return a dict of gradients "
+                           f"(dW1, db1, ...); it returned {type(grads).__name__}{learner.quote(line)}", line)
         wanted = ["d" + k for k in params]
         missing = [k for k in wanted if k not in grads]
         if missing:
-            raise _Failure("keys", f"{learner.at(line)}: {name} returned keys {sorted(map(str, grads))}; missing "
-                           f"{', '.join(missing)} (it must return {', '.join(wanted)}){learner.quote(line)}", line)
+            raise _Failure("keys", f"{learner.at(line)}: {name} returned keys {sorted(map(str, grads))}; "
+                           f"missing {', '.join(missing)} (it must return {', '.join(wanted)})"
+                           f"{learner.quote(line)}", line)
         out = {}
         for key in wanted:
             try:
@@ -425,11 +436,12 @@ class _Runner:
                 at = learner.assign_line(name, key)
                 hint = ""
                 if key.startswith("db") and arr.shape == (1, X.shape[1]):
-                    hint = " (summed over axis=0; the examples are columns: np.sum(dZ, axis=1, keepdims=True))"
+                    hint = (" (summed over axis=0; the examples are columns: "
+                            "np.sum(dZ, axis=1, keepdims=True))")
                 elif arr.size == math.prod(shape):
                     hint = " (keepdims=True or a reshape is missing)"
-                raise _Failure("shapes", f"{learner.at(at)}: {key} has shape {arr.shape} but {key[1:]} is {shape}"
-                               f"{hint}{learner.quote(at)}", at)
+                raise _Failure("shapes", f"{learner.at(at)}: {key} has shape {arr.shape} but {key[1:]} is "
+                               f"{shape}{hint}{learner.quote(at)}", at)
             if not np.all(np.isfinite(arr)):
                 at = learner.assign_line(name, key)
                 raise _Failure("nan", f"{learner.at(at)}: {key} holds nan or inf{learner.quote(at)}", at)
@@ -437,8 +449,13 @@ class _Runner:
         return out
 
     def check(self, X: np.ndarray, Y: np.ndarray, params: dict) -> dict:
-        from core.gradcheck import (FULL_FALLBACK_LIMIT, dictionary_to_vector, fast_verdict, sample_index,
-                                    vector_to_dictionary)
+        from core.gradcheck import (
+            FULL_FALLBACK_LIMIT,
+            dictionary_to_vector,
+            fast_verdict,
+            sample_index,
+            vector_to_dictionary,
+        )
 
         eps, mode = self.request["epsilon"], self.request["mode"]
         rng = np.random.default_rng(self.request["seed"])
@@ -468,7 +485,8 @@ class _Runner:
                 index = np.array([], dtype=np.intp)
         if index is None:
             sampled = mode == "sampled" or fallback == "sampled"
-            index = sample_index([shapes[k] for k in names], self.request["k"], rng) if sampled else np.arange(n)
+            index = sample_index([shapes[k] for k in names], self.request["k"], rng) if sampled \
+                else np.arange(n)
         numeric: list[float | None] = [None] * n
         kinks = [False] * n
         for i in index:
@@ -483,9 +501,9 @@ class _Runner:
         checked = [False] * n
         for i in index:
             checked[int(i)] = True
-        return {"params": {k: params[k].tolist() for k in names}, "grads": {k: v.tolist() for k, v in grads.items()},
-                "numeric": numeric, "checked": checked, "kinks": kinks, "cost": cost, "fast": fast,
-                "fallback": fallback}
+        return {"params": {k: params[k].tolist() for k in names},
+                "grads": {k: v.tolist() for k, v in grads.items()}, "numeric": numeric, "checked": checked,
+                "kinks": kinks, "cost": cost, "fast": fast, "fallback": fallback}
 
     def train(self, X: np.ndarray, Y: np.ndarray, params: dict, iterations: int, lr: float) -> dict:
         params = {k: v.copy() for k, v in params.items()}
@@ -521,8 +539,9 @@ def _child(request: dict) -> dict:
     except _Failure as failure:
         return {"ok": False, "kind": failure.kind, "message": failure.message, "line": failure.line,
                 "output": output.getvalue()[-OUTPUT_LIMIT:]}
-    return {"ok": True, "names": list(params), "shapes": [list(params[k].shape) for k in params], "m": X.shape[1],
-            "case": case, "checks": checks, "warnings": runner.warnings, "output": output.getvalue()[-OUTPUT_LIMIT:],
+    return {"ok": True, "names": list(params), "shapes": [list(params[k].shape) for k in params],
+            "m": X.shape[1], "case": case, "checks": checks, "warnings": runner.warnings,
+            "output": output.getvalue()[-OUTPUT_LIMIT:],
             "functions": {"forward": runner.forward_name, "backward": runner.backward_name}}
 
 
@@ -531,9 +550,10 @@ def _main(argv: list[str]) -> int:
     request = json.loads(Path(request_path).read_text())
     try:
         result = _child(request)
-    except BaseException as exc:  # never a traceback: the parent reports it
-        result = {"ok": False, "kind": "internal", "message": f"{request.get('display')}: the check could not run "
-                  f"({type(exc).__name__}: {exc})"}
+    except _ANYTHING as exc:  # never a traceback: the parent reports it
+        display = request.get("display")
+        result = {"ok": False, "kind": "internal",
+                  "message": f"{display}: the check could not run ({type(exc).__name__}: {exc})"}
     Path(result_path).write_text(json.dumps(result))
     return 0
 

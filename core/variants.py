@@ -168,8 +168,10 @@ def course(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
     """The exercise's code as handed out: both of its bugs at once."""
     return backprop(
         X, Y, cache,
-        dW_line={2: lambda dZ, A_prev, m: 1.0 / m * np.dot(dZ, A_prev.T) * 2},  # dW2 = 1./m * np.dot(dZ2, A1.T) * 2
-        db_line={1: lambda dZ, m: 4.0 / m * np.sum(dZ, axis=1, keepdims=True)},  # db1 = 4./m * np.sum(dZ1, ...)
+        # dW2 = 1. / m * np.dot(dZ2, A1.T) * 2
+        dW_line={2: lambda dZ, A_prev, m: 1.0 / m * np.dot(dZ, A_prev.T) * 2},
+        # db1 = 4. / m * np.sum(dZ1, axis=1, keepdims=True)
+        db_line={1: lambda dZ, m: 4.0 / m * np.sum(dZ, axis=1, keepdims=True)},
     )
 
 
@@ -255,7 +257,7 @@ class Variant:
                              "a layer 1 with several units or several examples")
 
     def flags_for(self, arch: Architecture) -> tuple[str, ...]:
-        """The blocks this bug puts wrong on a network ``arch`` (the course's case gives ``expected_flags``)."""
+        """The blocks this bug puts wrong on a network ``arch`` (on the course's case: ``expected_flags``)."""
         L = arch.L
         below = tuple(f"d{p}{l}" for l in range(1, L) for p in ("W", "b"))  # noqa: E741
         return {
@@ -292,8 +294,9 @@ VARIANTS: dict[str, Variant] = {
                 ("dW1", "dW2", "dW3"), forgot_l2_gradient, needs_l2=True),
         Variant("dropout-left-on", f"backprop still applies dropout masks (keep_prob {DROPOUT_KEEP_PROB})",
                 "dropout", ("dW1", "db1", "dW2", "db2"), dropout_left_on, dropout=True),
-        Variant("bias-summed-over-wrong-axis", "db1 = 1./m * np.sum(dZ1, axis=0, keepdims=True) (shape error)",
-                "gradient-checking", ("db1",), bias_summed_over_wrong_axis),
+        Variant("bias-summed-over-wrong-axis",
+                "db1 = 1./m * np.sum(dZ1, axis=0, keepdims=True) (shape error)", "gradient-checking",
+                ("db1",), bias_summed_over_wrong_axis),
     )
 }
 

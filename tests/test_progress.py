@@ -75,8 +75,11 @@ def test_best_prefers_the_higher_fraction(tmp_path: Path) -> None:
     assert store.progress.latest("x").score == 1
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"read": "dropout"}', '{"quiz": {"x": [{"score": 1}]}}',
-                                     "\xff\xfe garbage"])
+BAD_FILES = ["{not json", "[1, 2]", '{"read": "dropout"}', '{"quiz": {"x": [{"score": 1}]}}',
+             "\xff\xfe garbage"]
+
+
+@pytest.mark.parametrize("content", BAD_FILES)
 def test_corrupted_file_is_moved_aside(tmp_path: Path, content: str) -> None:
     (tmp_path / FILENAME).write_text(content, encoding="latin-1")
     store = ProgressStore(tmp_path)
@@ -200,7 +203,8 @@ class FakeTty(io.StringIO):
 
 @pytest.mark.parametrize(("answer", "reset"), [("y\n", True), ("n\n", False), ("", False)])
 def test_reset_on_a_terminal_follows_the_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture, answer: str, reset: bool) -> None:
+                                                capsys: pytest.CaptureFixture, answer: str,
+                                                reset: bool) -> None:
     monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path))
     ProgressStore(tmp_path).mark_read("dropout")
     monkeypatch.setattr("sys.stdin", FakeTty(answer))

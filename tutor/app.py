@@ -7,20 +7,20 @@ lessons (whose numbers the engine computes) load in a worker after the first fra
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.widgets import Input
 
 from tutor import messages
-from tutor.progress import ProgressStore
-from tutor.screens import build_screen
+from tutor.progress import ProgressStore, Saver
+from tutor.screens import navigate
 from tutor.screens.base import Course
 from tutor.screens.home import HomeScreen
-from tutor.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tutor.screens.too_small import TooSmallScreen, cover_if_small
 from tutor.widgets.palette import TutorCommands
 
 
@@ -38,7 +38,7 @@ class DLTutorApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("ctrl+t", "toggle_dark", "Dark/light", show=False),
+        Binding("ctrl+t", "toggle_dark", "Dark/light", show=False, tooltip="Dark or light theme"),
     ]
 
     def __init__(self, lessons_source: Any = None, home: Any = None, start: dict | None = None) -> None:
@@ -48,7 +48,7 @@ class DLTutorApp(App[int]):
         self._load_notice = self.store.load()  # before any screen reads it
         self.start = dict(start or {})
         self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
-        self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dltutor-progress")
+        self._saver = Saver(self.store, lambda notice: self.call_from_thread(self._saved, notice))
 
     def on_mount(self) -> None:
         if self._load_notice:
@@ -57,19 +57,14 @@ class DLTutorApp(App[int]):
         if start.get("screen") or start.get("lesson") or start.get("try"):
             target = start.get("screen") or "lesson"
             self.post_message(messages.Navigate(target, start.get("lesson"), try_id=start.get("try")))
-        self.check_size()
+        cover_if_small(self, self.size)
 
     def on_unmount(self) -> None:
-        self._saver.shutdown(wait=True)
+        self._saver.close()
 
     def save(self, change: Callable[[ProgressStore], str | None]) -> Future:
-        """Apply a progress change on the saving thread (one at a time, in order), off the UI thread."""
-
-        def job() -> None:
-            notice = change(self.store)
-            self.call_from_thread(self._saved, notice)
-
-        return self._saver.submit(job)
+        """Apply a progress change off the UI thread (one at a time, in order); the screens refresh after."""
+        return self._saver.submit(change)
 
     def _saved(self, notice: str | None) -> None:
         if notice:
@@ -77,15 +72,7 @@ class DLTutorApp(App[int]):
         self.screen.post_message(messages.ProgressChanged())
 
     async def on_navigate(self, message: messages.Navigate) -> None:
-        if isinstance(self.screen, TooSmallScreen):
-            return
-        if message.target == "help":
-            await self.action_help()
-            return
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        if message.target != "home":
-            await self.push_screen(build_screen(message))
+        await navigate(self, message)
 
     async def action_help(self) -> None:
         from tutor.screens.help import HelpScreen
@@ -93,26 +80,19 @@ class DLTutorApp(App[int]):
         if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
             await self.push_screen(HelpScreen())
 
+    def get_key_display(self, binding: Binding) -> str:
+        # In a text box "?" is text, so the footer offers F1 for help there.
+        if binding.action == "help" and isinstance(self.focused, Input):
+            return "f1"
+        return super().get_key_display(binding)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "command_palette" and isinstance(self.screen, TooSmallScreen):
             return False
         return True
 
     def on_resize(self, event: events.Resize) -> None:
-        self.check_size(event.size)  # self.size is not updated yet when this handler runs
-
-    def check_size(self, size: Size | None = None) -> None:
-        """Cover the app with a notice while the terminal is below 80x24, and lift it when it grows."""
-        width, height = size or self.size
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        covered = isinstance(self.screen, TooSmallScreen)
-        if small and not covered:
-            self.push_screen(TooSmallScreen())
-        elif covered:
-            if small:
-                self.screen.show_size(width, height)
-            else:
-                self.pop_screen()
+        cover_if_small(self, event.size)  # self.size is not updated yet when this handler runs
 
 
 def make_app(lessons_source: Any = None, home: Any = None, size: tuple[int, int] | None = None,

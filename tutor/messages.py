@@ -15,6 +15,7 @@ class Navigate(Message):
         chooser: for ``quiz`` without a lesson, show the choice of quizzes rather than start a mixed quiz.
         try_id: for ``lesson``, a lab preset or gradcheck variant to run at once in the lesson's Try it
             (without ``lesson``, the lesson that names it opens).
+        section: for ``lesson``, the heading of a section to scroll to.
     """
 
     def __init__(
@@ -24,6 +25,7 @@ class Navigate(Message):
         question: str | None = None,
         chooser: bool = True,
         try_id: str | None = None,
+        section: str | None = None,
     ) -> None:
         super().__init__()
         self.target = target
@@ -31,6 +33,7 @@ class Navigate(Message):
         self.question = question
         self.chooser = chooser
         self.try_id = try_id
+        self.section = section
 
 
 class ProgressChanged(Message):

@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,8 @@ class Progress:
             position = None
             if pos is not None:
                 lesson = pos.get("lesson")
-                position = Position(str(pos["screen"]), None if lesson is None else str(lesson), float(pos["when"]))
+                lesson = None if lesson is None else str(lesson)
+                position = Position(str(pos["screen"]), lesson, float(pos["when"]))
             reset_at = float(data.get("reset_at", 0.0))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed progress entry: {exc}") from exc
@@ -305,6 +307,32 @@ class ProgressStore:
         """Forget all progress (other open tutors keep only changes made after the reset)."""
         stamp = self.clock()
         return self._save(lambda p: Progress(reset_at=stamp), reset=True)
+
+
+class Saver:
+    """Runs progress changes on one background thread, in order, so a slow disk never blocks the caller.
+
+    Args:
+        store: the store the changes apply to.
+        done: called on the saving thread after each change with its notice (or None).
+    """
+
+    def __init__(self, store: ProgressStore, done: Callable[[str | None], None]) -> None:
+        self.store = store
+        self.done = done
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dltutor-progress")
+
+    def submit(self, change: Callable[[ProgressStore], str | None]) -> Future:
+        """Queue ``change(store)``; the future completes after ``done`` has been called."""
+
+        def job() -> None:
+            self.done(change(self.store))
+
+        return self._pool.submit(job)
+
+    def close(self) -> None:
+        """Finish the queued changes."""
+        self._pool.shutdown(wait=True)
 
 
 def load(home: str | os.PathLike[str] | None = None) -> tuple[ProgressStore, str | None]:

@@ -10,8 +10,9 @@ HELP = "Gradient checking: compare backprop with two-sided differences, and loca
 ORDER = 20
 
 #: Kept in step with core.variants.VARIANTS (a test checks it) so --help does not import NumPy.
-VARIANT_IDS = ("fixed", "course", "dW2-doubled", "db1-times-4", "missing-1-over-m", "wrong-activation-derivative",
-               "sign-flip", "forgot-l2-gradient", "dropout-left-on", "bias-summed-over-wrong-axis")
+VARIANT_IDS = ("fixed", "course", "dW2-doubled", "db1-times-4", "missing-1-over-m",
+               "wrong-activation-derivative", "sign-flip", "forgot-l2-gradient", "dropout-left-on",
+               "bias-summed-over-wrong-axis")
 
 EPILOG = """\
 The course's rule at epsilon 1e-7: difference < 1e-7 right (the exercise passes below 2e-7),
@@ -36,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("--variant", default=None, metavar="NAME",
                         help="a backprop from the catalogue (default course; see --list)")
-    parser.add_argument("--file", default=None, metavar="PATH", help="check the backprop in your own .py file")
+    parser.add_argument("--file", default=None, metavar="PATH",
+                        help="check the backprop in your own .py file")
     parser.add_argument("--list", action="store_true", help="list the catalogue of variants and exit")
     parser.add_argument("--epsilon", default="1e-7", metavar="E", help="the step, 0 < E <= 1 (default 1e-7)")
     parser.add_argument("--mode", default="full", metavar="MODE",
@@ -52,7 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--examples", default="16", metavar="M", help="examples for --layers (default 16)")
     parser.add_argument("--sweep", action="store_true", help="also show the difference against epsilon")
     parser.add_argument("--seed", default="1", metavar="S", help="seed of every random draw (default 1)")
-    parser.add_argument("--timeout", default="20", metavar="SECONDS", help="time limit for --file (default 20)")
+    parser.add_argument("--timeout", default="20", metavar="SECONDS",
+                        help="time limit for --file (default 20)")
     parser.add_argument("--no-chart", action="store_true", help="no chart with --sweep")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
@@ -61,13 +64,13 @@ def _list(as_json: bool) -> int:
     from core.variants import VARIANTS
     from tutor.output import print_json, table
 
-    rows = [{"id": v.id, "description": v.description, "lesson": v.lesson, "expected_flags": list(v.expected_flags)}
-            for v in VARIANTS.values()]
+    rows = [{"id": v.id, "description": v.description, "lesson": v.lesson,
+             "expected_flags": list(v.expected_flags)} for v in VARIANTS.values()]
     if as_json:
         print_json({"variants": rows})
         return 0
-    print(table([[r["id"], ", ".join(r["expected_flags"]) or "-", r["lesson"], r["description"]] for r in rows],
-                ["variant", "flags (course case)", "lesson", "what it does"]))
+    print(table([[r["id"], ", ".join(r["expected_flags"]) or "-", r["lesson"], r["description"]]
+                 for r in rows], ["variant", "flags (course case)", "lesson", "what it does"]))
     return 0
 
 
@@ -84,8 +87,8 @@ def _network(args: argparse.Namespace, seed: int):
     try:
         layers = tuple(int(s) for s in str(args.layers).split(","))
     except ValueError:
-        raise TutorError("--layers", f"not a list of sizes: {args.layers!r}", "comma-separated sizes such as 2,20,3,1") \
-            from None
+        raise TutorError("--layers", f"not a list of sizes: {args.layers!r}",
+                         "comma-separated sizes such as 2,20,3,1") from None
     arch = Architecture(layers, args.activation)
     m = number(args.examples, "--examples", "1 <= M <= 100000", integer=True)
     if not 1 <= m <= 100_000:
@@ -123,7 +126,7 @@ def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from core.errors import TutorError
-    from core.gradcheck import (MODES, check_variant, epsilon_sweep, gradient_check, render_report)
+    from core.gradcheck import MODES, check_variant, epsilon_sweep, gradient_check, render_report
     from core.rng import make_rng
     from core.variants import get_variant
     from tutor.commands.numgrad import number
@@ -132,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args.json)
     if args.file is not None and args.variant is not None:
-        raise TutorError("--file", "give either --variant or --file, not both", "--variant NAME or --file PATH")
+        raise TutorError("--file", "give either --variant or --file, not both",
+                         "--variant NAME or --file PATH")
     epsilon = number(args.epsilon, "--epsilon", "0 < epsilon <= 1 (the course uses 1e-7)")
     if not 0 < epsilon <= 1:
         raise TutorError("--epsilon", f"{args.epsilon}", "0 < epsilon <= 1 (the course uses 1e-7)")
@@ -160,6 +164,9 @@ def run(args: argparse.Namespace) -> int:
         if args.sweep:
             raise TutorError("--sweep", "works with the built-in networks (--variant), not with --file",
                              "--sweep without --file")
+        if l2 or args.layers is not None:
+            raise TutorError("--file", "your file defines its own cost and network: --l2 and --layers do not "
+                             "apply", "--file without --l2 and --layers")
         timeout = number(args.timeout, "--timeout", "seconds > 0")
         if timeout <= 0:
             raise TutorError("--timeout", f"{timeout}", "seconds > 0")

@@ -25,7 +25,8 @@ Examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
-    parser.add_argument("--theta", default="1.0", metavar="T", help="where to take the derivative (default 1)")
+    parser.add_argument("--theta", default="1.0", metavar="T",
+                        help="where to take the derivative (default 1)")
     parser.add_argument("--epsilon", default="0.01", metavar="E", help="the step, 0 < E <= 1 (default 0.01)")
     parser.add_argument("--no-chart", action="store_true", help="text only, no chart")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
@@ -90,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**demo, "course_check": course})
         return 0
-    out = [f"Derivative of f(theta) = theta^3 at theta = {theta:g} (true value 3 theta^2 = {demo['true']:.10g}), "
-           f"epsilon = {eps:g}", ""]
+    out = [f"Derivative of f(theta) = theta^3 at theta = {theta:g} (true value 3 theta^2 = "
+           f"{demo['true']:.10g}), epsilon = {eps:g}", ""]
     out.append(table([
         ["two-sided", "(f(theta+eps) - f(theta-eps)) / (2 eps)", f"{demo['two_sided']:.10g}",
          f"{demo['errors']['two_sided']:.3g}", "O(eps^2)"],
@@ -101,9 +102,10 @@ def run(args: argparse.Namespace) -> int:
     out += ["", "The two-sided difference cancels the eps^2 term of the Taylor series, so its error is about "
             "eps^2 instead of eps: at eps = 0.01 that is 100 times more accurate, which is why gradient "
             "checking uses it."]
-    out += ["", f"The course's 1-D check, J(theta) = theta * x with x = {course['x']:g}, theta = {course['theta']:g}, "
-            f"epsilon = {course['epsilon']:g}: gradapprox = {course['gradapprox']!r}, grad = {course['grad']:g}, "
-            f"difference = {course['difference']!r} (published 2.919335883291695e-10)."]
+    out += ["", f"The course's 1-D check, J(theta) = theta * x with x = {course['x']:g}, "
+            f"theta = {course['theta']:g}, epsilon = {course['epsilon']:g}: gradapprox = "
+            f"{course['gradapprox']!r}, grad = {course['grad']:g}, difference = {course['difference']!r} "
+            f"(published 2.919335883291695e-10)."]
     if not args.no_chart:
         sweep = demo["sweep"]
         eps_list = [s["epsilon"] for s in sweep]
@@ -112,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
              "two-sided": (eps_list, [s["two_sided_error"] for s in sweep])},
             title="error against epsilon (log-log): slope 1 one-sided, slope 2 two-sided",
             xlabel="epsilon", ylabel="error")]
-        out.append("Below about 1e-5 (two-sided) round-off takes over and the error grows again as eps shrinks.")
+        out.append("Below about 1e-5 (two-sided) round-off takes over and the error grows again as eps "
+                   "shrinks.")
     print("\n".join(out))
     return 0

@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         best, last = progress.best(lesson.id), progress.latest(lesson.id)
         rows.append({"id": lesson.id, "order": lesson.order, "title": lesson.title,
                      "status": progress.status(lesson.id),
-                     "quiz_best": best.to_dict() if best else None, "quiz_last": last.to_dict() if last else None})
+                     "quiz_best": best.to_dict() if best else None,
+                     "quiz_last": last.to_dict() if last else None})
     if args.json:
         print_json({"path": str(store.path), "lessons": rows, **progress.to_dict()})
         return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
 
     from tutor.messages import Navigate
@@ -17,13 +18,29 @@ SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
                 "workbench", "vanishing", "numgrad", "normalization")
 
 
+async def navigate(app: App, request: Navigate) -> None:
+    """Go where ``request`` says: help opens over the current screen; a main screen replaces whatever is
+    above home, so h or escape always leads straight home."""
+    from tutor.screens.too_small import TooSmallScreen
+
+    if isinstance(app.screen, TooSmallScreen):
+        return
+    if request.target == "help":
+        await app.run_action("help")
+        return
+    while len(app.screen_stack) > 1:
+        await app.pop_screen()
+    if request.target != "home":
+        await app.push_screen(build_screen(request))
+
+
 def build_screen(request: Navigate) -> Screen:
     """A new screen for a navigation request (``target``, with ``lesson``, ``question``, ``chooser``...)."""
     target = request.target
     if target == "lesson":
         from tutor.screens.lesson import LessonScreen
 
-        return LessonScreen(request.lesson, try_id=request.try_id)
+        return LessonScreen(request.lesson, try_id=request.try_id, section=request.section)
     if target == "ask":
         from tutor.screens.ask import AskScreen
 

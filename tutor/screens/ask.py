@@ -71,7 +71,8 @@ class AskScreen(TutorScreen):
         from tutor.qa import COURSE_QUESTIONS
 
         self.query_one("#course-questions", OptionList).add_options(
-            [Option(Content.assemble((f"{q.id} ", "bold"), q.question), id=str(q.id)) for q in COURSE_QUESTIONS])
+            [Option(Content.assemble((f"{q.id} ", "bold"), q.question), id=str(q.id))
+             for q in COURSE_QUESTIONS])
         self._show_history()
         if self.tutor.asked and not self.first_question:
             self._show(self.tutor.asked[-1])
@@ -186,7 +187,8 @@ class AskScreen(TutorScreen):
     @on(Button.Pressed, "#open-source")
     def action_open_source(self) -> None:
         if self.current is not None and self.current.source.get("lesson"):
-            self.post_message(Navigate("lesson", self.current.source["lesson"]))
+            source = self.current.source
+            self.post_message(Navigate("lesson", source["lesson"], section=source.get("section")))
 
     @on(Button.Pressed, ".related")
     def _related(self, event: Button.Pressed) -> None:

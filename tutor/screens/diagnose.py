@@ -41,7 +41,7 @@ def _points(x: float) -> str:
 
 
 def number_rows(d: Any) -> list[tuple[str, str, str, str]]:
-    """(name, value, how it is measured, verdict) rows for the numbers behind a diagnosis."""
+    """(name, value, verdict, how it is measured) rows for the numbers behind a diagnosis."""
     n = d.numbers
     high = n["threshold"]
     rows = [("training error", _pct(n["train_error"]), "", "")]
@@ -50,15 +50,15 @@ def number_rows(d: Any) -> list[tuple[str, str, str, str]]:
     rows.append(("dev error", _pct(n["dev_error"]), "", ""))
     if n["test_error"] is not None:
         rows.append(("test error", _pct(n["test_error"]), "", ""))
-    rows.append(("Bayes error", _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else ""), "", ""))
+    rows.append(("Bayes error", _pct(n["bayes_error"]), "assumed" if n["bayes_assumed"] else "", ""))
+    var_how = "train-dev − train" if n["train_dev_error"] is not None else "dev − train"
     gaps = [("avoidable bias", "avoidable_bias", "train − Bayes", "high bias", "low bias"),
-            ("variance", "variance", "train-dev − train" if n["train_dev_error"] is not None else "dev − train",
-             "high variance", "low variance"),
+            ("variance", "variance", var_how, "high variance", "low variance"),
             ("data mismatch", "data_mismatch", "dev − train-dev", "data mismatch", "no mismatch"),
             ("dev overfitting", "dev_overfitting", "test − dev", "dev set overfit", "dev set fine")]
     for name, key, how, yes, no in gaps:
         if n[key] is not None:
-            rows.append((name, _points(n[key]), how, yes if n[key] >= high else no))
+            rows.append((name, _points(n[key]), yes if n[key] >= high else no, how))
     return rows
 
 
@@ -147,7 +147,7 @@ class DiagnoseScreen(TutorScreen):
         self._part("summary", summary)
         rows = number_rows(d)
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
         self._part("numbers", Content.assemble(("The numbers behind it\n", "bold"), "\n".join(lines)))
         if d.recipe:
             steps = [_wrap(f"{i}. {s.title}: {s.why}" + (f" (lab: {s.lab_preset})" if s.lab_preset else ""),

@@ -80,8 +80,9 @@ class HomeScreen(TutorScreen):
         first = not course_map.row_count
         course_map.show(self.course.lessons(), progress, cursor=target if first else None)
         lesson = self.course.get(target)
+        started = progress.position or progress.read or progress.practised
         self.query_one("#continue", Button).label = (
-            f"▶ {'Continue' if progress.position or progress.read or progress.practised else 'Start'} with {lesson.order} · {lesson.title}  (c)")
+            f"▶ {'Continue' if started else 'Start'} with {lesson.order} · {lesson.title}  (c)")
         self._show_objectives(course_map.current or target)
 
     def _continue_target(self) -> str:

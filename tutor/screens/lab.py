@@ -39,6 +39,8 @@ POST_INTERVAL = 0.07
 CHUNK_SECONDS = 0.025
 #: Seconds between two decision grids while training.
 GRID_INTERVAL = 0.25
+#: Seconds between two redraws of the panels other than the cost plot while training.
+SLOW_PANELS_INTERVAL = 0.25
 #: Resolution of the decision grid (fixed, so the network keeps one set of buffers for it).
 GRID_NX, GRID_NY = 64, 32
 
@@ -119,6 +121,7 @@ class LabScreen(TutorScreen):
         self._practised: set[str] = set()
         self.started_at = 0.0  # perf_counter() when the last run was started (the bench reads these)
         self.finished_at = 0.0  # ... and when it was shown finished
+        self._last_slow = 0.0
 
     # -- layout ----------------------------------------------------------------------------------------
 
@@ -190,7 +193,8 @@ class LabScreen(TutorScreen):
         return self.query_one(LabResults)
 
     def _status(self, text: str) -> None:
-        self.query_one("#lab-status", Static).update(text)
+        # One line of fixed size: no layout pass needed (a layout per update would cost the worker time).
+        self.query_one("#lab-status", Static).update(text, layout=False)
 
     def _info(self, text: str) -> None:
         self.query_one("#lab-info", Static).update(text)
@@ -581,10 +585,16 @@ class LabScreen(TutorScreen):
             else:
                 self.cost_plot.add_points(run.label, its, [r.train_cost for r in records])
             if update.index != self.shown:
-                self._show_run(update.index, rebuild=True)
+                self._show_run(update.index)
             else:
                 self.grad_plot.add_records(its, [r.grad_norms for r in records])
             self.cost_plot.refresh()
+        # The cost plot follows every report; the other panels a few times a second (each redraw is UI
+        # time the worker waits for the GIL).
+        now = time.perf_counter()
+        slow = update.done or update.paused or now - self._last_slow >= SLOW_PANELS_INTERVAL
+        if slow:
+            self._last_slow = now
             self.grad_plot.refresh()
         if update.grid is not None and update.index == self.shown:
             self.boundary.set_grid(update.grid)
@@ -607,14 +617,14 @@ class LabScreen(TutorScreen):
                 self._set_state("running")
             rate = f" · {update.rate:,.0f} it/s" if update.rate else ""
             self._status(f"running {where}{rate}")
-            if records:
+            if slow:
                 self._show_live(run)
 
     def _show_live(self, run: LabRun) -> None:
-        history = run.training.history.records
         if self.mode == "compare":
             self.results.show_table([self._row(r) for r in self.runs])
             return
+        history = run.training.history.records
         if not history:
             return
         r = history[-1]
@@ -624,7 +634,7 @@ class LabScreen(TutorScreen):
             lines.append(f"{heldout} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
         self.results.show("\n".join(lines))
 
-    def _show_run(self, index: int, rebuild: bool = False) -> None:
+    def _show_run(self, index: int) -> None:
         """Show the boundary and gradient norms of run ``index`` (compare mode)."""
         self.shown = index
         run = self.runs[index]

@@ -1,4 +1,4 @@
-"""A lesson: its Markdown with a table of contents, its Try it experiments and its Check yourself questions."""
+"""A lesson: its Markdown with a table of contents, its Try it experiments, its Check yourself questions."""
 
 from __future__ import annotations
 
@@ -11,10 +11,28 @@ from textual.widgets.markdown import Markdown
 
 from tutor.messages import Navigate
 from tutor.screens.base import TutorScreen
+from tutor.widgets.panel_link import PanelLink
 from tutor.widgets.question import Choice, QuestionCard
 from tutor.widgets.try_panel import TryPanel
 
 LETTERS = "abcdefg"
+
+
+def plain_fences(markdown: str) -> str:
+    """Mark code fences without a language as plain text.
+
+    Textual guesses the language of an unmarked fence by trying every Pygments lexer, which costs about
+    50 ms a block (most of a lesson's opening time) and colours tables and program output at random.
+    """
+    lines, inside = [], False
+    for line in markdown.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            if not inside and stripped in ("```", "~~~"):
+                line = line + "text"
+            inside = not inside
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class LessonScreen(TutorScreen):
@@ -30,13 +48,13 @@ class LessonScreen(TutorScreen):
     CSS_PATH = "lesson.tcss"
     AUTO_FOCUS = "#lesson-md Markdown"
     BINDINGS = [
-        Binding("n", "neighbour(1)", "Next"),
-        Binding("p", "neighbour(-1)", "Prev"),
-        Binding("r", "tab('read')", "Read", show=False),
-        Binding("t", "tab('try')", "Try it"),
-        Binding("k", "tab('check')", "Check"),
-        Binding("q", "quiz", "Quiz"),
-        Binding("o", "toggle_contents", "Contents", show=False),
+        Binding("n", "neighbour(1)", "Next", tooltip="Next lesson"),
+        Binding("p", "neighbour(-1)", "Prev", tooltip="Previous lesson"),
+        Binding("r", "tab('read')", "Read", show=False, tooltip="Read the lesson"),
+        Binding("t", "tab('try')", "Try it", tooltip="Try it: run the lesson's experiments"),
+        Binding("k", "tab('check')", "Check", tooltip="Check yourself: the lesson's questions"),
+        Binding("q", "quiz", "Quiz", tooltip="This lesson's quiz"),
+        Binding("o", "toggle_contents", "Contents", show=False, tooltip="Show or hide the contents"),
         Binding("a", "go('ask')", "Ask", show=False),
         Binding("d", "go('diagnose')", "Diagnose", show=False),
     ]
@@ -56,9 +74,10 @@ class LessonScreen(TutorScreen):
         yield Header()
         with TabbedContent(initial="read", id="tabs"):
             with TabPane("Read", id="read"):
-                yield MarkdownViewer(markdown_of(lesson), id="lesson-md", open_links=False,
+                yield MarkdownViewer(plain_fences(markdown_of(lesson)), id="lesson-md", open_links=False,
                                      show_table_of_contents=self.app.size.width >= 100)
             with TabPane("Try it", id="try"):
+                yield PanelLink(lesson.id, id="try-links")
                 yield TryPanel(lesson.try_ids, id="try-panel")
             with TabPane("Check yourself", id="check"):
                 with Vertical(id="check-area"):
@@ -179,7 +198,8 @@ class LessonScreen(TutorScreen):
         check = checks[self.check_index]
         score.display = False
         last = self.check_index == len(checks) - 1
-        card = QuestionCard(check.question, [Choice(k, t) for k, t in zip(LETTERS, check.options)],
+        choices = [Choice(k, t) for k, t in zip(LETTERS, check.options, strict=False)]  # at most 7 shown
+        card = QuestionCard(check.question, choices,
                             header=f"Check {self.check_index + 1} of {len(checks)}",
                             next_label="Finish" if last else "Next question →")
         await area.mount(card, before=score)

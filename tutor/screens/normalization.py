@@ -69,6 +69,7 @@ class NormalizationScreen(PanelScreen):
     """
 
     NAME = "normalization"
+    LESSON = "normalizing-inputs"
     CSS_PATH = "normalization.tcss"
     AUTO_FOCUS = "#nz-lr-input"
 
@@ -106,7 +107,7 @@ class NormalizationScreen(PanelScreen):
         self.query_one("#nz-form").border_title = "Badly scaled features"
         self.query_one("#nz-results").border_title = "Training cost: raw against normalized"
         table = self.query_one("#nz-table", DataTable)
-        table.add_columns("run", "first cost", "last cost", "dev acc.", "iterations to target", "ended")
+        table.add_columns("run", "first cost", "last cost", "dev acc.", "to target")
         super().on_mount()
 
     # -- the form ------------------------------------------------------------------------------------
@@ -126,12 +127,14 @@ class NormalizationScreen(PanelScreen):
             "nz-iters": lambda t: None if not t.strip() else parse_int(t, "iterations", 1, MAX_ITERATIONS),
             "nz-target": lambda t: parse_float(t, "target", "a cost > 0", 0.0, math.inf, low_open=True),
         })
-        return {"learning_rate": values["nz-lr"], "iterations": values["nz-iters"], "target": values["nz-target"]}
+        return {"learning_rate": values["nz-lr"], "iterations": values["nz-iters"],
+                "target": values["nz-target"]}
 
-    @on(Input.Changed, "#nz-target")
+    @on(Input.Changed, "#nz-target-input")
     def _target_changed(self, event: Input.Changed) -> None:
-        # The target only re-reads the recorded curves: no need to train again.
-        event.stop()
+        # The target only re-reads the recorded curves: no need to train again (prevent_default keeps the
+        # base class's re-run from seeing this change).
+        event.prevent_default()
         from core.errors import TutorError
 
         from tutor.widgets.panel_field import PanelField
@@ -209,10 +212,12 @@ class NormalizationScreen(PanelScreen):
     def _done(self, curves: list[RunCurve], rate: float, total: int) -> None:
         self.curves = curves
         self.finished = True
+        ended = [f"{c.name}: {c.message}" for c in curves if c.stopped != "completed"]
         self.query_one("#nz-status", Static).update(
-            f"Both runs done: {total:,} iterations each at learning rate {rate:g}.")
+            f"Both runs done: {total:,} iterations each at learning rate {rate:g}."
+            + "".join(f"\n⚠ {e}" for e in ended))
         self._redraw()
-        self.runs += 1
+        self.ran()
 
     def _redraw(self, target: float | None = None) -> None:
         from core.errors import TutorError
@@ -239,7 +244,6 @@ class NormalizationScreen(PanelScreen):
                 f"{c.costs[-1]:.4f}" if c.costs else "-",
                 "-" if c.dev_accuracy is None else f"{c.dev_accuracy:.1%}",
                 iterations_text(c, target) if math.isfinite(target) else "-",
-                c.stopped or "running",
                 key=c.name)
         self.query_one("#nz-reading", Static).update(self._reading(target) if self.finished else "")
 
@@ -253,7 +257,7 @@ class NormalizationScreen(PanelScreen):
         if r is None and n is None:
             return head + "neither run got there; raise the iterations or the learning rate."
         if r is None:
-            return head + f"normalized in {n:,} iterations, raw not at all: it crawls along the narrow valley."
+            return head + f"normalized in {n:,} iterations, raw not at all: it crawls along the valley."
         if n is None:
             return head + (f"raw in {r:,} iterations, normalized not yet: early on the raw run fits the "
                            "large feature fast; lower the target to see it crawl.")
@@ -261,3 +265,18 @@ class NormalizationScreen(PanelScreen):
             return head + f"normalized in {n:,} iterations, raw in {r:,}: {r / max(n, 1):.1f} times as many."
         return head + (f"raw in {r:,}, normalized in {n:,}: the raw run's first big steps fit the large "
                        "feature; lower the target to see where it starts to crawl.")
+
+
+async def tour_stop(pilot: Any, app: Any) -> str:
+    """The tour's stop: raw and normalized runs, and their iterations to the target cost."""
+    from tutor.screens.panels import open_screen
+    from tutor.tour import TourFailure, expect
+
+    screen = await open_screen(pilot, "normalization", "NormalizationScreen")
+    by = {c.name: c for c in screen.curves}
+    if set(by) != {"raw", "normalized"} or not all(c.stopped for c in by.values()):
+        raise TourFailure("both runs should have finished")
+    expect(app, "raw", "normalized", "to target", where="the normalization panel")
+    target = TARGET
+    normalized, raw = iterations_text(by["normalized"], target), iterations_text(by["raw"], target)
+    return f"cost below {target:g}: normalized after {normalized} iterations, raw after {raw}"

@@ -57,6 +57,7 @@ class NumgradScreen(PanelScreen):
     """θ and ε on the left with the worked numbers; the error-against-epsilon chart on the right."""
 
     NAME = "numgrad"
+    LESSON = "numerical-gradients"
     CSS_PATH = "numgrad.tcss"
     AUTO_FOCUS = "#ng-theta-input"
 
@@ -78,7 +79,7 @@ class NumgradScreen(PanelScreen):
                 yield Static("", id="ng-example")
             with Vertical(id="ng-chart"):
                 yield SeriesPlot("Computing…", id="ng-plot")
-                yield Static("Slope 1 on a log-log chart is O(ε), slope 2 is O(ε²). The dashed line marks "
+                yield Static("Slope 1 on a log-log chart is O(ε), slope 2 is O(ε²). The vertical line marks "
                              "your ε.", id="ng-caption", markup=False)
         yield Footer()
 
@@ -127,4 +128,14 @@ class NumgradScreen(PanelScreen):
             [Series("one-sided", xs, tuple(s["one_sided_error"] for s in sweep), color="orange"),
              Series("two-sided", xs, tuple(s["two_sided_error"] for s in sweep), color="cyan")],
             xlabel="ε", ylabel="|error|", logx=True, logy=True, vlines=[(demo["epsilon"], "gray")])
-        self.runs += 1
+        self.ran()
+
+
+async def tour_stop(pilot: Any, app: Any) -> str:
+    """The tour's stop: the theta^3 example's 3.0301 and 3.0001."""
+    from tutor.screens.panels import open_screen
+    from tutor.tour import expect
+
+    await open_screen(pilot, "numgrad", "NumgradScreen")
+    expect(app, "3.0301", "3.0001", where="the numerical-approximation panel")
+    return "theta^3 at 1, eps 0.01: one-sided 3.0301, two-sided 3.0001"

@@ -86,6 +86,11 @@ def parse_int(text: str, field: str, low: int, high: int) -> int:
     return value
 
 
+def mark_practised(screen: TutorScreen, lesson_id: str) -> None:
+    """Record in the saved progress that the learner practised ``lesson_id`` (on the saving thread)."""
+    screen.tutor.save(lambda store: store.mark_practised(lesson_id))
+
+
 def panel_for_try(lesson_id: str) -> str | None:
     """The panel a lesson's Try it should offer, or None."""
     return LESSON_PANELS.get(lesson_id)
@@ -100,10 +105,19 @@ class PanelScreen(TutorScreen):
 
     BINDINGS = [Binding("ctrl+r", "rerun", "Run again")]
 
+    LESSON = ""
+    """The lesson this panel practises (marked practised after the first run, as a lesson's Try it does)."""
+
     def __init__(self) -> None:
         super().__init__()
         self._pending: Any = None
         self.runs = 0  # completed runs (tests wait on it)
+
+    def ran(self) -> None:
+        """Count a finished run; the first one marks the panel's lesson practised."""
+        self.runs += 1
+        if self.runs == 1 and self.LESSON:
+            mark_practised(self, self.LESSON)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.action_rerun)
@@ -205,3 +219,68 @@ def palette_entries() -> list[tuple[str, Any, str]]:
     for name, (title, text) in PANELS.items():
         entries.append((f"Panel: {title}", Navigate(name), text))
     return entries
+
+
+# -- the guided tour ------------------------------------------------------------------------------------
+
+def _tour_stop(name: str, after: str) -> Any:
+    """A :class:`tutor.tour.Stop` whose check lives in ``tutor.screens.<name>`` as ``tour_stop``."""
+    import importlib
+
+    from tutor.tour import Stop
+
+    async def run(pilot: Any, app: Any) -> str:
+        module = importlib.import_module(f"tutor.screens.{name}")
+        return await module.tour_stop(pilot, app)
+
+    return Stop(name, run, after)
+
+
+async def wait_for_runs(pilot: Any, runs: int = 1, rounds: int = 300) -> None:
+    """Wait until the current screen (a panel or the workbench) has finished ``runs`` runs."""
+    from tutor.tour import TourFailure, settle
+
+    for _ in range(rounds):
+        await settle(pilot)
+        if getattr(pilot.app.screen, "runs", 0) >= runs:
+            return
+    raise TourFailure(f"{type(pilot.app.screen).__name__} never showed a result")
+
+
+async def open_screen(pilot: Any, target: str, expected: str) -> Any:
+    """Go to ``target`` from home with a Navigate message and wait for its first result."""
+    from tutor.messages import Navigate
+    from tutor.tour import TourFailure, go_home
+
+    await go_home(pilot)
+    pilot.app.post_message(Navigate(target))
+    await wait_for_runs(pilot)
+    screen = pilot.app.screen
+    if type(screen).__name__ != expected:
+        raise TourFailure(f"Navigate({target!r}) opened {type(screen).__name__}, not {expected}")
+    return screen
+
+
+#: The workbench and the panels in the tour (``dltutor tour``), after the help screen.
+TOUR_STOPS = [_tour_stop("workbench", "help"), _tour_stop("vanishing", "workbench"),
+              _tour_stop("numgrad", "vanishing"), _tour_stop("normalization", "numgrad")]
+
+
+#: Try-it ids that a screen of this module teaches better than a headless run: preset -> panel.
+PANEL_PRESETS = {"lesson-normalize": "normalization"}
+
+
+def try_navigation(try_id: str) -> Any:
+    """Where a lesson's Try it should go for ``try_id`` instead of running it headless, or None.
+
+    A gradcheck variant opens the workbench on it; ``lesson-normalize`` opens the normalization panel,
+    which trains that preset raw and normalized side by side.
+    """
+    from tutor.messages import Navigate
+    from tutor.screens.workbench import VARIANT_IDS
+
+    if try_id in VARIANT_IDS:
+        return Navigate("workbench", try_id=try_id)
+    if try_id in PANEL_PRESETS:
+        return Navigate(PANEL_PRESETS[try_id])
+    return None

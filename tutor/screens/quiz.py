@@ -148,7 +148,7 @@ class QuizScreen(TutorScreen):
         area = await self._clear()
         pct = round(100 * right / total) if total else 0
         lines = [Content.assemble((f"You scored {right} of {total} ({pct}%).", "bold"))]
-        for n, (q, g) in enumerate(zip(self.questions, self.grades), 1):
+        for n, (q, g) in enumerate(zip(self.questions, self.grades, strict=True), 1):
             mark = ("✓", "green") if g.correct else ("✗", "red")
             answer = "+".join(sorted(g.right))
             lines.append(Content.assemble(mark, f" {n}. {q.prompt}  (answer {answer})"))

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from textual import events
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
+
+
+def cover_if_small(app: App, size: Size) -> None:
+    """Cover the app with the notice while the terminal is below 80x24, and lift it when it grows."""
+    width, height = size
+    small = width < MIN_WIDTH or height < MIN_HEIGHT
+    covered = isinstance(app.screen, TooSmallScreen)
+    if small and not covered:
+        app.push_screen(TooSmallScreen())
+    elif covered:
+        if small:
+            app.screen.show_size(width, height)
+        else:
+            app.pop_screen()
 
 
 def notice_text(width: int, height: int) -> str:

@@ -34,7 +34,8 @@ INTRO = ("A stack of layers, all the same width, fed N(0, 1) inputs. Watch the s
 
 def trend_line(report: Any) -> Text:
     """A one-line headline: the activations' and the gradients' trend, coloured."""
-    colors = {"stable": "green", "exploding": "red", "vanishing": "yellow", "zero": "yellow", "overflow": "red"}
+    colors = {"stable": "green", "exploding": "red", "vanishing": "yellow", "zero": "yellow",
+              "overflow": "red"}
     out = Text()
     out.append("activations ")
     out.append(report.activations_trend, style=f"bold {colors[report.activations_trend]}")
@@ -57,6 +58,7 @@ class VanishingScreen(PanelScreen):
     """
 
     NAME = "vanishing"
+    LESSON = "vanishing-gradients"
     CSS_PATH = "vanishing.tcss"
     AUTO_FOCUS = "#vg-depth-input"
     BINDINGS = [Binding("ctrl+l", "identity_example", "W = a·I example"),
@@ -75,7 +77,8 @@ class VanishingScreen(PanelScreen):
             with VerticalScroll(id="vg-form"):
                 yield Static(INTRO, id="vg-intro", markup=False)
                 yield PanelField("Depth (L)", str(depth), id="vg-depth", tooltip=f"1 to {MAX_DEPTH} layers")
-                yield PanelField("Width", str(width), id="vg-width", tooltip=f"1 to {MAX_WIDTH} units per layer")
+                yield PanelField("Width", str(width), id="vg-width",
+                                 tooltip=f"1 to {MAX_WIDTH} units per layer")
                 with Horizontal(classes="vg-choice"):
                     yield Label("Activation")
                     yield Select([(a, a) for a in ACTIVATION_CHOICES], value=activation, allow_blank=False,
@@ -171,12 +174,13 @@ class VanishingScreen(PanelScreen):
         layers = tuple(float(s.layer) for s in report.layers)
         act = [Series("std of A[l]", layers, tuple(report.act_std), color="cyan")]
         if report.expected_std is not None:
-            act.append(Series("a^l · std(X)", layers, tuple(report.expected_std), color="gray", marker="dot"))
-        empty = {"zero": "Every activation is zero: nothing to draw on a log scale (zeros never break symmetry).",
+            act.append(Series("a^l · std(X)", layers, tuple(report.expected_std), color="gray",
+                              marker="dot"))
+        empty = {"zero": "Every activation is zero: nothing to draw on a log scale (symmetry never breaks).",
                  "overflow": "The activations overflowed to inf."}
         self.query_one("#vg-act", SeriesPlot).empty = empty.get(report.activations_trend, "Nothing to draw.")
-        self.query_one("#vg-act", SeriesPlot).show(act, title="activation spread: std of A[l]", xlabel="layer l",
-                                                   logy=True, min_decades=4, integer_x=True)
+        self.query_one("#vg-act", SeriesPlot).show(act, title="activation spread: std of A[l]",
+                                                   xlabel="layer l", logy=True, min_decades=4, integer_x=True)
         grad_plot = self.query_one("#vg-grad", SeriesPlot)
         grad_plot.empty = {"zero": "Every weight gradient is zero: nothing to draw on a log scale.",
                            "overflow": "The gradients overflowed to inf."}.get(report.gradients_trend,
@@ -184,14 +188,14 @@ class VanishingScreen(PanelScreen):
         grad_plot.show([Series("||dW[l]||", layers, tuple(report.grad_norm), color="orange")],
                        title="gradient norm: ||dW[l]||", xlabel="layer l", logy=True,
                        min_decades=4, integer_x=True)
+        init = f"W = {report.identity_scale:g}·I" if report.init == "identity" else report.init
         self.query_one("#vg-status", Static).update(
-            f"{report.depth} layers of {report.width}, {report.activation}, "
-            f"{'W = ' + format(report.identity_scale, 'g') + '·I' if report.init == 'identity' else report.init}"
-            f" init; m = {report.m} examples")
+            f"{report.depth} layers of {report.width}, {report.activation}, {init} init; "
+            f"m = {report.m} examples")
         self.query_one("#vg-trend", Static).update(trend_line(report))
         self.query_one("#vg-summary", Static).update(
             "\n".join([report.summary] + [f"• {n}" for n in report.notes]))
-        self.runs += 1
+        self.ran()
 
     # -- examples ------------------------------------------------------------------------------------
 
@@ -210,3 +214,17 @@ class VanishingScreen(PanelScreen):
     def action_he_example(self) -> None:
         """A deep ReLU stack with He initialization: stable."""
         self._set(20, 100, "relu", "he")
+
+
+async def tour_stop(pilot: Any, app: Any) -> str:
+    """The tour's stop: ReLU with He initialization keeps 20 layers stable."""
+    from tutor.screens.panels import open_screen
+    from tutor.tour import TourFailure, expect
+
+    screen = await open_screen(pilot, "vanishing", "VanishingScreen")
+    report = screen.report
+    if report.activations_trend != "stable" or report.gradients_trend != "stable":
+        raise TourFailure(f"relu + he should be stable, got activations {report.activations_trend}, "
+                          f"gradients {report.gradients_trend}")
+    expect(app, "activations stable", "gradients stable", where="the vanishing panel")
+    return f"relu + he over {report.depth} layers: activations and gradient norms stable"

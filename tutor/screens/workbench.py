@@ -1,4 +1,4 @@
-"""The gradient-check workbench: check a catalogue variant or your own backward pass, and see where it is wrong.
+"""The gradient-check workbench: check a catalogue variant or your own backward pass, see where it is wrong.
 
 Pick a variant (each says what bug it has and which lesson it belongs to) or type the path of your own
 ``.py`` file (``forward_propagation`` and ``backward_propagation`` with the course's signatures, run in a
@@ -13,7 +13,7 @@ The computation (:func:`run_bench`) is UI-free and runs in the worker; :mod:`cor
 
 from __future__ import annotations
 
-import math
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.screens.base import TutorScreen
-from tutor.screens.panels import parse_float
+from tutor.screens.panels import mark_practised, parse_float
 from tutor.widgets.gc_bands import format_difference
 from tutor.widgets.gc_heatmap import BlockCells, BlockHeatmap
 from tutor.widgets.gc_report import GcReportView
@@ -37,12 +37,15 @@ from tutor.widgets.panel_plot import Series, SeriesPlot
 
 #: The catalogue in core/variants.py, listed here (id, one line, lesson) so the screen draws before NumPy
 #: is imported; the worker fills in the engine's own descriptions and a test keeps the ids in step.
-VARIANT_IDS = ("course", "fixed", "dW2-doubled", "db1-times-4", "missing-1-over-m", "wrong-activation-derivative",
-               "sign-flip", "forgot-l2-gradient", "dropout-left-on", "bias-summed-over-wrong-axis")
+VARIANT_IDS = ("course", "fixed", "dW2-doubled", "db1-times-4", "missing-1-over-m",
+               "wrong-activation-derivative", "sign-flip", "forgot-l2-gradient", "dropout-left-on",
+               "bias-summed-over-wrong-axis")
 MODES = ("full", "sampled", "fast")
 DEFAULT_TIMEOUT = 20.0  # seconds a learner's file may run (core.learner.DEFAULT_TIMEOUT)
 COURSE_THRESHOLD = 2e-7
 SWEEP = tuple(10.0 ** -e for e in range(1, 11))
+#: A learner's file is swept at fewer epsilons: each one is a child process.
+FILE_SWEEP = (1e-1, 1e-3, 1e-5, 1e-7, 1e-9)
 FILE_HELP = ("Your file defines forward_propagation(X, Y, parameters) -> (cost, cache) and "
              "backward_propagation(X, Y, cache) -> gradients, as in the exercise. Optional: LAYER_DIMS or "
              "make_case(rng). It runs in a separate process with a time limit.")
@@ -179,7 +182,8 @@ def title_of(report: Any, descriptions: dict[str, tuple[str, str]]) -> Text:
         out.append(f" — your backward pass on {report.case}")
         return out
     out.append(report.variant or "?", style="bold")
-    description, lesson = descriptions.get(report.variant or "", (report.description or "", report.lesson or ""))
+    fallback = (report.description or "", report.lesson or "")
+    description, lesson = descriptions.get(report.variant or "", fallback)
     if description:
         out.append(f" — {description}")
     if lesson:
@@ -199,8 +203,8 @@ def notes_of(report: Any) -> Text:
         if expected == got:
             lines.append((f"✓ this variant should flag {should}: it does", "green"))
         else:
-            lines.append((f"✗ this variant should flag {should}; flagged {', '.join(report.flagged) or 'nothing'}",
-                          "red"))
+            flagged = ", ".join(report.flagged) or "nothing"
+            lines.append((f"✗ this variant should flag {should}; flagged {flagged}", "red"))
     kinks = report.kinks
     if kinks:
         where = ", ".join(f"{k['block']}[{', '.join(str(i + 1) for i in k['index'])}]" for k in kinks[:8])
@@ -252,6 +256,7 @@ class WorkbenchScreen(TutorScreen):
         self.token = 0
         self.runs = 0  # finished runs (tests and the tour wait on it)
         self.descriptions: dict[str, tuple[str, str]] = {}
+        self.practised: set[str] = set()
 
     # -- layout ----------------------------------------------------------------------------------------
 
@@ -259,9 +264,12 @@ class WorkbenchScreen(TutorScreen):
         yield Header()
         with Horizontal(id="wb-body"):
             with VerticalScroll(id="wb-side"):
-                yield OptionList(*[Option(Text(v, style="bold"), id=v) for v in VARIANT_IDS], id="wb-variants")
-                yield PanelField("Your file", self.file or "", id="wb-file", placeholder="path/to/backprop.py",
-                                 tooltip=FILE_HELP, label_width=10)
+                yield OptionList(*[Option(Text(v, style="bold"), id=v) for v in VARIANT_IDS],
+                                 id="wb-variants")
+                yield PanelField("Your file", self.file or "", id="wb-file",
+                                 placeholder="path/to/backprop.py", tooltip=FILE_HELP, label_width=10)
+                yield PanelField("Time limit", f"{self.timeout:g}", id="wb-timeout", label_width=10,
+                                 tooltip="seconds your file may run before it is stopped (0 < t <= 600)")
                 yield PanelField("Epsilon", "1e-7", id="wb-eps", label_width=10,
                                  tooltip="the step: 0 < epsilon <= 1; the course uses 1e-7")
                 with Horizontal(id="wb-mode-row"):
@@ -272,7 +280,7 @@ class WorkbenchScreen(TutorScreen):
                 yield Button("Run  ctrl+r", id="wb-run", variant="primary", compact=True)
                 yield Static("", id="wb-status", markup=False)
             with Vertical(id="wb-main"):
-                with Vertical(id="wb-single"):
+                with VerticalScroll(id="wb-single"):
                     yield GcReportView(id="wb-report")
                     yield Static("", id="wb-notes", markup=False)
                     with Horizontal(id="wb-lower"):
@@ -358,6 +366,14 @@ class WorkbenchScreen(TutorScreen):
             self.file = None
             return
         options = self._options()
+        limit = self.query_one("#wb-timeout", PanelField)
+        try:
+            self.timeout = parse_float(limit.value, "time limit", "seconds, 0 < time limit <= 600", 0.0,
+                                       600.0, low_open=True)
+        except TutorError as exc:
+            limit.set_error(str(exc))
+            return
+        limit.set_error(None)
         if options is None:
             return
         field_.set_error(None)
@@ -386,14 +402,15 @@ class WorkbenchScreen(TutorScreen):
             return
         self.app.call_from_thread(self._show, result)
         if request.file and result.report is not None:
-            for eps in SWEEP:
-                point = sweep_file(request.file, eps, request.timeout)
-                if worker.is_cancelled:
-                    return
-                if point is None:
-                    self.app.call_from_thread(self._sweep_point, request.token, None)
-                    return
-                self.app.call_from_thread(self._sweep_point, request.token, point)
+            # One child process per epsilon: a handful of epsilons, two at a time.
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dltutor-sweep") as pool:
+                futures = [pool.submit(sweep_file, request.file, eps, request.timeout) for eps in FILE_SWEEP]
+                for future in as_completed(futures):
+                    if worker.is_cancelled:
+                        for other in futures:
+                            other.cancel()
+                        return
+                    self.app.call_from_thread(self._sweep_point, request.token, future.result())
 
     # -- showing results -------------------------------------------------------------------------------
 
@@ -417,8 +434,11 @@ class WorkbenchScreen(TutorScreen):
                 Text.assemble((headline, "bold red"), ": ", result.problem or ""))
             self._show_block(None)
             self.query_one("#wb-notes", Static).update("")
-            self._status(("Your code timed out: " if result.problem_kind == "timeout" else "") +
-                         (result.problem or "the check failed"))
+            if result.problem_kind == "timeout":
+                self._status(f"Your code was stopped after {request.timeout:g} s: the Time limit field gives "
+                             "it longer.")
+            else:
+                self._status(result.problem or "the check failed")
             self._plot_sweep()
             self.runs += 1
             return
@@ -436,6 +456,10 @@ class WorkbenchScreen(TutorScreen):
         if report.blocks:
             self._show_block(report.blocks[min(highlighted, len(report.blocks) - 1)].name)
         self.runs += 1
+        lesson = report.lesson or "gradient-checking"
+        if lesson not in self.practised:
+            self.practised.add(lesson)
+            mark_practised(self, lesson)
 
     def _describe_variants(self) -> None:
         # The one-line description goes in a tooltip and the result's title: the list stays one row each.
@@ -455,8 +479,9 @@ class WorkbenchScreen(TutorScreen):
             hint.update("")
             return
         block = report.block(name)
-        title.update(Text.assemble((name, "bold"), f" {'×'.join(str(s) for s in block.shape)}: relative difference "
-                                   "per element", ("  (hover a cell)", "dim")))
+        shape = "×".join(str(s) for s in block.shape)
+        title.update(Text.assemble((name, "bold"), f" {shape}: relative difference per element",
+                                   ("  (hover a cell)", "dim")))
         hint.update(Text(block.hint or "", style="red" if block.flagged else "dim"))
         heat.show(BlockCells.from_block(block))
 
@@ -477,8 +502,8 @@ class WorkbenchScreen(TutorScreen):
         points = self.file_sweep if request.file else (result.sweep or [])
         if points and request.source != "fixed":
             label = Path(request.file).name if request.file else request.source
-            series.append(Series(label, tuple(p["epsilon"] for p in points), tuple(p["difference"] for p in points),
-                                 color="red"))
+            series.append(Series(label, tuple(p["epsilon"] for p in points),
+                                 tuple(p["difference"] for p in points), color="red"))
         plot.empty = result.sweep_note or "No sweep."
         plot.show(series, xlabel="epsilon", logx=True, logy=True, min_decades=3,
                   hlines=[(COURSE_THRESHOLD, "gray")])
@@ -490,6 +515,7 @@ class WorkbenchScreen(TutorScreen):
             self.result.sweep_note = "no sweep: your file failed at one of the epsilons"
         else:
             self.file_sweep.append(point)
+            self.file_sweep.sort(key=lambda p: -p["epsilon"])
         self._plot_sweep()
 
     def _show_compare(self) -> None:
@@ -532,7 +558,7 @@ class WorkbenchScreen(TutorScreen):
         if event.option.id:
             self.check_variant(event.option.id)
 
-    @on(Input.Submitted, "#wb-file-input")
+    @on(Input.Submitted, "#wb-file-input, #wb-timeout-input")
     def _file_submitted(self) -> None:
         self._run_file()
 
@@ -553,3 +579,26 @@ class WorkbenchScreen(TutorScreen):
         if action == "compare" and (self.result is None or self.result.report is None):
             return None  # greyed out until there is a report to compare
         return True
+
+
+async def tour_stop(pilot: Any, app: Any) -> str:
+    """The tour's stop: ``g`` from home checks ``course``; ``b`` puts it beside ``fixed``."""
+    from tutor.screens.panels import wait_for_runs
+    from tutor.tour import TourFailure, expect, go_home, settle
+
+    await go_home(pilot)
+    await pilot.press("g")
+    await wait_for_runs(pilot)
+    screen = app.screen
+    if not isinstance(screen, WorkbenchScreen):
+        raise TourFailure(f"g on the home screen opened {type(screen).__name__}, not the workbench")
+    report = screen.result.report if screen.result else None
+    if report is None or set(report.flagged) != {"dW2", "db1"}:
+        raise TourFailure("the course's variant should flag dW2 and db1")
+    expect(app, "2.85e-01", "FLAGGED", "dW2", "db1", where="the workbench")
+    await pilot.press("b")
+    await settle(pilot)
+    expect(app, "1.19e-07", "Nothing flagged.", where="the side-by-side view")
+    await pilot.press("b")
+    await settle(pilot)
+    return "course: difference 2.85e-01, dW2 and db1 flagged; beside fixed (1.19e-07)"

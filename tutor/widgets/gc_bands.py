@@ -94,8 +94,8 @@ class VerdictBands(Widget):
         if d is not None:
             col = width - 1 if not math.isfinite(d) else self._column(d, width)
             label = format_difference(d)
-            style = Style(color=colors.get({"right": "success", "look": "warning", "bug": "error"}[band_of(d)]),
-                          bold=True)
+            zone = {"right": "success", "look": "warning", "bug": "error"}[band_of(d)]
+            style = Style(color=colors.get(zone), bold=True)
             if col + 2 + len(label) <= width:
                 marker.append(" " * col)
                 marker.append("▲ " + label, style)

@@ -76,7 +76,7 @@ class GcReportView(Vertical):
     GcReportView { height: auto; }
     GcReportView .gc-title { height: auto; text-style: bold; }
     GcReportView .gc-verdict { height: auto; margin-bottom: 1; }
-    GcReportView DataTable { height: auto; max-height: 12; }
+    GcReportView DataTable { height: auto; max-height: 12; scrollbar-size-horizontal: 0; }
     GcReportView .gc-flags { height: auto; margin-top: 1; }
     GcReportView.-compact .gc-verdict { height: 3; margin-bottom: 0; }
     """
@@ -151,14 +151,14 @@ class GcReportView(Vertical):
                     flags.append(f"{block.hint}\n")
             self.query_one(".gc-flags", Static).update(flags if flags.plain else Text("Nothing flagged.",
                                                                                         style="green"))
-        first = next((n for n, b in enumerate(report.blocks) if b.flagged), cursor if cursor < len(report.blocks)
-                     else 0)
+        kept = cursor if cursor < len(report.blocks) else 0
+        first = next((n for n, b in enumerate(report.blocks) if b.flagged), kept)
         if report.blocks:
             table.move_cursor(row=first, animate=False)
 
     def hint_width(self) -> int:
         """Room left for the hint column (the full hint shows with the heat map)."""
-        return max(12, self.size.width - 58)
+        return max(12, self.size.width - 57)
 
     def on_resize(self) -> None:
         if self.report is not None and self.hints:
@@ -177,7 +177,8 @@ class GcReportView(Vertical):
     def rows(self) -> list[list[str]]:
         """The table as plain strings (for tests and the tour)."""
         table = self.table
-        return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)]
+                for i in range(table.row_count)]
 
     @on(DataTable.RowHighlighted)
     def _row(self, event: DataTable.RowHighlighted) -> None:

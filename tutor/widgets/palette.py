@@ -39,23 +39,27 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     """Every tutor command; loads the lessons, questions and presets (call it off the UI thread)."""
     post = app.post_message
     commands = [Command(name, partial(post, message), text) for name, message, text in SCREENS]
-    commands.append(Command("Theme: toggle dark/light", app.action_toggle_dark, "Switch between dark and light"))
+    commands.append(Command("Theme: toggle dark/light", app.action_toggle_dark, "Dark or light colours"))
     lessons = app.course.lessons()
     for lesson in lessons:
-        commands.append(Command(f"Lesson {lesson.order}: {lesson.title}", partial(post, Navigate("lesson", lesson.id)),
+        commands.append(Command(f"Lesson {lesson.order}: {lesson.title}",
+                                partial(post, Navigate("lesson", lesson.id)),
                                 "; ".join(lesson.objectives[:1])))
     for lesson in lessons:
-        commands.append(Command(f"Quiz: {lesson.title}", partial(post, Navigate("quiz", lesson.id, chooser=False)),
+        commands.append(Command(f"Quiz: {lesson.title}",
+                                partial(post, Navigate("quiz", lesson.id, chooser=False)),
                                 f"The quiz questions of lesson {lesson.order}"))
     try:
         from tutor.qa import COURSE_QUESTIONS
     except ImportError:  # pragma: no cover - the question file ships with the package
         COURSE_QUESTIONS = []
     for q in COURSE_QUESTIONS:
-        commands.append(Command(f"Ask {q.id}: {q.question}", partial(post, Navigate("ask", question=q.question)),
+        commands.append(Command(f"Ask {q.id}: {q.question}",
+                                partial(post, Navigate("ask", question=q.question)),
                                 "One of the week's nine course questions"))
     for try_id, description in try_catalogue(app):
-        commands.append(Command(f"Try: {try_id}", partial(post, Navigate("lesson", try_id=try_id)), description))
+        run = partial(post, Navigate("lesson", try_id=try_id))
+        commands.append(Command(f"Try: {try_id}", run, description))
     from tutor.screens.panels import palette_entries
 
     commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]

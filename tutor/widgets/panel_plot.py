@@ -42,10 +42,12 @@ def log_limits(values: Sequence[float], min_decades: float = 1.0) -> tuple[int, 
     positive = [v for v in values if v > 0 and math.isfinite(v)]
     if not positive:
         return 0, 1
-    low = math.floor(math.log10(min(positive)) + 1e-12)
-    high = math.ceil(math.log10(max(positive)) - 1e-12)
-    while high - low < max(1.0, min_decades):
-        low, high = (low - 1, high) if (high - low) % 2 else (low, high + 1)
+    lo, hi = math.log10(min(positive)), math.log10(max(positive))
+    low, high = math.floor(lo + 1e-12), math.ceil(hi - 1e-12)
+    wanted = max(1, math.ceil(min_decades))
+    if high - low < wanted:
+        start = round((lo + hi) / 2 - wanted / 2)  # centre the data in the wider range
+        low, high = min(low, start), max(high, start + wanted)
     return low, high
 
 
@@ -88,7 +90,8 @@ class SeriesPlot(PlotextPlot):
     SeriesPlot { width: 1fr; height: 1fr; min-height: 6; }
     """
 
-    def __init__(self, empty: str = "", *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, empty: str = "", *, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.empty = empty
         self.series: list[Series] = []

@@ -69,6 +69,7 @@ class QuestionCard(VerticalScroll, can_focus=True):
     QuestionCard .choice.-cursor { background: $primary 30%; }
     QuestionCard .choice.-right { color: $success; text-style: bold; }
     QuestionCard .choice.-wrong { color: $error; }
+    QuestionCard .choice.-missed { color: $warning; text-style: bold; }
     QuestionCard #q-feedback { margin: 1 0 0 0; height: auto; }
     QuestionCard #q-feedback.-right { color: $success; }
     QuestionCard #q-feedback.-wrong { color: $warning; }
@@ -79,9 +80,9 @@ class QuestionCard(VerticalScroll, can_focus=True):
     BINDINGS = [Binding(k, f"choose('{k}')", show=False) for k in LETTERS] + [
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
-        Binding("space", "toggle", "Toggle", show=False),
-        Binding("enter", "submit", "Submit"),
-        Binding("enter,n", "next", "Next", key_display="enter"),
+        Binding("space", "toggle", "Toggle", show=False, tooltip="Choose or toggle the highlighted option"),
+        Binding("enter", "submit", "Submit", tooltip="Submit the answer"),
+        Binding("enter,n", "next", "Next", key_display="enter", tooltip="Next question, after the feedback"),
     ]
 
     class Answered(Message):
@@ -121,8 +122,7 @@ class QuestionCard(VerticalScroll, can_focus=True):
         self.right: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        hint = ("several may be right: press their letters, then enter" if self.multi
-                else "press its letter or click it")
+        hint = "several may be right: letters, then enter" if self.multi else "press its letter or click it"
         yield Static(Content(f"{self.header}   ({hint})".strip()), id="q-header")
         yield Static(Content(self.prompt), id="q-prompt")
         for choice in self.choices:
@@ -145,14 +145,16 @@ class QuestionCard(VerticalScroll, can_focus=True):
             key = row.choice.key
             chosen = key in self.chosen
             if self.answered:
-                mark = "✓" if key in self.right else ("✗" if chosen else " ")
+                # ✓ right and chosen, → right but not chosen, ✗ chosen but wrong
+                mark = ("✓" if chosen else "→") if key in self.right else ("✗" if chosen else " ")
             elif self.multi:
                 mark = "☑" if chosen else "☐"
             else:
                 mark = "●" if chosen else "○"
             row.show(mark)
             row.set_class(i == self.cursor and not self.answered, "-cursor")
-            row.set_class(self.answered and key in self.right, "-right")
+            row.set_class(self.answered and key in self.right and chosen, "-right")
+            row.set_class(self.answered and key in self.right and not chosen, "-missed")
             row.set_class(self.answered and chosen and key not in self.right, "-wrong")
         self.refresh_bindings()
 

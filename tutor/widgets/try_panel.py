@@ -22,18 +22,18 @@ from textual.worker import get_current_worker
 PROGRESS_EVERY = 0.25  # seconds between progress lines: never redraw per training step
 
 
-def describe(try_id: str) -> str:
-    """One line on what a preset or variant shows (empty when the engine does not know it)."""
+def describe(try_id: str) -> tuple[str, str]:
+    """(title, what it shows) for a preset or variant; empty strings when the engine does not know it."""
     from core.presets import PRESETS
 
     if try_id in PRESETS:
         p = PRESETS[try_id]
-        return f"{p.title}: {p.description}"
+        return p.title, p.description
     from core.variants import VARIANTS
 
     if try_id in VARIANTS:
-        return f"gradient check with the bug: {VARIANTS[try_id].description}"
-    return ""
+        return "gradient check", f"Checks backpropagation with: {VARIANTS[try_id].description}."
+    return "", ""
 
 
 def run_try(try_id: str, width: int, report: Callable[[str], None], cancelled: Callable[[], bool]) -> str:
@@ -55,7 +55,8 @@ def run_try(try_id: str, width: int, report: Callable[[str], None], cancelled: C
         return _run_variant(try_id, width)
     from core.errors import TutorError
 
-    raise TutorError("try", f"unknown preset or variant {try_id!r}", ", ".join(list(PRESETS) + list(VARIANTS)))
+    known = ", ".join(list(PRESETS) + list(VARIANTS))
+    raise TutorError("try", f"unknown preset or variant {try_id!r}", known)
 
 
 def _run_preset(try_id: str, width: int, report: Callable[[str], None], cancelled: Callable[[], bool]) -> str:
@@ -92,7 +93,8 @@ class TryPanel(Vertical):
     DEFAULT_CSS = """
     TryPanel { height: 1fr; }
     TryPanel #try-intro { height: auto; color: $text-muted; padding: 0 1; }
-    TryPanel #try-list { height: auto; max-height: 8; margin: 1 0; }
+    TryPanel #try-list { height: auto; max-height: 8; margin: 1 0 0 0; }
+    TryPanel #try-about { height: auto; padding: 0 1; color: $text-muted; margin-bottom: 1; }
     TryPanel #try-status { height: auto; padding: 0 1; }
     TryPanel LoadingIndicator { height: 1; }
     TryPanel #try-output { height: 1fr; border: round $secondary; }
@@ -112,15 +114,17 @@ class TryPanel(Vertical):
         super().__init__(id=id)
         self.try_ids = tuple(try_ids)
         self.running: str | None = None
+        self.about: dict[str, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
         if self.try_ids:
-            intro = ("Run an experiment from this lesson: choose it and press enter (or click it). "
-                     "It runs here without the lab; `dltutor train --preset ID` prints the same report.")
+            intro = ("Run an experiment from this lesson: choose it with ↑/↓ and press enter (or click it). "
+                     "It runs here and prints the same report as the command line.")
         else:
             intro = "This lesson has no experiment to run; its Check yourself questions are the practice."
         yield Static(intro, id="try-intro", markup=False)
         yield OptionList(*[Option(Content(i), id=i) for i in self.try_ids], id="try-list")
+        yield Static("", id="try-about", markup=False)
         yield Static("", id="try-status", markup=False)
         yield LoadingIndicator()
         with VerticalScroll(id="try-output"):
@@ -135,23 +139,35 @@ class TryPanel(Vertical):
     @work(thread=True, group="try-describe")
     def _describe(self) -> None:
         # The descriptions come from the engine (NumPy): fetch them off the UI thread.
-        lines = {}
+        about = {}
         for try_id in self.try_ids:
             try:
-                lines[try_id] = describe(try_id)
+                about[try_id] = describe(try_id)
             except Exception:  # an unknown id still gets listed; running it reports the problem
-                lines[try_id] = ""
-        self.app.call_from_thread(self._show_descriptions, lines)
+                about[try_id] = ("", "")
+        self.app.call_from_thread(self._show_descriptions, about)
 
-    def _show_descriptions(self, lines: dict[str, str]) -> None:
+    def _show_descriptions(self, about: dict[str, tuple[str, str]]) -> None:
+        self.about = about
         options = self.query_one("#try-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
+        titles = {i: about.get(i, ("", ""))[0] for i in self.try_ids}
         options.add_options([
-            Option(Content.assemble((i, "bold"), ("  " + lines[i]) if lines.get(i) else ""), id=i)
+            Option(Content.assemble((i, "bold"), f"  {titles[i]}" if titles[i] else ""), id=i)
             for i in self.try_ids
         ])
         options.highlighted = highlighted if highlighted is not None else 0
+        self._show_about(self.try_ids[options.highlighted or 0] if self.try_ids else None)
+
+    def _show_about(self, try_id: str | None) -> None:
+        text = self.about.get(try_id, ("", ""))[1] if try_id else ""
+        self.query_one("#try-about", Static).update(text)
+
+    @on(OptionList.OptionHighlighted, "#try-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._show_about(event.option.id)
 
     @on(OptionList.OptionSelected, "#try-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -161,6 +177,12 @@ class TryPanel(Vertical):
 
     def run(self, try_id: str) -> None:
         """Start running ``try_id`` (a run already going is cancelled)."""
+        from tutor.screens.panels import try_navigation
+
+        elsewhere = try_navigation(try_id)  # a variant opens the workbench, lesson-normalize its panel
+        if elsewhere is not None:
+            self.post_message(elsewhere)
+            return
         self.running = try_id
         self.query_one("#try-status", Static).update(f"Running {try_id}… (escape or h leaves; the run stops)")
         self.query_one(LoadingIndicator).display = True
@@ -190,7 +212,8 @@ class TryPanel(Vertical):
         self.running = None
         self.query_one(LoadingIndicator).display = False
         self.query_one("#try-status", Static).update(
-            f"{try_id} finished." if ok else f"{try_id} did not finish.")
+            f"{try_id} finished: tab, then ↑/↓ or the mouse wheel, scrolls the report." if ok
+            else f"{try_id} did not finish.")
         self.query_one("#try-output").display = True
         self.query_one("#try-output").border_title = try_id
         self.query_one("#try-text", Static).update(text)
