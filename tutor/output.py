@@ -8,6 +8,19 @@ import sys
 from typing import Any
 
 
+def number(text: str, field: str, allowed: str, integer: bool = False) -> float:
+    """Parse a command-line number, or raise :class:`core.errors.TutorError` naming the field and the range."""
+    from core.errors import TutorError
+
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise TutorError(field, f"not a number: {text!r}", allowed) from None
+    if not math.isfinite(value) or (integer and value != int(value)):
+        raise TutorError(field, f"not a {'whole' if integer else 'finite'} number: {text!r}", allowed)
+    return int(value) if integer else value
+
+
 def _default(obj: Any) -> Any:
     import numpy as np
 
@@ -61,7 +74,7 @@ def table(rows: list[list[str]], header: list[str] | None = None) -> str:
     widths = [max(len(str(r[i])) for r in all_rows) for i in range(len(all_rows[0]))]
     lines = []
     for n, row in enumerate(all_rows):
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
         if header and n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

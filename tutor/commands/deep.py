@@ -54,64 +54,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
 
-def _number(text: str, field: str, allowed: str, integer: bool = False) -> float:
-    from core.errors import TutorError
-
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        raise TutorError(field, f"not a number: {text!r}", allowed) from None
-    if not math.isfinite(value) or (integer and value != int(value)):
-        raise TutorError(field, f"not a {'whole' if integer else 'finite'} number: {text!r}", allowed)
-    return int(value) if integer else value
-
-
-def _log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
-    """Powers of ten spanning ``values`` (at most 7 of them), labelled ``1e-3``."""
-    lo = math.floor(math.log10(min(values)))
-    hi = math.ceil(math.log10(max(values)))
-    step = max(1, math.ceil((hi - lo) / 6))
-    exps = list(range(lo, hi + 1, step))
-    return [10.0**e for e in exps], [f"1e{e}" for e in exps]
-
-
 def chart(report, width: int = 80, height: int = 20) -> str:
     """A plotext chart (plain text) of activation std and ||dW|| per layer on a log y axis.
 
     Non-positive and non-finite values cannot sit on a log axis; they are left out and said so.
     """
-    import plotext as plt
+    from tutor.charts import line_chart, plottable
 
-    series = [
-        ("activation std", "*", [s.act_std for s in report.layers]),
-        ("||dW||", "+", [s.grad_norm for s in report.layers]),
-    ]
-    plotted = []
-    for label, marker, values in series:
-        pts = [(s.layer, v) for s, v in zip(report.layers, values, strict=True) if math.isfinite(v) and v > 0]
-        plotted.append((label, marker, pts, len(values) - len(pts)))
-    all_values = [v for _, _, pts, _ in plotted for _, v in pts]
-    if not all_values:
-        return "(nothing to chart: every value is zero or overflowed)"
-    plt.clf()
-    plt.plotsize(width, height)
-    plt.theme("clear")
-    # plotext takes the log of the stored data inside build(), so the series are added fresh each time.
-    plt.yscale("log")
-    for label, marker, pts, _ in plotted:
-        if pts:
-            plt.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker=marker)
-    ticks, labels = _log_ticks(all_values)
-    plt.yticks(ticks, labels)
+    layers = [s.layer for s in report.layers]
+    series = {"activation std": (layers, [s.act_std for s in report.layers]),
+              "||dW||": (layers, [s.grad_norm for s in report.layers])}
     step = max(1, math.ceil((report.depth - 1) / 6))
     xt = sorted(set(range(1, report.depth + 1, step)) | {report.depth})
-    plt.xticks(xt, [str(x) for x in xt])
-    plt.xlabel("layer")
-    plt.title("per-layer activation std and ||dW|| (log scale)")
-    text = plt.uncolorize(plt.build())
-    plt.clf()
-    lines = [line.rstrip() for line in text.splitlines()]
-    for label, _, _, missing in plotted:
+    text = line_chart(series, title="per-layer activation std and ||dW|| (log scale)", xlabel="layer",
+                      logy=True, width=width, height=height, xticks=xt, markers=("*", "+"))
+    if text.startswith("(nothing"):
+        return "(nothing to chart: every value is zero or overflowed)"
+    lines = [text]
+    for label, (xs, ys) in series.items():
+        missing = len(ys) - len(plottable(xs, ys, logy=True))
         if missing:
             plural = "s" if missing != 1 else ""
             lines.append(f"({label}: {missing} layer{plural} not plotted, zero or overflowed)")
@@ -125,12 +86,12 @@ def run(args: argparse.Namespace) -> int:
     from core.deep import render_deep, run_deep
     from core.errors import TutorError
     from core.rng import make_rng
-    from tutor.output import print_json
+    from tutor.output import number, print_json
 
     init = args.init
     scale = None
     if args.identity_scale is not None:
-        scale = _number(args.identity_scale, "--identity-scale", "a number from 0 to 100")
+        scale = number(args.identity_scale, "--identity-scale", "a number from 0 to 100")
         if init is None:
             init = "identity"
         elif init != "identity":
@@ -139,15 +100,15 @@ def run(args: argparse.Namespace) -> int:
     init = init or "he"
     activation = args.activation or ("linear" if init == "identity" else "relu")
     width = args.width if args.width is not None else ("2" if init == "identity" else "100")
-    seed = _number(args.seed, "--seed", "a whole number from 0 to 2**32 - 1", integer=True)
+    seed = number(args.seed, "--seed", "a whole number from 0 to 2**32 - 1", integer=True)
     if not 0 <= seed < 2**32:
         raise TutorError("--seed", f"{seed} is out of range", "a whole number from 0 to 2**32 - 1")
-    m = None if args.examples is None else _number(args.examples, "--examples", "1 to 10000", integer=True)
-    rows = _number(args.rows, "--rows", "a whole number from 2 to 200", integer=True)
+    m = None if args.examples is None else number(args.examples, "--examples", "1 to 10000", integer=True)
+    rows = number(args.rows, "--rows", "a whole number from 2 to 200", integer=True)
     if not 2 <= rows <= 200:
         raise TutorError("--rows", f"{rows} is out of range", "a whole number from 2 to 200")
-    n_depth = _number(args.depth, "depth", "a whole number from 1 to 200", integer=True)
-    n_width = _number(width, "width", "a whole number from 1 to 2000", integer=True)
+    n_depth = number(args.depth, "depth", "a whole number from 1 to 200", integer=True)
+    n_width = number(width, "width", "a whole number from 1 to 2000", integer=True)
     weights = n_depth * n_width * n_width
     if weights > SLOW_WEIGHTS and 1 <= n_depth <= 200 and 1 <= n_width <= 2000:
         # Weights that do not fit in memory are drawn twice (forward, then backward): say why it is slow.

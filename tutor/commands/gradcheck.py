@@ -80,7 +80,7 @@ def _network(args: argparse.Namespace, seed: int):
     from core.init import initialize
     from core.network import Architecture
     from core.rng import make_rng, rand, randn
-    from tutor.commands.numgrad import number
+    from tutor.output import number
 
     if args.layers is None:
         return None
@@ -129,8 +129,7 @@ def run(args: argparse.Namespace) -> int:
     from core.gradcheck import MODES, check_variant, epsilon_sweep, gradient_check, render_report
     from core.rng import make_rng
     from core.variants import get_variant
-    from tutor.commands.numgrad import number
-    from tutor.output import print_json
+    from tutor.output import number, print_json
 
     if args.list:
         return _list(args.json)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Sequence
 
 NAME = "numgrad"
@@ -32,57 +31,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
 
-def number(text: str, field: str, allowed: str, integer: bool = False) -> float:
-    """Parse a command-line number, or raise :class:`core.errors.TutorError` naming the field."""
-    from core.errors import TutorError
-
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        raise TutorError(field, f"not a number: {text!r}", allowed) from None
-    if not math.isfinite(value) or (integer and value != int(value)):
-        raise TutorError(field, f"not a {'whole' if integer else 'finite'} number: {text!r}", allowed)
-    return int(value) if integer else value
-
-
 def loglog_chart(series: dict[str, tuple[Sequence[float], Sequence[float]]], *, title: str, xlabel: str,
                  ylabel: str, width: int = 72, height: int = 18) -> str:
-    """A plain-text log-log chart of named ``(xs, ys)`` series (non-positive points are left out)."""
-    import plotext as plt
+    """A plain-text log-log chart of named ``(xs, ys)`` series, titled (non-positive points are left out)."""
+    from tutor.charts import line_chart
 
-    cleaned = {}
-    for name, (xs, ys) in series.items():
-        pts = [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)
-               if x > 0 and y is not None and math.isfinite(y) and y > 0]
-        if pts:
-            cleaned[name] = pts
-    values = [y for pts in cleaned.values() for _, y in pts]
-    xs_all = [x for pts in cleaned.values() for x, _ in pts]
-    if not values:
-        return "(nothing to chart)"
-    plt.clf()
-    plt.plotsize(width, height)
-    plt.theme("clear")
-    # plotext takes the log of the stored data inside build(), so the series are added fresh each time
-    plt.xscale("log")
-    plt.yscale("log")
-    for (name, pts), marker in zip(cleaned.items(), ["dot", "x", "+", "*"], strict=False):
-        plt.plot([p[0] for p in pts], [p[1] for p in pts], label=name, marker=marker)
-    for axis, data in ((plt.xticks, xs_all), (plt.yticks, values)):
-        lo, hi = math.floor(math.log10(min(data))), math.ceil(math.log10(max(data)))
-        step = max(1, math.ceil((hi - lo) / 6))
-        exps = list(range(lo, hi + 1, step))
-        axis([10.0 ** e for e in exps], [f"1e{e}" for e in exps])
-    plt.xlabel(xlabel)
-    plt.ylabel(ylabel)
-    text = plt.uncolorize(plt.build())
-    plt.clf()
-    return "\n".join([title] + [line.rstrip() for line in text.splitlines()])
+    chart = line_chart(series, xlabel=xlabel, ylabel=ylabel, logx=True, logy=True, width=width, height=height,
+                       markers=("dot", "x", "+", "*"))
+    return f"{title}\n{chart}"
 
 
 def run(args: argparse.Namespace) -> int:
     from core.gradcheck import course_one_dimensional_check, one_dimensional_demo
-    from tutor.output import print_json, table
+    from tutor.output import number, print_json, table
 
     theta = number(args.theta, "--theta", "a finite number with |theta| <= 1e6")
     eps = number(args.epsilon, "--epsilon", "0 < epsilon <= 1")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+import asyncio
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,6 +18,20 @@ from tutor.widgets.question import Choice, QuestionCard
 from tutor.widgets.try_panel import TryPanel
 
 LETTERS = "abcdefg"
+
+
+def display_chunks(markdown: str) -> list[str]:
+    """The lesson Markdown cut before each ``##`` heading (never inside a code fence), for showing the
+    first part at once and appending the rest after the first frame."""
+    chunks: list[list[str]] = [[]]
+    inside = False
+    for line in markdown.split("\n"):
+        if line.strip().startswith(("```", "~~~")):
+            inside = not inside
+        if not inside and line.startswith("## ") and any(x.strip() for x in chunks[-1]):
+            chunks.append([])
+        chunks[-1].append(line)
+    return ["\n".join(chunk) for chunk in chunks]
 
 
 def plain_fences(markdown: str) -> str:
@@ -71,10 +87,11 @@ class LessonScreen(TutorScreen):
         lesson = self.lesson = self._resolve()
         from tutor.lessons import markdown_of
 
+        first, *self._rest = display_chunks(plain_fences(markdown_of(lesson)))
         yield Header()
         with TabbedContent(initial="read", id="tabs"):
             with TabPane("Read", id="read"):
-                yield MarkdownViewer(plain_fences(markdown_of(lesson)), id="lesson-md", open_links=False,
+                yield MarkdownViewer(first, id="lesson-md", open_links=False,
                                      show_table_of_contents=self.app.size.width >= 100)
             with TabPane("Try it", id="try"):
                 yield PanelLink(lesson.id, id="try-links")
@@ -105,13 +122,24 @@ class LessonScreen(TutorScreen):
         else:
             self.sub_title = lesson.title
         self.query_one("#lesson-md").border_title = lesson.title
-        await self._show_check()
         lesson_id = lesson.id
         self.tutor.save(lambda store: store.mark_read(lesson_id) or store.set_position("lesson", lesson_id))
         if self.try_id:
             self.action_tab("try")
             self.query_one(TryPanel).run(self.try_id)
-        elif self.section:
+        self.call_after_refresh(self._fill)
+
+    @work(exclusive=True, group="lesson-body")
+    async def _fill(self) -> None:
+        """Append the rest of the lesson after the first frame, a section at a time, so the screen
+        appears at once and keys are handled between sections; then the check questions."""
+        document = self.query_one("#lesson-md", MarkdownViewer).document
+        for chunk in self._rest:
+            await asyncio.sleep(0)
+            await document.append("\n\n" + chunk)
+        self._rest = []
+        await self._show_check()
+        if self.section and not self.try_id:
             self.call_after_refresh(self._goto_section, self.section)
 
     def _goto_section(self, heading: str) -> None:

@@ -46,6 +46,8 @@ COURSE_THRESHOLD = 2e-7
 SWEEP = tuple(10.0 ** -e for e in range(1, 11))
 #: A learner's file is swept at fewer epsilons: each one is a child process.
 FILE_SWEEP = (1e-1, 1e-3, 1e-5, 1e-7, 1e-9)
+MODE_HELP = ("full: every element (the course's loop); sampled: 10 random elements per block; "
+             "fast: one random direction, then every element if it fails")
 FILE_HELP = ("Your file defines forward_propagation(X, Y, parameters) -> (cost, cache) and "
              "backward_propagation(X, Y, cache) -> gradients, as in the exercise. Optional: LAYER_DIMS or "
              "make_case(rng). It runs in a separate process with a time limit.")
@@ -267,16 +269,15 @@ class WorkbenchScreen(TutorScreen):
                 yield OptionList(*[Option(Text(v, style="bold"), id=v) for v in VARIANT_IDS],
                                  id="wb-variants")
                 yield PanelField("Your file", self.file or "", id="wb-file",
-                                 placeholder="path/to/backprop.py", tooltip=FILE_HELP, label_width=10)
-                yield PanelField("Time limit", f"{self.timeout:g}", id="wb-timeout", label_width=10,
+                                 placeholder="path/to/backprop.py", tooltip=FILE_HELP, label_width=12)
+                yield PanelField("Time limit", f"{self.timeout:g}", id="wb-timeout", label_width=12,
                                  tooltip="seconds your file may run before it is stopped (0 < t <= 600)")
-                yield PanelField("Epsilon", "1e-7", id="wb-eps", label_width=10,
+                yield PanelField("Epsilon", "1e-7", id="wb-eps", label_width=12,
                                  tooltip="the step: 0 < epsilon <= 1; the course uses 1e-7")
                 with Horizontal(id="wb-mode-row"):
                     yield Label("Mode")
-                    yield Select([("full: every element", "full"), ("sampled: 10 per block", "sampled"),
-                                  ("fast: one direction", "fast")], value="full", allow_blank=False,
-                                 compact=True, id="wb-mode")
+                    yield Select([(m, m) for m in MODES], value="full", allow_blank=False, compact=True,
+                                 id="wb-mode", tooltip=MODE_HELP)
                 yield Button("Run  ctrl+r", id="wb-run", variant="primary", compact=True)
                 yield Static("", id="wb-status", markup=False)
             with Vertical(id="wb-main"):
