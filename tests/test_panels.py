@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,8 @@ async def test_relu_with_he_keeps_norms_stable(tmp_path: Path) -> None:
         # every layer's gradient norm within a factor 10 of the last layer's: stable
         norms = report.grad_norm
         assert max(norms) / min(norms) < 10
+        await asyncio.wrap_future(app.save(lambda store: None))
+        assert "vanishing-gradients" in app.store.progress.practised  # as a lesson's Try it would
 
 
 async def test_w_equals_a_identity_explodes_and_a_half_vanishes(tmp_path: Path) -> None:

@@ -331,3 +331,21 @@ def test_the_palette_reaches_the_workbench_every_variant_and_the_panels() -> Non
         assert message.target == "workbench" and message.try_id == variant
     targets = {m.target for m in entries.values()}
     assert {"vanishing", "numgrad", "normalization"} <= targets
+
+
+async def test_a_chosen_check_marks_its_lesson_practised_browsing_does_not(tmp_path: Path) -> None:
+    import asyncio
+
+    app = app_for(tmp_path, screen="workbench", variant="course")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await finished(pilot, screen)
+        screen.query_one("#wb-variants").highlighted = VARIANT_IDS.index("dropout-left-on")  # browsing
+        await finished(pilot, screen, runs=2)
+        assert screen.result.report.variant == "dropout-left-on"
+        await asyncio.wrap_future(app.save(lambda store: None))
+        assert app.store.progress.practised == {"gradient-checking"}
+        await pilot.press("ctrl+r")  # asked for: practice of the dropout lesson
+        await finished(pilot, screen, runs=3)
+        await asyncio.wrap_future(app.save(lambda store: None))
+        assert app.store.progress.practised == {"gradient-checking", "dropout"}

@@ -9,7 +9,7 @@ from typing import Any
 
 
 def number(text: str, field: str, allowed: str, integer: bool = False) -> float:
-    """Parse a command-line number, or raise :class:`core.errors.TutorError` naming the field and the range."""
+    """Parse a command-line number, or raise :class:`core.errors.TutorError` naming the field."""
     from core.errors import TutorError
 
     try:

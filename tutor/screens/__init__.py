@@ -18,6 +18,19 @@ SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
                 "workbench", "vanishing", "numgrad", "normalization")
 
 
+def warm_up() -> None:
+    """Import what the main screens need (run in a worker after the first frame), so that the first
+    lesson or form opens as quickly as the next ones."""
+    import importlib
+
+    for name in ("tutor.screens.lesson", "tutor.screens.ask", "tutor.screens.quiz", "tutor.screens.diagnose",
+                 "tutor.screens.help", "core.diagnose", "tutor.quiz", "markdown_it", "textual.highlight"):
+        importlib.import_module(name)
+    from pygments.lexers import get_lexer_by_name
+
+    get_lexer_by_name("text")  # the lexer of the lessons' plain code blocks
+
+
 async def navigate(app: App, request: Navigate) -> None:
     """Go where ``request`` says: help opens over the current screen; a main screen replaces whatever is
     above home, so h or escape always leads straight home."""

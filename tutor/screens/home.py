@@ -66,6 +66,9 @@ class HomeScreen(TutorScreen):
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._show)
+        from tutor.screens import warm_up
+
+        warm_up()
 
     def _failed(self, problem: str) -> None:
         self.query_one("#loading").display = False

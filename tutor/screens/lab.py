@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
@@ -38,9 +39,9 @@ POST_INTERVAL = 0.07
 #: The time one chunk of iterations should take; chunk sizes adapt to it.
 CHUNK_SECONDS = 0.025
 #: Seconds between two decision grids while training.
-GRID_INTERVAL = 0.25
+GRID_INTERVAL = 0.5
 #: Seconds between two redraws of the panels other than the cost plot while training.
-SLOW_PANELS_INTERVAL = 0.25
+SLOW_PANELS_INTERVAL = 0.5
 #: Resolution of the decision grid (fixed, so the network keeps one set of buffers for it).
 GRID_NX, GRID_NY = 64, 32
 
@@ -74,6 +75,15 @@ class Update:
     grid: Any = None
     done: bool = False
     paused: bool = False
+
+
+class _Report(Message):
+    """A report from the worker, handled on the UI thread in the order it was sent."""
+
+    def __init__(self, callback, args: tuple) -> None:
+        super().__init__()
+        self.callback = callback
+        self.args = args
 
 
 class LabScreen(TutorScreen):
@@ -122,6 +132,7 @@ class LabScreen(TutorScreen):
         self.started_at = 0.0  # perf_counter() when the last run was started (the bench reads these)
         self.finished_at = 0.0  # ... and when it was shown finished
         self._last_slow = 0.0
+        self._keys_shown: tuple = ()
 
     # -- layout ----------------------------------------------------------------------------------------
 
@@ -202,8 +213,14 @@ class LabScreen(TutorScreen):
     def _set_state(self, state: str) -> None:
         self.state = state
         label = {"running": "⏸ Pause", "preparing": "⏸ Pause", "paused": "▶ Resume"}.get(state, "▶ Start")
-        self.query_one("#lab-start", Button).label = label
-        self.refresh_bindings()
+        button = self.query_one("#lab-start", Button)
+        if str(button.label) != label:
+            button.label = label
+        # The footer is rebuilt on refresh_bindings: only when what it shows changes.
+        keys = (self.check_action("cancel", ()), self.check_action("apply_step", ()))
+        if keys != self._keys_shown:
+            self._keys_shown = keys
+            self.refresh_bindings()
 
     def _show_idle(self) -> None:
         values = self.controls.values()
@@ -463,14 +480,17 @@ class LabScreen(TutorScreen):
         return runs
 
     def _post(self, worker: Worker, callback, *args) -> bool:
-        """Run ``callback`` on the UI thread; False when the worker or the app is going away."""
+        """Have ``callback`` run on the UI thread; False when the worker or the screen is going away.
+
+        A message rather than ``call_from_thread``: the worker goes on training while the UI draws.
+        """
         if worker.is_cancelled:
             return False
-        try:
-            self.app.call_from_thread(callback, *args)
-        except Exception:  # the app closed while the worker was finishing
-            return False
-        return not worker.is_cancelled
+        return bool(self.post_message(_Report(callback, args)))
+
+    @on(_Report)
+    def _report(self, message: _Report) -> None:
+        message.callback(*message.args)
 
     def _train(self, worker: Worker, token: int, index: int, run: LabRun, limit: int | None) -> bool:
         """Advance one run until it ends, pauses, reaches ``limit`` more iterations, or is cancelled.
@@ -674,12 +694,11 @@ class LabScreen(TutorScreen):
                 self._status(f"finished: {len(self.runs)} runs compared")
                 self.results.show(self._compare_summary())
             return
-        self._set_state("finished")
         heldout = run.training.heldout
-        self._status(f"finished: {result.message.split(':')[0]}")
         diagnosis = lab_runner.diagnosis_of(result, heldout) if result.stopped != "cancelled" else None
         self.next = lab_runner.next_step(diagnosis, self.values_run) if result.stopped != "diverged" else None
-        self.refresh_bindings()
+        self._set_state("finished")
+        self._status(f"finished: {result.message.split(':')[0]}")
         self.results.show(self._result_content(run, diagnosis))
 
     def _result_content(self, run: LabRun, diagnosis) -> Content:

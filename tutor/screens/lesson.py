@@ -21,8 +21,8 @@ LETTERS = "abcdefg"
 
 
 def display_chunks(markdown: str) -> list[str]:
-    """The lesson Markdown cut before each ``##`` heading (never inside a code fence), for showing the
-    first part at once and appending the rest after the first frame."""
+    """The lesson Markdown cut before each ``##`` heading (never inside a code fence): the first part is
+    shown at once, the whole lesson after the first frame."""
     chunks: list[list[str]] = [[]]
     inside = False
     for line in markdown.split("\n"):
@@ -87,7 +87,8 @@ class LessonScreen(TutorScreen):
         lesson = self.lesson = self._resolve()
         from tutor.lessons import markdown_of
 
-        first, *self._rest = display_chunks(plain_fences(markdown_of(lesson)))
+        self._markdown = plain_fences(markdown_of(lesson))
+        first = display_chunks(self._markdown)[0]
         yield Header()
         with TabbedContent(initial="read", id="tabs"):
             with TabPane("Read", id="read"):
@@ -131,13 +132,10 @@ class LessonScreen(TutorScreen):
 
     @work(exclusive=True, group="lesson-body")
     async def _fill(self) -> None:
-        """Append the rest of the lesson after the first frame, a section at a time, so the screen
-        appears at once and keys are handled between sections; then the check questions."""
-        document = self.query_one("#lesson-md", MarkdownViewer).document
-        for chunk in self._rest:
-            await asyncio.sleep(0)
-            await document.append("\n\n" + chunk)
-        self._rest = []
+        """Show the whole lesson after the first frame (which shows only its opening section, so the screen
+        appears at once), then the check questions."""
+        await asyncio.sleep(0)
+        await self.query_one("#lesson-md", MarkdownViewer).document.update(self._markdown)
         await self._show_check()
         if self.section and not self.try_id:
             self.call_after_refresh(self._goto_section, self.section)

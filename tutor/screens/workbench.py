@@ -63,6 +63,7 @@ class BenchRequest:
     epsilon: float
     mode: str
     timeout: float = DEFAULT_TIMEOUT
+    chosen: bool = True  # asked for (run, enter, Try it), not just highlighted while browsing
 
     @property
     def source(self) -> str:
@@ -268,6 +269,7 @@ class WorkbenchScreen(TutorScreen):
             with VerticalScroll(id="wb-side"):
                 yield OptionList(*[Option(Text(v, style="bold"), id=v) for v in VARIANT_IDS],
                                  id="wb-variants")
+                yield Static("", id="wb-about")
                 yield PanelField("Your file", self.file or "", id="wb-file",
                                  placeholder="path/to/backprop.py", tooltip=FILE_HELP, label_width=12)
                 yield PanelField("Time limit", f"{self.timeout:g}", id="wb-timeout", label_width=12,
@@ -302,7 +304,8 @@ class WorkbenchScreen(TutorScreen):
         self.query_one("#wb-single").border_title = "Result"
         self.query_one("#wb-compare").border_title = "Side by side (b returns)"
         self.query_one("#wb-detail").border_title = "Block"
-        self.query_one("#wb-sweep").border_title = "Difference against epsilon"
+        self.query_one("#wb-sweep").border_title = "Epsilon sweep"
+        self.query_one("#wb-sweep").border_subtitle = "─ the 2e-7 threshold"
         self.query_one("#wb-compare").display = False
         options = self.query_one("#wb-variants", OptionList)
         options.highlighted = VARIANT_IDS.index(self.variant)
@@ -339,14 +342,15 @@ class WorkbenchScreen(TutorScreen):
         else:
             self.check_variant(self.variant)
 
-    def check_variant(self, variant: str) -> None:
-        """Check a catalogue variant with the form's epsilon and mode."""
+    def check_variant(self, variant: str, chosen: bool = True) -> None:
+        """Check a catalogue variant with the form's epsilon and mode (``chosen``: asked for, not browsed)."""
         options = self._options()
         if options is None:
             return
         self.variant, self.file = variant, None
         self.query_one("#wb-file", PanelField).set_error(None)
-        self._start(BenchRequest(self._next_token(), variant, None, *options, timeout=self.timeout))
+        self._start(BenchRequest(self._next_token(), variant, None, *options, timeout=self.timeout,
+                                 chosen=chosen))
 
     def _run_file(self) -> None:
         from core.errors import TutorError
@@ -416,6 +420,8 @@ class WorkbenchScreen(TutorScreen):
     # -- showing results -------------------------------------------------------------------------------
 
     def _show(self, result: BenchResult) -> None:
+        if not self.is_attached:  # the learner left before the worker finished
+            return
         if result.request.token != self.token:
             return  # a newer run was started
         self.query_one("#wb-run", Button).disabled = False
@@ -458,16 +464,25 @@ class WorkbenchScreen(TutorScreen):
             self._show_block(report.blocks[min(highlighted, len(report.blocks) - 1)].name)
         self.runs += 1
         lesson = report.lesson or "gradient-checking"
-        if lesson not in self.practised:
+        # Browsing the catalogue is not practice; a check the learner asked for is (as a lesson's Try it).
+        if request.chosen and lesson not in self.practised:
             self.practised.add(lesson)
             mark_practised(self, lesson)
 
     def _describe_variants(self) -> None:
-        # The one-line description goes in a tooltip and the result's title: the list stays one row each.
+        # The list stays one row per variant; the highlighted one's description shows under it.
         options = self.query_one("#wb-variants", OptionList)
         lines = [f"{v}: {self.descriptions[v][0]} (lesson {self.descriptions[v][1]})" for v in VARIANT_IDS
                  if v in self.descriptions]
         options.tooltip = "\n".join(lines)
+        highlighted = options.highlighted
+        self._about(VARIANT_IDS[highlighted] if highlighted is not None else None)
+
+    def _about(self, variant: str | None) -> None:
+        description, lesson = self.descriptions.get(variant or "", ("", ""))
+        self.query_one("#wb-about", Static).update(
+            Text.assemble((description, ""), (f"\nlesson: {lesson}" if lesson else "", "italic dim"))
+            if description else "")
 
     def _show_block(self, name: str | None) -> None:
         heat = self.query_one("#wb-heat", BlockHeatmap)
@@ -510,6 +525,8 @@ class WorkbenchScreen(TutorScreen):
                   hlines=[(COURSE_THRESHOLD, "gray")])
 
     def _sweep_point(self, token: int, point: dict | None) -> None:
+        if not self.is_attached:  # the learner left before the worker finished
+            return
         if token != self.token or self.result is None:
             return
         if point is None:
@@ -524,15 +541,16 @@ class WorkbenchScreen(TutorScreen):
         if result is None or result.report is None or result.fixed is None:
             return
         name = Path(result.report.file).name if result.report.file else result.report.variant
+        mine = "  your backward pass" if result.report.file else ""
         self.query_one("#wb-left", GcReportView).show(
-            result.report, Text.assemble((name or "", "bold"), ("  your backward pass" if result.report.file
-                                                                else "  the selection", "dim")))
+            result.report, Text.assemble((name or "", "bold"), (mine, "dim")))
         self.query_one("#wb-right", GcReportView).show(
             result.fixed, Text.assemble(("fixed", "bold"), ("  the correct backward pass", "dim")))
 
     def action_compare(self) -> None:
         """Toggle the side-by-side view: the selection next to ``fixed``."""
         self.comparing = not self.comparing
+        self.query_one("#wb-side").display = not self.comparing  # both tables need the width
         self.query_one("#wb-single").display = not self.comparing
         self.query_one("#wb-compare").display = self.comparing
         if self.comparing:
@@ -550,9 +568,10 @@ class WorkbenchScreen(TutorScreen):
     @on(OptionList.OptionHighlighted, "#wb-variants")
     def _variant_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # Checking a variant takes milliseconds: browsing the catalogue shows each bug at once.
+        self._about(event.option.id)
         if event.option.id and (event.option.id != self.variant or self.file) and self.is_mounted:
             if self.result is not None or self.token:
-                self.check_variant(event.option.id)
+                self.check_variant(event.option.id, chosen=False)
 
     @on(OptionList.OptionSelected, "#wb-variants")
     def _variant_selected(self, event: OptionList.OptionSelected) -> None:

@@ -89,23 +89,25 @@ class LabBoundary(Widget):
             ok = (col >= 0) & (col < width) & (row >= 0) & (row < rows)
             glyphs[row[ok], col[ok]] = glyph
             owner[row[ok], col[ok]] = Y[0][ok].astype(int)
-        styles: dict[tuple[int, int], Style] = {}
+        # One styled run per stretch of equal (predicted class, point class) cells.
+        key = cells * 64 + (owner + 1)
+        styles: dict[int, Style] = {}
         text = Text(no_wrap=True, overflow="crop")
         for r in range(rows):
-            run, run_key = [], None
-            for c in range(width):
-                key = (int(cells[r, c]), int(owner[r, c]))
-                if key != run_key and run:
-                    text.append("".join(run), styles[run_key])
-                    run = []
-                if key not in styles:
-                    bg = CLASS_BG[key[0] % len(CLASS_BG)]
-                    fg = CLASS_FG[key[1] % len(CLASS_FG)] if key[1] >= 0 else bg
-                    styles[key] = Style(color=fg, bgcolor=bg, bold=key[1] >= 0)
-                run_key = key
-                run.append(str(glyphs[r, c]))
-            if run:
-                text.append("".join(run), styles[run_key])
+            row_key = key[r]
+            line = "".join(glyphs[r].tolist())
+            cuts = np.flatnonzero(row_key[1:] != row_key[:-1]) + 1
+            starts = [0, *cuts.tolist()]
+            ends = [*cuts.tolist(), width]
+            for a, b in zip(starts, ends):
+                k = int(row_key[a])
+                style = styles.get(k)
+                if style is None:
+                    predicted, point = divmod(k, 64)
+                    bg = CLASS_BG[predicted % len(CLASS_BG)]
+                    fg = CLASS_FG[(point - 1) % len(CLASS_FG)] if point else bg
+                    style = styles[k] = Style(color=fg, bgcolor=bg, bold=bool(point))
+                text.append(line[a:b], style)
             text.append("\n")
         n_classes = max(2, int(labels.max()) + 1)
         text.append("class", Style(dim=True))
