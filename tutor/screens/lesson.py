@@ -106,8 +106,7 @@ class LessonScreen(TutorScreen):
         if self.lesson_id is None and self.try_id:
             found = self.course.lesson_trying(self.try_id)
             if found is None:
-                self.notify(f"No lesson runs {self.try_id!r}; the lab that runs any preset comes later.",
-                            severity="warning")
+                self.notify(f"No lesson runs {self.try_id!r}.", severity="warning")
                 self.try_id = None
             else:
                 self.lesson_id = found.id

@@ -1,8 +1,8 @@
 """A lesson's "Try it": run a lab preset or a gradcheck variant headless and show the result as text.
 
-The lab and workbench screens (a later version) will show these live; until then the panel runs the same
-engine in a thread worker and prints what ``dltutor train --preset`` or ``dltutor gradcheck --variant``
-would print.
+An experiment that has its own screen (a gradcheck variant opens the workbench; see
+:func:`tutor.screens.panels.try_navigation`) goes there; any other runs here in a thread worker, and the
+panel prints what ``dltutor train --preset`` or ``dltutor gradcheck --variant`` would print.
 """
 
 from __future__ import annotations
