@@ -18,10 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import tutor.cli  # noqa: E402,F401  (pins the BLAS kernels as the dltutor command does, before NumPy loads)
-
 import numpy as np  # noqa: E402
 
+import tutor.cli  # noqa: E402,F401  (pins the BLAS kernels as the dltutor command does, before NumPy loads)
 from bench import textbook  # noqa: E402
 from core.presets import COURSE_PRESETS, get_preset  # noqa: E402
 from core.train import Training  # noqa: E402

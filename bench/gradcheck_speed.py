@@ -22,10 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import tutor.cli  # noqa: E402,F401  (loads as the dltutor command does)
-
 import numpy as np  # noqa: E402
 
+import tutor.cli  # noqa: E402,F401  (loads as the dltutor command does)
 from core.gradcheck import (  # noqa: E402
     dictionary_to_vector,
     gradient_check,

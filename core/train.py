@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from core import network
-from core.activations import LEAKY_SLOPE, ACTIVATIONS
-from core.errors import TutorError, require
+from core.activations import ACTIVATIONS, LEAKY_SLOPE
+from core.errors import require
 from core.init import INITS, initialize
 from core.network import Architecture
 from core.rng import Rng, make_rng
@@ -168,7 +168,6 @@ class TrainResult:
     accuracy: dict[str, float]
     cost: dict[str, float]
     seconds: float
-    iterations_done: int
     best_iteration: int | None = None
 
     def to_dict(self) -> dict:
@@ -423,11 +422,6 @@ class LeanNet:
         """Frobenius norm of each layer's ``dW``."""
         return [float(np.linalg.norm(self.dW[l])) for l in range(1, self.arch.L + 1)]  # noqa: E741
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Output activations ``(n_L, m)`` in prediction mode (no dropout)."""
-        with np.errstate(all="ignore"):
-            return self.forward(X, self.buffers(X.shape[1])).copy()
-
 
 def _labels(AL: np.ndarray) -> np.ndarray:
     if AL.shape[0] == 1:
@@ -629,15 +623,13 @@ class Training:
     def _finish(self, reason: str, message: str, best_iteration: int | None = None) -> None:
         params = self.net.params
         accuracy, cost = {}, {}
-        cfg = self.config
         with np.errstate(all="ignore"):
             for name, (X, Y) in self.splits.items():
                 AL = self.net.forward(X, self.net.buffers(X.shape[1]))
                 accuracy[name] = float(np.mean(_labels(AL) == Y[0]))
                 cost[name] = float(network.cross_entropy(AL, Y))
         self.result = TrainResult(reason, self.iteration, message, params, accuracy, cost, self.seconds,
-                                  self.iteration, best_iteration)
-        del cfg
+                                  best_iteration)
 
 
 def run_training(config: TrainConfig, dataset) -> tuple[TrainResult, list[Record]]:

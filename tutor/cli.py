@@ -42,8 +42,8 @@ def _pin_blas_kernels() -> None:
 
 _pin_blas_kernels()
 
-import tutor.commands
-from core.errors import TutorError
+import tutor.commands  # noqa: E402  (after the pin: nothing may load NumPy before it)
+from core.errors import TutorError  # noqa: E402
 
 USAGE_ERROR = 2
 

@@ -487,14 +487,15 @@ def _floats(args: dict[str, str], key: str, default: str) -> list[float]:
         return [float(v) for v in args.get(key, default).split(",")]
     except ValueError:
         raise DirectiveError(key, f"{args[key]!r} is not a comma-separated list of numbers",
-                             "e.g. 0.01,0.001")
+                             "e.g. 0.01,0.001") from None
 
 
 def _ints(args: dict[str, str], key: str, default: str) -> list[int]:
     try:
         return [int(v.replace("_", "")) for v in args.get(key, default).split(",")]
     except ValueError:
-        raise DirectiveError(key, f"{args[key]!r} is not a comma-separated list of integers", "e.g. 2,10,100")
+        raise DirectiveError(key, f"{args[key]!r} is not a comma-separated list of integers",
+                             "e.g. 2,10,100") from None
 
 
 def _num(x: float, digits: int = 6) -> str:

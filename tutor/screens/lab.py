@@ -27,7 +27,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from tutor import lab_runner
-from tutor.lab_runner import CUSTOM, COMPARISONS, LabPlan
+from tutor.lab_runner import COMPARISONS, CUSTOM, LabPlan
 from tutor.screens.base import TutorScreen
 from tutor.widgets.lab_boundary import LabBoundary
 from tutor.widgets.lab_controls import LabControls

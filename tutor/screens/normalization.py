@@ -136,7 +136,6 @@ class NormalizationScreen(PanelScreen):
         # base class's re-run from seeing this change).
         event.prevent_default()
         from core.errors import TutorError
-
         from tutor.widgets.panel_field import PanelField
 
         try:
@@ -227,7 +226,6 @@ class NormalizationScreen(PanelScreen):
 
     def _redraw(self, target: float | None = None) -> None:
         from core.errors import TutorError
-
         from tutor.widgets.panel_plot import Series, SeriesPlot
 
         if target is None:

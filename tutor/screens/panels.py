@@ -154,7 +154,6 @@ class PanelScreen(TutorScreen):
             TutorError: the first field's error, after every field has been marked.
         """
         from core.errors import TutorError
-
         from tutor.widgets.panel_field import PanelField
 
         values: dict[str, Any] = {}

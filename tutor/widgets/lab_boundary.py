@@ -8,9 +8,9 @@ and ``○`` for held-out points in their true class's colour.
 from __future__ import annotations
 
 import numpy as np
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
-from textual.app import RenderResult
+from textual.strip import Strip
 from textual.widget import Widget
 
 #: Background of the cells predicted as each class, and the colour of that class's points.
@@ -26,6 +26,9 @@ class LabBoundary(Widget):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        self._version = 0
+        self._strips_key: tuple | None = None
+        self._strips: list[Strip] = []
         super().__init__(id=id, classes=classes)
         self.grid = None
         self.points: list[tuple[np.ndarray, np.ndarray, str]] = []
@@ -64,12 +67,30 @@ class LabBoundary(Widget):
     def clear(self, message: str | None = None) -> None:
         self.show_message(message or "no run yet: the boundary appears once training starts")
 
-    def render(self) -> RenderResult:
-        self.renders += 1
+    def refresh(self, *regions, **kwargs):
+        self._version += 1
+        return super().refresh(*regions, **kwargs)
+
+    def render_line(self, y: int) -> Strip:
         width, height = self.size
+        key = (width, height, self._version)
+        if key != self._strips_key:
+            self._strips_key = key
+            self._strips = self._build(width, height)
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(width)
+
+    def text(self) -> str:
+        """The picture as plain text (glyphs only; the classes are colours)."""
+        self.render_line(0)
+        return "\n".join(strip.text for strip in self._strips)
+
+    def _build(self, width: int, height: int) -> list[Strip]:
+        self.renders += 1
         rows = height - 1
         if self.grid is None or width < 4 or rows < 2:
-            return Text(self.message, style="dim")
+            return [Strip([Segment(self.message[:width], Style(dim=True))]).adjust_cell_length(width)]
         grid = self.grid
         labels = np.asarray(grid.labels, dtype=int)
         ny, nx = labels.shape
@@ -92,13 +113,14 @@ class LabBoundary(Widget):
         # One styled run per stretch of equal (predicted class, point class) cells.
         key = cells * 64 + (owner + 1)
         styles: dict[int, Style] = {}
-        text = Text(no_wrap=True, overflow="crop")
+        strips = []
         for r in range(rows):
             row_key = key[r]
             line = "".join(glyphs[r].tolist())
             cuts = np.flatnonzero(row_key[1:] != row_key[:-1]) + 1
             starts = [0, *cuts.tolist()]
             ends = [*cuts.tolist(), width]
+            segments = []
             for a, b in zip(starts, ends):
                 k = int(row_key[a])
                 style = styles.get(k)
@@ -107,12 +129,13 @@ class LabBoundary(Widget):
                     bg = CLASS_BG[predicted % len(CLASS_BG)]
                     fg = CLASS_FG[(point - 1) % len(CLASS_FG)] if point else bg
                     style = styles[k] = Style(color=fg, bgcolor=bg, bold=bool(point))
-                text.append(line[a:b], style)
-            text.append("\n")
+                segments.append(Segment(line[a:b], style))
+            strips.append(Strip(segments, width))
         n_classes = max(2, int(labels.max()) + 1)
-        text.append("class", Style(dim=True))
+        dim = Style(dim=True)
+        legend = [Segment("class", dim)]
         for k in range(min(n_classes, len(CLASS_BG))):
-            text.append(" ■", Style(color=CLASS_FG[k]))
-            text.append(f"{k}")
-        text.append(f"  ● train ○ {self.heldout}", Style(dim=True))
-        return text
+            legend += [Segment(" ■", Style(color=CLASS_FG[k])), Segment(f"{k}")]
+        legend.append(Segment(f"  ● train ○ {self.heldout}", dim))
+        strips.append(Strip(legend).adjust_cell_length(width))
+        return strips

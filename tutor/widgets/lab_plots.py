@@ -10,10 +10,13 @@ the plot's width when drawn (plotext's time grows with the number of points).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
-from rich.text import Text
-from textual.app import RenderResult
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 #: Points kept per series; past this every other point is dropped (the first and last stay).
@@ -50,10 +53,76 @@ def drawable(xs: Sequence[float], ys: Sequence[float], logy: bool) -> tuple[list
     return px, py
 
 
-class LabPlot(PlotextPlot):
-    """A plotext plot that rebuilds its figure from its own data on every render.
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_STYLES: dict[tuple, Style] = {}
 
-    Subclasses implement :meth:`rebuild`. :attr:`renders` counts the renders (the responsiveness bench
+
+def _color(params: list[str], i: int) -> tuple[Color | None, int]:
+    """The colour an SGR ``38``/``48`` sequence starting at ``params[i]`` names, and the next index."""
+    mode = params[i + 1] if i + 1 < len(params) else ""
+    if mode == "5" and i + 2 < len(params):
+        return Color.from_ansi(int(params[i + 2])), i + 3
+    if mode == "2" and i + 4 < len(params):
+        return Color.from_rgb(int(params[i + 2]), int(params[i + 3]), int(params[i + 4])), i + 5
+    return None, len(params)
+
+
+def ansi_strips(text: str, width: int) -> list[Strip]:
+    """plotext's ANSI output as Textual strips of ``width`` cells.
+
+    plotext only emits 256-colour and true-colour foregrounds and backgrounds, bold and resets; decoding
+    them directly is several times faster than a general ANSI parser, and the cost plot is drawn more than
+    ten times a second while training.
+    """
+    strips = []
+    for line in text.split("\n"):
+        parts = _SGR.split(line)
+        fg = bg = None
+        bold = False
+        segments = []
+        for n, part in enumerate(parts):
+            if n % 2 == 0:
+                if part:
+                    key = (fg, bg, bold)
+                    style = _STYLES.get(key)
+                    if style is None:
+                        style = _STYLES[key] = Style(color=fg, bgcolor=bg, bold=bold or None)
+                    segments.append(Segment(part, style))
+                continue
+            params = part.split(";") if part else ["0"]
+            i = 0
+            while i < len(params):
+                code = params[i]
+                if code in ("0", ""):
+                    fg = bg = None
+                    bold = False
+                    i += 1
+                elif code == "1":
+                    bold = True
+                    i += 1
+                elif code in ("38", "48"):
+                    color, i = _color(params, i)
+                    if code == "38":
+                        fg = color
+                    else:
+                        bg = color
+                elif code == "39":
+                    fg = None
+                    i += 1
+                elif code == "49":
+                    bg = None
+                    i += 1
+                else:
+                    i += 1
+        strips.append(Strip(segments).adjust_cell_length(width))
+    return strips
+
+
+class LabPlot(PlotextPlot):
+    """A plotext plot that rebuilds its figure from its own data whenever it is drawn.
+
+    Subclasses implement :meth:`rebuild`. The widget draws through the line API (:meth:`render_line`) from
+    strips made once per refresh or resize. :attr:`renders` counts the builds (the responsiveness bench
     reads it).
     """
 
@@ -62,24 +131,56 @@ class LabPlot(PlotextPlot):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        self._version = 0
+        self._strips_key: tuple | None = None
+        self._strips: list[Strip] = []
         super().__init__(id=id, classes=classes)
         self.renders = 0
         self.empty_text = "no data yet: press space to start"
 
     def rebuild(self, plt) -> bool:
-        """Add the series and labels to the cleared figure ``plt``; False when there is nothing to draw."""
+        """Add the series and labels to the figure ``plt`` (its data cleared); False when there is nothing
+        to draw."""
         raise NotImplementedError
 
-    def render(self) -> RenderResult:
+    def refresh(self, *regions, **kwargs):
+        self._version += 1
+        return super().refresh(*regions, **kwargs)
+
+    def text(self) -> str:
+        """The plot as plain text (what the terminal shows, without colours)."""
+        self._ensure_strips()
+        return "\n".join(strip.text for strip in self._strips)
+
+    def _ensure_strips(self) -> None:
+        width, height = self.size
+        key = (width, height, self._version, self.app.theme)
+        if key == self._strips_key:
+            return
+        self._strips_key = key
+        self._strips = self._build(width, height)
+
+    def _build(self, width: int, height: int) -> list[Strip]:
+        if width < 4 or height < 2:
+            return []
         self.renders += 1
         plt = self.plt
-        plt.clear_figure()
+        plt.clear_data()
         try:
             if not self.rebuild(plt):
-                return Text(self.empty_text, style="dim")
-            return super().render()
+                return [Strip([Segment(self.empty_text, Style(dim=True))]).adjust_cell_length(width)]
+            plt.plotsize(width, height)
+            plt._set_size(width, height)  # textual-plotext does the same (its issue 5)
+            plt.theme(self._get_plotext_theme_name(self.app.theme))
+            return ansi_strips(plt.build(), width)[:height]
         except Exception as exc:  # a plot that cannot be drawn must never take the lab down
-            return Text(f"(plot unavailable: {exc})", style="dim")
+            return [Strip([Segment(f"(plot unavailable: {exc})", Style(dim=True))]).adjust_cell_length(width)]
+
+    def render_line(self, y: int) -> Strip:
+        self._ensure_strips()
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width)
 
 
 class LabCostPlot(LabPlot):
@@ -120,8 +221,7 @@ class LabCostPlot(LabPlot):
             drawn += 1
         if not drawn:
             return False
-        if self.logy:
-            plt.yscale("log")
+        plt.yscale("log" if self.logy else "linear")
         plt.title("cost (log y)" if self.logy else "cost")
         plt.xlabel("iteration")
         return True
