@@ -51,7 +51,7 @@ def _key(app, key: str) -> None:
     app._driver.send_message(events.Key(key, " " if key == "space" else None))
 
 
-async def _wait(pilot, condition, timeout: float, step: float = 0.02) -> float:
+async def _wait(pilot, condition, timeout: float, step: float = 0.1) -> float:
     start = time.perf_counter()
     while not condition():
         if time.perf_counter() - start > timeout:
@@ -64,7 +64,9 @@ async def _open_lab(app, pilot):
     from tutor.screens.lab import LabScreen
 
     await _wait(pilot, lambda: isinstance(app.screen, LabScreen), 30, 0.01)
-    await pilot.pause()
+    # The home screen beneath loads the lessons in a worker at start; measure once the app is at rest.
+    await _wait(pilot, lambda: app.course.loaded, 60)
+    await pilot.pause(0.2)
     return app.screen
 
 

@@ -247,6 +247,20 @@ def cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
         return float(1.0 / m * np.nansum(-np.log(picked)))
 
 
+def cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray) -> float:
+    """Mean cross-entropy computed from the output pre-activations ``ZL``: finite where the course's
+    formula (on the saturated output) gives ``inf``.
+
+    Sigmoid: ``log(1 + e^z) - y z``; softmax: ``logsumexp(z) - z_y``.
+    """
+    m = Y.shape[1]
+    if ZL.shape[0] == 1:
+        return float(np.sum(np.logaddexp(0.0, ZL) - Y * ZL) / m)
+    top = ZL.max(axis=0)
+    lse = top + np.log(np.sum(np.exp(ZL - top), axis=0))
+    return float(np.sum(lse - ZL[Y[0].astype(np.intp), np.arange(m)]) / m)
+
+
 def penalty(params: dict[str, np.ndarray], m: int, l2: float = 0.0, l1: float = 0.0) -> float:
     """The regularization part of J: ``l2/(2m) sum W^2 + l1/m sum |W|`` over the weights only."""
     total = 0.0

@@ -29,6 +29,8 @@ class DataSpec:
         seed: the data's seed (separate from the training seed, so changing one keeps the other).
         feature_scale: multiply feature i by ``feature_scale[i]`` (badly scaled inputs for the
             normalization lesson).
+        bayes_error: the lowest error the data allows (its label noise), when known; the bias/variance
+            diagnosis of a run measures avoidable bias from it instead of assuming 0.
     """
 
     dataset: str
@@ -37,6 +39,7 @@ class DataSpec:
     ratios: tuple[float, ...] | None = None
     seed: int | None = 1
     feature_scale: tuple[float, ...] | None = None
+    bayes_error: float | None = None
 
     def load(self, path: str | None = None):
         """The :class:`core.data.Dataset`: from ``path`` when given, else generated or built in."""
@@ -53,7 +56,8 @@ class DataSpec:
     def to_dict(self) -> dict:
         return {"dataset": self.dataset, "m": self.m, "noise": self.noise,
                 "ratios": list(self.ratios) if self.ratios else None, "seed": self.seed,
-                "feature_scale": list(self.feature_scale) if self.feature_scale else None}
+                "feature_scale": list(self.feature_scale) if self.feature_scale else None,
+                "bayes_error": self.bayes_error}
 
 
 def scale_features(dataset, scale):
@@ -111,7 +115,10 @@ def _course_init(init: str, title: str, description: str) -> Preset:
 def _course_reg(run: str, title: str, description: str, lesson: str, **options) -> Preset:
     cfg = TrainConfig(layers=(2, 20, 3, 1), activation="relu", init="inv-sqrt", learning_rate=0.3,
                       iterations=30_000, seed=3, legacy_rng=True, log_every=1000, **options)
-    return Preset(f"course-reg-{run}", title, description, lesson, DataSpec("course-football", seed=None), cfg,
+    # About 5% of the goalkeeper data sit on the wrong side of any smooth boundary (the regularized runs
+    # stop near 94% train accuracy); the stand-in flips 6% of its labels.
+    data = DataSpec("course-football", seed=None, bayes_error=0.05)
+    return Preset(f"course-reg-{run}", title, description, lesson, data, cfg,
                   course_file="football.npz", published=("regularization", run), tags=("course",))
 
 
@@ -131,20 +138,22 @@ _PRESET_LIST = [
                  "layers and the network separates the circles (99% train, 96% test)."),
     _course_reg("none", "No regularization",
                 "The goalkeeper network without regularization fits the noise of the training set: "
-                "95% train but 91.5% test accuracy.", "regularization"),
+                "95% train but 91.5% test accuracy on the course's data.", "regularization"),
     _course_reg("l2", "L2 regularization (lambda 0.7)",
                 "Adding (lambda/2m) times the squared weights to the cost shrinks the weights and smooths the "
-                "boundary: 94% train, 93% test.", "regularization", l2=0.7),
+                "boundary: 94% train, 93% test on the course's data.", "regularization", l2=0.7),
     _course_reg("dropout", "Dropout (keep_prob 0.86)",
-                "Inverted dropout on both hidden layers with the exercise's fixed masks: 93% train, 95% test.",
+                "Inverted dropout on both hidden layers with the exercise's fixed masks: 93% train, 95% test on "
+                "the course's data.",
                 "dropout", keep_probs=(0.86, 0.86), fixed_masks=True),
     Preset("lesson-overfit", "Overfitting: high variance",
-           "A big network on 80 noisy moons: near-perfect training accuracy, clearly worse dev accuracy. "
-           "Try --l2 or --keep-prob to close the gap.", "bias-variance", _OVERFIT_DATA, _OVERFIT),
+           "A big network on 80 noisy moons: perfect training accuracy, clearly worse dev accuracy. "
+           "Add L2 regularization or dropout to close the gap.", "bias-variance", _OVERFIT_DATA, _OVERFIT),
     Preset("lesson-underfit", "Underfitting: high bias",
-           "Logistic regression (no hidden layer) on concentric circles: a straight line cannot separate "
-           "them, so train and dev errors are both high. A bigger network is the cure.", "basic-recipe",
-           DataSpec("circles", m=400, noise=0.08, ratios=(0.7, 0.3), seed=2),
+           "Logistic regression (no hidden layer) on two interleaved moons: a straight line cannot follow "
+           "the curve, so train and dev errors are both about 13%, and close to each other. A bigger "
+           "network is the cure.", "basic-recipe",
+           DataSpec("moons", m=1000, noise=0.2, ratios=(0.6, 0.4), seed=3),
            TrainConfig(layers=(2, 1), init="xavier", learning_rate=0.5, iterations=3000, seed=1,
                        log_every=100)),
     Preset("lesson-early-stopping", "Early stopping",

@@ -143,7 +143,12 @@ def _finite(x: float) -> bool:
 
 @dataclass
 class Record:
-    """Progress at one recorded iteration (before that iteration's update, as the course prints it)."""
+    """Progress at one recorded iteration, before that iteration's update.
+
+    ``train_cost`` is computed as the course prints it (``inf`` where the output saturates on a wrong
+    label, as in its random-initialization run); ``dev_cost`` from the output's pre-activations, so an
+    overconfident wrong dev prediction keeps the dev curve finite. Both include the L2/L1 term.
+    """
 
     iteration: int
     train_cost: float
@@ -582,7 +587,8 @@ class Training:
         if self.heldout:
             Xd, Yd = self.splits[self.heldout]
             AL = self.net.forward(Xd, self.net.buffers(Xd.shape[1]))
-            dev_cost = network.cross_entropy(AL, Yd) + pen
+            # from the logits: an overconfident wrong dev prediction must not turn the dev curve into inf
+            dev_cost = network.cross_entropy_from_logits(self.net.buffers(Xd.shape[1]).Z[self.arch.L], Yd) + pen
             dev_acc = float(np.mean(_labels(AL) == Yd[0]))
         record = Record(self.iteration, float(train_cost + pen), dev_cost, train_acc, dev_acc,
                         self.net.grad_norms(), self.seconds + time.perf_counter() - start)
@@ -627,7 +633,7 @@ class Training:
             for name, (X, Y) in self.splits.items():
                 AL = self.net.forward(X, self.net.buffers(X.shape[1]))
                 accuracy[name] = float(np.mean(_labels(AL) == Y[0]))
-                cost[name] = float(network.cross_entropy(AL, Y))
+                cost[name] = network.cross_entropy_from_logits(self.net.buffers(X.shape[1]).Z[self.arch.L], Y)
         self.result = TrainResult(reason, self.iteration, message, params, accuracy, cost, self.seconds,
                                   best_iteration)
 

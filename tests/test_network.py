@@ -172,3 +172,20 @@ def test_parameter_budget():
 def test_unknown_activation():
     with pytest.raises(TutorError, match="activation.*relu"):
         Architecture((2, 3, 1), "swish")
+
+
+def test_cross_entropy_from_logits_agrees_and_stays_finite():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(1, 50))
+    Y = (rng.random((1, 50)) > 0.5).astype(float)
+    from core.activations import sigmoid, softmax
+
+    assert network.cross_entropy_from_logits(Z, Y) == pytest.approx(network.cross_entropy(sigmoid(Z), Y), rel=1e-12)
+    Zk = rng.normal(size=(4, 30))
+    Yk = rng.integers(0, 4, (1, 30))
+    assert network.cross_entropy_from_logits(Zk, Yk) == pytest.approx(network.cross_entropy(softmax(Zk), Yk),
+                                                                      rel=1e-12)
+    saturated = np.array([[-800.0, 40.0]])
+    wrong = np.array([[1.0, 0.0]])
+    assert network.cross_entropy(sigmoid(saturated), wrong) == np.inf
+    assert network.cross_entropy_from_logits(saturated, wrong) == pytest.approx(420.0)

@@ -227,3 +227,15 @@ def test_every_preset_is_valid_and_runs_briefly():
         t = Training(replace(preset.config, iterations=3, log_every=1), ds)
         t.run()
         assert t.result.stopped in ("completed", "early-stopping"), name
+
+
+def test_run_diagnosis_uses_the_data_noise_floor():
+    from tutor.training_text import diagnosis_line
+
+    # course-reg-none on the course's data: 94.8% train, 91.5% test; its data's noise floor is about 5%
+    bayes = get_preset("course-reg-none").data.bayes_error
+    line = diagnosis_line({"train": 0.9478672985781991, "test": 0.915}, "test", bayes)
+    assert "Low bias and high variance" in line and "Next:" in line
+    line = diagnosis_line({"train": 0.9383886255924171, "test": 0.93}, "test", bayes)
+    assert "Low bias and low variance" in line and "Next:" not in line
+    assert "High bias" in diagnosis_line({"train": 0.87, "dev": 0.86}, "dev")

@@ -31,19 +31,19 @@ FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("path", "File", "text", "path of a .npz, .csv or .mat file (dataset: file)"),
     ("m", "Examples m", "text", "examples to generate (blank: the default)"),
     ("noise", "Noise", "text", "noise of a generated dataset (blank: the default)"),
-    ("split", "Train/dev split", "text", "fractions such as 0.7,0.3 or 0.6,0.2,0.2"),
+    ("split", "Split", "text", "fractions such as 0.7,0.3 or 0.6,0.2,0.2"),
     ("layers", "Layers", "text", "sizes from input to output, e.g. 2,20,3,1"),
     ("activation", "Activation", "select:activation", "the hidden layers' activation"),
-    ("init", "Initialization", "select:init", "zeros, random, xavier, he, inv-sqrt"),
+    ("init", "Init", "select:init", "zeros, random, xavier, he, inv-sqrt"),
     ("init_scale", "Random scale", "text", "multiplier of the random initialization"),
     ("lr", "Learning rate", "text", "the gradient-descent step"),
     ("iterations", "Iterations", "text", "number of parameter updates"),
     ("batch", "Batch size", "text", "examples per update (blank: the whole training set)"),
-    ("reg", "Regularization", "select:reg", "none, L2 or L1"),
+    ("reg", "Regularize", "select:reg", "none, L2 or L1"),
     ("lam", "Lambda", "text", "the L2 or L1 strength"),
     ("keep_prob", "keep_prob", "text", "dropout keep probability, one value or one per hidden layer"),
     ("normalize", "Normalize inputs", "bool", "zero mean, unit variance (training statistics)"),
-    ("early_stopping", "Early stop patience", "text", "checks without a dev improvement (blank: off)"),
+    ("early_stopping", "Early stop", "text", "checks without a dev improvement (blank: off)"),
     ("augment", "Augment data", "bool", "reflections that keep the labels, plus jitter"),
     ("seed", "Seed", "text", "seed of every random draw of the run"),
     ("log_every", "Record every", "text", "iterations between recorded points"),
@@ -92,7 +92,7 @@ def select_choices(kind: str) -> list[tuple[str, str]]:
 
         return [(i, i) for i in INITS]
     if kind == "reg":
-        return [("none", "none"), ("L2 (weight decay)", "l2"), ("L1", "l1")]
+        return [("none", "none"), ("L2", "l2"), ("L1", "l1")]
     raise KeyError(kind)
 
 
@@ -284,17 +284,15 @@ def build_plan(values: FormValues) -> LabPlan:
             raise TutorError("path", "no file given", "the path of a .npz, .csv or .mat file")
     elif dataset not in DATASET_NAMES:
         raise TutorError("dataset", f"unknown dataset {dataset!r}", ", ".join(DATASET_NAMES) + ", or file")
-    m = _integer(values, "m", "a whole number of examples, 4 to 200,000 (blank: the default)", optional=True)
-    noise = _number(values, "noise", "a number from 0 to 2 (blank: the default)", optional=True)
-    ratios = _numbers(values, "split", "fractions such as 0.7,0.3 or 0.6,0.2,0.2 (blank: the default)")
-    generated = dataset not in (FILE,) and not dataset.startswith("course-")
-    if not generated:
-        if m is not None:
-            raise TutorError("m", f"only generated datasets take m, not {dataset}", "blank")
-        if noise is not None:
-            raise TutorError("noise", f"only generated datasets take noise, not {dataset}", "blank")
-        if ratios is not None and dataset != FILE:
-            raise TutorError("split", f"{dataset} has the course's fixed train/test split", "blank")
+    # Fields the form hides for this dataset do not apply: m and noise only generate, course data keeps
+    # the course's split.
+    generated = dataset != FILE and not dataset.startswith("course-")
+    m = noise = ratios = None
+    if generated:
+        m = _integer(values, "m", "a whole number of examples, 4 to 200,000 (blank: the default)", optional=True)
+        noise = _number(values, "noise", "a number from 0 to 2 (blank: the default)", optional=True)
+    if not dataset.startswith("course-"):
+        ratios = _numbers(values, "split", "fractions such as 0.7,0.3 or 0.6,0.2,0.2 (blank: the default)")
     same_data = dataset == base_spec.dataset
     spec = replace(base_spec, dataset=dataset if dataset != FILE else base_spec.dataset, m=m, noise=noise,
                    ratios=ratios,
@@ -365,10 +363,10 @@ class Comparison:
 COMPARISONS: dict[str, Comparison] = {
     "init": Comparison("1", "initialization: zeros / random / He",
                        (("zeros", {"init": "zeros"}), ("random", {"init": "random"}), ("he", {"init": "he"}))),
-    "reg": Comparison("2", "regularization: none / L2 / dropout",
+    "reg": Comparison("2", "regularization: none / L2 (lambda 0.7) / dropout (keep_prob 0.86)",
                       (("none", {"l2": 0.0, "l1": 0.0, "keep_probs": None}),
-                       ("L2 0.7", {"l2": 0.7, "l1": 0.0, "keep_probs": None}),
-                       ("dropout 0.86", {"l2": 0.0, "l1": 0.0, "keep_probs": (0.86,)}))),
+                       ("L2", {"l2": 0.7, "l1": 0.0, "keep_probs": None}),
+                       ("dropout", {"l2": 0.0, "l1": 0.0, "keep_probs": (0.86,)}))),
     "norm": Comparison("3", "input normalization: raw / normalized",
                        (("raw", {"normalize": False}), ("normalized", {"normalize": True}))),
 }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from tutor.charts import line_chart
 
 
-def render_result(preset, config, dataset, training, records=None, width: int = 80) -> str:
+def render_result(preset, config, dataset, training, records=None, width: int = 80,
+                  bayes_error: float | None = None) -> str:
     """The cost curve, the accuracies, why the run stopped, and the bias/variance verdict."""
     result = training.result
     history = list(training.history)
@@ -37,18 +38,34 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
     acc = ", ".join(f"{k} {v:.2%}" for k, v in result.accuracy.items())
     lines.append(f"accuracy: {acc}")
     lines.append(f"stopped: {result.stopped} ({result.message}); training loop {result.seconds:.2f} s")
-    verdict = diagnosis_line(result.accuracy, training.heldout)
+    if bayes_error is None and preset is not None:
+        bayes_error = preset.data.bayes_error
+    verdict = diagnosis_line(result.accuracy, training.heldout, bayes_error)
     if verdict:
         lines.append(verdict)
     return "\n".join(lines)
 
 
-def diagnosis_line(accuracy: dict, heldout: str | None) -> str:
-    """The bias/variance verdict from a run's accuracies, with the next recipe step."""
+def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None = None):
+    """The bias/variance :class:`core.diagnose.Diagnosis` of a finished run, or None without a held-out set.
+
+    Args:
+        accuracy: the run's accuracies by split.
+        heldout: the split playing the dev set.
+        bayes_error: the data's known noise floor, else the course's assumption (near 0).
+    """
     if not heldout or heldout not in accuracy:
-        return ""
+        return None
     from core.diagnose import diagnose
 
-    d = diagnose(1 - accuracy["train"], 1 - accuracy[heldout])
-    step = d.recipe[0].title if d.recipe else ""
-    return f"diagnosis: {d.summary}" + (f" Next: {step}." if step and "low bias" not in d.phrases[:1] else "")
+    return diagnose(1 - accuracy["train"], 1 - accuracy[heldout], bayes_error=bayes_error)
+
+
+def diagnosis_line(accuracy: dict, heldout: str | None, bayes_error: float | None = None) -> str:
+    """The bias/variance verdict from a run's accuracies, with the next recipe step when there is a problem."""
+    d = run_diagnosis(accuracy, heldout, bayes_error)
+    if d is None:
+        return ""
+    problem = any(p in d.phrases for p in ("high bias", "high variance"))
+    step = d.recipe[0].title if d.recipe and problem else ""
+    return f"diagnosis: {d.summary}" + (f" Next: {step}." if step else "")

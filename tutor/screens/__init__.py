@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
 SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
-                "workbench", "vanishing", "numgrad", "normalization")
+                "workbench", "vanishing", "numgrad", "normalization", "lab")
 
 
 def warm_up() -> None:
@@ -74,6 +74,10 @@ def build_screen(request: Navigate) -> Screen:
         from tutor.screens.workbench import WorkbenchScreen
 
         return WorkbenchScreen(variant=request.try_id)
+    if target == "lab":
+        from tutor.screens.lab import LabScreen
+
+        return LabScreen(preset=request.try_id)
     if target in ("vanishing", "numgrad", "normalization"):
         from tutor.screens.panels import build_panel
 

@@ -33,6 +33,7 @@ class HomeScreen(TutorScreen):
         Binding("q", "go('quiz')", "Quiz"),
         Binding("d", "go('diagnose')", "Diagnose"),
         Binding("g", "go('workbench')", "Gradcheck"),
+        Binding("l", "go('lab')", "Lab"),
     ]
 
     def compose(self) -> ComposeResult:

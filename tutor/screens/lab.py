@@ -181,6 +181,11 @@ class LabScreen(TutorScreen):
                         severity="warning", timeout=8)
         self._show_idle()
 
+    def on_unmount(self) -> None:
+        # Leaving the lab stops its run: the worker sees the cancel between two chunks, the core within one
+        # iteration.
+        self._stop_worker()
+
     # -- widgets ---------------------------------------------------------------------------------------
 
     @property
@@ -588,7 +593,7 @@ class LabScreen(TutorScreen):
             self.boundary.show_message(f"the decision boundary needs 2 features; this data has "
                                        f"{data.n_features}")
         if self.mode == "compare":
-            self.results.show_table([self._row(r) for r in runs])
+            self._table()
 
     def _apply(self, update: Update) -> None:
         if update.token != self._token or update.index >= len(self.runs):
@@ -642,7 +647,7 @@ class LabScreen(TutorScreen):
 
     def _show_live(self, run: LabRun) -> None:
         if self.mode == "compare":
-            self.results.show_table([self._row(r) for r in self.runs])
+            self._table()
             return
         history = run.training.history.records
         if not history:
@@ -667,20 +672,28 @@ class LabScreen(TutorScreen):
             self.boundary.set_grid(run.grid)
 
     def _row(self, run: LabRun) -> list[str]:
+        """A comparison table row: run, train accuracy, held-out accuracy, train cost, how it ended."""
         result = run.training.result
         heldout = run.training.heldout
         if result is None:
             history = run.training.history.records
             if not history:
-                return [run.label, "", "", "", "waiting" if run.training.iteration == 0 else "running"]
+                return [run.label, "", "", "", "waiting"]
             r = history[-1]
             dev = f"{r.dev_accuracy:.1%}" if r.dev_accuracy is not None else "-"
-            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{r.train_cost:.4f}",
-                    f"running ({run.training.iteration:,})"]
+            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{r.train_cost:.3f}",
+                    f"at {run.training.iteration:,}"]
         dev = f"{result.accuracy[heldout]:.1%}" if heldout in result.accuracy else "-"
         cost = result.cost.get("train", float("nan"))
-        stopped = result.stopped if result.stopped == "completed" else f"{result.stopped} at {result.iteration:,}"
-        return [run.label, f"{result.accuracy['train']:.1%}", dev, f"{cost:.4f}", stopped]
+        ended = {"completed": "done", "early-stopping": "early stop", "diverged": "diverged",
+                 "cancelled": "cancelled"}.get(result.stopped, result.stopped)
+        if result.stopped != "completed":
+            ended += f" {result.iteration:,}"
+        return [run.label, f"{result.accuracy['train']:.1%}", dev, f"{cost:.3f}", ended]
+
+    def _table(self) -> None:
+        heldout = self.runs[0].training.heldout if self.runs else None
+        self.results.show_table([self._row(r) for r in self.runs], heldout or "held out", cursor=self.shown)
 
     def _run_done(self, index: int) -> None:
         self.finished_at = time.perf_counter()
@@ -688,7 +701,7 @@ class LabScreen(TutorScreen):
         result = run.training.result
         self._mark_practised(run)
         if self.mode == "compare":
-            self.results.show_table([self._row(r) for r in self.runs])
+            self._table()
             if all(r.training.done for r in self.runs):
                 self._set_state("finished")
                 self._status(f"finished: {len(self.runs)} runs compared")
@@ -731,7 +744,8 @@ class LabScreen(TutorScreen):
             if best is None or acc > best[1]:
                 best = (run.label, acc)
         if best is not None:
-            lines.append(f"Best held-out accuracy: {best[0]} ({best[1]:.1%}).")
+            heldout = self.runs[0].training.heldout or "train"
+            lines.append(f"Best {heldout} accuracy: {best[0]} ({best[1]:.1%}).")
         lines.append("Highlight a row to see its boundary and gradients.")
         return "\n".join(lines)
 
@@ -753,3 +767,42 @@ _HELP = ("space starts (and pauses) a run of the form's options; s steps one rec
          "esc cancels; r resets.\n"
          "1, 2, 3 compare initializations, regularizers, or raw and normalized inputs on the same data.\n"
          "l puts the cost on a log axis. After a run, x applies the recipe step it suggests.")
+
+
+# -- the tour --------------------------------------------------------------------------------------
+
+
+async def _tour_lab(pilot, app) -> str:
+    """From home, ``l`` opens the lab; a short run of the L2 preset ends with accuracies and a verdict."""
+    from tutor.tour import TourFailure, expect, go_home, settle
+
+    await go_home(pilot)
+    await pilot.press("l")
+    await settle(pilot)
+    lab = app.screen
+    if not isinstance(lab, LabScreen):
+        raise TourFailure(f"l on the home screen opened {type(lab).__name__}, not the lab")
+    lab.controls.set_values({**lab_runner.preset_values("course-reg-l2"), "iterations": "3000"})
+    await pilot.press("space")
+    for _ in range(100):
+        await settle(pilot)
+        if lab.state == "finished":
+            break
+    else:
+        raise TourFailure("the lab's run did not finish")
+    expect(app, "Training lab", "accuracy: train", "stopped: completed 3,000 iterations", "diagnosis")
+    if not lab.cost_plot.point_count() or lab.boundary.grid is None:
+        raise TourFailure("the lab's cost plot or decision boundary stayed empty")
+    result = lab.runs[0].training.result
+    return f"course-reg-l2 for 3,000 iterations: train {result.accuracy['train']:.1%}, " \
+           f"{lab.runs[0].training.heldout} {result.accuracy[lab.runs[0].training.heldout]:.1%}"
+
+
+def _tour_stops():
+    from tutor.tour import Stop
+
+    return [Stop("lab", _tour_lab, after="diagnose")]
+
+
+#: The lab in ``dltutor tour``, after the diagnose screen.
+TOUR_STOPS = _tour_stops()

@@ -26,7 +26,7 @@ class LabControls(VerticalScroll):
     DEFAULT_CSS = """
     LabControls { height: 1fr; }
     LabControls .lab-row { height: 1; margin-bottom: 0; }
-    LabControls .lab-label { width: 15; color: $text-muted; }
+    LabControls .lab-label { width: 14; color: $text-muted; }
     LabControls .lab-row Input, LabControls .lab-row Select { width: 1fr; }
     LabControls .lab-check { width: 1fr; }
     LabControls .lab-error { height: auto; color: $error; padding-left: 1; }

@@ -22,6 +22,8 @@ from textual_plotext import PlotextPlot
 #: Points kept per series; past this every other point is dropped (the first and last stay).
 MAX_POINTS = 4000
 
+EMPTY = "no data yet: press space to start"
+
 #: Line colours of the series, in order (plotext colour names).
 COLORS = ("cyan+", "orange+", "magenta+", "green+", "yellow+", "blue+", "red+", "white")
 
@@ -118,6 +120,15 @@ def ansi_strips(text: str, width: int) -> list[Strip]:
     return strips
 
 
+def _message(text: str, width: int) -> list[Strip]:
+    """A dim message wrapped to ``width`` as strips."""
+    import textwrap
+
+    style = Style(dim=True)
+    return [Strip([Segment(line, style)]).adjust_cell_length(width)
+            for line in textwrap.wrap(text, max(8, width)) or [""]]
+
+
 class LabPlot(PlotextPlot):
     """A plotext plot that rebuilds its figure from its own data whenever it is drawn.
 
@@ -136,7 +147,7 @@ class LabPlot(PlotextPlot):
         self._strips: list[Strip] = []
         super().__init__(id=id, classes=classes)
         self.renders = 0
-        self.empty_text = "no data yet: press space to start"
+        self.empty_text = EMPTY
 
     def rebuild(self, plt) -> bool:
         """Add the series and labels to the figure ``plt`` (its data cleared); False when there is nothing
@@ -168,13 +179,13 @@ class LabPlot(PlotextPlot):
         plt.clear_data()
         try:
             if not self.rebuild(plt):
-                return [Strip([Segment(self.empty_text, Style(dim=True))]).adjust_cell_length(width)]
+                return _message(self.empty_text, width)
             plt.plotsize(width, height)
             plt._set_size(width, height)  # textual-plotext does the same (its issue 5)
             plt.theme(self._get_plotext_theme_name(self.app.theme))
             return ansi_strips(plt.build(), width)[:height]
         except Exception as exc:  # a plot that cannot be drawn must never take the lab down
-            return [Strip([Segment(f"(plot unavailable: {exc})", Style(dim=True))]).adjust_cell_length(width)]
+            return _message(f"(plot unavailable: {exc})", width)
 
     def render_line(self, y: int) -> Strip:
         self._ensure_strips()
@@ -224,6 +235,8 @@ class LabCostPlot(LabPlot):
         plt.yscale("log" if self.logy else "linear")
         plt.title("cost (log y)" if self.logy else "cost")
         plt.xlabel("iteration")
+        xmax = max(max(xs) for xs, _ in self.curves.values() if xs)
+        plt.xticks(*iteration_ticks(xmax, self.size.width))
         return True
 
 
@@ -238,6 +251,7 @@ class LabGradPlot(LabPlot):
     def clear(self) -> None:
         self.iterations = []
         self.norms = []
+        self.empty_text = EMPTY
         self.refresh()
 
     def add_records(self, iterations: Sequence[int], norms: Sequence[Sequence[float]]) -> None:
@@ -254,9 +268,9 @@ class LabGradPlot(LabPlot):
         layers = len(self.norms[-1])
         limit = max(8, 2 * max(10, self.size.width - 8))
         its, rows = sample(self.iterations, self.norms, limit)
-        drawn = 0
         zero = []
         labelled = {0, layers - 1} if layers > 4 else set(range(layers))
+        series = []
         for layer in range(layers):
             ys = [row[layer] if layer < len(row) else float("nan") for row in rows]
             px, py = drawable(its, ys, True)
@@ -264,17 +278,55 @@ class LabGradPlot(LabPlot):
                 if any(y == 0 for y in ys):
                     zero.append(f"dW{layer + 1}")
                 continue
-            color = COLORS[layer % len(COLORS)] if layers <= len(COLORS) else _ramp(layer, layers)
-            plt.plot(px, py, label=f"dW{layer + 1}" if layer in labelled else None, marker="braille",
-                     color=color)
-            drawn += 1
-        if not drawn:
-            self.empty_text = "every gradient is zero: nothing to draw on a log axis" if zero else self.empty_text
+            series.append((layer, px, [math.log10(y) for y in py]))
+        if not series:
+            if zero:
+                self.empty_text = ("every gradient is exactly 0, so nothing shows on a log axis: with zero "
+                                   "weights every unit gets the same update and symmetry is never broken")
             return False
-        plt.yscale("log")
+        # The norms span many decades: plot log10 of them with decade ticks (plotext's own log axis
+        # labels them with up to twenty decimals).
+        lo = math.floor(min(min(ys) for _, _, ys in series))
+        hi = math.ceil(max(max(ys) for _, _, ys in series))
+        if hi <= lo:
+            hi = lo + 1
+        rows_available = max(2, (self.size.height - 4) // 2)
+        step = max(1, math.ceil((hi - lo) / rows_available))
+        ticks = list(range(lo, hi + 1, step))
+        for layer, px, ly in series:
+            color = COLORS[layer % len(COLORS)] if layers <= len(COLORS) else _ramp(layer, layers)
+            plt.plot(px, ly, label=f"dW{layer + 1}" if layer in labelled else None, marker="braille",
+                     color=color)
+        plt.yscale("linear")
+        plt.ylim(lo, hi)
+        plt.yticks(ticks, [decade(k) for k in ticks])
         plt.title("||dW|| per layer (log y)" + (f"; zero: {', '.join(zero[:3])}" if zero else ""))
         plt.xlabel("iteration")
+        plt.xticks(*iteration_ticks(max(its), self.size.width))
         return True
+
+
+def iteration_ticks(xmax: float, width: int) -> tuple[list[float], list[str]]:
+    """Round iteration ticks from 0 to past ``xmax`` (1, 2 or 5 times a power of ten apart), about one
+    per 9 columns, labelled ``750``, ``1.5k``, ``30k``, ``2M``."""
+    wanted = max(2, min(6, width // 9))
+    raw = max(1.0, xmax / wanted)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    ticks = [i * step for i in range(int(xmax // step) + 1)]
+    return ticks, [_short(t) for t in ticks]
+
+
+def _short(x: float) -> str:
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if x >= size:
+            return f"{x / size:g}{suffix}"
+    return f"{x:g}"
+
+
+def decade(k: int) -> str:
+    """The label of ``10**k``: ``0.01``, ``1``, ``100`` near 1, ``1e-7`` and ``1e5`` further out."""
+    return f"{10.0 ** k:g}" if -2 <= k <= 2 else f"1e{k}"
 
 
 def _ramp(layer: int, layers: int) -> tuple[int, int, int]:

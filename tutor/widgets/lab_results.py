@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-COLUMNS = ("run", "train acc", "held-out acc", "train cost", "stopped")
+#: The comparison table's columns; the third is named after the held-out split (dev or test).
+COLUMNS = ("run", "train", "held out", "cost", "ended")
 
 
 class LabResults(VerticalScroll):
@@ -39,6 +40,7 @@ class LabResults(VerticalScroll):
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
         table.display = False
+        self._heldout = COLUMNS[2]
 
     @property
     def summary(self) -> Static:
@@ -56,16 +58,27 @@ class LabResults(VerticalScroll):
         """The text shown now, plain."""
         return str(self.summary.render())
 
-    def show_table(self, rows: Sequence[Sequence[str]]) -> None:
-        """Show the comparison table with these rows (an empty list hides it)."""
+    def show_table(self, rows: Sequence[Sequence[str]], heldout: str = COLUMNS[2], cursor: int = 0) -> None:
+        """Show the comparison table with these rows (an empty list hides it).
+
+        Args:
+            rows: one row of cells per run.
+            heldout: the name of the held-out split, the third column's title.
+            cursor: the row to highlight (the run whose boundary is shown); no message is posted for it.
+        """
         table = self.table
-        cursor = table.cursor_row
-        table.clear()
-        for n, row in enumerate(rows):
-            table.add_row(*row, key=str(n))
-        table.display = bool(rows)
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+        with self.prevent(DataTable.RowHighlighted):
+            if heldout != self._heldout:
+                self._heldout = heldout
+                table.clear(columns=True)
+                table.add_columns(COLUMNS[0], COLUMNS[1], heldout, *COLUMNS[3:])
+            else:
+                table.clear()
+            for n, row in enumerate(rows):
+                table.add_row(*row, key=str(n))
+            table.display = bool(rows)
+            if rows:
+                table.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False)
 
     def rows(self) -> list[list[str]]:
         """The comparison table's rows as text."""

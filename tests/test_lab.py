@@ -1,0 +1,398 @@
+"""The live training lab driven headless with Pilot: runs, pause/step/cancel/reset, divergence, compare,
+the recipe step, form errors, resizing with a log axis, progress, the command and the tour stop.
+
+Runs are kept short (a few hundred to a few thousand iterations of the course-sized networks), and the
+long runs used for pause and cancel are cancelled as soon as they have been checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from core.presets import PRESETS
+from tutor import lab_runner
+from tutor.app import make_app
+from tutor.screens.lab import LabScreen
+from tutor.tour import settle
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
+SIZE = (120, 40)
+
+
+def lab_app(tmp_path: Path, preset: str | None = "course-reg-none"):
+    return make_app(lessons_source=FIXTURES, home=tmp_path, screen="lab", preset=preset)
+
+
+async def open_lab(pilot) -> LabScreen:
+    for _ in range(100):
+        if isinstance(pilot.app.screen, LabScreen):
+            await pilot.pause()
+            return pilot.app.screen
+        await pilot.pause(0.02)
+    raise AssertionError(f"the lab did not open ({type(pilot.app.screen).__name__})")
+
+
+async def until(pilot, condition, timeout: float = 30.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("timed out")
+
+
+async def finish(pilot, lab: LabScreen) -> None:
+    await until(pilot, lambda: lab.state == "finished")
+    await pilot.pause()
+
+
+def key(pilot, name: str) -> None:
+    """Press a key without waiting for the app to be idle (it is not, while training)."""
+    from textual import events
+
+    pilot.app._driver.send_message(events.Key(name, " " if name == "space" else None))
+
+
+def resize(pilot, width: int, height: int) -> None:
+    """Resize the headless terminal (as ``pilot.resize_terminal``, without waiting for an idle app)."""
+    from textual import events
+    from textual.geometry import Size
+
+    size = Size(width, height)
+    pilot.app._driver._size = size
+    pilot.app.post_message(events.Resize(size, size))
+
+
+# -- runs ------------------------------------------------------------------------------------------
+
+
+async def test_a_run_fills_every_panel_and_ends_with_a_diagnosis(tmp_path: Path) -> None:
+    app = lab_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        assert lab.controls.values()["preset"] == "course-reg-none"
+        assert lab.state == "idle" and lab.cost_plot.point_count() == 0
+        lab.controls.set_values({"iterations": "2000", "log_every": "100"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        training = lab.runs[0].training
+        assert training.result.stopped == "completed" and training.iteration == 2000
+        # 20 recorded points for the training cost and 20 for the test cost.
+        assert lab.cost_plot.point_count() == 40 and set(lab.cost_plot.curves) == {"train", "test"}
+        assert lab.grad_plot.point_count() == 20 and len(lab.grad_plot.norms[0]) == 3
+        assert lab.boundary.grid is not None and lab.boundary.grid.labels.shape == (32, 64)
+        text = lab.results.text()
+        assert "accuracy: train" in text and "stopped: completed 2,000 iterations" in text
+        assert "diagnosis:" in text
+        assert "cost" in lab.cost_plot.text() and "class" in lab.boundary.text()
+        status = str(lab.query_one("#lab-status").render())
+        assert status == "finished: completed 2,000 iterations"  # no timing once the run is over
+
+
+async def test_pause_step_resume_and_cancel(tmp_path: Path) -> None:
+    app = lab_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "10000000", "log_every": "50"})
+        key(pilot, "space")
+        await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() >= 4)
+        key(pilot, "space")  # pause
+        await until(pilot, lambda: lab.state == "paused")
+        await until(pilot, lambda: lab.worker is None or lab.worker.is_finished)
+        training = lab.runs[0].training
+        paused_at, points = training.iteration, lab.cost_plot.point_count()
+        await pilot.pause(0.1)
+        assert training.iteration == paused_at and not training.done
+        await pilot.press("s")  # one recorded point further
+        await until(pilot, lambda: lab.state == "paused" and training.iteration > paused_at)
+        assert training.iteration == paused_at + 50
+        assert lab.cost_plot.point_count() == points + 2
+        key(pilot, "space")  # resume
+        await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() > points + 20)
+        key(pilot, "escape")
+        await finish(pilot, lab)
+        assert training.result.stopped == "cancelled"
+        assert f"cancelled at iteration {training.iteration}" in lab.results.text()
+        assert training.iteration < 10_000_000
+
+
+async def test_cancel_while_paused_and_reset(tmp_path: Path) -> None:
+    app = lab_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "10000000"})
+        await pilot.press("s")  # step from idle: a run that stops after one chunk
+        await until(pilot, lambda: lab.state == "paused")
+        assert lab.runs[0].training.iteration == 1000
+        await pilot.press("escape")
+        await finish(pilot, lab)
+        assert lab.runs[0].training.result.stopped == "cancelled"
+        await pilot.press("r")
+        await pilot.pause()
+        assert lab.state == "idle" and lab.runs == []
+        assert lab.cost_plot.point_count() == 0 and lab.grad_plot.point_count() == 0
+        assert lab.boundary.grid is None
+        assert lab.controls.values()["iterations"] == "10000000"  # reset keeps the form
+
+
+async def test_a_diverging_run_says_so_with_advice(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "course-init-random")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        # Leaky ReLU keeps every unit alive, so a huge step blows the weights up (plain ReLU units die).
+        lab.controls.set_values({"lr": "1e6", "activation": "leaky_relu", "iterations": "500", "log_every": "10"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        result = lab.runs[0].training.result
+        assert result.stopped == "diverged"
+        text = lab.results.text()
+        assert "diverged at iteration" in text and "lower learning rate" in text
+        assert lab.next is None  # no recipe step for a run that blew up
+
+
+async def test_early_stopping_reports_the_restored_weights(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "lesson-early-stopping")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        await pilot.press("space")
+        await finish(pilot, lab)
+        result = lab.runs[0].training.result
+        assert result.stopped == "early-stopping" and result.best_iteration is not None
+        assert "restored the best weights" in lab.results.text()
+
+
+# -- compare and the recipe ------------------------------------------------------------------------
+
+
+async def test_compare_initializations_gives_a_table_of_three(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "course-init-he")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "300", "log_every": "100"})
+        await pilot.press("1")
+        await finish(pilot, lab)
+        rows = lab.results.rows()
+        assert [r[0] for r in rows] == ["zeros", "random", "he"]
+        assert rows[0][1] == "50.0%"  # zero weights never break symmetry: one class for everything
+        assert all(r[4] == "done" for r in rows)
+        assert set(lab.cost_plot.curves) == {"zeros", "random", "he"}
+        assert "Best test accuracy" in lab.results.text()
+        assert [r.plan.config.init for r in lab.runs] == ["zeros", "random", "he"]
+
+
+def test_comparison_plans_on_course_presets_are_the_course_runs() -> None:
+    for kind, names in (("reg", ("course-reg-none", "course-reg-l2", "course-reg-dropout")),
+                        ("init", ("course-init-zeros", "course-init-random", "course-init-he"))):
+        plan = lab_runner.build_plan(lab_runner.preset_values(names[1]))
+        configs = [p.config for p in lab_runner.comparison_plans(kind, plan)]
+        assert configs == [PRESETS[n].config for n in names]
+    norm = lab_runner.comparison_plans("norm", lab_runner.build_plan(lab_runner.preset_values("lesson-normalize")))
+    assert [p.config.normalize for p in norm] == [False, True]
+    assert norm[0].spec.feature_scale == (1.0, 50.0)  # the same badly scaled data for both
+
+
+async def test_apply_the_recipe_step_changes_the_form_and_reruns(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "lesson-underfit")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "300"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        assert lab.next is not None and lab.next.title == "Bigger network"
+        assert "press x to add a hidden layer of 16 units" in lab.results.text()
+        await pilot.press("x")
+        await until(pilot, lambda: lab.state == "finished" and lab.runs
+                    and lab.runs[0].training.config.layers == (2, 16, 1))
+        assert lab.controls.values()["layers"] == "2,16,1"
+
+
+def test_recipe_steps_the_lab_can_apply() -> None:
+    values = lab_runner.preset_values("lesson-overfit")
+    assert lab_runner.step_changes("Regularization: L2", values)[1] == {"reg": "l2", "lam": "0.7"}
+    assert lab_runner.step_changes("Regularization: dropout", values)[1] == {"keep_prob": "0.86"}
+    assert lab_runner.step_changes("Train longer", values)[1] == {"iterations": "40000"}
+    assert lab_runner.step_changes("Bigger network", values)[1] == {"layers": "2,128,128,1"}
+    assert lab_runner.step_changes("More data", values)[1] == {"m": "320"}
+    assert lab_runner.step_changes("Early stopping", values)[1] == {"early_stopping": "8"}
+    assert lab_runner.step_changes("Better optimization algorithm", values) is None
+    course = lab_runner.preset_values("course-reg-none")
+    assert lab_runner.step_changes("More data", course) is None  # the course's data is what it is
+    from core.diagnose import diagnose
+
+    step = lab_runner.next_step(diagnose(0.01, 0.11), values)  # high variance: more data comes first
+    assert step.title == "More data"
+    assert lab_runner.next_step(diagnose(0.01, 0.015), values) is None
+
+
+# -- the form --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("changes", "field", "words"), [
+    ({"lr": "abc"}, "lr", "'abc' is not a number"),
+    ({"lr": "-1"}, "lr", "learning_rate"),
+    ({"keep_prob": "1.5"}, "keep_prob", "0 < keep_prob <= 1"),
+    ({"layers": "2,x,1"}, "layers", "not a comma-separated list"),
+    ({"iterations": "0"}, "iterations", "iterations"),
+    ({"reg": "l2", "lam": ""}, "lam", "needs a positive lambda"),
+    ({"seed": "1.5"}, "seed", "not a whole number"),
+    ({"batch": "-3"}, "batch", "batch_size"),
+    ({"dataset": "file", "path": ""}, "path", "no file given"),
+    ({"dataset": "file", "path": "/nonexistent/mine.npz"}, "path", "no file at"),
+    ({"dataset": "moons", "m": "2"}, "m", "out of range"),
+    ({"dataset": "moons", "split": "0.7,0.4"}, "split", "sums to"),
+])
+def test_invalid_values_name_their_field(changes, field, words) -> None:
+    from core.errors import TutorError
+
+    values = {**lab_runner.preset_values("course-reg-none"), **changes}
+    with pytest.raises(TutorError) as info:
+        plan = lab_runner.build_plan(values)
+        plan.prepare()
+    assert lab_runner.form_field(info.value, values) == field
+    assert words in str(info.value)
+
+
+async def test_an_invalid_value_is_shown_beside_its_field_and_nothing_runs(tmp_path: Path) -> None:
+    app = lab_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"keep_prob": "1.5"})
+        await pilot.press("space")
+        await settle(pilot)
+        assert lab.state == "idle" and lab.runs == []
+        errors = lab.controls.errors()
+        assert list(errors) == ["keep_prob"] and "0 < keep_prob <= 1" in errors["keep_prob"]
+        # A file that is not there: the error comes from loading, in the worker, and lands beside the path.
+        lab.controls.set_values({"keep_prob": "", "dataset": "file", "path": str(tmp_path / "none.csv")})
+        await pilot.press("space")
+        await settle(pilot)
+        assert lab.state == "idle"
+        assert "no file at" in lab.controls.errors()["path"]
+        # Typing in the field clears its error.
+        lab.controls.query_one("#f-path").focus()
+        await pilot.press("x")
+        assert "path" not in lab.controls.errors()
+
+
+async def test_a_file_of_your_own_runs(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 120))
+    Y = (X[0] + X[1] > 0).astype(float)[None, :]
+    path = tmp_path / "mine.npz"
+    np.savez(path, X=X, Y=Y)
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"dataset": "file", "path": str(path), "iterations": "200", "log_every": "50"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        assert lab.runs[0].dataset.n_features == 2
+        assert lab.runs[0].training.result.stopped == "completed"
+
+
+async def test_choosing_a_preset_fills_the_form(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        assert lab.controls.values()["preset"] == "custom"
+        lab.controls.query_one("#f-preset").value = "course-reg-dropout"
+        await settle(pilot)
+        values = lab.controls.values()
+        assert values["keep_prob"] == "0.86,0.86" and values["dataset"] == "course-football"
+        assert not lab.controls.query_one("#row-m").display  # course data takes no m
+        assert "Dropout" in str(lab.query_one("#lab-info").render())
+
+
+# -- robustness ------------------------------------------------------------------------------------
+
+
+async def test_resize_storm_while_training_on_a_log_axis(tmp_path: Path) -> None:
+    app = lab_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "10000000", "log_every": "20"})
+        key(pilot, "space")
+        await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() >= 4)
+        key(pilot, "l")
+        await until(pilot, lambda: lab.cost_plot.logy)
+        for size in [(100, 30), (160, 50), (81, 24), (60, 20), (120, 40), (90, 28), (200, 60), (120, 40)]:
+            resize(pilot, *size)
+            await pilot.pause(0.05)
+        await until(pilot, lambda: lab.cost_plot.size.width > 40)
+        assert isinstance(app.screen, LabScreen) and lab.state == "running"
+        # Rendered at least twice at the final size (every build re-adds the series: no log of a log).
+        assert "cost (log y)" in lab.cost_plot.text()
+        lab.cost_plot.refresh()
+        assert "cost (log y)" in lab.cost_plot.text()
+        key(pilot, "escape")
+        await finish(pilot, lab)
+        assert lab.runs[0].training.result.stopped == "cancelled"
+
+
+def test_long_series_are_thinned() -> None:
+    from tutor.widgets.lab_plots import MAX_POINTS, LabCostPlot
+
+    plot = LabCostPlot()
+    for start in range(0, 3 * MAX_POINTS, 100):
+        plot.add_points("train", list(range(start, start + 100)), [1.0] * 100)
+    xs, _ = plot.curves["train"]
+    assert len(xs) <= MAX_POINTS and xs[0] == 0 and xs[-1] == 3 * MAX_POINTS - 1
+
+
+async def test_leaving_the_lab_stops_the_run(tmp_path: Path) -> None:
+    app = lab_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "10000000"})
+        key(pilot, "space")
+        await until(pilot, lambda: lab.state == "running" and lab.runs and lab.runs[0].training.iteration > 0)
+        training = lab.runs[0].training
+        key(pilot, "h")
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await until(pilot, lambda: lab.worker is None or lab.worker.is_finished)
+        stopped_at = training.iteration
+        await pilot.pause(0.2)
+        assert training.iteration == stopped_at < 10_000_000
+
+
+# -- progress, command, tour -----------------------------------------------------------------------
+
+
+async def test_running_a_lesson_preset_marks_the_lesson_practised(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "lesson-underfit")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "200"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        await asyncio.wrap_future(app.save(lambda store: None))
+        saved = json.loads(app.store.path.read_text())
+        assert saved["practised"] == [PRESETS["lesson-underfit"].lesson]
+
+
+def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:
+    import tutor.app
+    from tutor.cli import main
+
+    opened = {}
+    monkeypatch.setattr(tutor.app, "run_app", lambda **kw: opened.update(kw) or 0)
+    assert main(["lab", "--preset", "course-reg-l2"]) == 0
+    assert opened == {"screen": "lab", "preset": "course-reg-l2"}
+    assert main(["lab", "--preset", "no-such-preset"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: preset: unknown preset 'no-such-preset'") and "course-reg-l2" in err
+
+
+def test_the_tour_visits_the_lab(tmp_path: Path) -> None:
+    from tutor.tour import all_stops, run_tour
+
+    stops = [s for s in all_stops() if s.name in ("home", "lab")]
+    assert [s.name for s in stops] == ["home", "lab"]
+    lines: list[str] = []
+    assert run_tour(out=lines.append, stops=stops, lessons_source=FIXTURES) == 0, lines
+    assert lines[1].startswith("lab: ok")
