@@ -52,6 +52,12 @@ async def test_home_shows_the_course_map_and_objectives(tmp_path: Path) -> None:
         assert "State what the training, dev and test sets are each used for." in objectives(app)
         await pilot.press("down")
         assert "Diagnose bias and variance from the training error" in objectives(app)
+        assert "Welcome! Pick a topic" in screen_text(app) and "Mixed quiz (every topic): not taken yet" in text
+        course_map = app.screen.query_one("CourseMap")
+        await pilot.press("end")
+        assert course_map.current == "summary"
+        await pilot.press("home")
+        assert course_map.current == "train-dev-test"
         await pilot.press("h", "escape")  # home stays home
         assert screen_name(app) == "HomeScreen" and len(app.screen_stack) == 1
 
@@ -162,12 +168,12 @@ async def test_ask_answers_with_its_source_and_keeps_a_history(tmp_path: Path) -
         await settle(pilot, rounds=5)
         assert app.screen.current.source["lesson"] == "bias-variance"
         expect(app, "Source: lesson 2 · Bias and variance", "Dropout and regularization")
-        await pilot.press("1")  # in the box, a digit is text
+        await pilot.press("1")  # in the box, a digit is text (a question may start with a number) ...
         assert app.screen.query_one("#question").value == "1"
-        await pilot.press("backspace", "tab", "3")  # out of the box: course question 3
+        await pilot.press("backspace", "tab", "3")  # ... out of the box, a digit asks course question 3
         await settle(pilot, rounds=5)
         assert app.screen.current.course_question == 3
-        expect(app, "Course question 3.")
+        expect(app, "Course question 3")
         assert [a.question for a in app.asked][0] == "why does dropout regularize"
         assert len(app.asked) == 2
         assert app.screen.query_one("#history").option_count == 2
@@ -190,7 +196,37 @@ async def test_ask_at_start_and_unknown_questions(tmp_path: Path) -> None:
         await settle(pilot, rounds=5)
         assert app.screen.current.kind == "unknown"
         expect(app, "I don't know that one", "No lesson covers this")
+        assert "below" not in screen_text(app) and not app.screen.query(".related")  # no list promised
         assert not app.screen.query_one("#open-source").display
+        await pilot.press(*"how do I bake bread with bias", "enter")
+        await settle(pilot, rounds=5)
+        assert app.screen.current.kind == "unknown"
+        buttons = list(app.screen.query(".related"))  # the closest topics, as lessons to open
+        assert buttons and buttons[0].name == "bias-variance"
+        expect(app, "Closest topics (enter or a click opens one):", "2 · Bias and variance")
+        assert "Closest topics: Bias" not in screen_text(app)  # not said twice
+        await pilot.click(buttons[0])
+        await settle(pilot)
+        assert app.screen.lesson.id == "bias-variance"
+        await pilot.press("escape")  # back to the answer, not home
+        await settle(pilot)
+        assert screen_name(app) == "AskScreen" and app.screen.current.question == "how do I bake bread with bias"
+
+
+async def test_ask_a_lone_digit_asks_that_course_question(tmp_path: Path) -> None:
+    app = app_for(tmp_path, screen="ask")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.focused.id == "question"
+        side = app.screen.query_one("#course-questions")
+        assert side.border_title == "Course questions" and "1-9" in side.border_subtitle
+        await pilot.press("2", "enter")
+        await settle(pilot, rounds=5)
+        assert app.screen.current.course_question == 2
+        assert app.focused.id == "question" and app.screen.query_one("#question").value == ""
+        await pilot.press(*"10 examples", "enter")  # a question that starts with a number is a question
+        await settle(pilot, rounds=5)
+        assert app.screen.current.question == "10 examples" and app.screen.current.course_question is None
 
 
 # -- quiz -----------------------------------------------------------------------------------------
@@ -256,6 +292,31 @@ async def test_lesson_quiz_from_the_lesson_and_wrong_answers(tmp_path: Path) -> 
         expect(app, "best 0/2")
 
 
+async def test_quiz_feedback_says_each_option_once_with_a_hanging_indent(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.post_message(Navigate("quiz", "train-dev-test", chooser=False))
+        await settle(pilot)
+        await pilot.press("b")  # right
+        await settle(pilot)
+        notes = {str(row.query_one(".note-label").render()): str(row.query_one(".note-text").render())
+                 for row in app.screen.query("NoteRow")}
+        assert notes["b)"] == "your choice: correct. Ten thousand dev and test examples are plenty."
+        assert notes["a)"] == "wrong. A small-data rule of thumb."
+        assert "(your choice)" not in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a", "enter")  # select-all: missed c
+        await settle(pilot)
+        notes = {str(row.query_one(".note-label").render()): str(row.query_one(".note-text").render())
+                 for row in app.screen.query("NoteRow")}
+        assert notes["c)"].startswith("correct (not chosen).")
+        row = app.screen.query("ChoiceRow")[2]  # a long option wraps under its text, not under its letter
+        text = row.query_one(".choice-text")
+        assert text.region.x > row.region.x + 3
+
+
 async def test_quiz_options_respond_to_the_mouse(tmp_path: Path) -> None:
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -302,6 +363,28 @@ async def test_diagnose_updates_as_you_type_and_shows_bad_input_beside_the_field
         expect(app, "Enter the training and dev errors")
 
 
+async def test_diagnose_up_and_down_move_between_fields_when_the_form_scrolls(tmp_path: Path) -> None:
+    app = app_for(tmp_path, screen="diagnose")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = app.screen.query_one("#diag-form")
+        await pilot.press(*"abc", "down", "7")
+        await settle(pilot)
+        assert app.screen.query_one("#train").value == "abc" and app.screen.query_one("#dev").value == "7"
+        assert form.max_scroll_y > 0  # the error message made the form overflow
+        for key in ("down", "down", "down", "down", "down"):  # past the last field: stays there
+            await pilot.press(key)
+            await settle(pilot)
+            assert form.scrollable_content_region.contains_region(app.focused.region)  # in view
+        assert app.focused.id == "m"
+        await pilot.press("up")
+        assert app.focused.id == "test"
+        for _ in range(6):
+            await pilot.press("up")
+        await settle(pilot)
+        assert app.focused.id == "train" and form.scrollable_content_region.contains_region(app.focused.region)
+
+
 # -- help, palette, theme, size -------------------------------------------------------------------
 
 
@@ -315,9 +398,19 @@ async def test_help_lists_the_keys_of_every_screen(tmp_path: Path) -> None:
 
         found = dict(sections(app))
         assert ("t", "Try it: run the lesson's experiments") in found["Lesson"]
-        assert ("c", "Continue") in found["Home"] and ("h esc", "Home") in found["Every screen but home"]
+        moving = found["Moving around (every screen but home)"]
+        assert ("c", "Continue where you left off") in found["Home"]
+        assert ("esc", "Back to where you came from") in moving and ("h", "Home: the course map") in moving
+        assert any(not keys and "question card a-g choose options" in text for keys, text in moving)
         assert ("1-9", "Course question") in found["Ask"] and ("^r", "Clear the form") in found["Diagnose"]
+        assert ("↓", "Next field") in found["Diagnose"]
         assert ("a", "Ask") not in found["Lesson"]  # the shared moves are listed once
+        # the workbench, the lab and the lesson panels, from their own bindings
+        assert any(keys == "^r" for keys, _ in found["Gradient-check workbench (g on home)"])
+        assert len(found["Training lab (l on home)"]) > 3
+        panels = [title for title in found if title.startswith("Panel: ")]
+        assert len(panels) == 3 and any("Normalizing inputs" in t for t in panels)
+        assert all(found[t] for t in panels)
         expect(app, "Keys", "Everywhere", "Command palette")
         await pilot.press("escape")
         assert screen_name(app) == "HomeScreen"
@@ -343,7 +436,7 @@ async def test_palette_reaches_screens_lessons_questions_and_presets(tmp_path: P
         assert app.screen.lesson.id == "bias-variance"
         commands["Try: lesson-underfit"].run()
         await settle(pilot, rounds=6)
-        assert app.screen.lesson.id == "train-dev-test"  # the first lesson that names it
+        assert app.screen.lesson.id == "train-dev-test"  # its own lesson is not in the fixtures: the first naming it
         expect(app, "lesson-underfit finished")
         await pilot.press("ctrl+p")
         await settle(pilot)
@@ -355,14 +448,132 @@ async def test_palette_reaches_screens_lessons_questions_and_presets(tmp_path: P
         assert screen_name(app) == "DiagnoseScreen"
 
 
-async def test_theme_toggle(tmp_path: Path) -> None:
+def test_a_try_id_opens_its_own_lesson_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from core.presets import PRESETS
+    from tutor.screens.base import Course
+
+    course = Course(FIXTURES)
+    assert course.lesson_trying("lesson-underfit").id == "train-dev-test"  # its lesson is not a fixture
+    assert course.lesson_trying("fixed").id == "bias-variance"
+    assert course.lesson_trying("no-such-thing") is None
+    monkeypatch.setitem(PRESETS, "lesson-underfit", dataclasses.replace(PRESETS["lesson-underfit"],
+                                                                        lesson="bias-variance"))
+    assert course.lesson_trying("lesson-underfit").id == "bias-variance"  # not the first that names it
+
+
+async def test_try_from_the_palette_highlights_it_and_escape_comes_back_to_the_lesson(tmp_path: Path) -> None:
+    from tutor.widgets.palette import tutor_commands
+
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = {c.name: c for c in tutor_commands(app)}
+        commands["Try: fixed"].run()  # a gradcheck variant: its lesson opens, then the workbench over it
+        await settle(pilot, rounds=6)
+        assert screen_name(app) == "WorkbenchScreen"
+        assert [screen_name_of(s) for s in app.screen_stack] == ["HomeScreen", "LessonScreen", "WorkbenchScreen"]
+        footer = screen_text(app).rstrip().split("\n")[-1]
+        assert "esc Back" in footer and "h Home" in footer
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "LessonScreen" and app.screen.lesson.id == "bias-variance"
+        panel = app.screen.query_one("TryPanel")
+        options = panel.query_one("#try-list")
+        assert app.screen.query_one("#tabs").active == "try"
+        assert options.get_option_at_index(options.highlighted).id == "fixed"  # not the first item
+        assert "Checks backpropagation" in str(panel.query_one("#try-about").render())
+        assert "open" in str(panel.query_one("#try-intro").render())  # it says fixed opens the workbench
+        await pilot.press("q")  # this lesson's quiz opens over it too
+        await settle(pilot)
+        assert screen_name(app) == "QuizScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "LessonScreen"
+        await pilot.press("n")  # the next lesson takes its place ...
+        await settle(pilot)
+        assert app.screen.lesson.id == "summary" and len(app.screen_stack) == 2
+        await pilot.press("escape")  # ... and escape goes home from it
+        await settle(pilot)
+        assert screen_name(app) == "HomeScreen"
+
+
+def screen_name_of(screen) -> str:
+    return type(screen).__name__
+
+
+async def test_ask_then_open_the_source_lesson_and_escape_back(tmp_path: Path) -> None:
+    app = app_for(tmp_path, screen="ask")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"why does dropout regularize", "enter")
+        await settle(pilot, rounds=5)
+        await pilot.press("ctrl+o")  # works while the box has focus
+        await settle(pilot)
+        assert screen_name(app) == "LessonScreen" and len(app.screen_stack) == 3
+        await pilot.press("n")  # another lesson, still over Ask
+        await settle(pilot)
+        assert screen_name(app) == "LessonScreen" and len(app.screen_stack) == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "AskScreen" and app.screen.current.question == "why does dropout regularize"
+        await pilot.press("tab", "o", "h")  # o outside the box; h is home from anywhere
+        await settle(pilot)
+        assert screen_name(app) == "HomeScreen" and len(app.screen_stack) == 1
+
+
+async def test_theme_toggle_is_remembered(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         dark = app.current_theme.dark
+        assert "theme" not in await saved(app) or (await saved(app))["theme"] is None  # nothing chosen yet
         await pilot.press("ctrl+t")
         assert app.current_theme.dark is not dark
+        await pilot.pause()
+        chosen = app.theme
+        assert (await saved(app))["theme"] == chosen
+    again = app_for(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == chosen and again.current_theme.dark is not dark
         await pilot.press("ctrl+t")
-        assert app.current_theme.dark is dark
+        await pilot.pause()
+        assert (await saved(again))["theme"] == again.theme != chosen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_every_footer_shows_help_quit_and_the_way_back(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = app_for(tmp_path)
+
+    def footer() -> str:
+        return screen_text(app).rstrip().split("\n")[-1]
+
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for target, lesson, keys in [("home", None, ()), ("lesson", "bias-variance", ()),
+                                     ("lesson", "train-dev-test", ("k", "a")), ("ask", None, ()),
+                                     ("quiz", "train-dev-test", ()), ("quiz", "train-dev-test", ("a",)),
+                                     ("diagnose", None, ())]:
+            app.post_message(Navigate(target, lesson, chooser=False))
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            line = footer()
+            assert "Help" in line and "^q Quit" in line, (target, keys, line)
+            if target != "home":
+                assert "esc Back" in line, (target, line)
+        app.post_message(Navigate("quiz", "train-dev-test", chooser=False))
+        await settle(pilot)
+        assert "Submit" not in footer()  # a single-answer question: its letter answers at once
+        await pilot.press("a", "enter")
+        await settle(pilot)
+        assert "⏎ Submit" in footer()  # a select-all question
+
+
+# -- theme, size ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("screen", ["home", "lesson", "ask", "quiz", "diagnose"])
@@ -413,12 +624,28 @@ async def test_home_shows_saved_progress_marks(tmp_path: Path) -> None:
     store.mark_practised("train-dev-test")
     store.mark_read("bias-variance")
     store.record_quiz("bias-variance", 1, 1)
+    store.record_quiz(MIXED, 2, 3)
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = screen_text(app)
         assert "● practised" in text and "◐ read" in text and "1/1" in text
         assert "Continue with 3 · Summary" in text  # no position yet: the first lesson not started
+        expect(app, "Welcome back! So far: 2 of 2 topics opened, 1 practised.", "Mixed quiz (every topic): best 2/3.")
+
+
+def test_try_report_lines_wrap_and_say_where_the_numbers_come_from() -> None:
+    from tutor.widgets.try_panel import STAND_IN_NOTE, fit_report, intro_text
+
+    report = "\n".join(["preset x: y", "note: running on a built-in stand-in; pass --data with the course's file",
+                        "│" + "─" * 58 + "│", "diagnosis: " + "high variance " * 8 + "Next: More data."])
+    lines = fit_report(report, 60).split("\n")
+    assert STAND_IN_NOTE in lines and not any("--data" in line for line in lines)
+    assert all(len(line) <= 60 for line in lines) and lines[-1].startswith("  ")
+    assert "│" + "─" * 58 + "│" in lines  # a chart line that fits is left alone
+    intro = intro_text(("lesson-underfit", "fixed", "course"), {"fixed": "workbench", "course": "workbench"})
+    assert "report below" in intro and "fixed and course open the gradient-check workbench" in intro
+    assert "report below" not in intro_text(("lesson-normalize",), {"lesson-normalize": "normalization"})
 
 
 # -- entry points ---------------------------------------------------------------------------------
@@ -426,7 +653,7 @@ async def test_home_shows_saved_progress_marks(tmp_path: Path) -> None:
 
 def test_run_app_rejects_unknown_screens_and_lessons() -> None:
     with pytest.raises(TutorError, match="screen"):
-        run_app(screen="lab")
+        run_app(screen="no-such-screen")
     with pytest.raises(TutorError, match="lesson"):
         run_app(lesson="no-such-lesson")
 

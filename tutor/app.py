@@ -6,6 +6,7 @@ lessons (whose numbers the engine computes) load in a worker after the first fra
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -49,8 +50,13 @@ class DLTutorApp(App[int]):
         self.start = dict(start or {})
         self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
         self._saver = Saver(self.store, lambda notice: self.call_from_thread(self._saved, notice))
+        saved_theme = self.store.progress.theme
+        if saved_theme and saved_theme in self.available_themes:
+            self.theme = saved_theme  # the learner's last choice (ctrl+t, or the palette's themes)
+        self._theme_kept = self.theme
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._load_notice:
             self.notify(self._load_notice, title="Progress", severity="warning", timeout=10)
         start = self.start
@@ -65,6 +71,12 @@ class DLTutorApp(App[int]):
     def save(self, change: Callable[[ProgressStore], str | None]) -> Future:
         """Apply a progress change off the UI thread (one at a time, in order); the screens refresh after."""
         return self._saver.submit(change)
+
+    def _theme_changed(self, theme: Any) -> None:
+        # saved only when the learner changes it (applying the start theme is not a change)
+        if theme.name != self._theme_kept:
+            self._theme_kept = name = theme.name
+            self.save(lambda store: store.set_theme(name))
 
     def _saved(self, notice: str | None) -> None:
         if notice:
@@ -125,6 +137,12 @@ def run_app(screen: str | None = None, lesson: str | None = None, preset: str | 
         from tutor.lessons import get_lesson
 
         lesson = get_lesson(lesson).id  # an unknown id is an error message, not an app that opens blank
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from core.errors import TutorError
+
+        # Without a terminal the app would wait forever for keys that never come (scripts, CI, pipes).
+        raise TutorError("terminal", "the tutor needs an interactive terminal",
+                         "run dltutor in a terminal, or use a command: dltutor --help, dltutor tour")
     app = make_app(screen=screen, lesson=lesson, preset=preset, variant=variant)
     app.run()
     return int(app.return_code or 0)

@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, commands = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        return _open_app()
     try:
+        if args.command is None:
+            return _open_app()
         return int(commands[args.command].run(args) or 0)
     except TutorError as exc:
         sys.stderr.write(f"error: {exc}\n")
