@@ -98,6 +98,14 @@ class Dataset:
         # Class ids must be contiguous over the whole dataset: a small dev set may miss a class.
         labels = np.unique(np.concatenate([Y[0] for _, Y in self.splits().values()]))
         _check_contiguous(labels, "data", "labels")
+        train_labels = np.unique(self.train_Y[0])
+        if train_labels.size < 2:
+            raise TutorError("data", f"the training set has only one class ({int(train_labels[0])})",
+                             "examples of at least two classes to learn to tell apart")
+        unseen = sorted(set(labels.astype(int)) - set(train_labels.astype(int)))
+        if unseen:
+            raise TutorError("data", f"the dev/test sets have class {unseen[0]}, which the training set lacks",
+                             "every class present in the training set")
 
     def splits(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The present splits in the order train, dev, test: ``{"train": (X, Y), ...}``."""
@@ -211,6 +219,8 @@ def _check_contiguous(labels: np.ndarray, field: str, name: str) -> None:
 
 
 def _as_float(a: object, field: str, name: str) -> np.ndarray:
+    if np.iscomplexobj(a):
+        raise TutorError(field, f"{name} holds complex numbers", "real numbers only")
     try:
         arr = np.array(a, dtype=np.float64)
     except (TypeError, ValueError):

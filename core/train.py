@@ -29,6 +29,9 @@ STOP_REASONS = ("completed", "early-stopping", "diverged", "cancelled")
 #: Upper bounds that keep a typo from hanging the tutor.
 MAX_ITERATIONS = 10_000_000
 MAX_ACTIVATION_FLOATS = 50_000_000
+#: iterations x examples per step x parameters: about the multiply-adds of a run; beyond this a run would
+#: take many minutes on a laptop, so it is refused with advice rather than left to look hung.
+MAX_WORK = 5e11
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,11 @@ class TrainConfig:
         for name in ("l2", "l1"):
             value = getattr(self, name)
             require(_finite(value) and value >= 0, name, f"{value} is not allowed", f"{name} >= 0 (0 turns it off)")
+        require(0 <= self.seed < 2**32, "seed", f"{self.seed} is out of range", "0 to 2**32 - 1")
+        require(0 <= self.mask_seed < 2**32, "mask_seed", f"{self.mask_seed} is out of range", "0 to 2**32 - 1")
         if self.keep_probs is not None:
+            require(arch.L > 1, "keep_prob", "dropout needs a hidden layer, and this network has none",
+                    "a network with hidden layers, e.g. --layers 2,20,3,1")
             require(len(self.keep_probs) == arch.L - 1, "keep_prob",
                     f"{len(self.keep_probs)} values for {arch.L - 1} hidden layers",
                     "one value for all hidden layers, or one per hidden layer")
@@ -234,6 +241,14 @@ def prepare_data(config: TrainConfig, dataset, rng: Rng):
     require(sum(config.layers[1:]) * batch <= MAX_ACTIVATION_FLOATS, "batch_size",
             f"{batch} examples through {sum(config.layers[1:])} units is too much memory",
             "use mini-batches or a smaller network")
+    work = float(config.iterations) * batch * config.architecture.n_parameters
+    require(work <= MAX_WORK, "iterations",
+            f"{config.iterations:,} iterations of {batch:,} examples through {config.architecture.n_parameters:,} "
+            f"parameters would take a very long time", "fewer iterations, mini-batches or a smaller network "
+            f"(iterations x batch x parameters at most {MAX_WORK:.0e})")
+    if config.early_stopping:
+        require(dataset.heldout is not None, "early_stopping", "early stopping watches the dev cost, and this "
+                "data has no dev or test set", "a train/dev split such as 0.7,0.3")
     if config.augment:
         X, Y = augment(X, Y, rng, jitter=0.05 * float(np.std(X)), reflections=dataset.reflections)
         splits["train"] = (X, Y)

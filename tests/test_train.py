@@ -239,3 +239,37 @@ def test_run_diagnosis_uses_the_data_noise_floor():
     line = diagnosis_line({"train": 0.9383886255924171, "test": 0.93}, "test", bayes)
     assert "Low bias and low variance" in line and "Next:" not in line
     assert "High bias" in diagnosis_line({"train": 0.87, "dev": 0.86}, "dev")
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--seed", "-1"], "seed"),
+    (["--layers", "2,,1"], "layers"),
+    (["--keep-prob", "0.5,,0.5"], "keep_prob"),
+    (["--layers", ""], "--layers"),
+    (["--keep-prob", "0.5", "--layers", "2,1"], "hidden layer"),
+    (["--fixed-masks"], "--fixed-masks"),
+    (["--early-stopping", "5", "--split", "1,0"], "dev"),
+    (["--m", "200000", "--iterations", "10000000"], "iterations"),
+    (["--dataset", "course-football", "--noise", "1"], "noise"),
+])
+def test_cli_refuses_what_would_be_ignored_or_hang(capsys, argv, needle):
+    assert main(["train", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_course_standins_by_name(capsys):
+    assert main(["train", "--dataset", "course-circles", "--iterations", "50", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["data"]["stand_in"] and d["data"]["sizes"] == {"train": 300, "test": 100}
+
+
+def test_one_class_and_unseen_dev_class_are_refused(tmp_path, capsys):
+    np.savez(tmp_path / "one.npz", X=np.random.default_rng(0).normal(size=(2, 20)), Y=np.zeros((1, 20)))
+    assert main(["train", "--data", str(tmp_path / "one.npz"), "--iterations", "2"]) == 2
+    assert "one class" in capsys.readouterr().err
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "dev.npz", train_X=rng.normal(size=(2, 20)), train_Y=np.tile([0, 1], 10)[None, :],
+             dev_X=rng.normal(size=(2, 6)), dev_Y=np.array([[0, 1, 2, 0, 1, 2]]))
+    assert main(["train", "--data", str(tmp_path / "dev.npz"), "--iterations", "2"]) == 2
+    assert "training set lacks" in capsys.readouterr().err

@@ -32,15 +32,15 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
     step = max(1, len(history) // 12)
     shown = history[::step] + ([history[-1]] if history and history[-1] is not history[::step][-1] else [])
     for r in shown:
-        dev = f"  {r.dev_cost:.6f}" if r.dev_cost is not None else ""
-        lines.append(f"{r.iteration:>9,}  {r.train_cost:.6f}{dev}")
+        dev = f"  {r.dev_cost:>10.6g}" if r.dev_cost is not None else ""
+        lines.append(f"{r.iteration:>9,}  {r.train_cost:>10.6g}{dev}")
     lines.append("")
     acc = ", ".join(f"{k} {v:.2%}" for k, v in result.accuracy.items())
     lines.append(f"accuracy: {acc}")
     lines.append(f"stopped: {result.stopped} ({result.message}); training loop {result.seconds:.2f} s")
     if bayes_error is None and preset is not None:
         bayes_error = preset.data.bayes_error
-    verdict = diagnosis_line(result.accuracy, training.heldout, bayes_error)
+    verdict = "" if result.stopped == "diverged" else diagnosis_line(result.accuracy, training.heldout, bayes_error)
     if verdict:
         lines.append(verdict)
     return "\n".join(lines)

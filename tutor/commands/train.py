@@ -40,20 +40,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _floats(text: str, field: str) -> tuple[float, ...]:
+def _floats(text: str, field: str, example: str = "e.g. 0.86 or 0.8,0.9") -> tuple[float, ...]:
     from core.errors import TutorError
 
     try:
-        return tuple(float(v) for v in text.split(",") if v.strip())
+        return tuple(float(v) for v in text.split(","))
     except ValueError:
-        raise TutorError(field, f"{text!r} is not a comma-separated list of numbers", "e.g. 0.86 or 0.8,0.9") from None
+        raise TutorError(field, f"{text!r} is not a comma-separated list of numbers", example) from None
 
 
 def _ints(text: str, field: str) -> tuple[int, ...]:
     from core.errors import TutorError
 
     try:
-        return tuple(int(v) for v in text.split(",") if v.strip())
+        return tuple(int(v) for v in text.split(","))
     except ValueError:
         raise TutorError(field, f"{text!r} is not a comma-separated list of integers", "e.g. 2,20,3,1") from None
 
@@ -65,6 +65,12 @@ def build_run(args: argparse.Namespace):
     from core.presets import DataSpec, get_preset
     from core.train import TrainConfig
 
+    from core.errors import TutorError
+
+    for flag in ("preset", "dataset", "data", "layers", "keep_prob", "split", "activation", "init"):
+        value = getattr(args, flag)
+        if value is not None and not str(value).strip():
+            raise TutorError(f"--{flag.replace('_', '-')}", "is empty", "leave the option out for the default")
     preset = get_preset(args.preset) if args.preset else None
     config = preset.config if preset else TrainConfig()
     spec = preset.data if preset else DataSpec("moons", m=400, noise=0.2, ratios=(0.7, 0.3), seed=1)
@@ -82,17 +88,18 @@ def build_run(args: argparse.Namespace):
     if args.keep_prob:
         changes["keep_probs"] = _floats(args.keep_prob, "keep_prob")
     config = replace(config, **changes) if changes else config
-    spec_changes = {}
+    if args.fixed_masks and not config.dropout:
+        raise TutorError("--fixed-masks", "fixed masks without dropout do nothing", "use it with --keep-prob below 1")
+    if args.data and (args.m is not None or args.noise is not None):
+        raise TutorError("--m" if args.m is not None else "--noise", "only generated datasets take it, not a file",
+                         "--m and --noise with --dataset circles, moons, xor, blobs, spiral or flower")
+    ratios = _floats(args.split, "split", "e.g. 0.7,0.3 or 0.6,0.2,0.2") if args.split else None
     if args.dataset:
-        spec_changes["dataset"] = args.dataset
-    if args.m is not None:
-        spec_changes["m"] = args.m
-    if args.noise is not None:
-        spec_changes["noise"] = args.noise
-    if args.split:
-        spec_changes["ratios"] = _floats(args.split, "split")
-    if spec_changes:
-        spec = replace(spec, feature_scale=None if "dataset" in spec_changes else spec.feature_scale, **spec_changes)
+        # a new dataset starts from its own defaults, not from the preset's generator settings
+        spec = DataSpec(args.dataset, m=args.m, noise=args.noise, ratios=ratios, seed=spec.seed)
+    elif args.m is not None or args.noise is not None or ratios is not None:
+        spec = replace(spec, **{k: v for k, v in (("m", args.m), ("noise", args.noise), ("ratios", ratios))
+                                if v is not None})
     dataset = spec.load(args.data)
     if not args.layers and config.layers[0] != dataset.n_features:
         config = replace(config, layers=(dataset.n_features,) + config.layers[1:])
