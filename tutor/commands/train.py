@@ -62,10 +62,9 @@ def build_run(args: argparse.Namespace):
     """The preset (or None), the :class:`TrainConfig` and the dataset that ``args`` ask for."""
     from dataclasses import replace
 
+    from core.errors import TutorError
     from core.presets import DataSpec, get_preset
     from core.train import TrainConfig
-
-    from core.errors import TutorError
 
     for flag in ("preset", "dataset", "data", "layers", "keep_prob", "split", "activation", "init"):
         value = getattr(args, flag)
