@@ -360,6 +360,11 @@ class Diagnosis:
         }
 
 
+#: What a training error below the Bayes error estimate means (no model can really beat Bayes error).
+BELOW_BAYES = ("the estimate may be too high, or the model fits noise in the training set (a sign of "
+               "variance)")
+
+
 def _gap(a: float, b: float) -> float:
     # Rounded so that 0.10 - 0.08 compares equal to 0.02 (2 points is "high", not 1.9999999 points).
     return round(a - b, 12)
@@ -433,28 +438,39 @@ def diagnose(
     bayes_txt = f"Bayes error ({_pct(b)}{', assumed' if bayes_assumed else ''})"
     if high_bias:
         bias_clause = f"training error {_pct(t)} is {_points(avoidable)} above {bayes_txt}"
-    elif avoidable <= 0:
-        bias_clause = f"training error {_pct(t)} is at or below {bayes_txt}"
+    elif avoidable < 0:
+        # Not "low bias" by luck: no model can beat Bayes error, so one of the two numbers is off.
+        bias_clause = (f"training error {_pct(t)} is below the Bayes error estimate ({_pct(b)}): "
+                       f"{BELOW_BAYES}")
+    elif avoidable == 0:
+        bias_clause = f"training error {_pct(t)} equals {bayes_txt}"
     else:
         bias_clause = f"training error {_pct(t)} is within {_points(avoidable)} of {bayes_txt}"
     ref_name = "train-dev" if td is not None else "dev"
+    ref_txt = f"{ref_name} error {_pct(variance_ref)}"
     if high_var:
-        var_clause = f"{ref_name} error {_pct(variance_ref)} is {_points(variance)} above training error"
-    elif variance <= 0:
-        var_clause = f"{ref_name} error {_pct(variance_ref)} is at or below training error"
+        var_clause = f"{ref_txt} is {_points(variance)} above training error"
+    elif variance < 0:
+        var_clause = f"{ref_txt} is below training error {_pct(t)}"
+    elif variance == 0:
+        var_clause = f"{ref_txt} equals training error"
     else:
-        var_clause = f"{ref_name} error {_pct(variance_ref)} is within {_points(variance)} of training error"
+        var_clause = f"{ref_txt} is within {_points(variance)} of training error"
     clauses = [bias_clause, var_clause]
     if mismatch is not None:
         if has_mismatch:
             clauses.append(f"dev error {_pct(d)} is {_points(mismatch)} above train-dev error")
+        elif mismatch <= 0:
+            clauses.append(f"dev error {_pct(d)} is not above train-dev error {_pct(td)}: no data mismatch")
         else:
-            clauses.append(f"dev error {_pct(d)} is within {_points(max(mismatch, 0))} of train-dev error")
+            clauses.append(f"dev error {_pct(d)} is within {_points(mismatch)} of train-dev error {_pct(td)}")
     if dev_overfit is not None:
         if has_dev_overfit:
             clauses.append(f"test error {_pct(te)} is {_points(dev_overfit)} above dev error")
+        elif dev_overfit <= 0:
+            clauses.append(f"test error {_pct(te)} is not above dev error {_pct(d)}: the dev set is not overfit")
         else:
-            clauses.append(f"test error {_pct(te)} is within {_points(max(dev_overfit, 0))} of dev error")
+            clauses.append(f"test error {_pct(te)} is within {_points(dev_overfit)} of dev error {_pct(d)}")
     head = phrases[0].capitalize()
     rest = phrases[1:]
     head = f"{head}, {', '.join(rest[:-1])} and {rest[-1]}" if len(rest) > 1 else f"{head} and {rest[0]}"
@@ -494,8 +510,7 @@ def diagnose(
 
     notes = []
     if avoidable < 0:
-        notes.append("training error is below the Bayes error estimate: the estimate may be too high, or the "
-                     "network is fitting noise in the training labels")
+        notes.append(f"training error is below the Bayes error estimate: {BELOW_BAYES}")
     if variance < 0:
         notes.append(f"{ref_name} error is below training error, which is unusual: check that the {ref_name} "
                      "set is not easier than the training set or drawn differently")
@@ -553,8 +568,10 @@ def render_diagnosis(d: Diagnosis) -> str:
         rows.append(["test error", _pct(n["test_error"]), "", ""])
     bayes = _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else "")
     rows.append(["Bayes error", bayes, "", ""])
+    below_bayes = n["avoidable_bias"] < 0
     rows.append(["avoidable bias", _signed_points(n["avoidable_bias"]), "train - Bayes",
-                 verdict(n["avoidable_bias"], "high bias", "low bias")])
+                 "below the Bayes estimate (see notes)" if below_bayes
+                 else verdict(n["avoidable_bias"], "high bias", "low bias")])
     var_ref = "train-dev - train" if n["train_dev_error"] is not None else "dev - train"
     rows.append(["variance", _signed_points(n["variance"]), var_ref,
                  verdict(n["variance"], "high variance", "low variance")])

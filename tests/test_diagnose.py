@@ -221,6 +221,40 @@ def test_odd_numbers_get_notes():
     assert any("below the Bayes error" in n for n in d.notes)
 
 
+def test_summary_never_says_within_zero_points():
+    # Dev error below train-dev error: say it is not above, with both numbers, not "within 0 points".
+    d = diagnose("1%", "11%", train_dev_error="12%")
+    assert "dev error 11% is not above train-dev error 12%: no data mismatch" in d.summary
+    assert "data mismatch" not in d.phrases
+    assert "within 0 point" not in d.summary
+    same = diagnose("1%", "12%", train_dev_error="12%")
+    assert "dev error 12% is not above train-dev error 12%" in same.summary
+    close = diagnose("1%", "11%", train_dev_error="10%")
+    assert "dev error 11% is within 1 point of train-dev error 10%" in close.summary
+    test_below = diagnose("1%", "2%", test_error="1.5%")
+    assert "test error 1.5% is not above dev error 2%" in test_below.summary
+    assert "within 0 point" not in test_below.summary
+    dev_below = diagnose("10%", "5%")
+    assert "dev error 5% is below training error 10%" in dev_below.summary
+    for args in [("1%", "2%", "1%"), ("15%", "16%", "15%"), ("5%", "5%")]:
+        assert "within 0 point" not in diagnose(*args).summary
+
+
+def test_training_error_below_bayes_is_called_out():
+    d = diagnose("1%", "3%", bayes_error="5%")
+    assert d.numbers["avoidable_bias"] == pytest.approx(-0.04)
+    assert d.phrases == ["low bias", "high variance"]  # the verdicts themselves do not change
+    expected = ("training error is below the Bayes error estimate: the estimate may be too high, or the "
+                "model fits noise in the training set (a sign of variance)")
+    assert expected in d.notes
+    assert "training error 1% is below the Bayes error estimate (5%): the estimate may be too high" in d.summary
+    text = render_diagnosis(d)
+    assert "-4 points" in text and "below the Bayes estimate" in text and "low bias\n" not in text
+    equal = diagnose("15%", "16%", bayes_error="15%")
+    assert "training error 15% equals Bayes error (15%)" in equal.summary
+    assert not any("below the Bayes" in n for n in equal.notes)
+
+
 def test_diagnose_refuses_bad_values():
     with pytest.raises(TutorError, match="train_error"):
         diagnose("-1%", "2%")

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from importlib.resources import files
 from pathlib import Path
 
@@ -124,6 +125,20 @@ def test_checks_are_two_or_three_with_valid_answers(lessons):
             assert 0 <= check.answer < len(check.options)
             assert check.question.endswith("?"), check.question
             assert check.explanation
+
+
+def test_check_answers_are_spread_over_the_positions(lessons):
+    # Always choosing the same letter must not pass the checks: no option position holds more than about
+    # 40% of the right answers, each of a, b, c is right somewhere, and so is d where there is one.
+    checks = [check for lesson in lessons for check in lesson.checks]
+    counts = Counter(check.answer for check in checks)
+    assert max(counts.values()) <= 0.4 * len(checks), counts
+    assert {0, 1, 2} <= set(counts), counts
+    if any(len(check.options) >= 4 for check in checks):
+        assert counts[3] >= 1, counts
+    for lesson in lessons:  # nor within one lesson: its checks are not all answered by one letter
+        if len(lesson.checks) >= 3:
+            assert len({check.answer for check in lesson.checks}) >= 2, lesson.id
 
 
 def test_checks_are_rendered_into_the_check_yourself_section(lessons):

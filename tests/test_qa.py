@@ -172,6 +172,49 @@ UNKNOWN = [
 ]
 
 
+# Questions a reviewer asked as a learner, with what a good answer is: (lesson, section or None for any
+# section of the lesson, words the answer must contain). Each comes with paraphrases that must land in
+# the same lesson.
+WHY_DROPOUT = ("understanding-dropout", "Why dropout works: a unit cannot rely on any one feature")
+REVIEWED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    "why does dropout work": (*WHY_DROPOUT, ("spread the weight", "L2")),
+    "why does dropout help": (*WHY_DROPOUT, ()),
+    "why does dropout regularize": (*WHY_DROPOUT, ()),
+    "why does dropout reduce overfitting": (*WHY_DROPOUT, ()),
+    "how does dropout prevent overfitting": (*WHY_DROPOUT, ()),
+    "why is dropout effective": (*WHY_DROPOUT, ()),
+    "what's the intuition behind dropout": ("understanding-dropout", None, ()),
+    # A definition comes from the section that defines the term, not from one that merely uses it.
+    "what is dropout": ("dropout", "Dropout regularization", ("Dropout is a regularization method",)),
+    "what's dropout?": ("dropout", "Dropout regularization", ("Dropout is",)),
+    "define dropout": ("dropout", "Dropout regularization", ("Dropout is",)),
+    "describe dropout": ("dropout", "Dropout regularization", ("Dropout is",)),
+    "how does dropout work": ("dropout", "Dropout regularization", ("keep_prob",)),
+    "what is keep_prob": ("dropout", "The idea: a different thinned network on every pass",
+                          ("probability of keeping",)),
+    "what is He initialization": ("weight-init", "Scaling by the number of inputs: Xavier and He",
+                                  ("sqrt(2 / n[l−1])", "ReLU")),
+    "what is kaiming initialization": ("weight-init", "Scaling by the number of inputs: Xavier and He",
+                                       ("sqrt(2 / n[l−1])",)),
+    "define He initialization": ("weight-init", "Scaling by the number of inputs: Xavier and He", ()),
+    "what variance does He initialization use": ("weight-init", None, ("2/n",)),
+    # The shape of an unnormalized cost, in the learner's words.
+    "why is my cost function elongated": ("normalizing-inputs", "Why normalized inputs make the cost rounder",
+                                          ("elongated", "narrow valley")),
+    "why are my cost contours elongated": ("normalizing-inputs", "Why normalized inputs make the cost rounder",
+                                           ()),
+    "the cost function looks like a long narrow valley, why": ("normalizing-inputs", None, ()),
+    "why is the loss surface stretched": ("normalizing-inputs", None, ()),
+    "elliptical cost contours": ("normalizing-inputs", None, ()),
+    "why does gradient descent zigzag": ("normalizing-inputs", None, ()),
+    "how does gradient checking work": ("gradient-checking", "Gradient checking", ()),
+}
+
+#: Lessons close enough to dropout to be offered next to an answer on why it works.
+NEAR_DROPOUT = {"dropout", "understanding-dropout", "regularization", "why-regularization",
+                "other-regularization"}
+
+
 def _is_curated(a: qa.Answer, qid: int) -> bool:
     return a.kind == "curated" and a.course_question == qid
 
@@ -307,6 +350,71 @@ def test_related_lessons_are_topic_ids():
         assert set(a.related) <= TOPIC_IDS and a.source.get("lesson") not in a.related
 
 
+@pytest.mark.parametrize(("text", "expected"), list(REVIEWED.items()))
+def test_reviewed_questions_get_the_right_section(text, expected):
+    lesson, section, words = expected
+    a = answer(text)
+    assert a.kind == "lesson", (a.kind, a.course_question, a.source)
+    assert a.source["lesson"] == lesson, a.source
+    if section is not None:
+        assert a.source["section"] == section, a.source
+    for word in words:
+        assert word in a.answer, (word, a.answer)
+
+
+def test_related_topics_are_close_to_the_question():
+    # "Why does dropout work" used to offer train-dev-test (the course questions that start with "why").
+    for text in ["why does dropout work", "why does dropout help", "why does dropout reduce overfitting"]:
+        a = answer(text)
+        assert a.related and set(a.related) <= NEAR_DROPOUT, (text, a.related)
+    # "Weight decay" is not the decay of activations with depth.
+    assert "vanishing-gradients" not in answer("what is weight decay").related
+    assert answer("why does dropout work").related[0] == "dropout"
+
+
+def _answers_for_every_test_question() -> list[qa.Answer]:
+    texts = list(KEYWORDS) + list(KEYWORDS_HARDER) + list(REVIEWED)
+    texts += [t for ts in PARAPHRASES.values() for t in ts]
+    texts += ["which initialization for relu", "why normalize inputs", "inverted dropout",
+              "relative difference formula", "what does the engine's normalizer show"]
+    return [answer(t) for t in texts]
+
+
+def test_answers_quote_no_tables_and_no_wide_code():
+    # Table rows wrap into a mess in the terminal and the app's answer panel: answers are plain text.
+    for a in _answers_for_every_test_question():
+        for line in a.answer.split("\n"):
+            assert not line.lstrip().startswith("|"), (a.question, line)
+            assert line.count(" | ") < 2, (a.question, line)
+            assert len(line) <= qa.CODE_WIDTH or not line.startswith("    "), (a.question, line)
+        assert not a.answer.rstrip().endswith(":"), (a.question, a.answer)  # nothing announced and missing
+
+
+def test_table_sections_answer_with_their_prose():
+    relu = answer("which initialization for relu")
+    assert relu.source["lesson"] == "weight-init" and "He initialization" in relu.answer
+    assert "|" not in relu.answer
+    normalize = answer("why normalize inputs")
+    assert normalize.source["lesson"] == "normalizing-inputs" and "rounder" in normalize.answer
+    assert "|" not in normalize.answer and "Here is" not in normalize.answer
+    # A short formula is kept (its trailing comments dropped when they make it too wide).
+    inverted = answer("inverted dropout")
+    assert "    A3 = A3 / keep_prob" in inverted.answer and "#" not in inverted.answer
+
+
+def test_excerpt_blocks_and_announcements():
+    text = ("Some prose. The engine's numbers:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter the table.\n\n"
+            "Here is a figure:\n\n| x |\n|---|\n| 3 |\n\nThe formula:\n\n```\nz = w·x + b\n```\n")
+    kinds = [kind for _, kind in qa._blocks(text)]
+    assert kinds == ["prose", "table", "prose", "prose", "table", "prose", "code"]
+    assert qa._without_announcement("Some prose. The engine's numbers:") == "Some prose."
+    assert qa._without_announcement("Here is a figure:") == ""
+    assert qa._without_announcement("Scaled up. Here is the engine's run. Its numbers:") == "Scaled up."
+    assert qa._quotable(("| a | b |", "table")) is None
+    assert qa._quotable(("    x = 1" + " " * 80 + "# too wide", "code")) == ("    x = 1", "code")
+    assert qa._quotable(("    " + "x" * 100, "code")) is None
+
+
 # ---------------------------------------------------------------------------------------------- intents
 
 
@@ -396,6 +504,23 @@ def test_gradient_differences_go_to_the_verdict_bands(text, difference, band):
     assert a.source["lesson"] == "gradient-checking"
 
 
+@pytest.mark.parametrize(
+    ("text", "wording", "not_wording"),
+    [
+        ("is my gradient right, difference 1e-3", "at 1e-3", "above 1e-3"),
+        ("gradient check difference 0.002", "above 1e-3", "at 1e-3"),
+        ("grad check difference 2e-7", "at 2e-7", "under the course's 2e-7"),
+        ("grad check difference 1e-7", "at 1e-7, under the course's 2e-7 threshold", "well below"),
+        ("my grad check gives 5e-8", "below 1e-7", "at 1e-7"),
+        ("gradient check 3e-4", "between 2e-7 and 1e-3", "above"),
+    ],
+)
+def test_gradient_check_wording_is_exact_at_the_band_edges(text, wording, not_wording):
+    a = answer(text)
+    verdict = a.answer.split("\n")[2]
+    assert wording in verdict and not_wording not in verdict, verdict
+
+
 def test_number_readers():
     assert read_errors("what is L2 regularization?") is None
     assert read_errors("I have 2 million training examples") is None
@@ -432,6 +557,32 @@ def test_unknown_names_the_part_of_the_course_or_the_closest_topics():
     assert "Course 5" in a.answer
     b = answer("recipe for pancakes")
     assert "Closest topics" in b.answer or "dltutor lessons" in b.answer
+
+
+@pytest.mark.parametrize("text", UNKNOWN + ["how many epochs for mnist dropout", "recipe for pancakes"])
+def test_unknown_text_is_neutral_and_names_closest_topics_only_when_there_are_some(text):
+    a = answer(text)
+    assert a.kind == "unknown"
+    # The app shows the answer text too: no CLI commands in it, and no promise of topics that are not there.
+    assert "dltutor" not in a.answer and "`" not in a.answer
+    assert ("Closest topics:" in a.answer) == bool(a.related), (a.answer, a.related)
+    if a.related:
+        titles = {lesson.id: lesson.title for lesson in __import__("tutor.lessons").lessons.load_lessons()}
+        assert all(titles[r] in a.answer for r in a.related)
+    cli = qa.render_answer(a)
+    if a.related:
+        assert "Read on: " + ", ".join(f"dltutor lesson {r}" for r in a.related) in cli
+    else:
+        assert "dltutor lessons" in cli and "dltutor ask --list" in cli and "Closest topics" not in cli
+
+
+def test_unknown_with_and_without_closest_topics():
+    with_topics = answer("how many epochs for mnist dropout")
+    assert with_topics.related and "Closest topics: " in with_topics.answer
+    without = answer("what is the capital of France")
+    assert without.related == [] and "closest" not in without.answer.lower()
+    assert without.answer == ("I don't know that one. I only know the unit 'Practical aspects of deep "
+                              "learning', and I could not find this in it.")
 
 
 def test_confidence_is_calibrated():

@@ -84,6 +84,23 @@ def test_every_question_is_well_formed(quiz):
             assert len(o.explanation) >= 20, f"question {q.id} option {o.key} explains too little"
 
 
+def test_answer_keys_are_not_predictable(quiz):
+    # Pressing the same letter on every question must not pass the quiz: the right single answers are
+    # spread over the positions, and the select-all keys differ from question to question.
+    singles = [next(iter(q.right)) for q in quiz if q.kind == "single"]
+    counts = Counter(singles)
+    assert max(counts.values()) <= 0.4 * len(singles), counts
+    assert set(counts) == {"a", "b", "c", "d"}, counts
+    for letter in "abcd":  # a learner who always presses one letter scores well below a pass
+        assert sum(k == letter for k in singles) / len(singles) < 0.4
+    multi = ["+".join(sorted(q.right)) for q in quiz if q.kind == "multi"]
+    keys = Counter(multi)
+    assert len(keys) >= len(multi) // 3 and max(keys.values()) <= 0.4 * len(multi), keys
+    for letter in "abcd":  # no position is right (or wrong) in every select-all question
+        share = sum(letter in k for k in multi) / len(multi)
+        assert 0.2 <= share <= 0.85, (letter, share)
+
+
 def test_single_answer_explanations_say_why(quiz):
     # The right option's explanation gives the reason, not just "correct".
     for q in quiz:
@@ -223,13 +240,13 @@ def test_grade_single(quiz):
 
 def test_grade_multi_needs_exactly_the_right_set(quiz):
     q = quiz[1]
-    assert q.kind == "multi" and q.right == {"a", "b"}
-    assert grade(q, {"a", "b"}).correct
-    partial = grade(q, {"a"})
-    assert not partial.correct and "missed b" in partial.feedback
-    extra = grade(q, {"a", "b", "c"})
-    assert not extra.correct and "wrongly chose c" in extra.feedback
-    assert not grade(q, {"c", "d"}).correct
+    assert q.kind == "multi" and q.right == {"b", "d"}
+    assert grade(q, {"b", "d"}).correct
+    partial = grade(q, {"b"})
+    assert not partial.correct and "missed d" in partial.feedback
+    extra = grade(q, {"a", "b", "d"})
+    assert not extra.correct and "wrongly chose a" in extra.feedback
+    assert not grade(q, {"a", "c"}).correct
 
 
 def test_grade_rejects_unknown_letters(quiz):
@@ -324,7 +341,7 @@ def test_cli_list_text_by_lesson(capsys):
 def test_cli_scripted_answers(quiz, capsys):
     assert main(["quiz", "--answers", "1:b,2:a+c"]) == 0
     out = capsys.readouterr().out
-    assert "1: b correct" in out and "2: a+c wrong (answer: a+b)" in out and "Score: 1/2 (50%)" in out
+    assert "1: b correct" in out and "2: a+c wrong (answer: b+d)" in out and "Score: 1/2 (50%)" in out
 
 
 def test_cli_scripted_answers_json(quiz, capsys):

@@ -167,7 +167,8 @@ _FILLER = (
     "need want use uses using used some any thing things way ways exactly really actually just also "
     "work works working happen happens happening idea ok okay so very much many more most less good bad "
     "better best one ones like give example show help question answer understand between "
-    "vs versus than whats hows whys there here from out up down make makes making made neural"
+    "vs versus than whats hows whys there here from out up down make makes making made neural "
+    "define definition describe description well behind"
 ).split()
 _BM25_STOPWORDS = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
@@ -189,6 +190,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("numerical gradient", "numerical approximation", "finite difference", "two-sided difference",
      "two sided difference", "central difference", "centered difference", "gradapprox"),
     ("overfitting", "overfit", "overfits", "highvariance"),
+    ("reduce overfitting", "reduces overfitting", "prevent overfitting", "prevents overfitting"),
     ("underfitting", "underfit", "underfits", "highbias"),
     ("bayes error", "optimal error", "human-level error", "human level", "human error"),
     ("normalize", "normalization", "standardize", "standardization", "feature scaling"),
@@ -204,6 +206,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("mean", "mu", "average"),
     ("standard deviation", "sigma", "std"),
     ("ml", "machine learning"),
+    # The shape of an unnormalized cost (lesson normalizing-inputs): learners describe it many ways.
+    ("elongated", "stretched", "elliptical", "ellipses", "narrow valley", "long narrow valley", "contours",
+     "contour", "squashed", "oval"),
 )
 
 #: One-way aliases: a query naming an alias also searches for the canonical phrase (not the reverse, since
@@ -242,6 +247,9 @@ OUTSIDE_UNIT: dict[str, str] = {
 }
 _OUTSIDE = [(re.compile(rf"\b(?:{pat})\b"), where) for pat, where in OUTSIDE_UNIT.items()]
 
+#: Stems of question words kept in the index (headings say "Why ...") but weighted down in queries.
+QUESTION_WORDS = {"whi"}
+
 #: Stems of filler words that are also words of the field ("means" is filler, "mean" is not).
 KEEP_STEMS = {"mean"}
 
@@ -254,6 +262,21 @@ STEM_ALIASES = {
 
 # Section headings that are not explanations (exercises and lab pointers).
 _SKIP_HEADINGS = {"try it", "check yourself"}
+
+
+_SUBJECT = re.compile(r"(?:^|(?<=[.!?:]\s))\s*(?:\*\*)?(?!(?i:so|since|because|if|when|while|although|then|thus|"
+                      r"hence|here|this|these|that|it)\b)([A-Za-z][\w\-\[\]]*(?:\s+[\w\-\[\]]+){0,3}?)(?:\*\*)?"
+                      r"\s+(?:is|are|means)\s+(?:the|a|an|one|called)\b", re.MULTILINE)
+
+
+def _defined_subjects(text: str) -> list[str]:
+    """The subjects of a text's defining sentences: "keep_prob is the probability..." -> "keep_prob".
+
+    Only sentences that open with at most four words before "is/are/means the/a/an" count, so "the dev set
+    is the data you tune on" does and "if the weights are large" does not.
+    """
+    prose = re.sub(r"```.*?```", " ", text, flags=re.DOTALL)
+    return [m.group(1) for m in _SUBJECT.finditer(" ".join(prose.split()))]
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern:
@@ -269,10 +292,26 @@ class _Rule:
     alias: bool = False
 
 
+#: "Why does dropout work?", "how does L2 help?": the question asks for the intuition behind a method (the
+#: lessons give them under that word), not for its mechanics. Matched on the cleaned question.
+_MECHANISM = re.compile(
+    # "why does X ...", "how does X help", not "how can I ..." (that asks what to do, which a course
+    # question answers) nor "how does X work" (that asks for the procedure: see _HOW_IT_WORKS).
+    r"\bwhy\s+(?!(?:\w+\s+)?(?:i|we|you|one)\b).*\b(?:works?|help|helps|regulari[sz]es?|"
+    r"(?:prevents?|reduces?|fights?|avoids?)\s+(?:overfitting|variance)|effective|so\s+well)\b"
+    r"|\bhow\s+(?!(?:\w+\s+)?(?:i|we|you|one)\b).*\b(?:help|helps|regulari[sz]es?|"
+    r"(?:prevents?|reduces?|fights?|avoids?)\s+(?:overfitting|variance))\b"
+    r"|\bintuitions?\b"
+)
+#: "How does gradient checking work?" asks what the method does: answered like "what is gradient checking?".
+_HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|is|are)\s+(?!(?:i|we|you|one)\b)\S.*\b(?:works?|done)\s*[?.!]*\s*$")
+
 _RULES: tuple[_Rule, ...] = tuple(
     [_Rule(tuple((p, _phrase_pattern(p)) for p in group), group) for group in SYNONYMS]
     + [_Rule(tuple((p, _phrase_pattern(p)) for p in aliases), (canonical,), alias=True)
        for canonical, aliases in ALIASES]
+    # The trigger's phrase is empty: no word of the question is a synonym of "intuition".
+    + [_Rule((("", _MECHANISM),), ("intuition",), alias=True)]
 )
 
 
@@ -288,6 +327,8 @@ def _clean_text(text: str) -> str:
     text = text.lower().replace("λ", " lambda ").replace("μ", " mu ").replace("σ", " sigma ")
     text = text.replace("ε", " epsilon ").replace("θ", " theta ").replace("α", " alpha ")
     text = text.replace("’", "'").replace("−", "-")
+    # Snowball stems "normally" like "normalize": "the input layer normally gets..." is not about normalizing.
+    text = re.sub(r"\bnormally\b", "usually", text)
     # "development set" is the dev set; left alone, "development" would match "development decisions".
     text = _DEVELOPMENT_SET.sub("dev", text)
     # "high bias" and "high variance" are opposite diagnoses that share the word "high": one token each.
@@ -349,10 +390,26 @@ class Doc:
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked search result."""
+    """A ranked search result.
+
+    Args:
+        doc: the document.
+        score: its score for the question.
+        match: the idf share of the question's words (or their synonyms) the document contains.
+        on_topic: the document names every concept of the question that has synonyms ("weight decay" or
+            "L2", not "weight" here and "decay" there).
+    """
 
     doc: Doc
     score: float
+    match: float = 0.0
+    on_topic: bool = True
+
+
+def _contains(seq: list[str], part: list[str]) -> bool:
+    """Whether ``part`` occurs in ``seq`` as consecutive items."""
+    n = len(part)
+    return any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
 
 
 class Engine:
@@ -373,8 +430,25 @@ class Engine:
     INTRO_WEIGHT = 0.5
     #: ... except for a definition question ("what is dropout?"), which the introduction answers.
     DEFINITION_INTRO_WEIGHT = 1.1
+    #: ... and above all the introduction of the first lesson named after the term ("what is dropout?":
+    #: lesson dropout's opening, which says what dropout is, not lesson understanding-dropout's).
+    DEFINING_INTRO_WEIGHT = 1.7
+    #: When no lesson is named after the term ("what is He initialization?"), a section whose heading
+    #: names it is where it is defined: its score is multiplied by 1 + this * (idf share of the question's
+    #: words its lesson title and heading name).
+    DEFINITION_HEADING_BOOST = 0.5
+    #: ... and more so a section with a sentence "X is ..." that defines it ("keep_prob is the probability
+    #: of keeping a unit"), over the sections that only use it.
+    DEFINING_SENTENCE_WEIGHT = 1.4
     #: ... and a course question that asks what to do is not a definition.
     DEFINITION_CURATED_WEIGHT = 0.7
+    #: Nor does it say why a method works ("why does dropout reduce overfitting?").
+    MECHANISM_CURATED_WEIGHT = 0.5
+    #: For such a question, a section's score is multiplied by 1 + this * (idf share of the question's words
+    #: its lesson title and heading name): "Why regularization reduces overfitting" explains L2.
+    MECHANISM_HEADING_BOOST = 0.5
+    #: Weight of a question word that is not filler ("why") against a topic word.
+    QUESTION_WORD_WEIGHT = 0.5
     #: Power of the coordination factor (the idf share of the query's words a document has): below 1 so
     #: that a document missing a qualifier ("principle") is not sunk by it.
     COORD_POWER = 0.75
@@ -412,6 +486,11 @@ class Engine:
         texts += [" ".join([q.question] + list(q.keywords)) for q in questions]
         tokens = self.tokenize(texts)
         self.doc_tokens = [set(t) for t in tokens[: len(docs)]]
+        # Token sequences, to find a phrase's words side by side ("weight decay", not "weight ... decay").
+        self.doc_sequences = [list(t) for t in tokens[: len(docs)]]
+        for k in range(len(questions)):
+            self.doc_sequences[k] += ["|"] + list(tokens[len(docs) + k])
+        self._concept_cache: dict[int, Any] = {}
         for k, q in enumerate(questions):
             self.doc_tokens[k] |= set(tokens[self.question_doc[q.id]])
         self.retriever = bm25s.BM25()
@@ -423,6 +502,13 @@ class Engine:
         self.title_tokens = {lesson.id: set(self.tokenize([lesson.title])[0]) for lesson in lessons}
         self.is_intro = np.array(
             [d.kind == "lesson" and d.section == self.titles.get(d.lesson) for d in docs])
+        self.order = {lesson.id: k for k, lesson in enumerate(lessons)}
+        # What a section is about by name: its heading (and its lesson's title, which every section shares).
+        self.heading_tokens = [set(self.tokenize([d.section])[0]) if d.kind == "lesson" else set()
+                               for d in docs]
+        # What a section defines: the subjects of its "X is ..." sentences ("keep_prob is the probability").
+        self.defined_tokens = [set(self.tokenize([" ; ".join(_defined_subjects(d.text))])[0])
+                               if d.kind == "lesson" else set() for d in docs]
         self.question_tokens = {q.id: set(self.tokenize([q.question])[0]) for q in questions}
         self.keyword_tokens = {q.id: set(self.tokenize([" ".join(q.keywords)])[0]) for q in questions}
         # Every word of a rule (triggers and expansions): a query word among them has synonyms.
@@ -495,7 +581,11 @@ class Engine:
                      "outside": outside, "own": []}
             return [Hit(d, 0.0) for d in self.docs], empty
         per_term = self.term_scores(original)
-        scores = per_term.sum(axis=0)
+        # "Why" says the question wants a reason, which the "Why ..." sections give, but it says nothing
+        # about the topic: at full weight it made every "why" course question a match for "why does
+        # dropout work".
+        term_weight = np.array([self.QUESTION_WORD_WEIGHT if t in QUESTION_WORDS else 1.0 for t in original])
+        scores = term_weight @ per_term
         matches = per_term > 0
         triggered = self._triggered(base)
         group_terms: list[set[str]] = []
@@ -522,24 +612,29 @@ class Engine:
             for k, t in enumerate(original):
                 if t in g_all:
                     matches[k] |= hit
+        # On topic: a document that expresses every concept the question names through a synonym group
+        # (one of its phrases, words side by side). Only related topics need it.
+        on_topic = np.ones(len(self.docs), dtype=bool)
+        for rule in rules:
+            if not rule.alias:
+                on_topic &= self._expresses(_RULES.index(rule))
         # Coordination: a document that contains the question's rare words beats one that repeats its
         # common words (idf-weighted share of the question's terms each document matches).
-        idf_w = np.array([self.idf.get(t, self.max_idf) for t in original])
-        coord = ((idf_w @ matches) / idf_w.sum()) ** self.COORD_POWER
+        idf_w = np.array([self.idf.get(t, self.max_idf) for t in original]) * term_weight
+        match = (idf_w @ matches) / idf_w.sum()
+        coord = match ** self.COORD_POWER
         weight = self.doc_weight
-        if _DEFINITION.search(question):
-            # "What is dropout?": the introduction of the lesson named after it is its definition.
-            about_lesson = np.array([bool(self.title_tokens[d.lesson] & set(original)) if d.kind == "lesson"
-                                     else False for d in self.docs])
-            weight = np.where(self.is_intro & about_lesson, self.DEFINITION_INTRO_WEIGHT, weight)
-            weight = np.where(self.is_curated_how, self.DEFINITION_CURATED_WEIGHT, weight)
+        if _DEFINITION.search(question) or _HOW_IT_WORKS.search(base):
+            weight = self._definition_weight(self._namer(original, idf_w, group_terms, triggered), weight)
+        elif _MECHANISM.search(base):
+            weight = self._mechanism_weight(self._namer(original, idf_w, group_terms, triggered), weight)
         scores = scores * coord * weight
         query = set(original)
         for i, d in enumerate(self.docs):
             if d.kind == "curated":
                 scores[i] *= 1.0 + self.CURATED_BOOST * self._resemblance(d.qid, query)
         order = np.argsort(-scores, kind="stable")
-        hits = [Hit(self.docs[i], float(scores[i])) for i in order]
+        hits = [Hit(self.docs[i], float(scores[i]), float(match[i]), bool(on_topic[i])) for i in order]
 
         def synonyms_of(term: str) -> set[str]:
             # The triggered groups' tokens for a term that belongs to them.
@@ -567,6 +662,90 @@ class Engine:
             "own": [t for t in known if t not in outside_terms],
         }
         return hits, info
+
+    def _namer(self, original: list[str], idf_w: Any, group_terms: list[set[str]],
+               triggered: list[set[str]]) -> Any:
+        """A function giving the idf share of the question's terms that a set of tokens names.
+
+        Args:
+            original: the question's content terms; idf_w: their (weighted) idf.
+            group_terms, triggered: the synonym tokens added per triggered rule and each rule's tokens, so
+                that a heading naming a synonym names the term ("glorot": "Xavier and He").
+        """
+        alternatives = []
+        for t in original:
+            alt = {t}
+            for g_terms, g_all in zip(group_terms, triggered):
+                if t in g_all:
+                    alt |= g_terms
+            alternatives.append(alt)
+        total = float(idf_w.sum()) or 1.0
+
+        def share(tokens: set[str]) -> float:
+            return sum(w for alt, w in zip(alternatives, idf_w) if alt & tokens) / total
+
+        return share
+
+    def _definition_weight(self, share: Any, weight: Any) -> Any:
+        """Document weights for a definition question ("what is X?"): the place that defines X first.
+
+        Args:
+            share: from :meth:`_namer`.
+            weight: the usual document weights.
+
+        Returns:
+            The weights to use instead.
+        """
+        np = self._np
+        title_share = {lid: share(toks) for lid, toks in self.title_tokens.items()}
+        named_lessons = [lid for lid, v in title_share.items() if v >= 1.0 and lid != SUMMARY_ID]
+        weight = weight.copy()
+        if named_lessons:
+            # "What is dropout?": the introduction of the first lesson named after it says what it is; the
+            # intros of later lessons named after it ("Understanding dropout") come next.
+            first = min(named_lessons, key=self.order.get)
+            for i, d in enumerate(self.docs):
+                if self.is_intro[i] and d.lesson in named_lessons:
+                    weight[i] = self.DEFINING_INTRO_WEIGHT if d.lesson == first else self.DEFINITION_INTRO_WEIGHT
+        else:
+            for i, d in enumerate(self.docs):
+                if d.kind != "lesson":
+                    continue
+                if self.is_intro[i]:
+                    if title_share[d.lesson] > 0:
+                        weight[i] = self.DEFINITION_INTRO_WEIGHT
+                elif share(self.heading_tokens[i]) > 0:
+                    # "What is He initialization?": the section headed "...: Xavier and He" defines it.
+                    named = share(self.heading_tokens[i] | self.title_tokens[d.lesson])
+                    weight[i] *= 1 + self.DEFINITION_HEADING_BOOST * named
+                if share(self.defined_tokens[i]) >= 1.0:
+                    weight[i] *= self.DEFINING_SENTENCE_WEIGHT
+        return np.where(self.is_curated_how, self.DEFINITION_CURATED_WEIGHT, weight)
+
+    def _mechanism_weight(self, share: Any, weight: Any) -> Any:
+        """Document weights for a question on why a method works ("why does L2 reduce overfitting?").
+
+        The sections whose lesson title and heading name the method explain it; a course question that asks
+        what to do about overfitting does not.
+        """
+        np = self._np
+        weight = weight.copy()
+        for i, d in enumerate(self.docs):
+            if d.kind == "lesson":
+                weight[i] *= 1 + self.MECHANISM_HEADING_BOOST * share(self.heading_tokens[i]
+                                                                      | self.title_tokens[d.lesson])
+        return np.where(self.is_curated_how, self.MECHANISM_CURATED_WEIGHT, weight)
+
+    def _expresses(self, rule_index: int) -> Any:
+        """Which documents contain one of a synonym group's phrases, its words side by side (cached)."""
+        cached = self._concept_cache.get(rule_index)
+        if cached is None:
+            rule = _RULES[rule_index]
+            phrases = [p for p, _ in rule.triggers] + list(rule.expansions)
+            seqs = [t for t in self.tokenize(phrases) if t]
+            cached = self._np.array([any(_contains(doc, seq) for seq in seqs) for doc in self.doc_sequences])
+            self._concept_cache[rule_index] = cached
+        return cached
 
     def _resemblance(self, qid: int, query: set[str]) -> float:
         """How much a query reads like course question ``qid``: the F1 of their shared words (the
@@ -596,13 +775,34 @@ class Engine:
                 return d
         return None
 
-    def related(self, hits: list[Hit], exclude: set[str], limit: int = 3) -> list[str]:
-        """Distinct topic lessons of the best hits (never the summary), best first."""
+    #: A related topic scores at least this share of the best answer's score...
+    RELATED_MIN_SHARE = 0.4
+    #: ... and contains at least this idf share of the question's words: "why does dropout work" is not
+    #: related to "why" course questions on the test set.
+    RELATED_MIN_MATCH = 0.5
+
+    def related(self, hits: list[Hit], exclude: set[str], limit: int = 3, top: float | None = None,
+                min_match: float | None = None) -> list[str]:
+        """Distinct topic lessons of the good hits (never the summary), best first.
+
+        Args:
+            hits: ranked hits.
+            exclude: lesson ids to leave out (the answer's own).
+            limit: at most this many.
+            top: the best score of the question (default: the first hit's); hits far below it are weak.
+            min_match: the idf share of the question's words a hit must contain (default
+                :attr:`RELATED_MIN_MATCH`; 0 for the closest topics of a question the unit does not cover,
+                whose other words are unknown anyway).
+        """
+        min_match = self.RELATED_MIN_MATCH if min_match is None else min_match
         out: list[str] = []
+        best = hits[0].score if top is None and hits else (top or 0.0)
         for h in hits:
-            if h.score <= 0 or len(out) >= limit:
+            if h.score <= 0 or h.score < self.RELATED_MIN_SHARE * best or len(out) >= limit:
                 break
             lesson = h.doc.lesson
+            if h.match < min_match or not h.on_topic:
+                continue
             if lesson not in exclude and lesson not in out and lesson != SUMMARY_ID:
                 out.append(lesson)
         return out
@@ -888,18 +1088,28 @@ def _strip_markdown(text: str) -> str:
     return text.replace("**", "").replace("__", "").replace("`", "")
 
 
-def _blocks(text: str) -> list[tuple[str, bool]]:
-    """A section's blocks in order as (text, is_code): prose paragraphs with Markdown emphasis removed and
-    list items on their own lines, and code blocks indented; tables and headings are left out."""
-    blocks: list[tuple[str, bool]] = []
+#: Widest line of a code block an answer may quote (indent included): wider ones wrap into a mess in the
+#: terminal and in the app's answer panel, so they are left out like tables.
+CODE_WIDTH = 72
+#: Longest code block an answer may quote, in lines.
+CODE_LINES = 8
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    """A section's blocks in order as (text, kind), kind ``prose``, ``code`` or ``table``: prose paragraphs
+    with Markdown emphasis removed and list items on their own lines, code blocks indented by four spaces,
+    tables as their rows (answers leave them out); headings are dropped."""
+    blocks: list[tuple[str, str]] = []
     lines: list[str] = []
     fenced = False
     in_table = False
 
-    def flush(code: bool) -> None:
+    def flush(kind: str) -> None:
         if lines:
-            if code:
-                blocks.append(("\n".join("    " + ln.rstrip() for ln in lines), True))
+            if kind == "code":
+                blocks.append(("\n".join("    " + ln.rstrip() for ln in lines), "code"))
+            elif kind == "table":
+                blocks.append(("\n".join(ln.strip() for ln in lines), "table"))
             else:
                 items = []
                 for ln in lines:
@@ -907,51 +1117,105 @@ def _blocks(text: str) -> list[tuple[str, bool]]:
                         items.append(ln)
                     else:
                         items[-1] += " " + ln
-                blocks.append(("\n".join(_strip_markdown(it) for it in items), False))
+                blocks.append(("\n".join(_strip_markdown(it) for it in items), "prose"))
             lines.clear()
 
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
-            flush(fenced)
+            flush("code" if fenced else "prose")
             fenced = not fenced
             continue
         if fenced:
             lines.append(line)
             continue
         if stripped.startswith("|") != in_table:
-            flush(in_table)
+            flush("table" if in_table else "prose")
             in_table = not in_table
         if in_table:
             if not re.fullmatch(r"\|[\s:|-]+\|?", stripped):  # the |---|---| rule says nothing
-                lines.append(" " + stripped)
+                lines.append(stripped)
             continue
         if not stripped or stripped.startswith("#"):
-            flush(False)
+            flush("prose")
             continue
         lines.append(stripped)
-    flush(fenced or in_table)
+    flush("code" if fenced else "table" if in_table else "prose")
     return [b for b in blocks if b[0].strip()]
+
+
+def _quotable(block: tuple[str, str]) -> tuple[str, str] | None:
+    """The block as an answer may quote it, or None: prose as it is; a short code block (a formula) if it
+    fits in :data:`CODE_WIDTH` columns, with its trailing comments dropped if that makes it fit; never a
+    table, whose rows wrap into a mess in a narrow panel."""
+    text, kind = block
+    if kind == "prose":
+        return block
+    if kind != "code" or len(text.split("\n")) > CODE_LINES:
+        return None
+    for candidate in (text, "\n".join(re.sub(r"\s{2,}#.*$", "", ln) for ln in text.split("\n"))):
+        if max(len(ln) for ln in candidate.split("\n")) <= CODE_WIDTH:
+            return candidate, kind
+    return None
+
+
+#: The last sentence of a paragraph, when it announces what follows ("... the engine's actual draws:").
+_ANNOUNCING = re.compile(r"(?:^|(?<=[.!?)])\s+)[^.!?]*:\s*$")
+#: A sentence that points at something shown next ("Here is the engine's normalizer applied to...").
+_POINTING = re.compile(r"(?:^|(?<=[.!?)])\s+)(?:Here (?:is|are)|The following|Below)\b[^.!?]*[.!?]?\s*$")
+
+
+def _without_announcement(text: str) -> str:
+    """A paragraph without its closing sentences that announce or point at a table or figure ("" if that is
+    all it says)."""
+    text = text.rstrip()
+    while True:
+        trimmed = _ANNOUNCING.sub("", text).rstrip()
+        trimmed = _POINTING.sub("", trimmed).rstrip()
+        if trimmed == text:
+            return text
+        text = trimmed
 
 
 def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
     """The paragraph of a section that best answers the question, with what it introduces (a paragraph
-    ending in ':' brings its code block or table) and, when short, the paragraph after it."""
+    ending in ':' brings its formula) and, when short, the paragraph after it. Plain text: tables and wide
+    code blocks are left out, and so is the sentence that announces one ("The engine's draws:")."""
     blocks = _blocks(doc.text)
     if doc.section == engine.titles.get(doc.lesson):
         # A lesson's introduction is short: continue into its first section.
         following = [d for d in engine.docs if d.kind == "lesson" and d.lesson == doc.lesson]
         k = following.index(doc) if doc in following else -1
         if 0 <= k < len(following) - 1:
-            blocks += [b for b in _blocks(following[k + 1].text) if not b[1]][:1]
-    prose = [i for i, (_, code) in enumerate(blocks) if not code]
-    if not prose:
-        return _strip_markdown(doc.text).strip()[:limit]
+            blocks += [b for b in _blocks(following[k + 1].text) if b[1] == "prose"][:1]
+    # A paragraph announcing something the answer leaves out (a table, or a caption that was itself left
+    # out) loses its announcing sentences; a paragraph that is nothing but an announcement is dropped.
+    kept: list[tuple[str, str]] = []
+    next_dropped = False
+    for block in reversed(blocks):
+        quoted = _quotable(block)
+        if quoted is not None and quoted[1] == "prose" and quoted[0].rstrip().endswith(":") and (
+                next_dropped or not kept):
+            quoted = (_without_announcement(quoted[0]), "prose")
+            quoted = quoted if quoted[0] else None
+        next_dropped = quoted is None
+        if quoted is not None:
+            kept.append(quoted)
+    blocks = kept[::-1]
+    prose = [i for i, (_, kind) in enumerate(blocks) if kind == "prose"]
+    if not prose:  # no lesson section is like this; keep the answer plain text all the same
+        lines = [ln.strip() for ln in _strip_markdown(doc.text).split("\n")]
+        return " ".join(ln for ln in lines if ln and not ln.startswith(("|", "```", "#")))[:limit]
     terms = set(engine.tokenize([expand_query(question)[0]])[0])
+    # For "what is X?", the paragraph that says "X is ..." is the answer.
+    definition = bool(_DEFINITION.search(question))
 
     def score(i: int) -> float:
         toks = set(engine.tokenize([blocks[i][0]])[0])
-        return sum(engine.idf.get(t, 0.0) for t in terms & toks)
+        found = sum(engine.idf.get(t, 0.0) for t in terms & toks)
+        if definition and terms & set(engine.tokenize([" ; ".join(_defined_subjects(blocks[i][0]))])[0]):
+            found += engine.max_idf
+        return found
 
     best = max(prose, key=lambda i: (score(i), -i))
     chosen = [best]
@@ -960,7 +1224,7 @@ def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
         if nxt >= len(blocks):
             break
         last_text = blocks[chosen[-1]][0].rstrip()
-        if last_text.endswith(":") or (len(chosen) == 1 and len(last_text) < 250 and not blocks[nxt][1]):
+        if last_text.endswith(":") or (len(chosen) == 1 and len(last_text) < 250 and blocks[nxt][1] == "prose"):
             chosen.append(nxt)
             continue
         break
@@ -1005,9 +1269,10 @@ MIN_SPECIFICITY = 1.0
 
 
 def _unknown(question: str, engine: Engine, hits: list[Hit], info: dict, confidence: float) -> Answer:
-    # Closest topics by the question's own words; a question only about another course has none.
+    # Closest topics by the question's own words; a question only about another course has none. The text
+    # stays free of CLI commands: the app shows it too (render_answer adds them for the terminal).
     about_unit = hits and hits[0].score > 0 and not (info.get("outside") and not info.get("own"))
-    related = engine.related(hits, exclude=set(), limit=3) if about_unit else []
+    related = engine.related(hits, exclude=set(), limit=3, min_match=0.0) if about_unit else []
     lines = [UNKNOWN_TEXT]
     if info.get("outside"):
         lines[0] += f" It is not part of this unit (it belongs to {info['outside']})."
@@ -1015,11 +1280,7 @@ def _unknown(question: str, engine: Engine, hits: list[Hit], info: dict, confide
         lines[0] += (" I only know the unit 'Practical aspects of deep learning', and I could not find this "
                      "in it.")
     if related:
-        lines.append("Closest topics: " + "; ".join(f"{engine.titles.get(r, r)} (dltutor lesson {r})"
-                                                    for r in related))
-    else:
-        lines.append("See the topics I cover with `dltutor lessons`, or the course questions with "
-                     "`dltutor ask --list`.")
+        lines.append("Closest topics: " + "; ".join(engine.titles.get(r, r) for r in related) + ".")
     return Answer(question, "\n".join(lines), "unknown", _source(None), round(confidence, 3), related)
 
 
@@ -1068,11 +1329,35 @@ def _answer_gradcheck(question: str, diff: float, engine: Engine) -> Answer:
     section = engine.best_section("gradient-checking", "difference threshold 1e-7 bug verdict")
     verdicts = {"right": "the gradient is right", "look": "look carefully", "bug": "probably a bug"}
     text = (f"I read a gradient-check difference of {diff:.3g} (relative difference, epsilon 1e-7).\n\n"
-            f"Verdict: {verdicts.get(band.name, band.name)}: {band.label}.\n"
+            f"Verdict: {verdicts.get(band.name, band.name)}: {band_wording(diff, band.label)}.\n"
             f"{band.advice[:1].upper() + band.advice[1:]}.")
     details = {"numbers_read": {"difference": diff}, "band": band.to_dict()}
     return Answer(question, text, "gradcheck", _source(section), 0.9, ["numerical-gradients"],
                   details=details)
+
+
+def band_wording(diff: float, label: str) -> str:
+    """Where a difference falls, exact at the band edges: 1e-3 itself is "at 1e-3", not "above 1e-3".
+
+    Args:
+        diff: the relative difference.
+        label: the band's label from :func:`core.gradcheck.verdict_band` (kept away from the edges).
+    """
+    from core.gradcheck import BUG_THRESHOLD, COURSE_THRESHOLD
+
+    if not math.isfinite(diff):
+        return label
+    if math.isclose(diff, BUG_THRESHOLD, rel_tol=1e-9):
+        return "at 1e-3, where the course's bug band starts (1e-3 or more)"
+    if diff > BUG_THRESHOLD:
+        return "above 1e-3"
+    if math.isclose(diff, COURSE_THRESHOLD, rel_tol=1e-9):
+        return "at 2e-7, the course's pass threshold (a pass needs less): between 2e-7 and 1e-3"
+    if math.isclose(diff, 1e-7, rel_tol=1e-9):
+        return "at 1e-7, under the course's 2e-7 threshold"
+    if diff < 1e-7:
+        return "below 1e-7"
+    return label
 
 
 def answer(question: str, source: Path | str | None = None) -> Answer:
@@ -1128,7 +1413,7 @@ def _answer_search(question: str, engine: Engine, hits: list[Hit], info: dict) -
         return Answer(question, q.answer, "curated", _source(section), round(confidence, 3), related[:4],
                       course_question=q.id)
     text = _excerpt(engine, top, question)
-    related = engine.related(hits[1:], exclude={top.lesson}, limit=3)
+    related = engine.related(hits[1:], exclude={top.lesson}, limit=3, top=hits[0].score)
     return Answer(question, text, "lesson", _source(top), round(confidence, 3), related)
 
 
@@ -1143,7 +1428,7 @@ def _best_of_lessons(engine: Engine, hits: list[Hit], lessons: tuple[str, ...]) 
 
 
 def render_answer(a: Answer) -> str:
-    """Plain text for the terminal: the answer, where to read on, and the confidence."""
+    """Plain text for the terminal: the answer, where to read on (as ``dltutor`` commands), the confidence."""
     lines = []
     if a.course_question:
         course = COURSE_QUESTIONS[a.course_question - 1]
@@ -1154,7 +1439,13 @@ def render_answer(a: Answer) -> str:
     if a.source.get("lesson"):
         lines.append(f"Read on: lesson {a.source['lesson']}, section \"{a.source['section']}\" "
                      f"(dltutor lesson {a.source['lesson']})")
-    if a.related and a.kind != "unknown":
+    if a.kind == "unknown":
+        if a.related:
+            lines.append("Read on: " + ", ".join(f"dltutor lesson {r}" for r in a.related))
+        else:
+            lines.append("See the topics I cover with `dltutor lessons`, or the course questions with "
+                         "`dltutor ask --list`.")
+    elif a.related:
         lines.append("Related: " + ", ".join(a.related))
     lines.append(f"({a.kind}, confidence {a.confidence:.2f})")
     return "\n".join(lines)
