@@ -652,3 +652,13 @@ def test_cli_ask_loop_json(capsys, monkeypatch):
     assert main(["ask", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.strip().split("\n")]
     assert [r["kind"] for r in rows] == ["diagnosis", "lesson"]
+
+
+def test_absurd_numbers_and_long_text_get_clear_answers():
+    from core.errors import TutorError
+    from tutor.qa import MAX_QUESTION, answer
+
+    for q in ("split 1e309 examples", "difference 1e309"):
+        assert answer(q).kind in {"unknown", "split", "gradcheck", "lesson", "curated"}
+    with pytest.raises(TutorError, match="too long"):
+        answer("why " * (MAX_QUESTION // 2))

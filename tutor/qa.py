@@ -965,7 +965,7 @@ def read_size(text: str) -> int | None:
     for i, tok in enumerate(toks):
         if tok.kind == "num" and _is_size(tok, toks, i):
             value = tok.value * _SCALES.get(tok.suffix, 1.0)
-            if value >= 1 and value == round(value):
+            if math.isfinite(value) and value >= 1 and value == round(value):
                 return int(round(value))
     return None
 
@@ -1360,6 +1360,10 @@ def band_wording(diff: float, label: str) -> str:
     return label
 
 
+#: Longer text is not a question (and the query expansion's patterns would take seconds on it).
+MAX_QUESTION = 2000
+
+
 def answer(question: str, source: Path | str | None = None) -> Answer:
     """Answer one free-form question on the unit.
 
@@ -1376,6 +1380,9 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
     if not isinstance(question, str) or not question.strip():
         raise TutorError("question", "empty question", "a question about the unit, e.g. 'what is dropout?'")
     question = question.strip()
+    if len(question) > MAX_QUESTION:
+        raise TutorError("question", f"{len(question):,} characters is too long to be one question",
+                         f"at most {MAX_QUESTION:,} characters")
     engine = get_engine(source)
 
     diff = read_difference(question)
