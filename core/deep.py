@@ -36,6 +36,16 @@ MAX_IDENTITY_SCALE = 100.0
 ACTIVATION_BUDGET = 1_000_000
 #: Weights are kept for the backward pass when depth * width**2 stays under this; re-drawn otherwise.
 WEIGHT_BUDGET = 8_000_000
+#: Every layer's Z and A are held for the backward pass: depth * width * m floats each, at most this many
+#: (the two take 160 MB).
+MAX_ACTIVATION_FLOATS = 10_000_000
+#: Weights drawn (twice when not kept): depth * width**2 at most this many, a few seconds of drawing.
+MAX_WEIGHTS = 50_000_000
+#: Multiply-adds of one product per layer, depth * width**2 * m; the forward and backward passes take
+#: three of them.
+MAX_WORK = 2_000_000_000
+#: The most examples one may ask for.
+MAX_EXAMPLES = 10_000
 #: A unit whose local derivative g'(z) is below this passes almost no gradient ("flat": saturated or dead).
 FLAT_DERIVATIVE = 0.02
 #: A change by more than this factor from the first to the last layer is "exploding" or "vanishing".
@@ -148,16 +158,63 @@ def _check_int(value: int, field: str, low: int, high: int) -> int:
     if isinstance(value, bool):
         raise TutorError(field, f"got {value!r}", allowed)
     if isinstance(value, str):
+        text = value.strip()
         try:
-            value = float(value.strip())
+            value = int(text)  # exactly: 99999999999999999999999 must not come back as 99999999999999991611392
         except ValueError:
-            raise TutorError(field, f"not a number: {value!r}", allowed) from None
+            try:
+                value = float(text)
+            except ValueError:
+                raise TutorError(field, f"not a number: {value!r}", allowed) from None
     if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value) \
             or value != int(value):
         raise TutorError(field, f"not a whole number: {value!r}", allowed)
     if not low <= int(value) <= high:
         raise TutorError(field, f"{int(value)} is out of range", allowed)
     return int(value)
+
+
+def check_size(depth: int, width: int, m: int | None = None) -> int:
+    """Refuse a stack that would hold too much memory or take too long; return the number of examples.
+
+    Args:
+        depth: number of layers (already within 1..200).
+        width: units per layer (already within 1..2000).
+        m: examples asked for, or None for the default (up to 128, fewer for big stacks).
+
+    Returns:
+        ``m``, or the default.
+
+    Raises:
+        TutorError: ``width`` when ``depth * width**2`` exceeds :data:`MAX_WEIGHTS`; ``examples`` when
+            ``depth * width * m`` exceeds :data:`MAX_ACTIVATION_FLOATS` or ``depth * width**2 * m``
+            exceeds :data:`MAX_WORK`.
+    """
+    weights = depth * width * width
+    if weights > MAX_WEIGHTS:
+        most_width = math.isqrt(MAX_WEIGHTS // depth)
+        most_depth = MAX_WEIGHTS // (width * width)
+        options = f"width <= {min(most_width, MAX_WIDTH):,} at depth {depth}"
+        if most_depth >= 1:
+            options += f", or depth <= {most_depth:,} at width {width:,}"
+        raise TutorError("width", f"{depth:,} {_plural(depth, 'layer')} of {width:,} x {width:,} weights is "
+                         f"{weights:,} weights: too many to draw in reasonable time",
+                         f"depth x width^2 at most {MAX_WEIGHTS:,} ({options})")
+    most = min(MAX_EXAMPLES, MAX_ACTIVATION_FLOATS // (depth * width), MAX_WORK // weights)
+    if m is None:
+        return max(1, min(max(8, min(128, ACTIVATION_BUDGET // (depth * width))), most))
+    m = _check_int(m, "examples", 1, MAX_EXAMPLES)
+    if m > most:
+        raise TutorError("examples", f"{m:,} examples through {depth:,} {_plural(depth, 'layer')} of {width:,} "
+                         f"{_plural(width, 'unit')} is too much memory or work",
+                         f"at most {most:,} {_plural(most, 'example')} for this stack (depth x width x "
+                         f"examples <= {MAX_ACTIVATION_FLOATS:,} and depth x width^2 x examples <= "
+                         f"{MAX_WORK:,})")
+    return m
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
 
 
 def _layer_rngs(rng: Rng, depth: int) -> list[Rng]:
@@ -228,13 +285,15 @@ def run_deep(
         init: a key of :data:`INIT_CHOICES`.
         rng: draws X ``(width, m)`` first, then one seed per layer for the weights.
         identity_scale: ``a`` in ``W = a I``; only with ``init="identity"`` (default 1.5 there).
-        m: number of examples; by default as many as fit :data:`ACTIVATION_BUDGET` (8 to 128).
+        m: number of examples, 1..10000 within the budgets of :func:`check_size`; by default as many as
+            fit :data:`ACTIVATION_BUDGET` (8 to 128).
 
     Returns:
         A :class:`DeepReport` with per-layer activation spread and gradient norms.
 
     Raises:
-        TutorError: for depth, width, activation, init or scale out of range.
+        TutorError: for depth, width, activation, init or scale out of range, or a stack beyond the budgets
+            (``width`` for too many weights, ``examples`` for too many examples).
     """
     depth = _check_int(depth, "depth", 1, MAX_DEPTH)
     width = _check_int(width, "width", 1, MAX_WIDTH)
@@ -249,12 +308,12 @@ def run_deep(
     if init == "identity":
         if isinstance(a, bool) or not isinstance(a, (int, float)) or not math.isfinite(a) \
                 or not 0 <= a <= MAX_IDENTITY_SCALE:
-            raise TutorError("identity_scale", f"got {a!r}", f"a number from 0 to {MAX_IDENTITY_SCALE:g}")
+            problem = "not a number" if isinstance(a, bool) or not isinstance(a, (int, float)) \
+                else "not a finite number" if not math.isfinite(a) else f"{a:g} is out of range"
+            raise TutorError("identity_scale", f"{problem}: {a!r}" if problem.startswith("not") else problem,
+                             f"a number from 0 to {MAX_IDENTITY_SCALE:g}")
         a = float(a)
-    if m is None:
-        m = max(8, min(128, ACTIVATION_BUDGET // (depth * width)))
-    else:
-        m = _check_int(m, "m", 1, 10_000)
+    m = check_size(depth, width, m)
 
     method, scale, _ = INIT_CHOICES[init]
     act = ACTIVATIONS[activation]

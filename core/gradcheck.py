@@ -65,6 +65,25 @@ DEFAULT_SAMPLES = 10
 FULL_FALLBACK_LIMIT = 20_000
 #: Bytes the batched evaluation may hold at once for one chunk of perturbations.
 MEMORY_BUDGET = 48 * 2**20
+#: The smallest step: below it ``theta + eps`` rounds back to ``theta`` for parameters of size 1e-4 and up,
+#: and the difference is round-off alone (at 1e-320 every perturbed cost equals J).
+MIN_EPSILON = 1e-12
+MAX_EPSILON = 1.0
+#: At most this many iterations of gradient descent before the second check (``after_iterations``).
+MAX_ITERATIONS = 100_000
+#: Activations held at once: ``sum(layers) * m`` floats (X and each layer's Z and A, for every check).
+MAX_ACTIVATION_FLOATS = 5_000_000
+#: The numerical gradient's work, in multiply-adds (see :func:`numeric_work`): about 5 to 10 seconds.
+MAX_CHECK_WORK = 20_000_000_000
+#: Gradient descent before the second check, in multiply-adds (see :func:`training_work`).
+MAX_TRAIN_WORK = 20_000_000_000
+#: What one perturbed cost or one training step costs beyond its arithmetic (Python and NumPy calls),
+#: in multiply-adds, so that many tiny evaluations count too.
+_OVERHEAD_PER_COST = 50
+_OVERHEAD_PER_FORWARD = 20_000
+_OVERHEAD_PER_STEP = 100_000
+#: The verdict when J, the parameters or the numerical gradient are not finite.
+CANNOT_TELL = "cannot tell"
 _KINK_ACTIVATIONS = ("relu", "leaky_relu")
 _NAME = re.compile(r"^([Wb])(\d+)$")
 
@@ -117,6 +136,19 @@ def verdict_band(difference: float) -> Band:
                     "epsilon) or a small bug hiding in a small block")
     return Band("bug", "above 1e-3",
                 "almost certainly a bug in backpropagation: look at the flagged blocks")
+
+
+def cannot_tell_band(advice: str | None = None) -> Band:
+    """The verdict when J, the parameters or the numerical gradient are not finite: no difference means
+    anything there, right or wrong.
+
+    Args:
+        advice: what to do instead (the default names the usual causes).
+    """
+    return Band(CANNOT_TELL, "J or the gradients are not finite",
+                advice or "the check cannot tell right from wrong at these parameters: check where J is "
+                "finite (a smaller learning rate or fewer --after-iterations, a smaller lambda, smaller "
+                "weights)")
 
 
 # --- vector views ----------------------------------------------------------------------------------------
@@ -182,7 +214,7 @@ def vector_to_dictionary(theta: np.ndarray, shapes: dict | None = None) -> dict[
         offset += size
     if offset != flat.size:
         offset = sum(math.prod(s.shape if isinstance(s, np.ndarray) else s) for s in shapes.values())
-        raise TutorError("theta", f"{flat.size} numbers, the shapes take {offset}",
+        raise TutorError("theta", f"{flat.size} {_plural(flat.size, 'number')}, the shapes take {offset}",
                          f"exactly {offset} numbers")
     return out
 
@@ -197,14 +229,61 @@ def gradients_to_vector(gradients: dict[str, np.ndarray], keys: Sequence[str] | 
     return np.concatenate([np.reshape(gradients[k], (-1, 1)) for k in keys], axis=0)
 
 
+#: Values whose squares stay far from overflow and underflow are squared as they are (bit for bit the
+#: course's numbers); beyond, they are first scaled by a power of two.
+_SAFE_LOW, _SAFE_HIGH = 1e-140, 1e140
+
+
+def _power_of_two_scale(*arrays: np.ndarray) -> float:
+    """1.0 when the largest finite magnitude of ``arrays`` squares safely, else a power of two near it.
+
+    Dividing by a power of two is exact, so a scaled sum of squares is the unscaled one, without the
+    overflow (``1e300 ** 2``) or the underflow.
+    """
+    peak = 0.0
+    for a in arrays:
+        if a.size:
+            with np.errstate(invalid="ignore"):
+                finite = np.abs(a[np.isfinite(a)])
+            if finite.size:
+                peak = max(peak, float(finite.max()))
+    if peak == 0.0 or _SAFE_LOW <= peak <= _SAFE_HIGH:
+        return 1.0
+    return _two_to_the_exponent_of(peak)
+
+
+def _two_to_the_exponent_of(peak: float) -> float:
+    """The power of two at or just below ``peak`` (dividing by it leaves values in [1, 2): never overflows)."""
+    return math.ldexp(1.0, math.frexp(peak)[1] - 1)
+
+
+def _block_scales(x: np.ndarray, starts: Sequence[int]) -> list[float]:
+    """Per block (starting at ``starts``), a power of two to divide ``x`` by before squaring, 1.0 when none
+    is needed. ``x`` is finite (zeros where not compared)."""
+    with np.errstate(invalid="ignore"):
+        peaks = np.maximum.reduceat(np.abs(x), starts).tolist()
+    return [1.0 if p == 0.0 or not math.isfinite(p) or _SAFE_LOW <= p <= _SAFE_HIGH
+            else _two_to_the_exponent_of(p) for p in peaks]
+
+
 def relative_difference(grad: np.ndarray, gradapprox: np.ndarray) -> float:
-    """``||grad - gradapprox|| / (||grad|| + ||gradapprox||)``, 0 when both are zero."""
+    """``||grad - gradapprox|| / (||grad|| + ||gradapprox||)``, 0 when both are zero.
+
+    Huge (1e300) or tiny values are scaled by a power of two before squaring, so the norms never overflow;
+    nan when either holds nan or inf.
+    """
     grad = np.asarray(grad, dtype=np.float64).reshape(-1)
     gradapprox = np.asarray(gradapprox, dtype=np.float64).reshape(-1)
-    diff = grad - gradapprox
-    # np.linalg.norm of a vector is sqrt(x.dot(x)): the same numbers without its overhead
-    numerator = math.sqrt(diff.dot(diff))
-    denominator = math.sqrt(grad.dot(grad)) + math.sqrt(gradapprox.dot(gradapprox))
+    scale = _power_of_two_scale(grad, gradapprox)
+    if scale != 1.0:
+        grad, gradapprox = grad / scale, gradapprox / scale
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = grad - gradapprox
+        # np.linalg.norm of a vector is sqrt(x.dot(x)): the same numbers without its overhead
+        numerator = math.sqrt(diff.dot(diff))
+        denominator = math.sqrt(grad.dot(grad)) + math.sqrt(gradapprox.dot(gradapprox))
+    if math.isnan(numerator) or math.isnan(denominator):
+        return float("nan")
     return numerator / denominator if denominator > 0 else 0.0
 
 
@@ -225,7 +304,9 @@ class BlockReport:
         flagged: really off (beyond round-off).
         hint: what the pattern says, in words.
         pattern: a short code: ``ok``, ``scaled``, ``sign``, ``missing-1/m``, ``zero``, ``rows``, ``layer``,
-            ``l2``, ``l1``, ``shape``, ``missing``, ``nan``, ``other``, ``unchecked``.
+            ``l2``, ``l1``, ``shape``, ``missing``, ``nan``, ``other``, ``unchecked``, ``not-finite`` (the
+            numerical gradient overflowed: the block cannot be judged), ``roundoff`` (off, but only within
+            the round-off of J: too small to judge; not flagged).
     """
 
     name: str
@@ -295,7 +376,8 @@ class GradCheckReport:
     Args:
         difference: the course's relative difference over every checked element (nan when a gradient
             is malformed; the directional difference when a ``fast`` check passed).
-        verdict: the band's name, ``right``, ``look`` or ``bug`` (of the difference without kink elements).
+        verdict: the band's name, ``right``, ``look`` or ``bug`` (of the difference without kink elements),
+            or ``cannot tell`` when J, the parameters or the numerical gradient are not finite.
         band: the :class:`Band`.
         blocks: one :class:`BlockReport` per gradient key, in parameter order.
         kinks: elements whose two-sided difference straddles a ReLU (or L1) kink.
@@ -849,10 +931,20 @@ def _roundoff(net: _Net) -> float:
 
 # --- reading the differences ------------------------------------------------------------------------------
 
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    """``one`` for n == 1, else ``many`` (``one + "s"`` by default)."""
+    return one if n == 1 else (many if many is not None else one + "s")
+
+
 def _fmt(x: float | None, digits: int = 3) -> str:
     if x is None:
         return "-"
     return f"{x:.{digits}g}"
+
+
+def ratio_text(r: float) -> str:
+    """``2.00`` for the usual ratios, ``1e+300`` for extreme ones (a table column stays narrow)."""
+    return f"{r:.2f}" if 1e-2 <= abs(r) < 1e5 or r == 0 else f"{r:.3g}"
 
 
 def _ratio_hint(name: str, r: float, m: int) -> tuple[str, str]:
@@ -867,8 +959,8 @@ def _ratio_hint(name: str, r: float, m: int) -> tuple[str, str]:
     if m > 1 and close(r, 1.0 / m):
         return "scaled", f"{name} is m = {m} times too small ({r:.4g}x): divided by m twice"
     if r < 0:
-        return "sign", f"{name} is {r:.2f} times the true gradient: wrong sign and a stray factor"
-    return "scaled", (f"{name} is {r:.2f} times the true gradient: look for a stray factor in the line for "
+        return "sign", f"{name} is {ratio_text(r)} times the true gradient: wrong sign and a stray factor"
+    return "scaled", (f"{name} is {ratio_text(r)} times the true gradient: look for a stray factor in the line for "
                       f"{name}")
 
 
@@ -893,7 +985,7 @@ def _penalty_hint(name: str, g: np.ndarray, n: np.ndarray, W: np.ndarray, streng
         return kind, f"{name} has the {label} term's gradient ({term}) twice"
     if kind == "l2" and abs(c - 0.5) < 1e-2:
         return kind, f"{name} has half the {label} gradient: d/dW of lambda/(2m) ||W||^2 is lambda/m * W"
-    return kind, f"{name} has {1 - c:.2f} times the {label} gradient ({term}) where 1 is right"
+    return kind, f"{name} has {ratio_text(1 - c)} times the {label} gradient ({term}) where 1 is right"
 
 
 def _analyze(
@@ -980,14 +1072,30 @@ def _analyze(
     nz = numeric if simple else np.where(valid, numeric, 0.0)
     kinks_checked = kinks if simple else kinks & checked
     rel_tol = relative_tolerance(epsilon)
+    # squares of 1e300 overflow: each block is divided by a power of two first (exact; 1.0 for ordinary
+    # values), the analytic and the numeric gradient apart so that a block 1e300 times too large keeps both
+    g_scales, n_scales = _block_scales(gz, starts), _block_scales(nz, starts)
+    d_scales = [max(a, b) for a, b in zip(g_scales, n_scales, strict=True)]
+
+    def scaled(x: np.ndarray, by: list[float]) -> np.ndarray:
+        return x if all(sc == 1.0 for sc in by) else x / np.repeat(by, sizes)
+
     with np.errstate(invalid="ignore", over="ignore"):
-        dz = gz - nz
-        rows = [dz * dz, gz * gz, nz * nz, gz * nz]
+        gs, ns = scaled(gz, g_scales), scaled(nz, n_scales)
+        dz = gz - nz if all(sc == 1.0 for sc in d_scales) else scaled(gz, d_scales) - scaled(nz, d_scales)
+        # one product at a time: a 2,000,000-parameter check holds one temporary, not a stack of eight
+        sums = [np.add.reduceat(dz * dz, starts), np.add.reduceat(gs * gs, starts),
+                np.add.reduceat(ns * ns, starts), np.add.reduceat(gs * ns, starts)]
+        del dz
         if not simple:
-            rows += [valid, checked, kinks_checked]
-        per_block = list(zip(*np.add.reduceat(np.stack(rows), starts, axis=1).tolist(), strict=True))
+            sums += [np.add.reduceat(row.astype(np.float64), starts)
+                     for row in (valid, checked, kinks_checked, checked & ~numeric_finite)]
+        per_block = list(zip(*[x.tolist() for x in sums], strict=True))
+    # per block: ||d||, and ||g||, ||n|| in units of the scale of d
+    norms = [(math.sqrt(b[0]), math.sqrt(b[1]) * (sg / sd), math.sqrt(b[2]) * (sn / sd))
+             for b, sg, sn, sd in zip(per_block, g_scales, n_scales, d_scales, strict=True)]
     # blocks off by more than the relative tolerance: only they need the round-off bound and the counts
-    suspect = any(math.sqrt(b[0]) > rel_tol * (math.sqrt(b[1]) + math.sqrt(b[2])) for b in per_block)
+    suspect = any(d > rel_tol * (g + n) for d, g, n in norms)
     if callable(sigma):
         # the bound takes a pass over the network: only worth it when some block might be flagged
         sigma = sigma() if suspect else float(sigma.lower)
@@ -1004,8 +1112,10 @@ def _analyze(
         sl = slice(start, start + size)
         sums = per_block[b]
         d2, g2, n2, gn = sums[:4]
+        sg, sn, sd = g_scales[b], n_scales[b], d_scales[b]
         significant = significant_counts[b]
-        count, n_checked, n_k = (sums[4], int(sums[5]), int(sums[6])) if not simple else (size, size, 0)
+        count, n_checked, n_k, n_bad = (sums[4], int(sums[5]), int(sums[6]), int(sums[7])) if not simple \
+            else (size, size, 0, 0)
         vectors = (numeric[sl], checked[sl], kinks_checked[sl])
         if key in problems:
             pattern, hint = problems[key]
@@ -1021,24 +1131,40 @@ def _analyze(
             blocks.append(BlockReport(key, tuple(shape), None, None, False, "not checked element by element",
                                       "unchecked", analytic, 0, vectors=vectors))
             continue
-        d_norm, g_norm, n_norm = math.sqrt(d2), math.sqrt(g2), math.sqrt(n2)
-        rel = d_norm / (g_norm + n_norm) if g_norm + n_norm > 0 else 0.0
+        d_s, g_s, n_s = norms[b]
+        d_norm, g_norm, n_norm = d_s * sd, math.sqrt(g2) * sg, math.sqrt(n2) * sn
+        rel: float | None = d_s / (g_s + n_s) if g_s + n_s > 0 else 0.0
         tol = per_element * math.sqrt(max(count, 1.0))
         flagged = rel > rel_tol and d_norm > tol and count > 0
+        if n_bad and not count:
+            rel = None  # nothing finite to compare
         ratio = None
         if n2 > 0 and n_norm > tol and (significant >= 2 or size == 1 or not flagged):
-            r = gn / n2
-            resid = math.sqrt(max(g2 - 2 * r * gn + r * r * n2, 0.0))
-            if resid <= NEAR_CONSTANT * max(abs(r) * n_norm, g_norm) + tol:
-                ratio = r
+            t = gn / n2  # the ratio analytic/numeric of the scaled blocks
+            resid = math.sqrt(max(g2 - 2 * t * gn + t * t * n2, 0.0)) * sg
+            if resid <= NEAR_CONSTANT * max(abs(t) * math.sqrt(n2) * sg, g_norm) + tol:
+                ratio = t * (sg / sn)
         pattern, hint = "ok", ""
         if flagged:
             v = valid[sl]
-            pattern, hint = _block_pattern(name, tuple(shape), g[sl], numeric[sl], v, ratio, tol, m, params,
-                                           l2, l1)
+            with np.errstate(all="ignore"):
+                pattern, hint = _block_pattern(name, tuple(shape), g[sl], numeric[sl], v, ratio, tol, m,
+                                               params, l2, l1)
+        elif rel is not None and rel > rel_tol and count > 0 and d_norm > 0:
+            pattern = "roundoff"
+            hint = (f"off by {rel:.3g} (relative), within J's round-off ({per_element:.2g} per element): "
+                    "too small to judge here")
+        if n_bad:
+            note = (f"the numerical gradient is not finite at {n_bad} of {n_checked} checked "
+                    f"{_plural(n_checked, 'element')} (J(theta +- eps) overflowed or is nan): "
+                    f"{'those elements' if flagged else 'this block'} cannot be judged")
+            if flagged:
+                hint = f"{hint}; {note}"
+            else:
+                pattern, hint = "not-finite", note
         if n_k:
-            note = (f"{n_k} element(s) sit on a ReLU kink (a unit crosses zero between theta-eps and "
-                    f"theta+eps): reported, not flagged")
+            note = (f"{n_k} {_plural(n_k, 'element sits', 'elements sit')} on a ReLU kink (a unit crosses zero "
+                    f"between theta-eps and theta+eps): reported, not flagged")
             hint = f"{hint}; {note}" if hint else note
         blocks.append(BlockReport(key, tuple(shape), rel, ratio, flagged, hint, pattern, analytic, n_checked,
                                   abs_error=d_norm, tolerance=tol, n_kinks=n_k, vectors=vectors))
@@ -1076,8 +1202,8 @@ def _block_pattern(name: str, shape: tuple[int, ...], g: np.ndarray, n: np.ndarr
     per = tol / math.sqrt(max(len(gv), 1))
     zero_bad = (gv == 0) & (np.abs(nv) > per)
     if np.any(zero_bad):
-        return "zero", (f"{key} is zero at {int(zero_bad.sum())} of {len(gv)} elements where the true "
-                        f"gradient is not")
+        return "zero", (f"{key} is zero at {int(zero_bad.sum())} of {len(gv)} {_plural(len(gv), 'element')} "
+                        "where the true gradient is not")
     if len(shape) == 2 and shape[0] > 1:
         gm = np.where(valid, g, 0.0).reshape(shape)
         nm = np.where(valid, n, 0.0).reshape(shape)
@@ -1139,9 +1265,7 @@ BackwardFn = Callable[[np.ndarray, np.ndarray, Cache], dict[str, np.ndarray]]
 def _validate(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, epsilon: float, mode: str,
               k: int, method: str, fallback: str, after_iterations: int, learning_rate: float, l2: float,
               l1: float) -> None:
-    if not isinstance(epsilon, (int, float)) or not math.isfinite(epsilon) or not 0 < epsilon <= 1:
-        raise TutorError("epsilon", f"{epsilon!r} is not a usable step",
-                         "0 < epsilon <= 1 (the course uses 1e-7)")
+    check_epsilon(epsilon)
     if mode not in MODES:
         raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
     if not isinstance(k, (int, np.integer)) or k < 1:
@@ -1150,12 +1274,17 @@ def _validate(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, ep
         raise TutorError("method", f"unknown method {method!r}", ", ".join(METHODS))
     if fallback not in FALLBACKS:
         raise TutorError("fallback", f"unknown fallback {fallback!r}", ", ".join(FALLBACKS))
-    if not isinstance(after_iterations, (int, np.integer)) or after_iterations < 0:
-        raise TutorError("after-iterations", f"{after_iterations!r}", "an integer >= 0")
-    if not learning_rate > 0:
-        raise TutorError("learning-rate", f"{learning_rate!r}", "a number > 0")
-    if l2 < 0 or l1 < 0:
-        raise TutorError("lambda", f"l2={l2}, l1={l1}", "l2 >= 0 and l1 >= 0")
+    if not isinstance(after_iterations, (int, np.integer)) or isinstance(after_iterations, bool) \
+            or not 0 <= after_iterations <= MAX_ITERATIONS:
+        problem = "too many iterations" if isinstance(after_iterations, (int, np.integer)) \
+            and after_iterations > MAX_ITERATIONS else "not a number of iterations"
+        raise TutorError("after-iterations", f"{after_iterations!r}: {problem}",
+                         f"a whole number from 0 to {MAX_ITERATIONS:,}")
+    if not (isinstance(learning_rate, (int, float, np.integer, np.floating)) and math.isfinite(learning_rate)
+            and learning_rate > 0):
+        raise TutorError("learning-rate", f"{learning_rate!r} is not a usable step", "a finite number > 0")
+    if not (math.isfinite(l2) and math.isfinite(l1)) or l2 < 0 or l1 < 0:
+        raise TutorError("lambda", f"l2={l2}, l1={l1}", "finite numbers with l2 >= 0 and l1 >= 0")
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[0] != arch.layers[0]:
         raise TutorError("X", f"shape {X.shape} does not fit layers {list(arch.layers)}",
@@ -1167,6 +1296,132 @@ def _validate(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, ep
             if name not in params or np.shape(params[name]) != shape:
                 raise TutorError("parameters", f"{name} is {np.shape(params.get(name))} but layers "
                                  f"{list(arch.layers)} need {shape}", "parameters matching the architecture")
+
+
+def check_epsilon(epsilon: Any, field: str = "epsilon") -> float:
+    """``epsilon`` as a float, or :class:`TutorError` unless ``MIN_EPSILON <= epsilon <= MAX_EPSILON``.
+
+    Below 1e-12 ``theta + eps`` is ``theta`` to round-off (at 1e-320 exactly), so the numerical gradient is
+    zero or noise and the difference says nothing about backpropagation.
+    """
+    allowed = f"{MIN_EPSILON:g} <= epsilon <= {MAX_EPSILON:g} (the course uses 1e-7)"
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(epsilon):
+        raise TutorError(field, f"{epsilon!r} is not a usable step", allowed)
+    if epsilon > MAX_EPSILON:
+        raise TutorError(field, f"{epsilon:g} is too large: the difference would measure the curvature, not "
+                         "the gradient", allowed)
+    if epsilon < MIN_EPSILON:
+        problem = "must be positive" if epsilon <= 0 else \
+            "is too small: theta + eps rounds back to theta, so the numerical gradient is round-off alone"
+        raise TutorError(field, f"{epsilon:g} {problem}", allowed)
+    return float(epsilon)
+
+
+def _layer_counts(shapes: Sequence[tuple[int, ...]], k: int | None) -> list[int]:
+    """Elements checked per layer: all of them (``k`` None) or ``k`` per block."""
+    sizes = [math.prod(s) for s in shapes]
+    if k is not None:
+        sizes = [min(k, size) for size in sizes]
+    return [sizes[i] + sizes[i + 1] for i in range(0, len(sizes), 2)]
+
+
+def numeric_work(layers: Sequence[int], m: int, counts: Sequence[int] | None = None,
+                 method: str = "batched") -> float:
+    """About how many multiply-adds the two-sided differences take (each costs two evaluations of J).
+
+    A perturbation of layer ``l`` recomputes from that layer up: the perturbed unit's row, the rank-one
+    update of layer ``l + 1`` and full products above; ``loop`` recomputes the whole network each time.
+
+    Args:
+        layers: ``(n_x, n_1, ..., n_L)``.
+        m: number of examples.
+        counts: elements checked per layer (weights and biases together); all of them by default.
+        method: ``batched`` or ``loop``.
+    """
+    L = len(layers) - 1
+    weights = [layers[q] * layers[q - 1] for q in range(1, L + 1)]
+    total = 0.0
+    for l in range(1, L + 1):  # noqa: E741
+        n, p = layers[l], layers[l - 1]
+        count = n * p + n if counts is None else counts[l - 1]
+        if method == "loop":
+            per = m * sum(weights) + _OVERHEAD_PER_FORWARD
+        else:
+            above = layers[l + 1] if l < L else 0
+            per = m * (p + n + above + sum(weights[l + 1:])) + _OVERHEAD_PER_COST
+        total += 2.0 * count * per
+    return total
+
+
+def training_work(layers: Sequence[int], m: int, iterations: int) -> float:
+    """About how many multiply-adds ``iterations`` steps of gradient descent take (forward and backward)."""
+    weights = sum(layers[q] * layers[q - 1] for q in range(1, len(layers)))
+    return float(iterations) * (3.0 * m * weights + _OVERHEAD_PER_STEP)
+
+
+def check_budget(layers: Sequence[int], m: int, *, mode: str = "full", k: int = DEFAULT_SAMPLES,
+                 fallback: str = "auto", after_iterations: int = 0, method: str = "batched",
+                 sweep: int = 0) -> None:
+    """Refuse a check that would hold too much memory or run too long, saying what fits.
+
+    Args:
+        layers: ``(n_x, n_1, ..., n_L)``.
+        m: number of examples.
+        mode: ``full``, ``sampled`` or ``fast`` (its fallback is checked here too); ``""`` for none (only
+            the memory, the training and the sweep).
+        k: elements per block in sampled mode.
+        fallback: after a failed fast check.
+        after_iterations: gradient-descent steps before the second check.
+        method: ``batched`` or ``loop``.
+        sweep: epsilons of an epsilon sweep (each a full check; none by default).
+
+    Raises:
+        TutorError: ``layers`` beyond :data:`core.network.MAX_PARAMETERS`, ``examples`` beyond
+            :data:`MAX_ACTIVATION_FLOATS` floats held at once, ``mode``/``samples`` beyond
+            :data:`MAX_CHECK_WORK`, ``after-iterations`` beyond :data:`MAX_TRAIN_WORK`.
+    """
+    from core.network import validate_layers
+
+    layers = [int(n) for n in layers]
+    validate_layers(layers)
+    units = sum(layers)
+    if units * m > MAX_ACTIVATION_FLOATS:
+        most = MAX_ACTIVATION_FLOATS // units
+        raise TutorError("examples", f"{m:,} examples through {units:,} units hold {units * m:,} activations "
+                         f"at once: too much memory", f"at most {most:,} {_plural(most, 'example')} for layers "
+                         f"{','.join(map(str, layers))} ({MAX_ACTIVATION_FLOATS:,} activations)")
+    n = sum(layers[q] * layers[q - 1] + layers[q] for q in range(1, len(layers)))
+    full = numeric_work(layers, m, None, method)
+    if mode == "full" or (mode == "fast" and fallback == "full"):
+        if full > MAX_CHECK_WORK:
+            raise TutorError("mode", f"full mode checks each of the {n:,} parameters on {m:,} "
+                             f"{_plural(m, 'example')} (about {full:.1e} multiply-adds): too much work",
+                             "--mode sampled (K elements per block) or --mode fast for a network this size, "
+                             f"or fewer examples (full mode up to about {MAX_CHECK_WORK:.0e} multiply-adds)")
+    if mode == "sampled" or (mode == "fast" and fallback in ("sampled", "auto")):
+        shapes = [s for q in range(1, len(layers)) for s in ((layers[q], layers[q - 1]), (layers[q], 1))]
+        work = numeric_work(layers, m, _layer_counts(shapes, k), method)
+        if work > MAX_CHECK_WORK:
+            raise TutorError("samples" if mode == "sampled" else "examples",
+                             f"{k:,} {_plural(k, 'sample')} per block on {m:,} {_plural(m, 'example')} take "
+                             f"about {work:.1e} "
+                             "multiply-adds: too much work",
+                             f"fewer samples or examples (up to about {MAX_CHECK_WORK:.0e} multiply-adds)")
+    if after_iterations:
+        per_step = training_work(layers, m, 1)
+        work = per_step * after_iterations
+        if work > MAX_TRAIN_WORK:
+            most = min(MAX_ITERATIONS, int(MAX_TRAIN_WORK // per_step))
+            raise TutorError("after-iterations", f"{after_iterations:,} iterations of gradient descent on this "
+                             f"network and {m:,} {_plural(m, 'example')} take about {work:.1e} multiply-adds: "
+                             "too much work", f"at most {most:,} {_plural(most, 'iteration')} here")
+    if sweep and full * sweep > MAX_CHECK_WORK:
+        shapes = [s for q in range(1, len(layers)) for s in ((layers[q], layers[q - 1]), (layers[q], 1))]
+        if numeric_work(layers, m, _layer_counts(shapes, k), method) * sweep > MAX_CHECK_WORK:
+            raise TutorError("sweep", f"{sweep} epsilons on this network and {m:,} "
+                             f"{_plural(m, 'example')} are too much work, even {k} elements per block",
+                             "a smaller network or fewer examples for --sweep")
 
 
 def _resolve(backward_fn: BackwardFn | Variant | str | None) -> tuple[BackwardFn | None, Variant | None]:
@@ -1185,6 +1440,7 @@ DROPOUT_WHY = ("gradient checking needs keep_prob = 1: with dropout on, every ev
                "gradient belongs to one mask's network only. Check with dropout off, then turn dropout on.")
 
 
+@np.errstate(all="ignore")  # overflow is detected and reported (a "cannot tell" verdict), never warned about
 def gradient_check(
     arch: Architecture,
     params: dict[str, np.ndarray],
@@ -1221,18 +1477,18 @@ def gradient_check(
         l1: L1 strength, likewise.
         keep_probs: one keep probability per hidden layer; any below 1 is refused (``dropout="refuse"``)
             or checked with a loud warning (``dropout="warn"``), because J is then random.
-        epsilon: the step, ``0 < epsilon <= 1``.
+        epsilon: the step, ``1e-12 <= epsilon <= 1``.
         mode: ``full`` (every element), ``sampled`` (``k`` random elements per block) or ``fast`` (one random
             direction; falls back to ``fallback`` when it fails).
         k: elements per block in sampled mode.
         rng: draws the samples, the fast direction and any dropout masks (``default_rng(1)`` when None).
         method: ``batched`` (vectorized) or ``loop`` (the course's per-element loop).
         dropout: ``refuse`` or ``warn``, see ``keep_probs``.
-        fallback: after a failed fast check: ``auto`` (full up to 20,000 parameters, else sampled),
-            ``full``, ``sampled`` or ``none``.
-        after_iterations: also train this many steps of plain gradient descent (with the correct gradients
-            of :mod:`core.network`) and check again there; the returned report is the one after training,
-            with the first in ``.initial``.
+        fallback: after a failed fast check: ``auto`` (full up to 20,000 parameters and
+            :data:`MAX_CHECK_WORK`, else sampled), ``full``, ``sampled`` or ``none``.
+        after_iterations: also train this many steps (at most 100,000) of plain gradient descent (with the
+            correct gradients of :mod:`core.network`) and check again there; the returned report is the one
+            after training, with the first in ``.initial``.
         learning_rate: for those steps.
         case: a name for the data/network in the report.
         strategy: how the batched method recomputes perturbed costs: ``auto``, ``whole``, ``layer`` or
@@ -1240,7 +1496,11 @@ def gradient_check(
             ``loop``).
 
     Returns:
-        A :class:`GradCheckReport`.
+        A :class:`GradCheckReport`; its verdict is ``cannot tell`` where J, the parameters or the numerical
+        gradient are not finite (after a diverging training, say).
+
+    Raises:
+        TutorError: a bad option, or a check beyond the budgets of :func:`check_budget` (memory, work).
     """
     t0 = time.perf_counter()
     fn, variant = _resolve(backward_fn)
@@ -1255,7 +1515,10 @@ def gradient_check(
     if keep_probs is not None:
         if len(keep_probs) != arch.L - 1 or any(not 0 < float(p) <= 1 for p in keep_probs):
             raise TutorError("keep_prob", f"{list(keep_probs)}",
-                             f"{arch.L - 1} values with 0 < keep_prob <= 1")
+                             f"{arch.L - 1} {_plural(arch.L - 1, 'value')} with 0 < keep_prob <= 1")
+    # with dropout on, every perturbed cost is one forward pass of its own (the loop)
+    check_budget(arch.layers, np.shape(X)[1], mode=mode, k=int(k), fallback=fallback,
+                 after_iterations=int(after_iterations), method="loop" if dropout_on else method)
     if dropout_on and dropout == "refuse":
         raise TutorError("keep_prob", f"dropout is on ({list(keep_probs)}): " + DROPOUT_WHY, "keep_prob = 1")
     if dropout_on:
@@ -1285,9 +1548,15 @@ def gradient_check(
         initial.seconds = t_trained - t_initial
         report.initial = initial
         report.iterations = int(after_iterations)
+        if report.verdict == CANNOT_TELL and initial.verdict != CANNOT_TELL:
+            report.band = cannot_tell_band(
+                f"gradient descent diverged (learning rate {learning_rate:g}, {after_iterations:,} "
+                f"{_plural(int(after_iterations), 'iteration')}): J is {_fmt(report.cost)} there. Use a "
+                "smaller learning rate (the course uses 0.3) or fewer iterations to check after training")
         report.advice.append(f"checked at initialization ({initial.verdict}, difference "
-                             f"{_fmt(initial.difference)}) and after {after_iterations} iterations of "
-                             f"gradient descent ({report.verdict}, difference {_fmt(report.difference)})")
+                             f"{_fmt(initial.difference)}) and after {after_iterations:,} "
+                             f"{_plural(int(after_iterations), 'iteration')} of gradient descent "
+                             f"({report.verdict}, difference {_fmt(report.difference)})")
     else:
         report = _check(arch, params, X, Y, fn, variant, l2, l1, keep_probs if dropout_on else None, epsilon,
                         mode, int(k), rng, method, fallback, case, strategy, warnings)
@@ -1303,11 +1572,16 @@ def train(arch: Architecture, params: dict[str, np.ndarray], X: np.ndarray, Y: n
         New parameters; ``params`` is left as it was.
     """
     params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-    for _ in range(iterations):
-        AL, caches = forward(X, params, arch)
-        grads = backward(AL, Y, caches, params, arch, l2=l2, l1=l1)
-        for name in params:
-            params[name] = params[name] - learning_rate * grads["d" + name]
+    # A learning rate far too large overflows: the check that follows says so ("cannot tell"), and once a
+    # parameter is nan or inf every further step only keeps it there.
+    with np.errstate(all="ignore"):
+        for _ in range(iterations):
+            AL, caches = forward(X, params, arch)
+            grads = backward(AL, Y, caches, params, arch, l2=l2, l1=l1)
+            for name in params:
+                params[name] = params[name] - learning_rate * grads["d" + name]
+            if not all(np.isfinite(v).all() for v in params.values()):
+                break
     return params
 
 
@@ -1347,7 +1621,11 @@ def sample_index(shapes: Sequence[tuple[int, ...]], k: int, rng: Rng) -> np.ndar
 
 
 def fast_verdict(analytic: float, numeric: float, epsilon: float, sigma: float) -> dict[str, Any]:
-    """Compare ``v.grad`` with the directional difference; passed unless off beyond round-off."""
+    """Compare ``v.grad`` with the directional difference; passed unless off beyond round-off (never
+    passed when either is not finite: nan - nan compares as no difference)."""
+    if not (math.isfinite(analytic) and math.isfinite(numeric)):
+        return {"passed": False, "kink": False, "difference": float("nan"), "analytic": float(analytic),
+                "numeric": float(numeric), "reason": "v.grad or the directional difference is not finite"}
     diff = abs(analytic - numeric)
     total = abs(analytic) + abs(numeric)
     rel = diff / total if total > 0 else 0.0
@@ -1419,10 +1697,16 @@ def assemble_report(
     else:
         band = verdict_band(without if without is not None else difference)
         if without is not None:
-            warnings.append(f"{len(kink_list)} element(s) sit on a ReLU kink, where the two-sided difference "
+            warnings.append(f"{len(kink_list)} {_plural(len(kink_list), 'element sits', 'elements sit')} on "
+                            f"a ReLU kink, where the two-sided difference "
                             f"is not a derivative; over all elements the difference is {_fmt(difference)} "
                             f"({verdict_band(difference).name}), without them {_fmt(without)} ({band.name})")
-    if not math.isfinite(sigma) and math.isfinite(cost):
+    unusable = _not_finite(cost, params, numeric, checked, fast)
+    if unusable:
+        # nan - nan and inf - inf compare as "no difference": a verdict there would be a guess
+        band = cannot_tell_band()
+        warnings.append("cannot tell: " + "; ".join(unusable))
+    elif not math.isfinite(sigma) and math.isfinite(cost):
         warnings.append("the output is saturated (a sigmoid at exactly 0 or 1): round-off swamps the "
                         "numerical gradient, nothing can be flagged")
     report = GradCheckReport(
@@ -1437,6 +1721,26 @@ def assemble_report(
     return report
 
 
+def _not_finite(cost: float, params: dict[str, np.ndarray], numeric: np.ndarray, checked: np.ndarray,
+                fast: dict[str, Any] | None) -> list[str]:
+    """Why no verdict can be given: J, the parameters or the numerical gradient hold nan or inf."""
+    reasons = []
+    if not math.isfinite(cost):
+        reasons.append(f"J = {cost} at these parameters (the output saturated against its label, or the "
+                       "values overflowed)")
+    bad_params = [k for k, v in params.items() if not np.all(np.isfinite(v))]
+    if bad_params:
+        reasons.append(f"{', '.join(bad_params)} {_plural(len(bad_params), 'holds', 'hold')} nan or inf")
+    with np.errstate(invalid="ignore"):
+        n_bad = int(np.count_nonzero(checked & ~np.isfinite(numeric)))
+    if n_bad:
+        reasons.append(f"the numerical gradient is not finite at {n_bad} {_plural(n_bad, 'element')} "
+                       "(J(theta +- eps) overflowed or is nan)")
+    if fast is not None and fast.get("numeric") is not None and not math.isfinite(fast["numeric"]):
+        reasons.append("the directional difference (J(theta + eps v) - J(theta - eps v)) / 2eps is not finite")
+    return reasons
+
+
 def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: BackwardFn | None,
            variant: Variant | None, l2: float, l1: float, keep_probs: Sequence[float] | None, epsilon: float,
            mode: str, k: int, rng: Rng, method: str, fallback: str, case: str, strategy: str,
@@ -1445,9 +1749,14 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
     grads, problems = _analytic(fn, arch, params, X, Y, l2, l1, keep_probs, rng, net.caches)
     warnings = warnings + problems
     sigma = _LazyRoundoff(net)
-    if not math.isfinite(net.cost):
-        warnings.append("J is not finite at these parameters (the output saturated against its label): the "
-                        "numerical gradient cannot be trusted")
+    if l2 or l1:
+        data_cost = float(compute_cost(net.A[-1], Y))
+        penalty = float(net._penalty({}, {}))
+        if math.isfinite(penalty) and penalty > 1e6 * max(abs(data_cost), 1e-300):
+            warnings.append(f"the regularization term ({penalty:.3g}) is {penalty / max(abs(data_cost), 1e-300):.2g} "
+                            f"times the cross-entropy ({data_cost:.3g}): J is almost all penalty, so a bug in "
+                            "the data part of the gradient hides below J's round-off; check with a smaller "
+                            "lambda")
     n = net.size
     fast_info = None
     used_fallback = None
@@ -1460,8 +1769,12 @@ def _check(arch: Architecture, params: dict, X: np.ndarray, Y: np.ndarray, fn: B
         if fast_info["kink"]:
             warnings.append("a ReLU unit crosses zero along the random direction: the fast check is "
                             "inconclusive")
-        if not fast_info["passed"] or fast_info["kink"]:
-            checked_mode = {"auto": "full" if n <= FULL_FALLBACK_LIMIT else "sampled"}.get(fallback, fallback)
+        # a directional difference that is not finite says J overflowed: no element-wise check would tell
+        finite = fast_info["numeric"] is None or math.isfinite(fast_info["numeric"])
+        if (not fast_info["passed"] or fast_info["kink"]) and finite:
+            small = n <= FULL_FALLBACK_LIMIT and \
+                numeric_work(arch.layers, net.m, None, method) <= MAX_CHECK_WORK
+            checked_mode = {"auto": "full" if small else "sampled"}.get(fallback, fallback)
             used_fallback = None if checked_mode == "none" else checked_mode
     if mode != "fast" or used_fallback is not None:
         index = sample_index(net.shapes, k, rng) if checked_mode == "sampled" else np.arange(n, dtype=np.intp)
@@ -1511,16 +1824,30 @@ def _summarize(report: GradCheckReport) -> None:
     """Report-level advice: what the flags mean, in a sentence or two."""
     flagged = report.flagged
     if report.shape_errors:
-        report.advice.insert(0, "fix the shape error(s) first: " + "; ".join(report.shape_errors))
-    if flagged:
+        report.advice.insert(0, f"fix the shape {_plural(len(report.shape_errors), 'error')} first: "
+                             + "; ".join(report.shape_errors))
+    not_finite = [b.name for b in report.blocks if b.pattern == "not-finite"]
+    if report.verdict == CANNOT_TELL:
+        report.advice.insert(0, "cannot tell whether backpropagation is right: J or the numerical gradient is "
+                                "not finite here, and a difference between nan or inf values means nothing")
+        if flagged:
+            report.advice.append(f"{', '.join(flagged)} {_plural(len(flagged), 'is', 'are')} off where the "
+                                 "numbers are finite")
+    elif flagged:
         report.advice.insert(0, f"flagged: {', '.join(flagged)} (the other blocks agree with the numerical "
                                 "gradient)")
         if report.verdict != "bug":
             report.advice.append("the overall difference looks small, yet a block is clearly off: a small "
                                  "block can hide in the total, which is why each block is checked on its own")
     elif report.verdict == "right":
-        report.advice.insert(0, "backpropagation agrees with the numerical gradient")
-    elif report.mode != "fast":
+        unresolved = [b.name for b in report.blocks if b.pattern == "roundoff"]
+        if unresolved:
+            report.advice.insert(0, "backpropagation agrees with the numerical gradient where round-off lets "
+                                    f"it tell; {', '.join(unresolved)} {_plural(len(unresolved), 'is', 'are')} "
+                                    "too small against J's round-off to judge")
+        else:
+            report.advice.insert(0, "backpropagation agrees with the numerical gradient")
+    elif report.mode != "fast" and not not_finite and math.isfinite(report.difference):
         report.advice.append("no block is off beyond round-off: the difference comes from round-off or "
                              "truncation (try epsilon 1e-7, see --sweep)")
     if report.epsilon != COURSE_EPSILON:
@@ -1531,13 +1858,20 @@ def _summarize(report: GradCheckReport) -> None:
 # --- lessons: epsilon sweep and the one-dimensional demo ---------------------------------------------------
 
 DEFAULT_SWEEP = tuple(10.0 ** -e for e in range(1, 11))
+#: The one-dimensional demo's largest |theta|.
+MAX_THETA = 1e6
 
 
+@np.errstate(all="ignore")
 def epsilon_sweep(arch: Architecture | None = None, params: dict | None = None, X: np.ndarray | None = None,
                   Y: np.ndarray | None = None, backward_fn: BackwardFn | Variant | str | None = None, *,
                   l2: float = 0.0, l1: float = 0.0,
-                  epsilons: Sequence[float] = DEFAULT_SWEEP) -> list[dict[str, Any]]:
+                  epsilons: Sequence[float] = DEFAULT_SWEEP, k: int = DEFAULT_SAMPLES,
+                  rng: Rng | None = None) -> list[dict[str, Any]]:
     """The course's difference against epsilon: truncation error (~eps^2) above, round-off (~1/eps) below.
+
+    Every element is perturbed at every epsilon while that stays within :data:`MAX_CHECK_WORK`; for a
+    larger network the same ``k`` random elements per block at every epsilon (``n_checked`` says how many).
 
     Args:
         arch: the network; the course's case (and its correct backprop) when omitted.
@@ -1546,33 +1880,48 @@ def epsilon_sweep(arch: Architecture | None = None, params: dict | None = None, 
         Y: labels ``(1, m)``.
         backward_fn: as in :func:`gradient_check`.
         epsilons: the steps, largest first (1e-1 down to 1e-10 by default).
+        k: elements per block when the network is too large to sweep every element.
+        rng: draws those elements (``default_rng(1)`` when None).
 
     Returns:
-        ``[{"epsilon", "difference", "band"}, ...]``; the smallest difference sits in the middle (a U).
+        ``[{"epsilon", "difference", "band", "n_checked", "n_parameters"}, ...]``; the smallest difference
+        sits in the middle (a U).
+
+    Raises:
+        TutorError: a bad epsilon, a malformed gradient (nothing to sweep), or too much work even sampled.
     """
     if arch is None:
         arch, params, X, Y = course_case()
     if params is None or X is None or Y is None:
         raise TutorError("epsilon_sweep", "give arch, params, X and Y together, or none of them")
     for e in epsilons:
-        if not 0 < e <= 1:
-            raise TutorError("epsilon", f"{e!r}", "0 < epsilon <= 1")
+        check_epsilon(e)
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+        raise TutorError("samples", f"{k!r} samples per block", "an integer >= 1")
+    m = np.shape(X)[1]
+    check_budget(arch.layers, m, mode="", k=int(k), sweep=len(epsilons))
     fn, _ = _resolve(backward_fn)
     net = _Net(arch, params, X, Y, l2, l1)
     grads, problems = _analytic(fn, arch, params, X, Y, l2, l1, None, make_rng(1), net.caches)
-    wrong = [f"d{k}" for k in net.names if not isinstance(grads.get("d" + k), np.ndarray)
-             or grads["d" + k].shape != params[k].shape or not np.all(np.isfinite(grads["d" + k]))]
+    wrong = [f"d{name}" for name in net.names if not isinstance(grads.get("d" + name), np.ndarray)
+             or grads["d" + name].shape != params[name].shape or not np.all(np.isfinite(grads["d" + name]))]
     if problems or wrong:
         raise TutorError("backward_fn", "no difference to sweep: " + "; ".join(problems or
-                         [f"{k} is missing, has the wrong shape or is not finite" for k in wrong]),
+                         [f"{key} is missing, has the wrong shape or is not finite" for key in wrong]),
                          "a backward pass returning one finite gradient per parameter")
-    g = gradients_to_vector(grads, ["d" + k for k in net.names]).reshape(-1)
-    index = np.arange(net.size, dtype=np.intp)
+    g = gradients_to_vector(grads, ["d" + name for name in net.names]).reshape(-1)
+    if numeric_work(arch.layers, m) * len(epsilons) <= MAX_CHECK_WORK:
+        index = np.arange(net.size, dtype=np.intp)
+    else:
+        index = sample_index(net.shapes, int(k), rng if rng is not None else make_rng(1))
+        g = g[index]
     out = []
     for e in epsilons:
         numeric, _ = _numeric(net, float(e), index)
         d = relative_difference(g, numeric)
-        out.append({"epsilon": float(e), "difference": d, "band": verdict_band(d).name})
+        band = verdict_band(d).name if math.isfinite(d) and math.isfinite(net.cost) else CANNOT_TELL
+        out.append({"epsilon": float(e), "difference": d, "band": band, "n_checked": int(len(index)),
+                    "n_parameters": int(net.size)})
     return out
 
 
@@ -1588,10 +1937,12 @@ def one_dimensional_demo(theta: float = 1.0, eps: float = 0.01,
         "two_sided"}, "sweep": [{"epsilon", "one_sided_error", "two_sided_error"}, ...]}``.
     """
     theta, eps = float(theta), float(eps)
-    if not math.isfinite(theta) or abs(theta) > 1e6:
-        raise TutorError("theta", f"{theta!r}", "a finite number with |theta| <= 1e6")
-    if not math.isfinite(eps) or not 0 < eps <= 1:
-        raise TutorError("epsilon", f"{eps!r}", "0 < epsilon <= 1")
+    allowed = "a finite number with |theta| <= 1e6"
+    if not math.isfinite(theta):
+        raise TutorError("theta", f"{theta!r} is not a finite number", allowed)
+    if abs(theta) > MAX_THETA:
+        raise TutorError("theta", f"{theta:g} is too large: |theta| must be at most 1e6", allowed)
+    eps = check_epsilon(eps)
 
     def f(t: float) -> float:
         return t ** 3
@@ -1622,8 +1973,7 @@ def one_dimensional_demo(theta: float = 1.0, eps: float = 0.01,
 def course_one_dimensional_check(x: float = 2.0, theta: float = 4.0,
                                  epsilon: float = 1e-7) -> dict[str, float]:
     """The course's 1-D check of ``J(theta) = theta * x`` (published difference 2.919335883291695e-10)."""
-    if not math.isfinite(epsilon) or not 0 < epsilon <= 1:
-        raise TutorError("epsilon", f"{epsilon!r}", "0 < epsilon <= 1")
+    epsilon = check_epsilon(epsilon)
     thetaplus, thetaminus = theta + epsilon, theta - epsilon
     J_plus, J_minus = thetaplus * x, thetaminus * x
     gradapprox = (J_plus - J_minus) / (2 * epsilon)
@@ -1697,7 +2047,8 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
     lines.append("")
     if report.fast is not None:
         f = report.fast
-        state = "passed" if f["passed"] and not f["kink"] else "FAILED" if not f["passed"] else "inconclusive"
+        state = "passed" if f["passed"] and not f["kink"] else "inconclusive" if f["kink"] \
+            or report.verdict == CANNOT_TELL else "FAILED"
         if f.get("analytic") is not None:
             lines.append(f"fast check {state}: v.grad = {f['analytic']:.10g}, "
                          f"(J(theta+eps v) - J(theta-eps v))/2eps = {f['numeric']:.10g}, "
@@ -1707,7 +2058,8 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
     diff = report.difference
     lines.append(f"difference = {diff!r}" if math.isfinite(diff) else "difference = not a number")
     if report.difference_excluding_kinks is not None:
-        lines.append(f"difference without the {len(report.kinks)} kink element(s) = "
+        lines.append(f"difference without the {len(report.kinks)} kink "
+                     f"{_plural(len(report.kinks), 'element')} = "
                      f"{report.difference_excluding_kinks!r} (the verdict uses this one)")
     lines.append(f"verdict: {report.verdict.upper()} ({report.band.label}): {report.band.advice}")
     lines.append("")
@@ -1718,11 +2070,13 @@ def _render_one(report: GradCheckReport, title: str | None = None) -> list[str]:
     rows = []
     for b in report.blocks:
         rows.append([b.name, "x".join(str(s) for s in b.shape), _fmt(b.relative_difference),
-                     "-" if b.ratio is None else f"{b.ratio:.2f}",
-                     "FLAGGED" if b.flagged else "not checked" if b.pattern == "unchecked" else "ok",
+                     "-" if b.ratio is None else ratio_text(b.ratio),
+                     "FLAGGED" if b.flagged else "not checked" if b.pattern == "unchecked"
+                     else "not finite" if b.pattern == "not-finite"
+                     else "round-off" if b.pattern == "roundoff" else "ok",
                      str(b.n_kinks) if b.n_kinks else ""])
     lines.append(_table(rows, ["block", "shape", "relative diff", "ratio", "status", "kinks"]))
-    hints = [f"  {b.name}: {b.hint}" for b in report.blocks if b.hint and (b.flagged or b.n_kinks)]
+    hints = [f"  {b.name}: {b.hint}" for b in report.blocks if b.hint and b.pattern != "unchecked"]
     if hints:
         lines += ["", "hints:"] + hints
     if report.advice:
@@ -1741,7 +2095,8 @@ def render_report(report: GradCheckReport) -> str:
     """The plain-text report: verdict band with its scale, the per-block table and the hints."""
     if report.initial is not None:
         lines = _render_one(report.initial, "At initialization")
-        lines += [""] + _render_one(report, f"After {report.iterations} iterations of gradient descent")
+        lines += [""] + _render_one(report, f"After {report.iterations:,} "
+                                            f"{_plural(report.iterations, 'iteration')} of gradient descent")
     else:
         lines = _render_one(report)
     if report.learner_output:

@@ -9,8 +9,10 @@ Optional: ``LAYER_DIMS = [4, 5, 3, 1]`` (parameters drawn like the course's case
 (X, Y, parameters)`` (``rng`` a ``np.random.RandomState(seed)``); otherwise the course's case. ``from gc_utils
 import sigmoid, relu, ...`` works: a stand-in for the course's helper module is provided.
 
-Their code runs in a separate Python process (``python -m core.learner``) with a time limit, so an endless
-loop, ``os._exit`` or a segmentation fault cannot take the tutor down. Every failure becomes a
+Their code runs in a separate Python process (``python -m core.learner``) in a session of its own, with a
+time limit and a memory limit, so an endless loop, ``os._exit``, a segmentation fault, a runaway allocation
+or a process they start in the background cannot take the tutor down (the whole session is killed at the
+end). Every failure becomes a
 :class:`LearnerError` whose message points at the learner's own file and line (only frames from their file;
 never a traceback of dltutor). The numerical gradient calls their ``forward_propagation`` once per
 perturbation in the child; the parent compares and localizes exactly as :mod:`core.gradcheck` does.
@@ -38,15 +40,24 @@ import numpy as np
 
 from core.errors import TutorError
 
-#: Seconds the learner's code may run before it is stopped.
+#: Seconds the learner's code may run before it is stopped, by default and at most.
 DEFAULT_TIMEOUT = 20.0
-#: Characters of the learner's printed output kept in the report.
+MAX_TIMEOUT = 3600.0
+#: Characters of the learner's printed output kept in the report (its last lines).
 OUTPUT_LIMIT = 4000
+OUTPUT_CUT = "(earlier output cut)"
+#: The child's address space beyond what Python and NumPy map: a runaway learner (a huge array, a leak in
+#: a loop) fails with a MemoryError at their line instead of eating the machine.
+MEMORY_LIMIT = 4 * 2**30
+#: Bytes per file the child may write (its stderr, their stray output, the result).
+FILE_LIMIT = 256 * 2**20
+#: Full mode calls their forward_propagation twice per parameter: beyond this many, sampled or fast.
+FULL_LIMIT = 20_000
 #: The round-off scale of J for code we cannot look inside: a generous multiple of the unit round-off.
 _LEARNER_ROUNDOFF = 64 * np.finfo(np.float64).eps / 2
 _FORWARD_NAMES = ("forward_propagation", "forward_propagation_n")
-#: What the learner's code may raise (sys.exit and Ctrl-C in their code included).
-_ANYTHING = (Exception, SystemExit, KeyboardInterrupt)
+#: What the learner's code may raise: anything, their own BaseException subclasses and sys.exit included.
+_ANYTHING = (BaseException,)
 _BACKWARD_NAMES = ("backward_propagation", "backward_propagation_n")
 
 
@@ -57,7 +68,7 @@ class LearnerError(Exception):
     Args:
         message: what happened, naming their file and line.
         kind: ``syntax``, ``import``, ``missing``, ``raised``, ``returns``, ``keys``, ``shapes``, ``nan``,
-            ``exit``, ``timeout``, ``crash`` or ``internal``.
+            ``size`` (a network too large to check), ``exit``, ``timeout``, ``crash`` or ``internal``.
         file: the file as the learner named it.
         line: the line of their file it points at, when known.
     """
@@ -102,23 +113,29 @@ def check_file(
         TutorError: a bad option or a path that is not a file.
         LearnerError: their code failed (message names their file and line).
     """
-    from core.gradcheck import MODES
+    from core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
 
     display = str(path)
+    if not display.strip():
+        raise TutorError("--file", "empty path", "the path of a .py file")
     file = Path(path)
     if not file.is_file():
         raise TutorError("--file", f"{display} is not a file", "the path of a .py file")
-    if not isinstance(epsilon, (int, float)) or not math.isfinite(epsilon) or not 0 < epsilon <= 1:
-        raise TutorError("epsilon", f"{epsilon!r} is not a usable step",
-                         "0 < epsilon <= 1 (the course uses 1e-7)")
+    epsilon = check_epsilon(epsilon)
     if mode not in MODES:
         raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
-    if not isinstance(k, int) or k < 1:
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise TutorError("samples", f"{k!r} samples per block", "an integer >= 1")
-    if not isinstance(after_iterations, int) or after_iterations < 0:
-        raise TutorError("after-iterations", f"{after_iterations!r}", "an integer >= 0")
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise TutorError("timeout", f"{timeout!r}", "a number of seconds > 0")
+    if not isinstance(after_iterations, int) or not 0 <= after_iterations <= MAX_ITERATIONS:
+        raise TutorError("after-iterations", f"{after_iterations!r} is not a usable number of iterations",
+                         f"a whole number from 0 to {MAX_ITERATIONS:,}")
+    if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
+        raise TutorError("learning-rate", f"{learning_rate!r} is not a usable step", "a finite number > 0")
+    if not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise TutorError("seed", f"{seed!r} is out of range", "a whole number from 0 to 2**32 - 1")
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise TutorError("timeout", f"{timeout!r} seconds is out of range",
+                         f"seconds, 0 < timeout <= {MAX_TIMEOUT:g}")
     started = time.perf_counter()
     request = {"file": str(file.resolve()), "display": display, "epsilon": float(epsilon), "mode": mode,
                "k": k, "seed": int(seed), "after_iterations": after_iterations,
@@ -131,11 +148,29 @@ def check_file(
     if len(result["checks"]) > 1:
         report.initial = _report(result["checks"][0], request, result)
         report.iterations = after_iterations
-        report.advice.append(f"checked at the start ({report.initial.verdict}) and after {after_iterations} "
-                             f"iterations of gradient descent with your gradients ({report.verdict})")
-    report.learner_output = result.get("output", "")[-OUTPUT_LIMIT:]
+        report.advice.append(f"checked at the start ({report.initial.verdict}) and after {after_iterations:,} "
+                             f"iteration{'' if after_iterations == 1 else 's'} of gradient descent with your "
+                             f"gradients ({report.verdict})")
+    report.learner_output = tail(result.get("output", ""))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def tail(text: str, limit: int = OUTPUT_LIMIT) -> str:
+    """The last ``limit`` characters of ``text``, cut at a line boundary and marked when anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    newline = cut.find("\n")
+    if 0 <= newline < len(cut) - 1:
+        cut = cut[newline + 1:]
+    return f"{OUTPUT_CUT}\n{cut}"
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the child's whole session: the child and anything it started (a background ``sleep``)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _run_child(request: dict, timeout: float, display: str) -> dict:
@@ -146,20 +181,30 @@ def _run_child(request: dict, timeout: float, display: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="dltutor-learner-") as tmp:
         req, res = Path(tmp) / "request.json", Path(tmp) / "result.json"
         req.write_text(json.dumps(request))
-        try:
-            command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", str(req), str(res)]
-            proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, cwd=tmp)
-        except subprocess.TimeoutExpired:
-            raise LearnerError(
-                f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless loop, "
-                f"or a network too large for a per-element check; --timeout gives it longer)", "timeout",
-                display) from None
+        command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", str(req), str(res)]
+        # Output goes to files, not pipes: a process their code leaves behind would hold a pipe open and
+        # keep us waiting. Their own session lets us kill everything they started, at the end or on timeout.
+        with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb") as err:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                                    cwd=tmp, start_new_session=True)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                proc.wait()
+                raise LearnerError(
+                    f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless "
+                    f"loop, or a network too large for a per-element check; --timeout gives it longer)",
+                    "timeout", display) from None
+            finally:
+                _kill_group(proc)
         if res.is_file():
             try:
                 return json.loads(res.read_text())
             except ValueError:
                 pass
-    return _crash(proc.returncode, proc.stderr, request["file"], display)
+        stderr = (Path(tmp) / "stderr").read_bytes()[-200_000:].decode("utf-8", errors="replace")
+    return _crash(proc.returncode, stderr, request["file"], display)
 
 
 def _crash(code: int, stderr: str, path: str, display: str) -> dict:
@@ -266,6 +311,13 @@ class _Learner:
         raise _Failure("missing", f"{self.display} defines no {names[0]}{signature} (nor {names[1]}); it "
                        f"defines {', '.join(defined) or 'no functions'}")
 
+    def global_line(self, name: str) -> int | None:
+        """The last top-level line assigning ``name`` (``LAYER_DIMS = [...]``)."""
+        found = [node.lineno for node in self.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                 for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                 if isinstance(target, ast.Name) and target.id == name]
+        return found[-1] if found else None
+
     def _function_node(self, name: str) -> ast.FunctionDef | None:
         for node in ast.walk(self.tree):
             if isinstance(node, ast.FunctionDef) and node.name == name:
@@ -359,23 +411,31 @@ class _Runner:
                 if Y.ndim == 1:
                     Y = Y.reshape(1, -1)
                 if Y.shape[-1] != X.shape[1]:
-                    raise ValueError(f"Y has {Y.shape[-1]} columns, X has {X.shape[1]} examples")
+                    raise ValueError(f"Y has {Y.shape[-1]} column{'' if Y.shape[-1] == 1 else 's'}, X has "
+                                     f"{X.shape[1]} example{'' if X.shape[1] == 1 else 's'}")
                 names = parameter_names({k: v for k, v in params.items() if k[:1] in "Wb"})
             except (TypeError, ValueError, TutorError) as exc:
                 line = learner.return_line("make_case")
                 raise _Failure("returns", f"{learner.at(line)}: make_case must return (X, Y, parameters) "
                                f"with X (n_x, m), Y (1, m) and parameters W1, b1, ...: {exc}"
                                f"{learner.quote(line)}", line) from None
-            return X, Y, {k: params[k] for k in names}, f"your make_case(RandomState({seed}))"
+            params = {k: params[k] for k in names}
+            weights = [params[k] for k in names if k.startswith("W")]
+            units = [X.shape[0]] + [int(W.shape[0]) if W.ndim else 1 for W in weights]
+            self.budget(units, X.shape[1], "your make_case", learner.return_line("make_case"),
+                        n_parameters=sum(int(v.size) for v in params.values()))
+            return X, Y, params, f"your make_case(RandomState({seed}))"
         dims = getattr(module, "LAYER_DIMS", None)
         if dims is not None:
+            line = learner.global_line("LAYER_DIMS")
             try:
                 dims = [int(d) for d in dims]
                 if len(dims) < 2 or min(dims) < 1:
                     raise ValueError
-            except (TypeError, ValueError):
-                raise _Failure("returns", f"{learner.display}: LAYER_DIMS must be a list of positive sizes "
-                               f"such as [4, 5, 3, 1], got {dims!r}") from None
+            except (TypeError, ValueError, OverflowError):
+                raise _Failure("returns", f"{learner.at(line)}: LAYER_DIMS must be a list of positive sizes "
+                               f"such as [4, 5, 3, 1], got {dims!r}{learner.quote(line)}", line) from None
+            self.budget(dims, 3, f"LAYER_DIMS {dims}", line)
             rng = np.random.RandomState(seed)
             X = rng.randn(dims[0], 3)
             params = {}
@@ -386,6 +446,28 @@ class _Runner:
             return X, np.array([[1, 1, 0]]), params, case
         _, params, X, Y = course_case()
         return X, Y, params, "the course's case (X 4x3, layers 4-5-3-1, Y = [1, 1, 0])"
+
+    def budget(self, layers: list[int], m: int, what: str, line: int | None,
+               n_parameters: int | None = None) -> None:
+        """Refuse a network beyond the parameter and activation budgets, or too large for full mode."""
+        from core.gradcheck import MAX_ACTIVATION_FLOATS
+        from core.network import MAX_PARAMETERS, count_parameters
+
+        learner = self.learner
+        n = count_parameters(layers) if n_parameters is None else n_parameters
+        where = f"{learner.at(line)}: {what}"
+        if n > MAX_PARAMETERS:
+            raise _Failure("size", f"{where} has {n:,} parameters, beyond the budget of {MAX_PARAMETERS:,}: "
+                           "gradient checking is for small networks (the course checks 47 numbers)"
+                           f"{learner.quote(line)}", line)
+        if sum(layers) * m > MAX_ACTIVATION_FLOATS:
+            raise _Failure("size", f"{where} holds {sum(layers) * m:,} activations at once ({m:,} examples "
+                           f"through {sum(layers):,} units), beyond the budget of {MAX_ACTIVATION_FLOATS:,}: "
+                           f"use fewer examples{learner.quote(line)}", line)
+        if self.request["mode"] == "full" and n > FULL_LIMIT:
+            raise _Failure("size", f"{where} has {n:,} parameters: full mode would call your "
+                           f"{self.forward_name} {2 * n:,} times; use --mode sampled or --mode fast (full mode "
+                           f"up to {FULL_LIMIT:,} parameters){learner.quote(line)}", line)
 
     def cost(self, X: np.ndarray, Y: np.ndarray, params: dict) -> tuple[float, Any]:
         learner = self.learner
@@ -512,7 +594,11 @@ class _Runner:
                 cost, cache = self.cost(X, Y, params)
                 grads = self.gradients(X, Y, cache, params)
             except _Failure as failure:
-                failure.message = f"after {it} iterations of gradient descent: {failure.message}"
+                failure.message = f"after {it} {'iteration' if it == 1 else 'iterations'} of gradient descent: " \
+                                  f"{failure.message}"
+                if failure.kind == "nan" and it:
+                    failure.message += (f"\n  gradient descent diverged (learning rate {lr:g}): use a smaller "
+                                        "--learning-rate or fewer --after-iterations")
                 raise
             for k in params:
                 params[k] = params[k] - lr * grads["d" + k]
@@ -538,16 +624,45 @@ def _child(request: dict) -> dict:
                 checks.append(runner.check(X, Y, trained))
     except _Failure as failure:
         return {"ok": False, "kind": failure.kind, "message": failure.message, "line": failure.line,
-                "output": output.getvalue()[-OUTPUT_LIMIT:]}
+                "output": tail(output.getvalue())}
     return {"ok": True, "names": list(params), "shapes": [list(params[k].shape) for k in params],
             "m": X.shape[1], "case": case, "checks": checks, "warnings": runner.warnings,
-            "output": output.getvalue()[-OUTPUT_LIMIT:],
+            "output": tail(output.getvalue()),
             "functions": {"forward": runner.forward_name, "backward": runner.backward_name}}
+
+
+def _mapped_bytes() -> int:
+    """The address space this process already maps (Linux), 0 when unknown."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _limit_resources(memory: int = MEMORY_LIMIT, files: int = FILE_LIMIT) -> None:
+    """Cap this (child) process where the platform allows it: ``memory`` bytes of address space beyond what
+    the interpreter and NumPy already map, and ``files`` bytes per file written (their stray output)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    for which, limit in ((resource.RLIMIT_AS, _mapped_bytes() + memory), (resource.RLIMIT_FSIZE, files)):
+        with contextlib.suppress(ValueError, OSError):
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            if soft == resource.RLIM_INFINITY or soft > limit:
+                resource.setrlimit(which, (limit, hard))
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        # beyond the file limit a write fails (an OSError at their line) instead of killing the process
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _main(argv: list[str]) -> int:
     request_path, result_path = argv
     request = json.loads(Path(request_path).read_text())
+    _limit_resources()
     try:
         result = _child(request)
     except _ANYTHING as exc:  # never a traceback: the parent reports it

@@ -243,7 +243,8 @@ class Variant:
         """Raise :class:`TutorError` when the bug cannot happen on this network (e.g. no layer 2)."""
         L = arch.L
         if self.id in ("course", "dW2-doubled") and L < 2:
-            raise TutorError("variant", f"{self.id} needs a layer 2, the network has {L} layer(s)",
+            raise TutorError("variant", f"{self.id} needs a layer 2, the network has {L} "
+                             f"layer{'' if L == 1 else 's'}",
                              "a network with at least 2 layers")
         if self.id in ("wrong-activation-derivative", "dropout-left-on") and L < 2:
             raise TutorError("variant", f"{self.id} needs a hidden layer", "a network with at least 2 layers")
@@ -303,6 +304,9 @@ VARIANTS: dict[str, Variant] = {
 
 def get_variant(variant_id: str) -> Variant:
     """The catalogue entry ``variant_id``; :class:`TutorError` naming every id otherwise."""
+    if not isinstance(variant_id, str) or not variant_id.strip():
+        raise TutorError("variant", "empty name" if isinstance(variant_id, str) else f"not a name: {variant_id!r}",
+                         ", ".join(VARIANTS))
     if variant_id not in VARIANTS:
         raise TutorError("variant", f"unknown variant {variant_id!r}", ", ".join(VARIANTS))
     return VARIANTS[variant_id]

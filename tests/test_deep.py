@@ -250,3 +250,57 @@ def test_cli_help_lists_match_core():
 
     assert set(command.INIT_NAMES) == set(INIT_CHOICES)
     assert set(command.ACTIVATION_NAMES) == set(ACTIVATIONS)
+
+
+# --------------------------------------------------------------------------------------------------------
+# regressions: what an adversarial review found
+
+
+def test_size_budget_refuses_clearly_with_the_allowed_range():
+    from core.deep import MAX_WEIGHTS, check_size
+
+    with pytest.raises(TutorError) as info:
+        check_size(20, 2000, 10_000)
+    assert info.value.field == "width" and f"{MAX_WEIGHTS:,}" in info.value.allowed
+    assert "depth <= 12 at width 2,000" in info.value.allowed and "width <= 1,581 at depth 20" in info.value.allowed
+    with pytest.raises(TutorError) as info:
+        run_deep(200, 2000, "relu", "he", rng())
+    assert info.value.field == "width"
+    with pytest.raises(TutorError) as info:
+        run_deep(50, 100, "relu", "he", rng(), m=10_000)
+    assert info.value.field == "examples" and "at most 2,000 examples" in info.value.allowed
+    # the lesson's defaults and the largest stacks that fit still run with their default examples
+    assert check_size(50, 100) == 128 and check_size(12, 2000) >= 8 and check_size(200, 500) >= 8
+    assert check_size(50, 100, 2000) == 2000
+
+
+def test_examples_are_named_examples_and_parsed_exactly():
+    with pytest.raises(TutorError) as info:
+        run_deep(3, 4, "relu", "he", rng(), m=0)
+    assert info.value.field == "examples"
+    with pytest.raises(TutorError) as info:
+        run_deep("99999999999999999999999", 4, "relu", "he", rng())
+    assert "99999999999999999999999" in str(info.value)
+
+
+@pytest.mark.parametrize("argv, start", [
+    (["deep", "--examples", "0"], "error: --examples: 0 is too small"),
+    (["deep", "--seed", "99999999999999999999999"], "error: --seed: 99999999999999999999999 is too large"),
+    (["deep", "--depth", "20", "--width", "2000", "--examples", "10000"], "error: --width: "),
+    (["deep", "--depth", "50", "--width", "100", "--examples", "10000"], "error: --examples: "),
+    (["deep", "--identity-scale", "1e300"], "error: --identity-scale: 1e+300 is out of range"),
+])
+def test_cli_deep_budget_and_numbers(argv, start, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(start) and captured.out == ""
+
+
+def test_cli_deep_overflow_prints_no_warning(capsys):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["deep", "--depth", "200", "--identity-scale", "100", "--no-chart"]) == 0
+    captured = capsys.readouterr()
+    assert "overflow" in captured.out and "Warning" not in captured.err

@@ -21,6 +21,7 @@ from core.gradcheck import (
     gradient_check,
     gradients_to_vector,
     one_dimensional_demo,
+    relative_difference,
     render_report,
     render_scale,
     vector_to_dictionary,
@@ -545,3 +546,230 @@ def test_analytic_gradients_of_network_backward_are_the_default():
     report = gradient_check(arch, params, X, Y)
     for name, g in grads.items():
         np.testing.assert_array_equal(report.block(name).analytic, g)
+
+
+# --- regressions: what an adversarial review found ----------------------------------------------------------
+
+def _no_warnings(argv, capsys):
+    """Run the CLI with every NumPy warning an error: nothing may reach the terminal."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code = main(argv)
+    captured = capsys.readouterr()
+    assert "Warning" not in captured.err and "Traceback" not in captured.err
+    return code, captured
+
+
+def test_huge_l2_prints_no_warning_and_no_nan_blocks(capsys):
+    code, captured = _no_warnings(["gradcheck", "--l2", "1e300"], capsys)
+    assert code == 0
+    out = captured.out
+    assert "nan" not in out.split("block  shape")[1].split("\n\n")[0]  # the block table
+    assert "J is almost all penalty" in out and "smaller lambda" in out
+    code, captured = _no_warnings(["gradcheck", "--l2", "1e300", "--json"], capsys)
+    doc = json.loads(captured.out)
+    assert all(b["relative_difference"] is not None and math.isfinite(b["relative_difference"])
+               for b in doc["blocks"])
+
+
+def test_relative_difference_does_not_overflow():
+    g = np.array([1e300, -3e299, 2e-300])
+    assert relative_difference(g, g * (1 + 1e-10)) == pytest.approx(1e-10 / 2, rel=1e-3)
+    assert relative_difference(np.array([1e-300]), np.array([3e-300])) == pytest.approx(0.5)
+    assert math.isnan(relative_difference(np.array([np.inf]), np.array([1.0])))
+    # ordinary values are squared as they are: bit for bit the course's formula
+    a, b = np.array([0.3, -1.2, 2.5]), np.array([0.3000001, -1.2, 2.4999])
+    course = np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+    assert relative_difference(a, b) == course
+
+
+def test_diverged_training_is_cannot_tell_not_right(capsys):
+    report = check_variant("course", after_iterations=5, learning_rate=1e300)
+    assert report.initial.verdict == "bug"
+    assert report.verdict == "cannot tell" and not report.passed and report.band.name == "cannot tell"
+    assert "smaller learning rate" in report.band.advice and "fewer iterations" in report.band.advice
+    assert all(b.pattern == "not-finite" and b.relative_difference is None for b in report.blocks)
+    code, captured = _no_warnings(["gradcheck", "--learning-rate", "1e300", "--after-iterations", "5", "--json"],
+                                  capsys)
+    doc = json.loads(captured.out)
+    assert code == 0 and doc["verdict"] == "cannot tell" and doc["passed"] is False
+    code, captured = _no_warnings(["gradcheck", "--learning-rate", "1e300", "--after-iterations", "5"], capsys)
+    after = captured.out.split("After 5 iterations")[1]
+    assert "verdict: CANNOT TELL" in after and "RIGHT" not in after
+    table = after.split("block  shape")[1].split("\n\n")[0]
+    assert "not finite" in table and " ok" not in table
+    assert "no block is off beyond round-off" not in after
+
+
+def test_diverged_fast_check_is_not_a_pass():
+    report = check_variant("course", after_iterations=5, learning_rate=1e300, mode="fast")
+    assert report.verdict == "cannot tell" and not report.fast["passed"] and report.fallback is None
+    assert "inconclusive" in render_report(report)
+
+
+def test_nan_numeric_blocks_are_marked_not_finite():
+    arch, params, X, Y = course_case()
+    numeric = np.full(47, np.nan)
+    numeric[:20] = 1.0
+    checked = np.ones(47, dtype=bool)
+    grads = {"d" + k: np.ones_like(v) for k, v in params.items()}
+    names = list(params)
+    report = gc.assemble_report(names, [params[k].shape for k in names], params, grads, numeric, checked,
+                                np.zeros(47, dtype=bool), epsilon=1e-7, mode="full", sigma=1e-16, cost=1.0, m=3)
+    assert report.verdict == "cannot tell" and not report.passed
+    assert report.block("dW1").pattern == "ok" and report.block("dW1").relative_difference == 0.0
+    assert all(report.block(k).pattern == "not-finite" for k in ("db1", "dW2", "db2", "dW3", "db3"))
+    text = render_report(report)
+    assert text.count("not finite") >= 5 and "no block is off beyond round-off" not in text
+
+
+@pytest.mark.parametrize("argv", [["gradcheck", "--epsilon", "1e-320"], ["numgrad", "--epsilon", "1e-320"],
+                                  ["gradcheck", "--epsilon", "1e-13"]])
+def test_tiny_epsilon_is_refused_with_the_range(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --epsilon: {argv[-1]} is too small") and "1e-12 <= epsilon <= 1" in err
+
+
+def test_epsilon_bounds_in_core():
+    assert gc.check_epsilon(1e-12) == 1e-12 and gc.check_epsilon(1) == 1.0
+    for bad in (1e-320, 0.0, -1.0, 1.5, float("inf"), True):
+        with pytest.raises(TutorError):
+            gc.check_epsilon(bad)
+    with pytest.raises(TutorError):
+        epsilon_sweep(epsilons=(1e-1, 1e-15))
+    with pytest.raises(TutorError):
+        course_one_dimensional_check(epsilon=1e-320)
+
+
+@pytest.mark.parametrize("argv, start", [
+    (["gradcheck", "--activation", "nope"], "error: --activation: only applies with --layers"),
+    (["gradcheck", "--examples", "5"], "error: --examples: only applies with --layers"),
+    (["gradcheck", "--layers", "2,3,1", "--activation", "nope"], "error: --activation: unknown activation"),
+    (["gradcheck", "--variant", ""], "error: --variant: empty name"),
+    (["gradcheck", "--timeout", "5"], "error: --timeout: only applies with --file"),
+])
+def test_options_that_do_not_apply_or_are_empty(capsys, argv, start):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(start)
+
+
+def test_iterations_and_whole_numbers_are_bounded(capsys):
+    for value in ("10000000", "1000000", "100001"):
+        assert main(["gradcheck", "--after-iterations", value]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: --after-iterations: {value} is too large") and "100,000" in err
+    assert main(["gradcheck", "--seed", "99999999999999999999999"]) == 2
+    assert "99999999999999999999999 is too large" in capsys.readouterr().err
+    with pytest.raises(TutorError) as err:
+        check_variant("fixed", after_iterations=100_001)
+    assert err.value.field == "after-iterations"
+
+
+def test_memory_and_work_budgets_refuse_clearly(capsys):
+    assert main(["gradcheck", "--layers", "2,1400,1400,1", "--examples", "100000", "--mode", "fast"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --examples: ") and "at most 1,783 examples" in err
+    assert main(["gradcheck", "--layers", "2,1400,1400,1", "--examples", "16"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --mode: full mode") and "--mode sampled" in err and "--mode fast" in err
+    assert main(["gradcheck", "--layers", "2,3000,1000,1", "--mode", "fast"]) == 2
+    assert capsys.readouterr().err.startswith("error: --layers: ")  # beyond core.network.MAX_PARAMETERS
+    # the training before a second check has a budget of its own
+    with pytest.raises(TutorError) as err:
+        gc.check_budget((2, 200, 200, 1), 1000, mode="fast", after_iterations=100_000)
+    assert err.value.field == "after-iterations" and "at most" in err.value.allowed
+    gc.check_budget((4, 5, 3, 1), 3, after_iterations=100_000)  # the course's case may train the maximum
+
+
+def test_work_estimate_grows_with_what_is_checked():
+    full = gc.numeric_work((2, 200, 200, 1), 1000)
+    assert gc.numeric_work((2, 200, 200, 1), 1000, [10, 10, 2]) < full / 100
+    assert gc.numeric_work((2, 200, 200, 1), 2000) > 1.9 * full
+    assert gc.numeric_work((2, 200, 200, 1), 1000, method="loop") > full
+
+
+def test_fast_mode_falls_back_to_sampled_beyond_the_work_budget(monkeypatch):
+    arch = Architecture((3, 8, 4, 1), "tanh")
+    params = initialize(arch.layers, "he", make_rng(2))
+    X = make_rng(3).standard_normal((3, 6))
+    Y = np.array([[1, 0, 1, 1, 0, 0]])
+    assert gradient_check(arch, params, X, Y, "sign-flip", mode="fast").fallback == "full"
+    full = gc.numeric_work(arch.layers, 6)
+    monkeypatch.setattr(gc, "MAX_CHECK_WORK", full / 2)
+    report = gradient_check(arch, params, X, Y, "sign-flip", mode="fast", k=3)
+    assert report.fallback == "sampled" and report.flagged == ["dW1"] and report.n_checked < report.n_parameters
+    with pytest.raises(TutorError) as err:
+        gradient_check(arch, params, X, Y, mode="full")
+    assert err.value.field == "mode"
+
+
+def test_sweep_samples_a_network_too_large_to_sweep(monkeypatch, capsys):
+    arch = Architecture((3, 8, 4, 1), "tanh")
+    params = initialize(arch.layers, "he", make_rng(2))
+    X = make_rng(3).standard_normal((3, 6))
+    Y = np.array([[1, 0, 1, 1, 0, 0]])
+    whole = epsilon_sweep(arch, params, X, Y)
+    assert all(s["n_checked"] == s["n_parameters"] == 73 for s in whole)
+    monkeypatch.setattr(gc, "MAX_CHECK_WORK", gc.numeric_work(arch.layers, 6) * 5)
+    sampled = epsilon_sweep(arch, params, X, Y, k=2)
+    assert all(s["n_checked"] == 2 * 5 + 1 for s in sampled)  # b3 has one element
+    assert sampled[6]["band"] == "right"
+    monkeypatch.setattr(gc, "MAX_CHECK_WORK", 1.0)
+    with pytest.raises(TutorError) as err:
+        epsilon_sweep(arch, params, X, Y)
+    assert err.value.field == "sweep"
+    monkeypatch.setattr(gc, "MAX_CHECK_WORK", 20_000_000_000)
+    assert main(["gradcheck", "--layers", "2,200,200,1", "--examples", "1000", "--mode", "sampled", "--sweep",
+                 "--no-chart"]) == 0
+    assert "the same 51 of 41,001 elements at every epsilon" in capsys.readouterr().out
+
+
+def test_train_stops_once_the_parameters_overflow(monkeypatch):
+    arch, params, X, Y = course_case()
+    calls = []
+    monkeypatch.setattr(gc, "forward", lambda *a, **kw: calls.append(1) or forward(*a, **kw))
+    trained = gc.train(arch, params, X, Y, 100_000, learning_rate=1e308)
+    assert not all(np.all(np.isfinite(v)) for v in trained.values())
+    assert len(calls) < 10  # every further step would only keep nan and inf
+
+
+def test_numgrad_messages(capsys):
+    assert main(["numgrad", "--theta", "1e300"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --theta: 1e+300 is too large: |theta| must be at most 1e6")
+    assert main(["numgrad", "--theta", "0", "--no-chart"]) == 0
+    out = capsys.readouterr().out
+    assert "Here both errors are the same" in out and "100 times more accurate" not in out
+    assert main(["numgrad", "--no-chart"]) == 0
+    assert "301 times more accurate" in capsys.readouterr().out
+
+
+def test_singular_and_plural_in_reports():
+    arch, params, X, Y = course_case()
+    with pytest.raises(TutorError) as err:
+        gradient_check(Architecture((4, 2, 1)), initialize((4, 2, 1), "he", make_rng(1)), X, Y,
+                       keep_probs=[0.5, 0.5])
+    assert "1 value with" in err.value.allowed
+    report = check_variant("course", after_iterations=1)
+    assert "after 1 iteration of gradient descent" in " ".join(report.advice)
+
+
+def test_a_gradient_1e300_times_too_large_is_localized_without_warnings():
+    import warnings
+
+    arch, params, X, Y = course_case()
+
+    def huge(X, Y, cache):
+        grads = VARIANTS["fixed"].backward(X, Y, cache)
+        return dict(grads, dW1=grads["dW1"] * 1e300)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = gradient_check(arch, params, X, Y, huge)
+        text = render_report(report)
+    assert report.flagged == ["dW1"] and report.verdict == "bug"
+    assert report.block("dW1").ratio == pytest.approx(1e300, rel=1e-4)
+    assert "dW1 is 1e+300 times the true gradient" in text

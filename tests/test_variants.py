@@ -142,3 +142,14 @@ def test_flags_follow_the_architecture():
     assert VARIANTS["missing-1-over-m"].flags_for(arch) == ("db4",)
     assert VARIANTS["forgot-l2-gradient"].flags_for(arch) == ("dW1", "dW2", "dW3", "dW4")
     VARIANTS["wrong-activation-derivative"].check_applicable(arch, 5)
+
+
+def test_empty_variant_name_is_refused_and_messages_use_the_singular():
+    with pytest.raises(TutorError, match="variant: empty name") as err:
+        get_variant("")
+    assert all(v in str(err.value) for v in VARIANTS)
+    with pytest.raises(TutorError, match="empty name"):
+        get_variant("   ")
+    with pytest.raises(TutorError) as err:
+        VARIANTS["course"].check_applicable(Architecture((3, 2), "relu"), 4)
+    assert "the network has 1 layer" in str(err.value) and "1 layer(s)" not in str(err.value)

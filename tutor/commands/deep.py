@@ -13,8 +13,11 @@ ORDER = 32
 #: --help does not have to import NumPy.
 INIT_NAMES = ("zeros", "normal", "small", "random", "xavier", "he", "inv-sqrt", "identity")
 ACTIVATION_NAMES = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
-#: Above this many weights (depth x width^2) the command warns that it will take a while.
-SLOW_WEIGHTS = 100_000_000
+#: Above this many weights (depth x width^2) the command warns that it will take a few seconds.
+SLOW_WEIGHTS = 20_000_000
+#: Core field names -> this command's options.
+OPTION_OF = {"depth": "--depth", "width": "--width", "examples": "--examples", "activation": "--activation",
+             "init": "--init", "identity_scale": "--identity-scale", "m": "--examples"}
 
 EPILOG = """\
 Initializations:
@@ -39,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("--depth", default="50", metavar="L", help="number of layers, 1..200 (default 50)")
     parser.add_argument("--width", default=None, metavar="N",
-                        help="units per layer, 1..2000 (default 100; 2 for identity)")
+                        help="units per layer, 1..2000 (default 100; 2 for identity); depth x width^2 at most "
+                        "50,000,000")
     parser.add_argument("--activation", default=None, metavar="A",
                         help=f"{', '.join(ACTIVATION_NAMES)} (default relu; linear for identity)")
     parser.add_argument("--init", default=None, metavar="I",
@@ -48,7 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a in W = a * I, 0..100 (1.5 explodes, 0.5 vanishes)")
     parser.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
     parser.add_argument("--examples", default=None, metavar="M",
-                        help="number of input examples (default: up to 128, fewer for big stacks)")
+                        help="number of input examples, 1..10000 within depth x width x M <= 10,000,000 "
+                        "(default: up to 128, fewer for big stacks)")
     parser.add_argument("--rows", default="20", metavar="R", help="layers shown in the table (default 20)")
     parser.add_argument("--no-chart", action="store_true", help="text table only, no chart")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
@@ -80,18 +85,33 @@ def chart(report, width: int = 80, height: int = 20) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from core.errors import TutorError
+    from tutor.commands.gradcheck import as_option
+
+    try:
+        # overflow is an expected outcome here, detected and reported in the text
+        with np.errstate(all="ignore"):
+            return _run(args)
+    except TutorError as exc:
+        raise as_option(exc, OPTION_OF) from None
+
+
+def _run(args: argparse.Namespace) -> int:
     import shutil
     import sys
 
-    from core.deep import render_deep, run_deep
+    from core.deep import MAX_DEPTH, MAX_EXAMPLES, MAX_IDENTITY_SCALE, MAX_WIDTH, check_size, render_deep, run_deep
     from core.errors import TutorError
     from core.rng import make_rng
+    from tutor.commands.gradcheck import whole_number
     from tutor.output import number, print_json
 
     init = args.init
     scale = None
     if args.identity_scale is not None:
-        scale = number(args.identity_scale, "--identity-scale", "a number from 0 to 100")
+        scale = number(args.identity_scale, "--identity-scale", f"a number from 0 to {MAX_IDENTITY_SCALE:g}")
         if init is None:
             init = "identity"
         elif init != "identity":
@@ -100,19 +120,16 @@ def run(args: argparse.Namespace) -> int:
     init = init or "he"
     activation = args.activation or ("linear" if init == "identity" else "relu")
     width = args.width if args.width is not None else ("2" if init == "identity" else "100")
-    seed = number(args.seed, "--seed", "a whole number from 0 to 2**32 - 1", integer=True)
-    if not 0 <= seed < 2**32:
-        raise TutorError("--seed", f"{seed} is out of range", "a whole number from 0 to 2**32 - 1")
-    m = None if args.examples is None else number(args.examples, "--examples", "1 to 10000", integer=True)
-    rows = number(args.rows, "--rows", "a whole number from 2 to 200", integer=True)
-    if not 2 <= rows <= 200:
-        raise TutorError("--rows", f"{rows} is out of range", "a whole number from 2 to 200")
-    n_depth = number(args.depth, "depth", "a whole number from 1 to 200", integer=True)
-    n_width = number(width, "width", "a whole number from 1 to 2000", integer=True)
+    seed = whole_number(args.seed, "--seed", 0, 2**32 - 1)
+    m = None if args.examples is None else whole_number(args.examples, "--examples", 1, MAX_EXAMPLES)
+    rows = whole_number(args.rows, "--rows", 2, 200)
+    n_depth = whole_number(args.depth, "--depth", 1, MAX_DEPTH)
+    n_width = whole_number(width, "--width", 1, MAX_WIDTH)
+    m = check_size(n_depth, n_width, m)  # refused here, before anything is drawn
     weights = n_depth * n_width * n_width
-    if weights > SLOW_WEIGHTS and 1 <= n_depth <= 200 and 1 <= n_width <= 2000:
+    if weights > SLOW_WEIGHTS:
         # Weights that do not fit in memory are drawn twice (forward, then backward): say why it is slow.
-        sys.stderr.write(f"note: drawing {weights:,} weights twice; this takes a while\n")
+        sys.stderr.write(f"note: drawing {weights:,} weights twice; this takes a few seconds\n")
     report = run_deep(n_depth, n_width, activation, init, make_rng(seed), identity_scale=scale, m=m)
     if args.json:
         print_json(report.to_dict())

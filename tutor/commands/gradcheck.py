@@ -50,14 +50,74 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--l2", default="0", metavar="LAMBDA", help="L2 strength in the cost (default 0)")
     parser.add_argument("--layers", default=None, metavar="SIZES",
                         help="a random network such as 2,20,3,1 instead of the course's case")
-    parser.add_argument("--activation", default="relu", metavar="A", help="hidden activation for --layers")
-    parser.add_argument("--examples", default="16", metavar="M", help="examples for --layers (default 16)")
+    parser.add_argument("--activation", default=None, metavar="A",
+                        help="hidden activation for --layers (default relu)")
+    parser.add_argument("--examples", default=None, metavar="M", help="examples for --layers (default 16)")
     parser.add_argument("--sweep", action="store_true", help="also show the difference against epsilon")
     parser.add_argument("--seed", default="1", metavar="S", help="seed of every random draw (default 1)")
-    parser.add_argument("--timeout", default="20", metavar="SECONDS",
-                        help="time limit for --file (default 20)")
+    parser.add_argument("--timeout", default=None, metavar="SECONDS",
+                        help="time limit for --file, up to 3600 (default 20)")
     parser.add_argument("--no-chart", action="store_true", help="no chart with --sweep")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+
+
+#: Core field names -> this command's options, so that an error names what the learner typed.
+OPTION_OF = {"epsilon": "--epsilon", "mode": "--mode", "samples": "--samples",
+             "after-iterations": "--after-iterations", "learning-rate": "--learning-rate", "lambda": "--l2",
+             "examples": "--examples", "layers": "--layers", "activation": "--activation", "variant": "--variant",
+             "sweep": "--sweep", "timeout": "--timeout", "theta": "--theta", "seed": "--seed"}
+MAX_TIMEOUT = 3600.0
+MAX_SEED = 2**32 - 1
+MAX_EXAMPLES = 100_000
+
+
+def whole_number(text: str, field: str, low: int, high: int) -> int:
+    """Parse a whole number exactly (``99999999999999999999999`` stays itself; ``1e3`` is 1000) within
+    ``low..high``, or raise :class:`core.errors.TutorError` naming the field and the range."""
+    import math
+
+    from core.errors import TutorError
+
+    allowed = f"a whole number from {low:,} to {high:,}"
+    raw = str(text).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        try:
+            as_float = float(raw)
+        except ValueError:
+            raise TutorError(field, f"not a whole number: {text!r}", allowed) from None
+        if not math.isfinite(as_float) or as_float != int(as_float):
+            raise TutorError(field, f"not a whole number: {text!r}", allowed) from None
+        value = int(as_float)
+    if not low <= value <= high:
+        shown = raw if len(raw) <= 40 else raw[:20] + "..." + raw[-8:]
+        raise TutorError(field, f"{shown} is too {'large' if value > high else 'small'}", allowed)
+    return value
+
+
+def epsilon_option(text: str) -> float:
+    """``--epsilon`` as a float within 1e-12..1, or a :class:`core.errors.TutorError` that echoes the text
+    as typed (``1e-320``, not the denormal it parses to)."""
+    from core.errors import TutorError
+    from core.gradcheck import check_epsilon
+    from tutor.output import number
+
+    value = number(text, "--epsilon", "1e-12 <= epsilon <= 1 (the course uses 1e-7)")
+    try:
+        return check_epsilon(value, "--epsilon")
+    except TutorError as exc:
+        raise TutorError(exc.field, exc.problem.replace(f"{value:g}", str(text).strip(), 1),
+                         exc.allowed) from None
+
+
+def as_option(exc, mapping: dict[str, str] = OPTION_OF):
+    """The same :class:`core.errors.TutorError` with a core field name replaced by the option's name."""
+    from core.errors import TutorError
+
+    if exc.field in mapping:
+        return TutorError(mapping[exc.field], exc.problem, exc.allowed)
+    return exc
 
 
 def _list(as_json: bool) -> int:
@@ -74,13 +134,13 @@ def _list(as_json: bool) -> int:
     return 0
 
 
-def _network(args: argparse.Namespace, seed: int):
+def _network(args: argparse.Namespace, seed: int, k: int, iterations: int):
     """The course's case, or a random network for --layers (He weights, small random biases)."""
     from core.errors import TutorError
+    from core.gradcheck import check_budget
     from core.init import initialize
     from core.network import Architecture
     from core.rng import make_rng, rand, randn
-    from tutor.output import number
 
     if args.layers is None:
         return None
@@ -89,10 +149,10 @@ def _network(args: argparse.Namespace, seed: int):
     except ValueError:
         raise TutorError("--layers", f"not a list of sizes: {args.layers!r}",
                          "comma-separated sizes such as 2,20,3,1") from None
-    arch = Architecture(layers, args.activation)
-    m = number(args.examples, "--examples", "1 <= M <= 100000", integer=True)
-    if not 1 <= m <= 100_000:
-        raise TutorError("--examples", f"{m}", "1 <= M <= 100000")
+    arch = Architecture(layers, args.activation or "relu")
+    m = whole_number(args.examples if args.examples is not None else "16", "--examples", 1, MAX_EXAMPLES)
+    # memory and work are refused here, before X and the parameters are drawn
+    check_budget(layers, m, mode=args.mode, k=k, after_iterations=iterations, sweep=10 if args.sweep else 0)
     rng = make_rng(seed)
     params = initialize(layers, "he", rng)
     for l in range(1, arch.L + 1):  # noqa: E741
@@ -111,6 +171,9 @@ def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
     from tutor.output import table
 
     lines = ["", "Difference against epsilon (the course's metric, same gradients):"]
+    if sweep and sweep[0].get("n_checked", 0) < sweep[0].get("n_parameters", 0):
+        lines.append(f"(the same {sweep[0]['n_checked']:,} of {sweep[0]['n_parameters']:,} elements at every "
+                     "epsilon: the network is too large to sweep every element)")
     lines.append(table([[f"{s['epsilon']:.0e}", f"{s['difference']:.3g}", s["band"]] for s in sweep],
                        ["epsilon", "difference", "band"]))
     best = min(sweep, key=lambda s: s["difference"])
@@ -125,8 +188,28 @@ def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from core.errors import TutorError
-    from core.gradcheck import MODES, check_variant, epsilon_sweep, gradient_check, render_report
+
+    try:
+        # overflow is reported in the text (a "cannot tell" verdict), never as a NumPy warning
+        with np.errstate(all="ignore"):
+            return _run(args)
+    except TutorError as exc:
+        raise as_option(exc) from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from core.errors import TutorError
+    from core.gradcheck import (
+        MAX_ITERATIONS,
+        MODES,
+        check_variant,
+        epsilon_sweep,
+        gradient_check,
+        render_report,
+    )
     from core.rng import make_rng
     from core.variants import get_variant
     from tutor.output import number, print_json
@@ -136,29 +219,38 @@ def run(args: argparse.Namespace) -> int:
     if args.file is not None and args.variant is not None:
         raise TutorError("--file", "give either --variant or --file, not both",
                          "--variant NAME or --file PATH")
-    epsilon = number(args.epsilon, "--epsilon", "0 < epsilon <= 1 (the course uses 1e-7)")
-    if not 0 < epsilon <= 1:
-        raise TutorError("--epsilon", f"{args.epsilon}", "0 < epsilon <= 1 (the course uses 1e-7)")
+    if args.variant is not None and not args.variant.strip():
+        raise TutorError("--variant", "empty name", "a variant id (see dltutor gradcheck --list)")
+    if args.file is not None and not args.file.strip():
+        raise TutorError("--file", "empty path", "the path of a .py file")
+    if args.layers is None:
+        for option, value in (("--activation", args.activation), ("--examples", args.examples)):
+            if value is not None:
+                raise TutorError(option, "only applies with --layers (the course's case has its own network "
+                                 "and examples)", f"{option} together with --layers")
+    if args.activation is not None:
+        from core.activations import ACTIVATIONS
+
+        if args.activation not in ACTIVATIONS:
+            raise TutorError("--activation", f"unknown activation {args.activation!r}", ", ".join(ACTIVATIONS))
+    epsilon = epsilon_option(args.epsilon)
     if args.mode not in MODES:
         raise TutorError("--mode", f"unknown mode {args.mode!r}", ", ".join(MODES))
-    k = number(args.samples, "--samples", "an integer >= 1", integer=True)
-    if k < 1:
-        raise TutorError("--samples", f"{k}", "an integer >= 1")
-    iterations = number(args.after_iterations, "--after-iterations", "an integer >= 0", integer=True)
-    if iterations < 0:
-        raise TutorError("--after-iterations", f"{iterations}", "an integer >= 0")
-    lr = number(args.learning_rate, "--learning-rate", "a number > 0")
+    k = whole_number(args.samples, "--samples", 1, 1_000_000)
+    iterations = whole_number(args.after_iterations, "--after-iterations", 0, MAX_ITERATIONS)
+    lr = number(args.learning_rate, "--learning-rate", "a finite number > 0")
     if lr <= 0:
-        raise TutorError("--learning-rate", f"{lr}", "a number > 0")
-    seed = number(args.seed, "--seed", "a whole number >= 0", integer=True)
-    if seed < 0:
-        raise TutorError("--seed", f"{seed}", "a whole number >= 0")
-    l2 = number(args.l2, "--l2", "a number >= 0")
+        raise TutorError("--learning-rate", f"{lr:g} is not positive", "a finite number > 0")
+    seed = whole_number(args.seed, "--seed", 0, MAX_SEED)
+    l2 = number(args.l2, "--l2", "a finite number >= 0")
     if l2 < 0:
-        raise TutorError("--l2", f"{l2}", "a number >= 0")
+        raise TutorError("--l2", f"{l2:g} is negative", "a finite number >= 0")
+    if args.timeout is not None and args.file is None:
+        raise TutorError("--timeout", "only applies with --file (the built-in checks need no time limit)",
+                         "--timeout together with --file")
 
     if args.file is not None:
-        from core.learner import LearnerError, check_file
+        from core.learner import DEFAULT_TIMEOUT, LearnerError, check_file
 
         if args.sweep:
             raise TutorError("--sweep", "works with the built-in networks (--variant), not with --file",
@@ -166,9 +258,12 @@ def run(args: argparse.Namespace) -> int:
         if l2 or args.layers is not None:
             raise TutorError("--file", "your file defines its own cost and network: --l2 and --layers do not "
                              "apply", "--file without --l2 and --layers")
-        timeout = number(args.timeout, "--timeout", "seconds > 0")
-        if timeout <= 0:
-            raise TutorError("--timeout", f"{timeout}", "seconds > 0")
+        timeout = DEFAULT_TIMEOUT
+        if args.timeout is not None:
+            timeout = number(args.timeout, "--timeout", f"seconds, 0 < SECONDS <= {MAX_TIMEOUT:g}")
+            if not 0 < timeout <= MAX_TIMEOUT:
+                raise TutorError("--timeout", f"{timeout:g} seconds is {'too long' if timeout > 0 else 'not positive'}",
+                                 f"seconds, 0 < SECONDS <= {MAX_TIMEOUT:g}")
         try:
             report = check_file(args.file, epsilon=epsilon, mode=args.mode, k=k, seed=seed,
                                 after_iterations=iterations, learning_rate=lr, timeout=timeout)
@@ -180,9 +275,9 @@ def run(args: argparse.Namespace) -> int:
             return 1
         sweep = None
     else:
-        variant_id = args.variant or "course"
+        variant_id = args.variant if args.variant is not None else "course"
         get_variant(variant_id)
-        network = _network(args, seed)
+        network = _network(args, seed, k, iterations)
         options = dict(epsilon=epsilon, mode=args.mode, k=k, rng=make_rng(seed), after_iterations=iterations,
                        learning_rate=lr, l2=l2)
         if network is None:
@@ -194,7 +289,7 @@ def run(args: argparse.Namespace) -> int:
             sweep_net = dict(arch=arch, params=params, X=X, Y=Y)
         sweep = None
         if args.sweep:
-            sweep = epsilon_sweep(backward_fn=variant_id, l2=report.l2, **sweep_net)
+            sweep = epsilon_sweep(backward_fn=variant_id, l2=report.l2, k=k, rng=make_rng(seed), **sweep_net)
     if args.json:
         doc = report.to_dict()
         if sweep is not None:
