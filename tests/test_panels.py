@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from pathlib import Path
 
 import pytest
@@ -172,21 +173,21 @@ async def test_normalization_overlays_both_curves_and_counts_iterations_to_the_t
         plot = screen.query_one("#nz-plot", SeriesPlot)
         assert [s.label for s in plot.series] == ["raw", "normalized"]
         assert plot.hlines == [(0.3, "gray")]
-        rows = {row[0]: row for row in (screen.query_one("#nz-table").get_row_at(i) for i in range(2))}
         raw, norm = curves["raw"], curves["normalized"]
-        assert rows["raw"][4] == iterations_text(raw, 0.3)
-        assert rows["normalized"][4] == iterations_text(norm, 0.3)
+        assert screen.column("raw")["target"] == iterations_text(raw, 0.3)
+        assert screen.column("normalized")["target"] == iterations_text(norm, 0.3)
         first = norm.first_below(0.3)
         assert first is not None and first < (raw.first_below(0.3) or 10**9)  # normalized gets there first
-        assert rows["normalized"][4] == f"{first:,}"
+        assert screen.column("normalized")["target"] == f"{first:,}"
+        assert screen.column("normalized")["outcome"] == "reached"
         text = flat(app)
         assert "to target" in text and "raw" in text and "normalized" in text
         # a new target re-reads the curves without training again
         runs = screen.runs
         screen.query_one("#nz-target", PanelField).value = "0.01"
         await settle(pilot)
-        rows = {row[0]: row for row in (screen.query_one("#nz-table").get_row_at(i) for i in range(2))}
-        assert rows["raw"][4] == "not reached" and rows["normalized"][4] == "not reached"
+        assert screen.column("raw")["target"] == "not reached"
+        assert screen.column("normalized")["target"] == "not reached"
         assert screen.runs == runs
         expect(app, "neither run got there")
 
@@ -210,7 +211,7 @@ async def test_normalization_rejects_a_bad_learning_rate(tmp_path: Path) -> None
 def test_iterations_to_target() -> None:
     curve = RunCurve("raw", False, [0, 100, 200], [0.7, 0.4, 0.3])
     assert curve.first_below(0.35) == 200 and iterations_text(curve, 0.35) == "200"
-    assert curve.first_below(0.3) is None and iterations_text(curve, 0.3) == "not reached yet"
+    assert curve.first_below(0.3) is None and iterations_text(curve, 0.3) == "not yet"
     curve.stopped = "completed"
     assert iterations_text(curve, 0.3) == "not reached"
 
@@ -265,8 +266,7 @@ async def test_lessons_try_it_opens_the_workbench_and_the_panels(tmp_path: Path)
         await pilot.press("t")
         await settle(pilot)
         labels = [str(b.label) for b in app.screen.query("#try-links Button")]
-        assert labels == ["▶ Open the panel: Numerical approximation of gradients",
-                          "▶ Open the gradient-check workbench"]
+        assert labels == ["▶ Panel: Numerical approximation of gradients", "▶ Gradient-check workbench"]
         await pilot.click("#try-links Button")
         await settle(pilot)
         assert isinstance(app.screen, NumgradScreen)
@@ -282,3 +282,119 @@ async def test_lessons_try_it_opens_the_workbench_and_the_panels(tmp_path: Path)
         app.post_message(Navigate("lesson", "dropout"))
         await settle(pilot)
         assert not app.screen.query_one("#try-links").display  # no panel for this lesson
+
+
+# -- the reviewer's findings: ties in numgrad, what each normalization run did, the way back ------------
+
+
+async def test_numgrad_at_theta_zero_calls_the_errors_a_tie_and_up_down_move_between_fields(
+        tmp_path: Path) -> None:
+    app = app_for(tmp_path, screen="numgrad")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await ran(pilot, screen)
+        theta = screen.query_one("#ng-theta", PanelField)
+        eps = screen.query_one("#ng-eps", PanelField)
+        assert app.focused is theta.input
+        theta.value = "0"
+        await pilot.press("enter")
+        await ran(pilot, screen, runs=2)
+        errors = screen.demo["errors"]
+        assert errors["one_sided"] == pytest.approx(errors["two_sided"])  # both eps^2 at theta = 0
+        text = str(screen.query_one("#ng-example").render())
+        assert "times closer" not in text
+        assert "Both errors are the same here" in text and "3θε is zero" in text
+        await pilot.press("down")
+        assert app.focused is eps.input
+        await pilot.press("down")  # the last field: the form scrolls, the focus stays
+        assert app.focused is eps.input
+        await pilot.press("up")
+        assert app.focused is theta.input
+
+
+def test_numgrad_compares_the_errors_in_words() -> None:
+    from core.gradcheck import one_dimensional_demo
+    from tutor.screens.numgrad import compare
+
+    def said(theta: float, eps: float) -> str:
+        errors = one_dimensional_demo(theta, eps)["errors"]
+        return compare(theta, eps, errors["one_sided"], errors["two_sided"])
+
+    assert said(1.0, 0.01) == "The two-sided estimate is 301 times closer."
+    assert said(0.0, 0.01).startswith("Both errors are the same here")
+    assert said(0.001, 0.01).startswith("Both errors are about the same size here")  # 3e-5 next to 1e-4
+    assert "happens to be exact" in said(-0.01 / 3, 0.01)  # 3*theta*eps + eps^2 = 0
+    assert "round-off" in said(1.0, 1e-9) and "round-off" in said(5.0, 1e-10)
+    assert compare(0.0, 1e-200, 0.0, 0.0) == "Both estimates are exact here (error 0)."
+    assert compare(1.0, 0.01, 0.03, 0.0).startswith("The two-sided estimate is exact here")
+
+
+async def test_normalization_says_the_raw_run_is_stuck_at_chance_at_a_large_rate(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = NormalizationScreen(iterations=1500, learning_rate=0.5)
+        await app.push_screen(screen)
+        await ran(pilot, screen)
+        raw = next(c for c in screen.curves if c.name == "raw")
+        assert raw.costs[-1] == pytest.approx(0.693, abs=1e-3) and raw.output_spread < 1e-6
+        assert screen.column("raw")["outcome"] == "at chance"
+        assert screen.column("raw")["target"] == "not reached"
+        assert screen.column("normalized")["outcome"] == "reached"
+        reading = str(screen.query_one("#nz-reading").render())
+        assert "crawl" not in reading
+        assert ("• raw: stuck at chance from iteration 100: the network predicts the same probability for "
+                "every example, so the cost stays at 0.693 ≈ ln 2 (dev accuracy 46.7%).") in reading
+        assert "• normalized: below 0.3 at iteration" in reading
+        assert "too large for the raw features" in reading
+        # the table fits at 80 columns: both runs' outcome and iterations to target are on screen
+        lines = screen_text(app).splitlines()
+        assert any("outcome" in line and "at chance" in line and "reached" in line for line in lines)
+        assert any("to target" in line and "not reached" in line for line in lines)
+
+
+def test_the_outcome_of_a_run_comes_from_its_costs() -> None:
+    from tutor.screens.normalization import outcome
+
+    its = list(range(0, 2000, 100))
+
+    def run(costs, stopped="completed", **kw) -> RunCurve:
+        return RunCurve("raw", False, its[:len(costs)], list(costs), stopped, **kw)
+
+    assert outcome(run([1.0, 0.5, 0.2, 0.1]), 0.3).text == "below 0.3 at iteration 200."
+    falling = [1.0 - 0.01 * i for i in range(20)]
+    assert outcome(run(falling), 0.3).kind == "crawling"
+    assert "still falling" in outcome(run(falling), 0.3).text
+    assert outcome(run(falling, stopped=""), 0.3).kind == "training"
+    assert outcome(run([1.3] + [1.054] * 19, output_spread=0.0), 0.3).kind == "stuck"
+    chance = outcome(run([1.3] + [0.6929] * 19, dev_accuracy=0.467, output_spread=0.0), 0.3)
+    assert chance.kind == "chance" and chance.label == "at chance"
+    assert chance.text.startswith("stuck at chance from iteration 100") and "46.7%" in chance.text
+    assert outcome(run([1.0, 0.5, 0.6, 0.45, 0.7, 0.5, 0.8, 0.5]), 0.3).kind == "bouncing"
+    assert outcome(run([1.0, 0.9, math.inf], stopped="diverged"), 0.3).kind == "diverged"
+    assert outcome(run([1.0] + [0.5 + 1e-9 * i for i in range(19)]), 0.3).kind == "stuck"
+    assert outcome(run([1.0] + [0.5 - 1e-5 * i for i in range(19)]), 0.3).kind == "levelled"
+
+
+@pytest.mark.parametrize("name", ["vanishing", "numgrad", "normalization"])
+async def test_a_panel_shows_the_way_back_and_escape_leaves_it(tmp_path: Path, name: str) -> None:
+    app = app_for(tmp_path, screen=name)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc" in footer and "Run again" in footer
+        screen.workers.cancel_all()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not screen and type(app.screen).__name__ == "HomeScreen"
+
+
+def test_a_result_of_an_older_run_is_dropped() -> None:
+    screen = NumgradScreen()
+    shown: list[int] = []
+    screen.token = 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(screen), "is_attached", property(lambda self: True))
+        screen._deliver(1, shown.append, (1,))
+        screen._deliver(2, shown.append, (2,))
+    assert shown == [2]

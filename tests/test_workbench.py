@@ -103,7 +103,9 @@ async def test_course_shows_the_published_difference_and_flags_dw2_and_db1(tmp_p
         flagged = {name for name, row in rows.items() if "FLAGGED" in row}
         assert flagged == {"dW2", "db1"}
         assert rows["dW2"][3] == "2.00" and rows["db1"][3] == "4.00"  # analytic / numeric
-        assert "2.00 times the true gradient" in rows["dW2"][5] or rows["dW2"][5].startswith("dW2 is 2.00")
+        hints = screen.query_one("#wb-report", GcReportView).hints_text().plain.splitlines()
+        assert hints[0].startswith("db1: db1 is 4.00 times the true gradient")  # under the table, in order
+        assert hints[1].startswith("dW2: dW2 is 2.00 times the true gradient")
         assert "this variant should flag dW2, db1: it does" in " ".join(text.split())
 
 
@@ -244,6 +246,7 @@ async def test_a_bad_path_and_a_bad_epsilon_are_explained_beside_their_fields(tm
         await pilot.press("enter")
         await settle(pilot)
         assert "is not a .py file" in screen.query_one("#wb-file", PanelField).error
+        box.value = ""  # an empty file field: the form checks the highlighted variant
         eps = screen.query_one("#wb-eps-input")
         eps.value = "abc"
         eps.focus()
@@ -349,3 +352,64 @@ async def test_a_chosen_check_marks_its_lesson_practised_browsing_does_not(tmp_p
         await finished(pilot, screen, runs=3)
         await asyncio.wrap_future(app.save(lambda store: None))
         assert app.store.progress.practised == {"gradient-checking", "dropout"}
+
+
+# -- what the form shows is what runs; the table fits at 80 columns -------------------------------------
+
+
+async def test_ctrl_r_checks_the_path_in_the_file_field_without_enter(tmp_path: Path) -> None:
+    learner = tmp_path / "typed.py"
+    learner.write_text(GOOD_FILE)
+    app = app_for(tmp_path, screen="workbench", variant="fixed")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await finished(pilot, screen)
+        run = screen.query_one("#wb-run")
+        assert str(run.label) == "Run variant (ctrl+r)"
+        box = screen.query_one("#wb-file-input")
+        box.focus()
+        box.value = str(tmp_path / "missing.py")  # typed, never submitted with Enter
+        await settle(pilot)
+        assert str(run.label) == "Run your file (ctrl+r)"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        error = screen.query_one("#wb-file", PanelField).error
+        assert error.startswith("⚠ file:") and "missing.py does not exist" in error
+        assert screen.runs == 1 and screen.result.report.variant == "fixed"  # the variant did not re-run
+        box.value = str(learner)
+        await pilot.press("ctrl+r")
+        await finished(pilot, screen, runs=2)
+        assert screen.result.report.file == str(learner)
+        assert screen.query_one("#wb-file", PanelField).error == ""
+        assert "typed.py" in screen_text(app)
+        screen.workers.cancel_group(screen, "gradcheck")  # the epsilon sweep of the file is not needed here
+        box.value = ""  # an empty field: ctrl+r checks the highlighted variant again
+        await pilot.press("ctrl+r")
+        await finished(pilot, screen, runs=3)
+        assert screen.result.report.variant == "fixed" and screen.result.report.file is None
+        assert str(run.label) == "Run variant (ctrl+r)"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_block_table_shows_flagged_and_the_hints_at_80_columns(tmp_path: Path, size) -> None:
+    app = app_for(tmp_path, screen="workbench", variant="course")
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        await finished(pilot, screen)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "block" in line and "status" in line)
+        for column in ("shape", "rel. diff", "ratio"):
+            assert column in header
+        for name in ("db1", "dW2"):
+            row = next(line for line in lines if f" {name} " in line and "×" in line)
+            assert "FLAGGED" in row, row
+        row = next(line for line in lines if " dW1 " in line and "×" in line)
+        assert "1.58e-07" in row and " ok " in row
+        text = " ".join(" ".join(lines).split())
+        # the hints, which are sentences, wrap under the table instead of being cut in a column
+        assert "db1: db1 is 4.00 times the true gradient" in text
+        # one row per variant: a long id ends in an ellipsis at 80 columns (whole from 100), never wraps
+        listed = "wrong-activation-deriva…" if size[0] < 100 else "wrong-activation-derivative"
+        assert any(listed in line for line in lines)
+        assert not any(line.strip("│▊▎ ").startswith(("ive", "tive", "rivative")) for line in lines)
+        assert "esc" in lines[-1] and "Run" in lines[-1]  # the way back and the run key in the footer

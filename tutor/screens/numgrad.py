@@ -23,6 +23,68 @@ INTRO = ("Estimate f'(θ) for f(θ) = θ³ from f at nearby points. Change θ or
          "follow.")
 
 
+#: Errors within this factor of each other are called a tie rather than "1 times closer".
+TIE = 1.5
+#: An error this many times smaller than the other one counts as exact.
+EXACT = 1e-6
+#: Double precision's relative round-off.
+MACHINE_EPS = 2.2e-16
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.1f}"
+
+
+def roundoff_dominates(theta: float, eps: float) -> bool:
+    """Whether round-off in f(θ±ε) (about 2.2e-16·|θ±ε|³/ε) exceeds the two-sided truncation error ε²."""
+    return MACHINE_EPS * (abs(theta) + eps) ** 3 / eps > eps ** 2
+
+
+def compare(theta: float, eps: float, e1: float, e2: float) -> str:
+    """One sentence comparing the one-sided error ``e1`` with the two-sided error ``e2``.
+
+    For θ³ the one-sided error is 3θε + ε² and the two-sided one ε²: at θ = 0 they tie, near θ = -ε/3
+    the one-sided estimate is even exact, and at a tiny ε (or a huge θ) round-off decides. The sentence
+    says which case this is, rather than "1 times closer".
+
+    Args:
+        theta: where the derivative is estimated.
+        eps: the step.
+        e1: the one-sided estimate's absolute error.
+        e2: the two-sided estimate's absolute error.
+
+    Returns:
+        The sentence.
+    """
+    roundoff = roundoff_dominates(theta, eps)
+    noise = "round-off in f(θ±ε), about 1e-16·|f|/ε, swamps both at this θ and ε"
+    if e1 == 0 and e2 == 0:
+        return "Both estimates are exact here (error 0)."
+    if e2 <= e1 * EXACT:
+        return f"The two-sided estimate is exact here; the one-sided one is off by {e1:.2e}."
+    if e1 <= e2 * EXACT:
+        reason = ("by luck of round-off" if roundoff else
+                  "for θ³ its error 3θε + ε² cancels at θ = −ε/3")
+        return (f"Here the one-sided estimate happens to be exact ({reason}); the two-sided error is "
+                f"{e2:.2e}.")
+    if e1 / e2 >= TIE:
+        closer = f"The two-sided estimate is {_times(e1 / e2)} times closer"
+        if roundoff:
+            return (closer + "; round-off in f(θ±ε), about 1e-16·|f|/ε, is already larger than its ε² "
+                    "error, so a smaller ε would not help.")
+        return closer + "."
+    if e2 / e1 >= TIE:
+        reason = noise if roundoff else "for θ³ the one-sided error 3θε + ε² partly cancels near θ = −ε/3"
+        return f"Here the one-sided estimate happens to be {_times(e2 / e1)} times closer: {reason}."
+    if roundoff:
+        return f"Both errors are about the same size here: {noise}."
+    if theta == 0:
+        return ("Both errors are the same here: for θ³ the one-sided error is 3θε + ε² and the two-sided "
+                "one ε², and at θ = 0 the O(ε) part 3θε is zero.")
+    return ("Both errors are about the same size here: for θ³ the one-sided error is 3θε + ε² and the "
+            f"two-sided one ε², and at θ = {theta:g} the O(ε) part 3θε is small next to ε².")
+
+
 def describe(demo: dict[str, Any], course: dict[str, float] | None = None) -> Text:
     """The worked example as text: both estimates, their errors and orders, and the best epsilons."""
     theta, eps, true = demo["theta"], demo["epsilon"], demo["true"]
@@ -35,10 +97,9 @@ def describe(demo: dict[str, Any], course: dict[str, float] | None = None) -> Te
     out.append(f"   = {one:.10g}   error {e1:.2e}   O(ε)\n")
     out.append("two-sided  (f(θ+ε) − f(θ−ε)) / (2ε)\n", style="bold")
     out.append(f"   = {two:.10g}   error {e2:.2e}   O(ε²)\n\n")
-    if e2 > 0:
-        out.append(f"The two-sided estimate is {e1 / e2:,.0f} times closer. ")
-    out.append("Its error shrinks with ε², the one-sided one only with ε: that is why gradient checking "
-               "uses the two-sided difference (twice the cost, far more accurate).\n")
+    out.append(compare(theta, eps, e1, e2) + " ")
+    out.append("In general the two-sided error shrinks with ε², the one-sided one only with ε: that is why "
+               "gradient checking uses the two-sided difference (twice the cost, far more accurate).\n")
     sweep = demo.get("sweep") or []
     if sweep:
         best1 = min(sweep, key=lambda s: s["one_sided_error"])
@@ -97,10 +158,10 @@ class NumgradScreen(PanelScreen):
         return values["ng-theta"], values["ng-eps"]
 
     def start(self, options: tuple[float, float]) -> None:
-        self._compute(*options)
+        self._compute(*options, self.token)
 
     @work(thread=True, exclusive=True, group="numgrad")
-    def _compute(self, theta: float, eps: float) -> None:
+    def _compute(self, theta: float, eps: float, token: int) -> None:
         import numpy as np
 
         from core.errors import TutorError
@@ -111,9 +172,9 @@ class NumgradScreen(PanelScreen):
                 demo = one_dimensional_demo(theta, eps)
                 course = course_one_dimensional_check()
         except TutorError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.post_result(token, self._failed, exc)
             return
-        self.app.call_from_thread(self._show, demo, course)
+        self.post_result(token, self._show, demo, course)
 
     def _failed(self, exc: Exception) -> None:
         if not self.is_attached:  # the learner left before the worker finished

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from textual import on
@@ -86,6 +87,29 @@ def parse_int(text: str, field: str, low: int, high: int) -> int:
     return value
 
 
+def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> list[Binding]:
+    """A screen's own keys, with the shared way back shown in the footer and the jumps to other screens
+    hidden from it.
+
+    Escape keeps :class:`TutorScreen`'s action (back to where the learner came from) but shows as ``esc``;
+    ``a``/``q``/``d`` still work and the help screen lists them. At 80 columns the footer has room for the
+    way back and the screen's own keys, not for every jump as well.
+
+    Args:
+        own: the screen's bindings, shown after escape and ``h``.
+        hide: the shared keys to leave out of the footer.
+
+    Returns:
+        The list for the screen's ``BINDINGS``.
+    """
+    shared = {b.key: b for b in TutorScreen.BINDINGS if isinstance(b, Binding)}
+    out: list[Binding] = []
+    if "escape" in shared:
+        out.append(replace(shared["escape"], show=True, key_display="esc"))
+    out += [replace(shared[key], show=False) for key in hide if key in shared]
+    return out + list(own)
+
+
 def mark_practised(screen: TutorScreen, lesson_id: str) -> None:
     """Record in the saved progress that the learner practised ``lesson_id`` (on the saving thread)."""
     screen.tutor.save(lambda store: store.mark_practised(lesson_id))
@@ -100,10 +124,11 @@ class PanelScreen(TutorScreen):
     """A lesson panel: edit a field, and after a short pause the experiment re-runs in a worker.
 
     Subclasses implement :meth:`read_form` (raise TutorError for a bad field; return the options) and
-    :meth:`start` (launch the worker with them); ``r`` re-runs by hand.
+    :meth:`start` (launch the worker with them, which hands its results to :meth:`post_result`);
+    ctrl+r re-runs by hand.
     """
 
-    BINDINGS = [Binding("ctrl+r", "rerun", "Run again")]
+    BINDINGS = footer_bindings(Binding("ctrl+r", "rerun", "Run again"))
 
     LESSON = ""
     """The lesson this panel practises (marked practised after the first run, as a lesson's Try it does)."""
@@ -112,6 +137,8 @@ class PanelScreen(TutorScreen):
         super().__init__()
         self._pending: Any = None
         self.runs = 0  # completed runs (tests wait on it)
+        self.token = 0  # the latest run's number: a worker's result for an older one is dropped
+        self._started: Any = None  # the options of the latest run
 
     def ran(self) -> None:
         """Count a finished run; the first one marks the panel's lesson practised."""
@@ -127,14 +154,20 @@ class PanelScreen(TutorScreen):
     def _changed(self) -> None:
         if self._pending is not None:
             self._pending.stop()
-        self._pending = self.set_timer(DEBOUNCE, self.action_rerun)
+        self._pending = self.set_timer(DEBOUNCE, self._rerun_if_changed)
+
+    def _rerun_if_changed(self) -> None:
+        # The fields report a change as they mount too: running again on the same options would only
+        # replace a finished result with a "Running…" one.
+        self.action_rerun(only_if_changed=True)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_rerun()
 
-    def action_rerun(self) -> None:
-        """Read the form; start a run when every field is valid."""
+    def action_rerun(self, only_if_changed: bool = False) -> None:
+        """Read the form; start a run when every field is valid (and, with ``only_if_changed``, when the
+        options differ from the latest run's)."""
         from core.errors import TutorError
 
         if self._pending is not None:
@@ -145,7 +178,20 @@ class PanelScreen(TutorScreen):
         except TutorError as exc:
             self.show_problem(exc)
             return
+        if only_if_changed and options == self._started:
+            return
+        self._started = options
+        self.token += 1
         self.start(options)
+
+    def post_result(self, token: int, callback: Callable[..., Any], *args: Any) -> None:
+        """From a worker thread: run ``callback(*args)`` on the UI thread, unless a newer run started
+        meanwhile (a slow old run must not overwrite a quick new one) or the learner left."""
+        self.app.call_from_thread(self._deliver, token, callback, args)
+
+    def _deliver(self, token: int, callback: Callable[..., Any], args: tuple) -> None:
+        if self.is_attached and token == self.token:
+            callback(*args)
 
     def read_fields(self, parsers: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
         """Parse every :class:`PanelField` named in ``parsers``; each bad one shows its error beside it.

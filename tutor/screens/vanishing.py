@@ -28,8 +28,8 @@ MAX_DEPTH, MAX_WIDTH = 200, 2000
 #: Above this many multiply-adds per example the run takes seconds: say so while it runs.
 SLOW = 50_000_000
 
-INTRO = ("A stack of layers, all the same width, fed N(0, 1) inputs. Watch the spread of the activations "
-         "and the size of the gradients from the first layer to the last.")
+INTRO = ("Equal-width layers fed N(0, 1) inputs: watch the spread of the activations and the size of the "
+         "gradients from the first layer to the last.")
 
 
 def trend_line(report: Any) -> Text:
@@ -61,8 +61,9 @@ class VanishingScreen(PanelScreen):
     LESSON = "vanishing-gradients"
     CSS_PATH = "vanishing.tcss"
     AUTO_FOCUS = "#vg-depth-input"
-    BINDINGS = [Binding("ctrl+l", "identity_example", "W = a·I example"),
-                Binding("ctrl+o", "he_example", "ReLU + He")]
+    BINDINGS = [Binding("ctrl+l", "identity_example", "W = a·I",
+                        tooltip="The course's example: 30 linear layers with W = 1.5·I"),
+                Binding("ctrl+o", "he_example", "ReLU + He", tooltip="20 ReLU layers with He initialization")]
 
     def __init__(self, depth: int = 20, width: int = 100, activation: str = "relu", init: str = "he",
                  scale: float = 1.5) -> None:
@@ -143,10 +144,10 @@ class VanishingScreen(PanelScreen):
         work_size = options["depth"] * options["width"] ** 2
         self.query_one("#vg-status", Static).update(
             "Running… (a network this size takes a few seconds)" if work_size > SLOW else "Running…")
-        self._compute(options)
+        self._compute(options, self.token)
 
     @work(thread=True, exclusive=True, group="vanishing")
-    def _compute(self, options: dict[str, Any]) -> None:
+    def _compute(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 
         from core.deep import run_deep
@@ -158,9 +159,9 @@ class VanishingScreen(PanelScreen):
                 report = run_deep(options["depth"], options["width"], options["activation"], options["init"],
                                   make_rng(1), identity_scale=options["identity_scale"])
         except TutorError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.post_result(token, self._failed, exc)
             return
-        self.app.call_from_thread(self._show, report)
+        self.post_result(token, self._show, report)
 
     def _failed(self, exc: Exception) -> None:
         if not self.is_attached:  # the learner left before the worker finished

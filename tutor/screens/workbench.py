@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.screens.base import TutorScreen
-from tutor.screens.panels import mark_practised, parse_float
+from tutor.screens.panels import footer_bindings, mark_practised, parse_float
 from tutor.widgets.gc_bands import format_difference
 from tutor.widgets.gc_heatmap import BlockCells, BlockHeatmap
 from tutor.widgets.gc_report import GcReportView
@@ -239,13 +239,15 @@ class WorkbenchScreen(TutorScreen):
     NAME = "workbench"
     CSS_PATH = "workbench.tcss"
     AUTO_FOCUS = "#wb-variants"
-    BINDINGS = [
-        Binding("ctrl+r", "run", "Run"),
-        Binding("b", "compare", "Buggy vs fixed"),
-        Binding("ctrl+b", "compare", "Buggy vs fixed", show=False),
-        Binding("o", "focus_file", "Your file"),
-        Binding("v", "focus_variants", "Variants", show=False),
-    ]
+    BINDINGS = footer_bindings(
+        Binding("ctrl+r", "run", "Run",
+                tooltip="Check what the form shows: your file when its field holds a path, else the variant"),
+        Binding("b", "compare", "vs fixed", tooltip="The selection side by side with the fixed backward pass"),
+        Binding("ctrl+b", "compare", "vs fixed", show=False,
+                tooltip="The selection side by side with the fixed backward pass"),
+        Binding("o", "focus_file", "File", tooltip="Type the path of your own backward pass"),
+        Binding("v", "focus_variants", "Variants", show=False, tooltip="Back to the list of variants"),
+    )
 
     def __init__(self, variant: str | None = None, file: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -280,7 +282,7 @@ class WorkbenchScreen(TutorScreen):
                     yield Label("Mode")
                     yield Select([(m, m) for m in MODES], value="full", allow_blank=False, compact=True,
                                  id="wb-mode", tooltip=MODE_HELP)
-                yield Button("Run  ctrl+r", id="wb-run", variant="primary", compact=True)
+                yield Button(self._run_label(), id="wb-run", variant="primary", compact=True)
                 yield Static("", id="wb-status", markup=False)
             with Vertical(id="wb-main"):
                 with VerticalScroll(id="wb-single"):
@@ -335,12 +337,21 @@ class WorkbenchScreen(TutorScreen):
 
     # -- actions ---------------------------------------------------------------------------------------
 
+    def _path_typed(self) -> str:
+        return self.query_one("#wb-file-input", Input).value.strip() if self.is_mounted else (self.file or "")
+
+    def _run_label(self) -> str:
+        return "Run your file (ctrl+r)" if self._path_typed() else "Run variant (ctrl+r)"
+
     def action_run(self) -> None:
-        """Check the highlighted variant, or the file when one was loaded."""
-        if self.file:
+        """Check what the form shows: the file when its field holds a path (a bad path is explained beside
+        the field), otherwise the highlighted variant."""
+        if self._path_typed():
             self._run_file()
-        else:
-            self.check_variant(self.variant)
+            return
+        options = self.query_one("#wb-variants", OptionList)
+        highlighted = options.highlighted
+        self.check_variant(VARIANT_IDS[highlighted] if highlighted is not None else self.variant)
 
     def check_variant(self, variant: str, chosen: bool = True) -> None:
         """Check a catalogue variant with the form's epsilon and mode (``chosen``: asked for, not browsed)."""
@@ -352,36 +363,49 @@ class WorkbenchScreen(TutorScreen):
         self._start(BenchRequest(self._next_token(), variant, None, *options, timeout=self.timeout,
                                  chosen=chosen))
 
-    def _run_file(self) -> None:
+    def _read_path(self) -> Path:
+        """The file field as the path of an existing ``.py`` file.
+
+        Raises:
+            TutorError: naming the field, when it is empty, missing, not a file or not Python.
+        """
         from core.errors import TutorError
 
-        field_ = self.query_one("#wb-file", PanelField)
-        text = field_.value.strip()
+        text = self.query_one("#wb-file", PanelField).value.strip()
         if not text:
-            field_.set_error(str(TutorError("file", "is empty", "the path of your .py file")))
-            return
+            raise TutorError("file", "is empty", "the path of your .py file")
         path = Path(text).expanduser()
         if not path.is_file():
             problem = "does not exist" if not path.exists() else "is not a file"
-            field_.set_error(str(TutorError("file", f"{text} {problem}", "the path of a .py file")))
-            self.file = None
-            return
+            raise TutorError("file", f"{text} {problem}", "the path of a .py file")
         if path.suffix != ".py":
-            field_.set_error(str(TutorError("file", f"{text} is not a .py file", "the path of a .py file")))
-            self.file = None
-            return
-        options = self._options()
+            raise TutorError("file", f"{text} is not a .py file", "the path of a .py file")
+        return path
+
+    def _run_file(self) -> None:
+        """Check the file the field names; every field that cannot be used is explained beside it."""
+        from core.errors import TutorError
+
+        field_ = self.query_one("#wb-file", PanelField)
         limit = self.query_one("#wb-timeout", PanelField)
+        path = timeout = None
         try:
-            self.timeout = parse_float(limit.value, "time limit", "seconds, 0 < time limit <= 600", 0.0,
-                                       600.0, low_open=True)
+            path = self._read_path()
+            field_.set_error(None)
+        except TutorError as exc:
+            field_.set_error(str(exc))
+            self.file = None
+        try:
+            timeout = parse_float(limit.value, "time limit", "seconds, 0 < time limit <= 600", 0.0, 600.0,
+                                  low_open=True)
+            limit.set_error(None)
         except TutorError as exc:
             limit.set_error(str(exc))
+        options = self._options()
+        if path is None or timeout is None or options is None:
+            self._status("Fix the field marked ⚠ to run.")
             return
-        limit.set_error(None)
-        if options is None:
-            return
-        field_.set_error(None)
+        self.timeout = timeout
         self.file = str(path)
         self._start(BenchRequest(self._next_token(), None, self.file, *options, timeout=self.timeout))
 
@@ -481,7 +505,7 @@ class WorkbenchScreen(TutorScreen):
     def _about(self, variant: str | None) -> None:
         description, lesson = self.descriptions.get(variant or "", ("", ""))
         self.query_one("#wb-about", Static).update(
-            Text.assemble((description, ""), (f"\nlesson: {lesson}" if lesson else "", "italic dim"))
+            Text.assemble((description, ""), (f" (lesson {lesson})" if lesson else "", "italic dim"))
             if description else "")
 
     def _show_block(self, name: str | None) -> None:
@@ -578,13 +602,18 @@ class WorkbenchScreen(TutorScreen):
         if event.option.id:
             self.check_variant(event.option.id)
 
-    @on(Input.Submitted, "#wb-file-input, #wb-timeout-input")
+    @on(Input.Submitted, "#wb-file-input")
     def _file_submitted(self) -> None:
         self._run_file()
 
-    @on(Input.Submitted, "#wb-eps-input")
+    @on(Input.Submitted, "#wb-eps-input, #wb-timeout-input")
     def _eps_submitted(self) -> None:
         self.action_run()
+
+    @on(Input.Changed, "#wb-file-input")
+    def _path_changed(self) -> None:
+        self.query_one("#wb-run", Button).label = self._run_label()
+        self.query_one("#wb-file", PanelField).set_error(None)  # it was about the text before this edit
 
     @on(Select.Changed, "#wb-mode")
     def _mode_changed(self) -> None:
@@ -598,7 +627,7 @@ class WorkbenchScreen(TutorScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "compare" and (self.result is None or self.result.report is None):
             return None  # greyed out until there is a report to compare
-        return True
+        return super().check_action(action, parameters)
 
 
 async def tour_stop(pilot: Any, app: Any) -> str:

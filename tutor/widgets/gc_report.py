@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -58,6 +59,28 @@ def status_text(block: Any) -> Text:
     return Text("ok", style="green")
 
 
+def fill_table(table: DataTable, columns: list[tuple[str, str]],
+               rows: list[tuple[str, list[str | Text]]]) -> None:
+    """Replace ``table``'s columns and rows, each column exactly as wide as its widest cell.
+
+    The widths are set here rather than measured by the table: Textual measures them later, when the app
+    is idle, and a header drawn before that keeps the old widths (so a column could look cut, or a
+    screenshot differ from one run to the next).
+
+    Args:
+        table: the table.
+        columns: (label, key) per column.
+        rows: (key, cells) per row, one cell per column.
+    """
+    table.clear(columns=True)
+    for n, (label, key) in enumerate(columns):
+        width = max([cell_len(label)] + [cell_len(getattr(cells[n], "plain", str(cells[n])))
+                                         for _, cells in rows])
+        table.add_column(label, key=key, width=width)
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
+
+
 def difference_cell(value: float | None) -> Text:
     if value is None:
         return Text("-", style="dim")
@@ -65,10 +88,14 @@ def difference_cell(value: float | None) -> Text:
 
 
 class GcReportView(Vertical):
-    """Bands, verdict and block table of one report.
+    """Bands, verdict and block table of one report, and the hints of the flagged blocks under the table.
+
+    The table keeps to short columns (block, shape, rel. diff, ratio, status) so that the status, FLAGGED,
+    stays visible at 80 columns; the hints, which are sentences, wrap under it.
 
     Args:
-        hints: show the hint column (the side-by-side view leaves it out for width).
+        hints: the full view (shape column, verdict advice, the highlighted block's hint too); False is
+            the compact view of the side-by-side comparison.
         id: the widget's id; its table is ``#<id>-blocks``.
     """
 
@@ -77,7 +104,8 @@ class GcReportView(Vertical):
     GcReportView .gc-title { height: auto; text-style: bold; }
     GcReportView .gc-verdict { height: auto; margin-bottom: 1; }
     GcReportView DataTable { height: auto; max-height: 12; scrollbar-size-horizontal: 0; }
-    GcReportView .gc-flags { height: auto; margin-top: 1; }
+    GcReportView .gc-flags { height: auto; }
+    GcReportView.-compact .gc-flags { margin-top: 1; }
     GcReportView.-compact .gc-verdict { height: 3; margin-bottom: 0; }
     """
 
@@ -100,25 +128,23 @@ class GcReportView(Vertical):
         self.compact = not hints
         self.set_class(self.compact, "-compact")
         self.report: Any = None
+        self.highlighted: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="gc-title", markup=False)
         yield VerdictBands()
         yield Static("", classes="gc-verdict", markup=False)
         yield DataTable(id=f"{self.id}-blocks" if self.id else None, cursor_type="row", zebra_stripes=True)
-        if self.compact:
-            yield Static("", classes="gc-flags", markup=False)
+        yield Static("", classes="gc-flags", markup=False)
 
     def on_mount(self) -> None:
-        table = self.table
-        table.add_column("block", key="block")
-        if not self.compact:
-            table.add_column("shape", key="shape")
-        table.add_column("rel. diff" if self.compact else "rel. difference", key="difference")
-        table.add_column("ratio" if self.compact else "ratio a/n", key="ratio")
-        table.add_column("status", key="status")
-        if self.hints:
-            table.add_column("hint", key="hint")
+        fill_table(self.table, self.columns(), [])
+
+    def columns(self) -> list[tuple[str, str]]:
+        """(label, key) of the table's short columns; the hints go under the table."""
+        shape = [] if self.compact else [("shape", "shape")]
+        return [("block", "block"), *shape, ("rel. diff", "difference"), ("ratio", "ratio"),
+                ("status", "status")]
 
     @property
     def table(self) -> DataTable:
@@ -132,47 +158,61 @@ class GcReportView(Vertical):
         self.query_one(".gc-verdict", Static).update(verdict_text(report, self.compact))
         table = self.table
         cursor = table.cursor_row
-        table.clear()
+        rows: list[tuple[str, list[str | Text]]] = []
         for block in report.blocks:
             row = [Text(block.name, style="bold"), "×".join(str(s) for s in block.shape),
                    difference_cell(block.relative_difference), ratio_text(block.ratio), status_text(block)]
             if self.compact:
                 del row[1]
-            if self.hints:
-                hint = Text(block.hint or "", style="red" if block.flagged else "dim")
-                hint.truncate(self.hint_width(), overflow="ellipsis")
-                row.append(hint)
-            table.add_row(*row, key=block.name)
-        if self.compact:
-            flags = Text()
-            for block in report.blocks:
-                if block.flagged:
-                    flags.append(f"{block.name}: ", style="bold red")
-                    flags.append(f"{block.hint}\n")
-            self.query_one(".gc-flags", Static).update(flags if flags.plain else Text("Nothing flagged.",
-                                                                                        style="green"))
+            rows.append((block.name, row))
+        fill_table(table, self.columns(), rows)  # the widths fit this report, not the widest one before
         kept = cursor if cursor < len(report.blocks) else 0
         first = next((n for n, b in enumerate(report.blocks) if b.flagged), kept)
+        self.highlighted = report.blocks[first].name if report.blocks else None
         if report.blocks:
             table.move_cursor(row=first, animate=False)
+        self._show_hints()
 
-    def hint_width(self) -> int:
-        """Room left for the hint column (the full hint shows with the heat map)."""
-        return max(12, self.size.width - 57)
+    def hints_text(self) -> Text:
+        """The hints under the table: every flagged block's (or one with ReLU kinks), then the highlighted
+        block's when it is neither (the full view only); "Nothing flagged." when nothing is."""
+        report = self.report
+        out = Text()
+        if report is None:
+            return out
+        lines: list[tuple[str, str, str]] = []
+        for block in report.blocks:
+            if block.hint and (block.flagged or block.n_kinks):
+                lines.append((block.name, block.hint, "bold red" if block.flagged else "bold yellow"))
+        if not any(block.flagged for block in report.blocks):
+            lines.insert(0, ("", "Nothing flagged.", "green"))
+        listed = {name for name, _, _ in lines}
+        if not self.compact and self.highlighted and self.highlighted not in listed:
+            block = next((b for b in report.blocks if b.name == self.highlighted), None)
+            if block is not None and block.hint:
+                lines.append((block.name, block.hint, "bold"))
+        for n, (name, hint, style) in enumerate(lines):
+            if n:
+                out.append("\n")
+            if name:
+                out.append(f"{name}: ", style=style)
+                out.append(hint, style="" if style != "bold" else "dim")
+            else:
+                out.append(hint, style=style)
+        return out
 
-    def on_resize(self) -> None:
-        if self.report is not None and self.hints:
-            self.show(self.report, self.query_one(".gc-title", Static).content)
+    def _show_hints(self) -> None:
+        self.query_one(".gc-flags", Static).update(self.hints_text())
 
-    def clear(self, title: str, message: str = "") -> None:
+    def clear(self, title: str | Text, message: str | Text = "") -> None:
         """No report: a title and a line saying why."""
         self.report = None
+        self.highlighted = None
         self.query_one(".gc-title", Static).update(title)
         self.query_one(VerdictBands).difference = None
         self.query_one(".gc-verdict", Static).update(message)
         self.table.clear()
-        if self.compact:
-            self.query_one(".gc-flags", Static).update("")
+        self.query_one(".gc-flags", Static).update("")
 
     def rows(self) -> list[list[str]]:
         """The table as plain strings (for tests and the tour)."""
@@ -184,4 +224,7 @@ class GcReportView(Vertical):
     def _row(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         if event.row_key.value:
+            if event.row_key.value != self.highlighted:
+                self.highlighted = event.row_key.value
+                self._show_hints()
             self.post_message(self.BlockHighlighted(self, event.row_key.value))

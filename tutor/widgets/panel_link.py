@@ -15,10 +15,11 @@ def links_for(lesson_id: str) -> list[tuple[str, str]]:
     """(label, Navigate target) of the screens that let the learner play with this lesson's idea."""
     links = []
     panel = LESSON_PANELS.get(lesson_id)
+    # Short labels: both buttons share one row, which must fit at 80 columns.
     if panel:
-        links.append((f"▶ Open the panel: {PANELS[panel][0]}", panel))
+        links.append((f"▶ Panel: {PANELS[panel][0]}", panel))
     if lesson_id in WORKBENCH_LESSONS:
-        links.append(("▶ Open the gradient-check workbench", "workbench"))
+        links.append(("▶ Gradient-check workbench", "workbench"))
     return links
 
 
