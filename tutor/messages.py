@@ -16,6 +16,11 @@ class Navigate(Message):
         try_id: for ``lesson``, a lab preset or gradcheck variant to run at once in the lesson's Try it
             (without ``lesson``, the lesson that names it opens).
         section: for ``lesson``, the heading of a section to scroll to.
+        placement: where the new screen goes: ``main`` (the default: it replaces every screen above home, as
+            the one-key moves and the palette do), ``over`` (over the current screen, so escape comes back to
+            it: a lesson's experiment, a lesson opened from Ask) or ``swap`` (it replaces the current screen
+            and keeps the ones below: the next lesson). None lets the screen the request comes from decide
+            (see :meth:`tutor.screens.base.TutorScreen.placement_of`), else ``main``.
     """
 
     def __init__(
@@ -26,6 +31,7 @@ class Navigate(Message):
         chooser: bool = True,
         try_id: str | None = None,
         section: str | None = None,
+        placement: str | None = None,
     ) -> None:
         super().__init__()
         self.target = target
@@ -34,6 +40,7 @@ class Navigate(Message):
         self.chooser = chooser
         self.try_id = try_id
         self.section = section
+        self.placement = placement
 
 
 class ProgressChanged(Message):

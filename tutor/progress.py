@@ -1,4 +1,4 @@
-"""Saved progress: lessons read and practised, quiz scores and the last position (UI-free).
+"""Saved progress: lessons read and practised, quiz scores, the last position and the theme (UI-free).
 
 The file is ``progress.json`` in the user data directory (``platformdirs.user_data_dir("dltutor")``, or
 ``$DLTUTOR_HOME`` when set, so tests and scripted runs never touch a real home). Writes are atomic (a
@@ -76,6 +76,10 @@ class Progress:
     quiz: dict[str, list[QuizAttempt]] = field(default_factory=dict)
     position: Position | None = None
     reset_at: float = 0.0
+    theme: str | None = None
+    """The colour theme the learner chose last (a Textual theme name), None for the default."""
+    theme_at: float = 0.0
+    """When the theme was chosen: of two records, the later choice wins."""
 
     def best(self, scope: str) -> QuizAttempt | None:
         """The best attempt of a quiz scope (highest fraction, then the latest), or None."""
@@ -96,18 +100,21 @@ class Progress:
         return "not started"
 
     def merge(self, other: Progress) -> Progress:
-        """The union of two progress records (sets joined, attempts joined, newest position kept)."""
+        """The union of two progress records (sets joined, attempts joined, newest position and theme kept)."""
         quiz: dict[str, list[QuizAttempt]] = {}
         for scope in sorted(set(self.quiz) | set(other.quiz)):
             joined = set(self.quiz.get(scope, [])) | set(other.quiz.get(scope, []))
             quiz[scope] = sorted(joined, key=lambda a: (a.when, a.score, a.total))[-MAX_ATTEMPTS:]
         positions = [p for p in (self.position, other.position) if p is not None]
+        theme_from = max((self, other), key=lambda p: p.theme_at)
         return Progress(
             read=self.read | other.read,
             practised=self.practised | other.practised,
             quiz=quiz,
             position=max(positions, key=lambda p: p.when, default=None),
             reset_at=max(self.reset_at, other.reset_at),
+            theme=theme_from.theme,
+            theme_at=theme_from.theme_at,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,6 +126,8 @@ class Progress:
             "quiz": {scope: [a.to_dict() for a in attempts] for scope, attempts in sorted(self.quiz.items())},
             "position": self.position.to_dict() if self.position else None,
             "reset_at": self.reset_at,
+            "theme": self.theme,
+            "theme_at": self.theme_at,
         }
 
     @classmethod
@@ -149,9 +158,13 @@ class Progress:
                 lesson = None if lesson is None else str(lesson)
                 position = Position(str(pos["screen"]), lesson, float(pos["when"]))
             reset_at = float(data.get("reset_at", 0.0))
+            theme = data.get("theme")
+            if theme is not None and not isinstance(theme, str):
+                raise ValueError("'theme' is not a theme name")
+            theme_at = float(data.get("theme_at", 0.0))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed progress entry: {exc}") from exc
-        return cls(names("read"), names("practised"), quiz, position, reset_at)
+        return cls(names("read"), names("practised"), quiz, position, reset_at, theme, theme_at)
 
 
 def _move_aside(path: Path) -> Path | None:
@@ -303,10 +316,15 @@ class ProgressStore:
         position = Position(screen, lesson, self.clock())
         return self._save(lambda p: replace(p, position=position))
 
-    def reset(self) -> str | None:
-        """Forget all progress (other open tutors keep only changes made after the reset)."""
+    def set_theme(self, theme: str) -> str | None:
+        """Remember the learner's colour theme (a Textual theme name) for the next start."""
         stamp = self.clock()
-        return self._save(lambda p: Progress(reset_at=stamp), reset=True)
+        return self._save(lambda p: replace(p, theme=theme, theme_at=stamp))
+
+    def reset(self) -> str | None:
+        """Forget all progress but the theme (other open tutors keep only changes made after the reset)."""
+        stamp = self.clock()
+        return self._save(lambda p: Progress(reset_at=stamp, theme=p.theme, theme_at=p.theme_at), reset=True)
 
 
 class Saver:

@@ -31,9 +31,14 @@ def warm_up() -> None:
     get_lexer_by_name("text")  # the lexer of the lessons' plain code blocks
 
 
+#: How many screens may stand above home (screens opened over others); deeper requests replace them all.
+MAX_DEPTH = 5
+
+
 async def navigate(app: App, request: Navigate) -> None:
-    """Go where ``request`` says: help opens over the current screen; a main screen replaces whatever is
-    above home, so h or escape always leads straight home."""
+    """Go where ``request`` says: help opens over the current screen; home closes every screen; another
+    screen replaces whatever is above home, or opens over the current one (``placement="over"``: escape
+    comes back to it), or replaces just the current one (``placement="swap"``)."""
     from tutor.screens.too_small import TooSmallScreen
 
     if isinstance(app.screen, TooSmallScreen):
@@ -41,7 +46,11 @@ async def navigate(app: App, request: Navigate) -> None:
     if request.target == "help":
         await app.run_action("help")
         return
-    while len(app.screen_stack) > 1:
+    placement = request.placement or "main"
+    if request.target == "home" or placement == "main" or len(app.screen_stack) > MAX_DEPTH:
+        while len(app.screen_stack) > 1:
+            await app.pop_screen()
+    elif placement == "swap" and len(app.screen_stack) > 1:
         await app.pop_screen()
     if request.target != "home":
         await app.push_screen(build_screen(request))

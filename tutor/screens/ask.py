@@ -16,11 +16,24 @@ from textual.widgets.option_list import Option
 from tutor.messages import Navigate
 from tutor.screens.base import TutorScreen
 
-PLACEHOLDER = "Ask about this week's topics, e.g. why does dropout regularize?  (enter asks)"
+PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
+COURSE_TITLE = "Course questions"
+COURSE_HINT = "type 1-9 and enter"
+INTRO = ("Ask anything about train/dev/test sets, bias and variance, regularization, dropout, normalization, "
+         "initialization or gradient checking. Each answer names the lesson it comes from.\n\n"
+         "For one of the course questions on the right, type its number (1-9) and press enter, or pick it "
+         "with the mouse.")
+
+
+def course_number(text: str) -> int | None:
+    """The course question a submitted text asks for (a lone digit 1-9), or None."""
+    text = text.strip()
+    return int(text) if len(text) == 1 and text in "123456789" else None
 
 
 class AskScreen(TutorScreen):
-    """Questions and answers. Keys 1-9 ask the course questions when the question box is not focused.
+    """Questions and answers. A lone digit 1-9 submitted in the box (or pressed outside it) asks that course
+    question.
 
     Args:
         question: a question to ask at once.
@@ -30,11 +43,12 @@ class AskScreen(TutorScreen):
     CSS_PATH = "ask.tcss"
     AUTO_FOCUS = "#question"
     BINDINGS = [
-        Binding("escape", "home", "Home", key_display="esc"),
-        Binding("h", "go('home')", "Home", show=False),
         Binding("a", "focus_question", "Ask", show=False),
-        Binding("slash,i", "focus_question", "Type a question", key_display="/"),
-        Binding("o", "open_source", "Open source lesson"),
+        Binding("slash,i", "focus_question", "Type", key_display="/", tooltip="Type a question"),
+        Binding("ctrl+o", "open_source", "Open lesson", tooltip="Open the answer's source lesson"),
+        Binding("o", "open_source_key", "Open lesson", show=False, tooltip="Open the answer's source lesson"),
+        Binding("q", "go('quiz')", "Quiz", show=False),
+        Binding("d", "go('diagnose')", "Diagnose", show=False),
     ] + [Binding(str(n), f"course_question({n})", "Course question", show=False) for n in range(1, 10)]
 
     def __init__(self, question: str | None = None) -> None:
@@ -49,14 +63,12 @@ class AskScreen(TutorScreen):
                 yield Input(placeholder=PLACEHOLDER, id="question")
                 yield Static("", id="ask-status", markup=False)
                 with VerticalScroll(id="answer-box"):
-                    yield Static("Ask anything about train/dev/test sets, bias and variance, regularization, "
-                                 "dropout, normalization, initialization or gradient checking. Each answer "
-                                 "names the lesson it comes from.", id="answer-text", markup=False)
+                    yield Static(INTRO, id="answer-text", markup=False)
                     yield Static("", id="answer-source", markup=False)
                     with Horizontal(id="answer-actions"):
-                        yield Button("Open source lesson (o)", id="open-source", variant="primary")
+                        yield Button("Open source lesson (^o)", id="open-source", variant="primary")
                     yield Static("", id="related-label", markup=False)
-                    yield Horizontal(id="related")
+                    yield Vertical(id="related")
             with Vertical(id="ask-side"):
                 yield OptionList(id="course-questions")
                 yield OptionList(id="history")
@@ -65,9 +77,11 @@ class AskScreen(TutorScreen):
     def on_mount(self) -> None:
         self.sub_title = "Ask a question"
         self.query_one("#answer-box").border_title = "Answer"
-        self.query_one("#course-questions").border_title = "Course questions: press 1-9"
+        self.query_one("#course-questions").border_title = COURSE_TITLE
+        self.query_one("#course-questions").border_subtitle = COURSE_HINT
         self.query_one("#history").border_title = "Asked this session"
         self.query_one("#open-source").display = False
+        self.query_one("#answer-actions").display = False
         from tutor.qa import COURSE_QUESTIONS
 
         self.query_one("#course-questions", OptionList).add_options(
@@ -100,7 +114,11 @@ class AskScreen(TutorScreen):
         """Answer ``question`` in a worker; the answer replaces the one on show."""
         question = question.strip()
         if not question:
-            self._status("Type a question first, or press tab and then 1-9 for a course question.")
+            self._status("Type a question first, or a number 1-9 and enter for a course question.")
+            return
+        number = course_number(question)
+        if number is not None:
+            self.action_course_question(number)
             return
         self._status(f"Thinking about: {question}")
         self._answer(question)
@@ -129,12 +147,18 @@ class AskScreen(TutorScreen):
     def _show(self, result: Any) -> None:
         self.current = result
         box = self.query_one("#answer-box", VerticalScroll)
-        box.border_title = f"Answer: {result.question}"
-        text = result.answer
-        if result.course_question:
-            text = f"Course question {result.course_question}.\n\n{text}"
-        self.query_one("#answer-text", Static).update(text)
+        box.border_title = "Answer"
+        lines = result.answer.split("\n")
         lesson_id = result.source.get("lesson")
+        related = [x for x in (self._lesson(i) for i in result.related) if x is not None]
+        if not lesson_id and related:
+            # the closest topics appear below as buttons to open
+            lines = [line for line in lines if not line.startswith("Closest topics:")]
+        head = [Content.styled(result.question, "bold")]
+        if result.course_question:
+            head.append(Content.styled(f"Course question {result.course_question}", "italic"))
+        self.query_one("#answer-text", Static).update(
+            Content("\n").join(head + [Content("")] + [Content(line) for line in lines]))
         source = self.query_one("#answer-source", Static)
         button = self.query_one("#open-source", Button)
         if lesson_id:
@@ -143,10 +167,14 @@ class AskScreen(TutorScreen):
             section = result.source.get("section")
             source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else ""))
             button.display = True
+            self.query_one("#answer-actions").display = True
         else:
-            source.update("No lesson covers this; the closest topics are below.")
+            source.update("No lesson covers this. Try other words, or a course question on the right."
+                          if not related else "No lesson covers this exactly.")
             button.display = False
-        self._show_related(result.related)
+            self.query_one("#answer-actions").display = False
+        self._show_related(related, closest=not lesson_id)
+        self.refresh_bindings()
         box.scroll_home(animate=False)
 
     def _lesson(self, lesson_id: str) -> Any:
@@ -155,13 +183,13 @@ class AskScreen(TutorScreen):
         except Exception:
             return None
 
-    def _show_related(self, related: list[str]) -> None:
-        row = self.query_one("#related", Horizontal)
-        row.remove_children()
-        lessons = [x for x in (self._lesson(i) for i in related) if x is not None]
-        self.query_one("#related-label", Static).update("Related topics:" if lessons else "")
-        row.mount_all([Button(f"{x.order} · {x.title}", name=x.id, classes="related", compact=True)
-                       for x in lessons])
+    def _show_related(self, lessons: list[Any], closest: bool = False) -> None:
+        column = self.query_one("#related", Vertical)
+        column.remove_children()
+        label = "Closest topics (enter or a click opens one):" if closest else "Related topics:"
+        self.query_one("#related-label", Static).update(label if lessons else "")
+        column.mount_all([Button(f"{x.order} · {x.title}", name=x.id, classes="related", compact=True)
+                          for x in lessons])
 
     def _show_history(self) -> None:
         history = self.query_one("#history", OptionList)
@@ -194,6 +222,9 @@ class AskScreen(TutorScreen):
     def _related(self, event: Button.Pressed) -> None:
         self.post_message(Navigate("lesson", event.button.name))
 
+    def action_open_source_key(self) -> None:
+        self.action_open_source()
+
     def action_course_question(self, number: int) -> None:
         from tutor.qa import COURSE_QUESTIONS
 
@@ -203,9 +234,15 @@ class AskScreen(TutorScreen):
     def action_focus_question(self) -> None:
         self.query_one("#question", Input).focus()
 
+    def placement_of(self, request: Navigate) -> str | None:
+        # a lesson opened from an answer opens over Ask: escape comes back to the answer
+        return "over" if request.target == "lesson" else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_source":
             return self.current is not None and bool(self.current.source.get("lesson"))
+        if action == "open_source_key":
+            return self.check_action("open_source", parameters) and not isinstance(self.focused, Input)
         if action in ("course_question", "focus_question"):
             return not isinstance(self.focused, Input)
         return super().check_action(action, parameters)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
@@ -70,7 +71,12 @@ class Course:
         return (lessons[i - 1] if i > 0 else None, lessons[i + 1] if i + 1 < len(lessons) else None)
 
     def lesson_trying(self, try_id: str) -> Lesson | None:
-        """The first lesson whose Try it names this preset or variant."""
+        """The lesson of this preset or variant (its own ``lesson`` in the engine's catalogue), else the first
+        lesson whose Try it names it; None when no lesson does."""
+        lessons = {lesson.id: lesson for lesson in self.lessons()}
+        own = home_lesson(try_id)
+        if own in lessons:
+            return lessons[own]
         return next((lesson for lesson in self.lessons() if try_id in lesson.try_ids), None)
 
     def quiz(self) -> list[Any]:
@@ -84,11 +90,11 @@ class Course:
 
 
 class TutorScreen(Screen):
-    """A main screen: moves to the others with one key, and goes home with ``h`` or escape."""
+    """A main screen: moves to the others with one key, goes back with escape and home with ``h``."""
 
     BINDINGS = [
-        Binding("h", "go('home')", "Home"),
-        Binding("escape", "home", "Home", show=False),
+        Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
+        Binding("h", "home", "Home", tooltip="Home: the course map"),
         Binding("a", "go('ask')", "Ask"),
         Binding("q", "go('quiz')", "Quiz"),
         Binding("d", "go('diagnose')", "Diagnose"),
@@ -111,12 +117,45 @@ class TutorScreen(Screen):
     def action_home(self) -> None:
         self.post_message(Navigate("home"))
 
+    def action_back(self) -> None:
+        """Back to the screen this one was opened over (a lesson, Ask), else home."""
+        if len(self.app.screen_stack) > 2 and self.app.screen is self:
+            self.app.pop_screen()
+        else:
+            self.action_home()
+
+    def placement_of(self, request: Navigate) -> str | None:
+        """Where a screen this one asks for should go (see :class:`Navigate`); None: ``main``."""
+        return None
+
+    @on(Navigate)
+    def _place(self, request: Navigate) -> None:
+        # Requests from this screen and its widgets pass here on their way to the app.
+        if request.placement is None:
+            request.placement = self.placement_of(request)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the learner types in a box, letters are text: hide the one-letter moves from the footer.
-        if action == "go" and isinstance(self.focused, Input):
+        if action in ("go", "home") and isinstance(self.focused, Input):
             return False
         return True
 
     def remember(self, lesson: str | None = None) -> None:
         """Save this screen as the learner's position (for "continue where you left off")."""
         self.tutor.save(lambda store: store.set_position(self.NAME, lesson))
+
+
+def home_lesson(try_id: str) -> str | None:
+    """The lesson the engine's catalogue gives a preset or gradcheck variant, or None."""
+    try:
+        from core.presets import PRESETS
+
+        if try_id in PRESETS:
+            return PRESETS[try_id].lesson
+        from core.variants import VARIANTS
+
+        if try_id in VARIANTS:
+            return VARIANTS[try_id].lesson
+    except ImportError:  # pragma: no cover - the engine ships with the package
+        return None
+    return None

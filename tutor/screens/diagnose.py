@@ -19,7 +19,7 @@ from tutor.screens.base import TutorScreen
 FIELDS = [
     ("train", "Training error", "training error", "e.g. 1%"),
     ("dev", "Dev error", "dev error", "e.g. 11%"),
-    ("bayes", "Bayes error (opt.)", "Bayes error", "human-level"),
+    ("bayes", "Bayes error (opt.)", "Bayes error", "e.g. 0.5%"),
     ("train_dev", "Train-dev (opt.)", "train-dev error", ""),
     ("test", "Test error (opt.)", "test error", ""),
     ("m", "Examples m (opt.)", "examples", "e.g. 10000"),
@@ -69,11 +69,10 @@ class DiagnoseScreen(TutorScreen):
     CSS_PATH = "diagnose.tcss"
     AUTO_FOCUS = "#train"
     BINDINGS = [
-        Binding("escape", "home", "Home", key_display="esc"),
-        Binding("h", "go('home')", "Home", show=False),
-        Binding("ctrl+r", "clear", "Clear the form"),
-        Binding("down", "app.focus_next", "Next field", show=False),
-        Binding("up", "app.focus_previous", "Previous field", show=False),
+        Binding("ctrl+r", "clear", "Clear", tooltip="Clear the form"),
+        # priority: the form scrolls when it overflows, and its scroll keys must not take ↑/↓ from the fields
+        Binding("down", "field(1)", "Next field", show=False, priority=True),
+        Binding("up", "field(-1)", "Previous field", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -109,6 +108,25 @@ class DiagnoseScreen(TutorScreen):
     def on_resize(self) -> None:
         self.call_after_refresh(self.update)
 
+    def action_field(self, step: int) -> None:
+        """Focus the next (``step`` 1) or previous (-1) field, and scroll it and its message into view."""
+        ids = [key for key, *_ in FIELDS]
+        focused = self.focused
+        at = ids.index(focused.id) if isinstance(focused, Input) and focused.id in ids else 0
+        target = self.query_one(f"#{ids[max(0, min(len(ids) - 1, at + step))]}", Input)
+        target.focus(scroll_visible=False)
+        self.call_after_refresh(self._show_field, target)
+
+    def _show_field(self, field: Input) -> None:
+        """Scroll the form so the field, its label and its error message (when shown) are visible."""
+        form = self.query_one("#diag-form", VerticalScroll)
+        error = self.query_one(f"#{field.id}-error", Static)
+        row = field.parent
+        if row is None:
+            return
+        form.scroll_to_widget(error if error.display else row, animate=False, immediate=True)
+        form.scroll_to_widget(row, animate=False, immediate=True)
+
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
@@ -131,6 +149,8 @@ class DiagnoseScreen(TutorScreen):
                     wrong.append(name)
                     error.update(f"⚠ {exc}")
             error.display = bool(text) and values[key] is None
+        if isinstance(self.focused, Input) and self.focused.id in values:
+            self.call_after_refresh(self._show_field, self.focused)  # its message may have just appeared
         self.query(".diag-part").set(display=False)
         head = self.query_one("#diag-head", Static)
         if values["train"] is None or values["dev"] is None:
@@ -175,6 +195,13 @@ class DiagnoseScreen(TutorScreen):
         lines = [f"  {name:<6}{round(shares[name] * 100, 6):>7g}%  {s.sizes[name]:>14,}" for name in names]
         lines += [_wrap(f"- {note}", width, "  ") for note in s.notes]
         self._part("split", Content.assemble((f"Splitting {s.m:,} examples\n", "bold"), "\n".join(lines)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "field":
+            # only between the form's fields; elsewhere (the diagnosis pane) ↑/↓ scroll as usual
+            focused = self.focused
+            return isinstance(focused, Input) and focused.id in {key for key, *_ in FIELDS}
+        return super().check_action(action, parameters)
 
     def action_clear(self) -> None:
         for key, *_ in FIELDS:

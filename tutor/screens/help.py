@@ -45,8 +45,46 @@ def keys_of(app: App, *nodes: type[DOMNode]) -> Rows:
     return rows
 
 
+def _screen_class(module: str, name: str | None = None, base: type | None = None) -> type | None:
+    """A screen class, imported when the help opens: ``name`` from ``tutor.screens.<module>``, or the one
+    subclass of ``base`` defined there. None when it cannot be imported (a screen being worked on must not
+    take the help down)."""
+    import importlib
+
+    try:
+        found = importlib.import_module(f"tutor.screens.{module}")
+    except Exception:
+        return None
+    if name is not None:
+        return getattr(found, name, None)
+    classes = [c for c in vars(found).values()
+               if isinstance(c, type) and base is not None and issubclass(c, base) and c is not base
+               and c.__module__ == found.__name__]
+    return classes[0] if classes else None
+
+
+def panel_titles(app: App) -> dict[str, str]:
+    """Panel name -> its help title with the lessons it belongs to ("Normalizing inputs (lesson 9)")."""
+    from tutor.screens.panels import LESSON_PANELS, PANELS
+
+    orders: dict[str, int] = {}
+    course = getattr(app, "course", None)
+    if course is not None and course.loaded:
+        orders = {lesson.id: lesson.order for lesson in course.lessons()}
+    titles = {}
+    for name, (title, _text) in PANELS.items():
+        numbers = sorted(orders[i] for i, panel in LESSON_PANELS.items() if panel == name and i in orders)
+        which = (f" (lesson{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))})"
+                 if numbers else "")
+        titles[name] = f"Panel: {title}{which}"
+    return titles
+
+
 def sections(app: App) -> list[tuple[str, Rows]]:
-    """(title, rows) for the whole app, the moves every screen shares, each screen and the question cards."""
+    """(title, rows) for the whole app, the moves most screens share, each screen and the question cards.
+
+    A row whose keys are empty is a note about the section.
+    """
     from tutor.screens.ask import AskScreen
     from tutor.screens.base import TutorScreen
     from tutor.screens.diagnose import DiagnoseScreen
@@ -63,21 +101,37 @@ def sections(app: App) -> list[tuple[str, Rows]]:
 
     card_rows = [(f"{LETTERS[0]}-{LETTERS[-1]}", "Choose that option (or toggle it)"),
                  ("↑ ↓", "Move between the options")] + keys_of(app, QuestionCard)
-    return [
+    found = [
         ("Everywhere", keys_of(app, type(app)) + [("^p", "Command palette"), ("tab", "Next box or button")]),
-        ("Every screen but home", shared),
+        ("Moving around", shared + [
+            ("", "Not on home, nor while you type in a box. On a question card a-g choose options; a "
+                 "screen's own keys (below) come first.")]),
         ("Home", own(HomeScreen, CourseMap)),
         ("Lesson", own(LessonScreen)),
         ("Check yourself and quiz questions", card_rows),
         ("Quiz", own(QuizScreen)),
-        ("Ask", own(AskScreen)),
+        ("Ask", own(AskScreen) + [("1-9 ⏎", "In the box: that course question")]),
         ("Diagnose", own(DiagnoseScreen)),
     ]
+    from tutor.screens.panels import PanelScreen
+
+    workbench = _screen_class("workbench", "WorkbenchScreen")
+    if workbench is not None:
+        found.append(("Gradient-check workbench (g on home)", own(workbench)))
+    lab = _screen_class("lab", "LabScreen")
+    if lab is not None:
+        found.append(("Training lab (l on home)", own(lab)))
+    for name, title in panel_titles(app).items():
+        panel = _screen_class(name, base=PanelScreen)
+        if panel is not None:
+            found.append((title, own(panel) or [("", "Edit a field: the panel runs again by itself.")]))
+    return found
 
 
 def render_rows(rows: Rows) -> Content:
     width = max((len(k) for k, _ in rows), default=4)
-    return Content("\n").join(Content.assemble((k.ljust(width + 2), "bold $accent"), d) for k, d in rows)
+    return Content("\n").join(Content.assemble((k.ljust(width + 2), "bold $accent"), d) if k
+                              else Content.styled(d, "italic $text-muted") for k, d in rows)
 
 
 class HelpScreen(ModalScreen[None]):

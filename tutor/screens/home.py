@@ -12,11 +12,31 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 from tutor.messages import Navigate, ProgressChanged
+from tutor.progress import MIXED, Progress
 from tutor.screens.base import TutorScreen
 from tutor.widgets.course_map import LEGEND, CourseMap
 
-WELCOME = ("Welcome! Pick a topic with ↑/↓ and press enter to read it, or press c to continue. "
+WELCOME = ("Welcome! Pick a topic with ↑/↓ and press enter to read it, or press c to start with the first. "
            "Press ? for every key.")
+
+
+def welcome_text(progress: Progress, topics: list[str]) -> str:
+    """The greeting: a first welcome, or a welcome back with how far the learner has come."""
+    read = [t for t in topics if t in progress.read]  # opened; practising in a panel does not count
+    practised = [t for t in topics if t in progress.practised]
+    if not (read or practised or progress.quiz or progress.position):
+        return WELCOME
+    done = f"{len(read)} of {len(topics)} topics read, {len(practised)} practised"
+    return (f"Welcome back! So far: {done}. Press c to continue where you left off, or pick a topic with "
+            "↑/↓ and enter. Press ? for every key.")
+
+
+def mixed_text(progress: Progress) -> str:
+    """The mixed quiz's line under the map: its best score, or an invitation."""
+    best = progress.best(MIXED)
+    if best is None:
+        return "Mixed quiz (every topic): not taken yet (q, then enter)."
+    return f"Mixed quiz (every topic): best {best.score}/{best.total}."
 
 
 class HomeScreen(TutorScreen):
@@ -28,12 +48,12 @@ class HomeScreen(TutorScreen):
     BINDINGS = [
         Binding("h", "noop", show=False),
         Binding("escape", "noop", show=False),
-        Binding("c", "continue", "Continue"),
+        Binding("c", "continue", "Continue", tooltip="Continue where you left off"),
         Binding("a", "go('ask')", "Ask"),
         Binding("q", "go('quiz')", "Quiz"),
         Binding("d", "go('diagnose')", "Diagnose"),
-        Binding("g", "go('workbench')", "Gradcheck"),
-        Binding("l", "go('lab')", "Lab"),
+        Binding("g", "go('workbench')", "Gradcheck", tooltip="Gradient-check workbench"),
+        Binding("l", "go('lab')", "Lab", tooltip="Training lab"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -44,6 +64,7 @@ class HomeScreen(TutorScreen):
                 yield LoadingIndicator(id="loading")
                 yield CourseMap(id="course-map")
                 yield Static(LEGEND, id="legend")
+                yield Static("", id="mixed-best", markup=False)
                 yield Button("Continue", id="continue", variant="primary")
             with VerticalScroll(id="side"):
                 yield Static("", id="objectives")
@@ -77,6 +98,8 @@ class HomeScreen(TutorScreen):
 
     def _show(self) -> None:
         self.query_one("#loading").display = False
+        # A hidden spinner keeps repainting 16 times a second, and so does any screen opened over home.
+        self.query_one("#loading").auto_refresh = None
         course_map = self.query_one(CourseMap)
         course_map.display = True
         progress = self.tutor.store.progress
@@ -85,6 +108,8 @@ class HomeScreen(TutorScreen):
         course_map.show(self.course.lessons(), progress, cursor=target if first else None)
         lesson = self.course.get(target)
         started = progress.position or progress.read or progress.practised
+        self.query_one("#welcome", Static).update(welcome_text(progress, [t.id for t in self.course.topics()]))
+        self.query_one("#mixed-best", Static).update(mixed_text(progress))
         self.query_one("#continue", Button).label = (
             f"▶ {'Continue' if started else 'Start'} with {lesson.order} · {lesson.title}  (c)")
         self._show_objectives(course_map.current or target)

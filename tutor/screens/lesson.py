@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import textwrap
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Header, MarkdownViewer, Static, TabbedContent, TabPane
-from textual.widgets.markdown import Markdown
+from textual.content import Content
+from textual.widgets import Button, Footer, Header, MarkdownViewer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.markdown import Markdown, MarkdownTableOfContents
+from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
 from tutor.screens.base import TutorScreen
@@ -18,6 +21,7 @@ from tutor.widgets.question import Choice, QuestionCard
 from tutor.widgets.try_panel import TryPanel
 
 LETTERS = "abcdefg"
+CONTENTS_WIDTH = 26  # the contents column's text (lesson.tcss gives the column 30 with padding and scroll bar)
 
 
 def display_chunks(markdown: str) -> list[str]:
@@ -51,6 +55,43 @@ def plain_fences(markdown: str) -> str:
     return "\n".join(lines)
 
 
+def contents_entry(level: int, heading: str, width: int = CONTENTS_WIDTH) -> str:
+    """A heading as the contents list shows it: a bullet, indented by level, wrapped with a hanging indent."""
+    lead = "  " * max(0, level - 2) + ("• " if level <= 2 else "◦ ")
+    return textwrap.fill(heading, width, initial_indent=lead, subsequent_indent=" " * len(lead),
+                         break_on_hyphens=False)
+
+
+class LessonContents(MarkdownTableOfContents):
+    """The lesson's sections as a list whose long headings wrap (a tree would cut them at its edge); the
+    lesson's own title is left out, the header shows it."""
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="contents")
+
+    def rebuild_table_of_contents(self, table_of_contents) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(Content(contents_entry(level, str(name))), id=block_id)
+                             for level, name, block_id in table_of_contents or [] if level > 1])
+
+    @on(OptionList.OptionSelected)
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            await self._post_message(Markdown.TableOfContentsSelected(self.markdown, event.option.id))
+
+
+class LessonViewer(MarkdownViewer):
+    """A Markdown viewer with :class:`LessonContents` for its table of contents."""
+
+    def compose(self) -> ComposeResult:
+        markdown = Markdown(parser_factory=self._parser_factory, open_links=self._open_links)
+        markdown.can_focus = True
+        yield markdown
+        yield LessonContents(markdown)
+
+
 class LessonScreen(TutorScreen):
     """One lesson in three tabs: Read, Try it, Check yourself.
 
@@ -65,7 +106,7 @@ class LessonScreen(TutorScreen):
     AUTO_FOCUS = "#lesson-md Markdown"
     BINDINGS = [
         Binding("n", "neighbour(1)", "Next", tooltip="Next lesson"),
-        Binding("p", "neighbour(-1)", "Prev", tooltip="Previous lesson"),
+        Binding("p", "neighbour(-1)", "Prev", show=False, tooltip="Previous lesson"),
         Binding("r", "tab('read')", "Read", show=False, tooltip="Read the lesson"),
         Binding("t", "tab('try')", "Try it", tooltip="Try it: run the lesson's experiments"),
         Binding("k", "tab('check')", "Check", tooltip="Check yourself: the lesson's questions"),
@@ -82,6 +123,7 @@ class LessonScreen(TutorScreen):
         self.section = section
         self.check_index = 0
         self.check_right = 0
+        self.resumed = 0
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson = self._resolve()
@@ -92,11 +134,11 @@ class LessonScreen(TutorScreen):
         yield Header()
         with TabbedContent(initial="read", id="tabs"):
             with TabPane("Read", id="read"):
-                yield MarkdownViewer(first, id="lesson-md", open_links=False,
-                                     show_table_of_contents=self.app.size.width >= 100)
+                yield LessonViewer(first, id="lesson-md", open_links=False,
+                                   show_table_of_contents=self.app.size.width >= 100)
             with TabPane("Try it", id="try"):
                 yield PanelLink(lesson.id, id="try-links")
-                yield TryPanel(lesson.try_ids, id="try-panel")
+                yield TryPanel(lesson.try_ids, selected=self.try_id, id="try-panel")
             with TabPane("Check yourself", id="check"):
                 with Vertical(id="check-area"):
                     yield Static("", id="check-score")
@@ -138,6 +180,25 @@ class LessonScreen(TutorScreen):
         await self._show_check()
         if self.section and not self.try_id:
             self.call_after_refresh(self._goto_section, self.section)
+
+    def on_screen_resume(self) -> None:
+        # Back from a screen opened over this one (an experiment, this lesson's quiz): the learner is here
+        # again. The first resume is the opening, which on_mount records.
+        self.resumed += 1
+        if self.resumed > 1:
+            lesson_id = self.lesson.id
+            self.tutor.save(lambda store: store.set_position("lesson", lesson_id))
+
+    def placement_of(self, request: Navigate) -> str | None:
+        # An experiment or this lesson's quiz opens over the lesson (escape comes back to it); the next
+        # lesson or a linked one takes this lesson's place.
+        if request.target in ("workbench", "lab", "vanishing", "numgrad", "normalization"):
+            return "over"
+        if request.target == "quiz" and request.lesson is not None:
+            return "over"
+        if request.target == "lesson":
+            return "swap"
+        return None
 
     def _goto_section(self, heading: str) -> None:
         document = self.query_one("#lesson-md", MarkdownViewer).document

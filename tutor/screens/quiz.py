@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on
@@ -17,6 +18,25 @@ from tutor.screens.base import TutorScreen
 from tutor.widgets.question import Choice, QuestionCard
 
 MIXED_COUNT = 10
+_VERDICT_WORD = re.compile(r"(Right|Correct|Wrong|Incorrect)[:.,!]\s*")
+
+
+def option_note(option: Any, chosen: bool) -> Content:
+    """What the feedback says about one option: whether it was chosen and right, then why.
+
+    An explanation that opens with its own verdict ("Right: ...") loses it, so the line never says "right"
+    twice.
+    """
+    why = option.explanation.strip()
+    match = _VERDICT_WORD.match(why)
+    if match and match.end() < len(why):
+        why = why[match.end()].upper() + why[match.end() + 1:]
+    verdict = "correct" if option.correct else "wrong"
+    if chosen:
+        head = Content.assemble(("your choice: ", "bold"), (verdict, "bold"), ". ")
+    else:
+        head = Content(f"{verdict}{' (not chosen)' if option.correct else ''}. ")
+    return head + Content(why)
 
 
 class QuizScreen(TutorScreen):
@@ -30,7 +50,7 @@ class QuizScreen(TutorScreen):
     NAME = "quiz"
     CSS_PATH = "quiz.tcss"
     BINDINGS = [
-        Binding("q", "choose", "Choose a quiz"),
+        Binding("q", "choose", "Quizzes", tooltip="Choose another quiz"),
         Binding("r", "retry", "Try again"),
     ]
 
@@ -175,9 +195,12 @@ class QuizScreen(TutorScreen):
     def _answered(self, event: QuestionCard.Answered) -> None:
         from tutor.quiz import grade
 
-        g = grade(self.questions[self.index], set(event.chosen))
+        question = self.questions[self.index]
+        g = grade(question, set(event.chosen))
         self.grades.append(g)
-        event.card.show_result(g.correct, g.right, g.feedback)
+        verdict = g.feedback.split("\n", 1)[0]  # then one line per option, written here for the app
+        notes = [(f"{o.key})", option_note(o, o.key in g.chosen)) for o in question.options]
+        event.card.show_result(g.correct, g.right, verdict, notes)
         right = sum(x.correct for x in self.grades)
         self.query_one("#quiz-status", Static).update(
             f"Question {self.index + 1} of {len(self.questions)}   ·   {right} right so far")

@@ -31,7 +31,11 @@ class CourseMap(DataTable):
     CourseMap { height: auto; max-height: 100%; }
     """
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", show=False, tooltip="Open the topic under the cursor"),
+        Binding("home", "scroll_top", "First topic", show=False),
+        Binding("end", "scroll_bottom", "Last topic", show=False),
+    ]
 
     class Chosen(Message):
         """The learner chose a lesson (enter or click)."""

@@ -63,6 +63,10 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     from tutor.screens.panels import palette_entries
 
     commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]
+    from tutor.lab_runner import lab_commands
+
+    commands += [Command(name, partial(post, Navigate("lab", try_id=preset)), text)
+                 for name, preset, text in lab_commands()]
     return commands
 
 

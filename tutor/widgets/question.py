@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -24,8 +24,9 @@ class Choice:
     text: str
 
 
-class ChoiceRow(Static):
-    """One option of a question card; clicking it chooses it."""
+class ChoiceRow(Horizontal):
+    """One option of a question card: its letter and mark in a column of their own, so that a long option
+    wraps under its text (a hanging indent); clicking it chooses it."""
 
     class Clicked(Message):
         def __init__(self, key: str) -> None:
@@ -36,12 +37,30 @@ class ChoiceRow(Static):
         super().__init__(classes="choice")
         self.choice = choice
 
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="choice-key")
+        yield Static(Content(self.choice.text), classes="choice-text")
+
     def show(self, mark: str) -> None:
-        self.update(Content.assemble((f" {self.choice.key}) ", "bold"), f"{mark} ", self.choice.text))
+        self.query_one(".choice-key", Static).update(
+            Content.assemble((f"{self.choice.key}) ", "bold"), f"{mark} "))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
         self.post_message(self.Clicked(self.choice.key))
+
+
+class NoteRow(Horizontal):
+    """A line of feedback about one option (``b)`` and what to know about it), with a hanging indent."""
+
+    def __init__(self, label: str, text: str | Content) -> None:
+        super().__init__(classes="note")
+        self.label = label
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled(self.label, "bold"), classes="note-label")
+        yield Static(self.text if isinstance(self.text, Content) else Content(self.text), classes="note-text")
 
 
 class QuestionCard(VerticalScroll, can_focus=True):
@@ -65,14 +84,20 @@ class QuestionCard(VerticalScroll, can_focus=True):
     QuestionCard #q-header { color: $text-muted; height: auto; }
     QuestionCard #q-prompt { text-style: bold; margin: 1 0; height: auto; }
     QuestionCard .choice { padding: 0 1; height: auto; }
+    QuestionCard .choice .choice-key { width: 5; height: auto; }
+    QuestionCard .choice .choice-text { width: 1fr; height: auto; }
     QuestionCard .choice:hover { background: $boost; }
     QuestionCard .choice.-cursor { background: $primary 30%; }
-    QuestionCard .choice.-right { color: $success; text-style: bold; }
-    QuestionCard .choice.-wrong { color: $error; }
-    QuestionCard .choice.-missed { color: $warning; text-style: bold; }
+    QuestionCard .choice.-right Static { color: $success; text-style: bold; }
+    QuestionCard .choice.-wrong Static { color: $error; }
+    QuestionCard .choice.-missed Static { color: $warning; text-style: bold; }
     QuestionCard #q-feedback { margin: 1 0 0 0; height: auto; }
     QuestionCard #q-feedback.-right { color: $success; }
     QuestionCard #q-feedback.-wrong { color: $warning; }
+    QuestionCard #q-notes { height: auto; }
+    QuestionCard .note { height: auto; padding: 0 0 0 1; }
+    QuestionCard .note .note-label { width: 4; height: auto; }
+    QuestionCard .note .note-text { width: 1fr; height: auto; }
     QuestionCard #q-buttons { height: auto; margin: 1 0 0 0; }
     QuestionCard #q-buttons Button { margin-right: 2; }
     """
@@ -81,8 +106,11 @@ class QuestionCard(VerticalScroll, can_focus=True):
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
         Binding("space", "toggle", "Toggle", show=False, tooltip="Choose or toggle the highlighted option"),
-        Binding("enter", "submit", "Submit", tooltip="Submit the answer"),
-        Binding("enter,n", "next", "Next", key_display="enter", tooltip="Next question, after the feedback"),
+        # enter submits a select-all question (a single-answer one is answered by its letter at once) ...
+        Binding("enter", "submit", "Submit", tooltip="Submit a select-all answer"),
+        # ... or chooses the highlighted option of a single-answer one
+        Binding("enter", "pick", "Choose", show=False, tooltip="Choose the highlighted option"),
+        Binding("enter,n", "next", "Next", tooltip="Next question, after the feedback"),
     ]
 
     class Answered(Message):
@@ -128,6 +156,7 @@ class QuestionCard(VerticalScroll, can_focus=True):
         for choice in self.choices:
             yield ChoiceRow(choice)
         yield Static("", id="q-feedback", markup=False)
+        yield Vertical(id="q-notes")
         with Horizontal(id="q-buttons"):
             if self.multi:
                 yield Button("Submit (enter)", id="q-submit", variant="primary")
@@ -160,7 +189,9 @@ class QuestionCard(VerticalScroll, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit":
-            return not self.answered
+            return not self.answered and self.multi
+        if action == "pick":
+            return not self.answered and not self.multi
         if action == "next":
             return self.answered
         return True
@@ -188,6 +219,10 @@ class QuestionCard(VerticalScroll, can_focus=True):
         elif self.choices:
             self.action_choose(self.choices[self.cursor].key)
 
+    def action_pick(self) -> None:
+        if not self.answered and self.choices:
+            self.action_choose(self.choices[self.cursor].key)
+
     def action_submit(self) -> None:
         if self.answered:
             return
@@ -208,8 +243,17 @@ class QuestionCard(VerticalScroll, can_focus=True):
         if self.answered:
             self.post_message(self.Next(self))
 
-    def show_result(self, correct: bool, right: Iterable[str], feedback: str) -> None:
-        """Mark the right options and show the feedback; the card then waits for :class:`Next`."""
+    def show_result(self, correct: bool, right: Iterable[str], feedback: str,
+                    notes: Sequence[tuple[str, str | Content]] = ()) -> None:
+        """Mark the right options and show the feedback; the card then waits for :class:`Next`.
+
+        Args:
+            correct: whether the answer was right.
+            right: the keys of the right options.
+            feedback: the verdict (and an explanation).
+            notes: (label, text) lines below it, one per option (``("b)", "your choice: correct. ...")``),
+                wrapped with a hanging indent.
+        """
         self.answered = True
         self.right = set(right)
         box = self.query_one("#q-feedback", Static)
@@ -217,10 +261,15 @@ class QuestionCard(VerticalScroll, can_focus=True):
         box.update(Content.assemble(("✓ " if correct else "✗ ", "bold"), feedback))
         box.set_class(correct, "-right")
         box.set_class(not correct, "-wrong")
+        self.call_later(self._reveal, list(notes))
         if self.multi:
             self.query_one("#q-submit").display = False
         self.query_one("#q-next").display = True
         self._paint()
+
+    async def _reveal(self, notes: list[tuple[str, str | Content]]) -> None:
+        if notes:
+            await self.query_one("#q-notes", Vertical).mount_all([NoteRow(label, text) for label, text in notes])
         self.call_after_refresh(self.scroll_end, animate=False)
 
     # -- mouse -------------------------------------------------------------------------------------

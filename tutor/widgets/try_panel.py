@@ -1,14 +1,17 @@
-"""A lesson's "Try it": run a lab preset or a gradcheck variant headless and show the result as text.
+"""A lesson's "Try it": run a lab preset headless and show its report as text, or open the screen that
+shows an experiment better.
 
-An experiment that has its own screen (a gradcheck variant opens the workbench; see
-:func:`tutor.screens.panels.try_navigation`) goes there; any other runs here in a thread worker, and the
-panel prints what ``dltutor train --preset`` or ``dltutor gradcheck --variant`` would print.
+An experiment that has its own screen (a gradcheck variant opens the workbench, ``lesson-normalize`` the
+normalization panel; see :func:`tutor.screens.panels.try_navigation`) goes there, over the lesson; any other
+runs here in a thread worker, and the panel prints what ``dltutor train --preset`` would print.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +23,54 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 PROGRESS_EVERY = 0.25  # seconds between progress lines: never redraw per training step
+
+#: The screens an experiment may open instead of running here, as the intro names them.
+SCREEN_WORDS = {"workbench": "the gradient-check workbench", "normalization": "the normalization panel",
+                "vanishing": "the vanishing-gradients panel", "numgrad": "the numerical-gradients panel",
+                "lab": "the lab"}
+STAND_IN_NOTE = "note: these numbers come from a built-in stand-in of the course's data."
+_PROSE = re.compile(r"[a-z][a-z -]*: ")  # "diagnosis: ...", "note: ...": report lines that may wrap
+
+
+def intro_text(try_ids: Sequence[str], where: Mapping[str, str | None] | None = None) -> str:
+    """What the Try it tab says above its list: how to run, and which experiments open another screen.
+
+    Args:
+        try_ids: the lesson's experiments.
+        where: try id -> the screen it opens (a Navigate target), None when it runs here; None while unknown.
+    """
+    if not try_ids:
+        return "This lesson has no experiment to run; its Check yourself questions are the practice."
+    text = "Choose an experiment with ↑/↓ and press enter (or click it)."
+    if where is None:
+        return text
+    here = [i for i in try_ids if not where.get(i)]
+    if here:
+        text += " A training run prints its report below."
+    away: dict[str, list[str]] = {}
+    for try_id in try_ids:
+        if where.get(try_id):
+            away.setdefault(where[try_id], []).append(try_id)  # type: ignore[index]
+    for target, ids in away.items():
+        names = ", ".join(ids[:-1]) + (" and " if len(ids) > 1 else "") + ids[-1]
+        text += f" {names} open{'s' if len(ids) == 1 else ''} {SCREEN_WORDS.get(target, target)}."
+    if away:
+        text += " Escape there comes back here."
+    return text
+
+
+def fit_report(text: str, width: int) -> str:
+    """A run's report for the panel: its prose lines wrapped to ``width`` (charts and tables are drawn to
+    fit already), and the command line's advice on the data file replaced by what the app can say."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("note:") and "--data" in line:
+            line = STAND_IN_NOTE
+        if len(line) > width and _PROSE.match(line):
+            lines.append(textwrap.fill(line, width, subsequent_indent="  "))
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def describe(try_id: str) -> tuple[str, str]:
@@ -110,19 +161,17 @@ class TryPanel(Vertical):
             self.ok = ok
             self.text = text
 
-    def __init__(self, try_ids: Sequence[str], id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, try_ids: Sequence[str], selected: str | None = None,
+                 id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.try_ids = tuple(try_ids)
+        self.selected = selected if selected in self.try_ids else None
         self.running: str | None = None
         self.about: dict[str, tuple[str, str]] = {}
+        self.where: dict[str, str | None] = {}
 
     def compose(self) -> ComposeResult:
-        if self.try_ids:
-            intro = ("Run an experiment from this lesson: choose it with ↑/↓ and press enter (or click it). "
-                     "It runs here and prints the same report as the command line.")
-        else:
-            intro = "This lesson has no experiment to run; its Check yourself questions are the practice."
-        yield Static(intro, id="try-intro", markup=False)
+        yield Static(intro_text(self.try_ids), id="try-intro", markup=False)
         yield OptionList(*[Option(Content(i), id=i) for i in self.try_ids], id="try-list")
         yield Static("", id="try-about", markup=False)
         yield Static("", id="try-status", markup=False)
@@ -134,31 +183,49 @@ class TryPanel(Vertical):
         self.query_one(LoadingIndicator).display = False
         self.query_one("#try-output").display = False
         self.query_one("#try-list").display = bool(self.try_ids)
+        if self.selected:
+            self.query_one("#try-list", OptionList).highlighted = self.try_ids.index(self.selected)
         self._describe()
 
     @work(thread=True, group="try-describe")
     def _describe(self) -> None:
         # The descriptions come from the engine (NumPy): fetch them off the UI thread.
-        about = {}
+        from tutor.screens.panels import try_navigation
+
+        about, where = {}, {}
         for try_id in self.try_ids:
             try:
                 about[try_id] = describe(try_id)
+                elsewhere = try_navigation(try_id)
+                where[try_id] = elsewhere.target if elsewhere is not None else None
             except Exception:  # an unknown id still gets listed; running it reports the problem
-                about[try_id] = ("", "")
-        self.app.call_from_thread(self._show_descriptions, about)
+                about[try_id], where[try_id] = ("", ""), None
+        self.app.call_from_thread(self._show_descriptions, about, where)
 
-    def _show_descriptions(self, about: dict[str, tuple[str, str]]) -> None:
-        self.about = about
+    def _show_descriptions(self, about: dict[str, tuple[str, str]], where: dict[str, str | None]) -> None:
+        self.about, self.where = about, where
+        self.query_one("#try-intro", Static).update(intro_text(self.try_ids, where))
         options = self.query_one("#try-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
         titles = {i: about.get(i, ("", ""))[0] for i in self.try_ids}
         options.add_options([
-            Option(Content.assemble((i, "bold"), f"  {titles[i]}" if titles[i] else ""), id=i)
+            Option(Content.assemble((i, "bold"), f"  {titles[i]}" if titles[i] else "",
+                                    (f"  → {where[i]}" if where.get(i) else "", "dim")), id=i)
             for i in self.try_ids
         ])
+        if self.selected:
+            highlighted = self.try_ids.index(self.selected)
         options.highlighted = highlighted if highlighted is not None else 0
         self._show_about(self.try_ids[options.highlighted or 0] if self.try_ids else None)
+
+    def select(self, try_id: str) -> None:
+        """Highlight ``try_id`` in the list and show its description (when the lesson lists it)."""
+        if try_id not in self.try_ids:
+            return
+        self.selected = try_id
+        self.query_one("#try-list", OptionList).highlighted = self.try_ids.index(try_id)
+        self._show_about(try_id)
 
     def _show_about(self, try_id: str | None) -> None:
         text = self.about.get(try_id, ("", ""))[1] if try_id else ""
@@ -167,6 +234,7 @@ class TryPanel(Vertical):
     @on(OptionList.OptionHighlighted, "#try-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        self.selected = event.option.id
         self._show_about(event.option.id)
 
     @on(OptionList.OptionSelected, "#try-list")
@@ -179,15 +247,27 @@ class TryPanel(Vertical):
         """Start running ``try_id`` (a run already going is cancelled)."""
         from tutor.screens.panels import try_navigation
 
-        elsewhere = try_navigation(try_id)  # a variant opens the workbench, lesson-normalize its panel
-        if elsewhere is not None:
-            self.post_message(elsewhere)
+        self.select(try_id)
+        if try_navigation(try_id) is not None:  # a variant opens the workbench, lesson-normalize its panel
+            # Posted from this panel's own turn: a message sent while the lesson runs (its on_mount) would
+            # count the lesson as its sender and stop bubbling there, never reaching the app.
+            self.call_later(self._open_elsewhere, try_id)
             return
         self.running = try_id
         self.query_one("#try-status", Static).update(f"Running {try_id}… (escape or h leaves; the run stops)")
         self.query_one(LoadingIndicator).display = True
-        width = max(40, self.size.width - 6)
-        self._run(try_id, width)
+        self._run(try_id, self._width())
+
+    def _width(self) -> int:
+        """The report's width: the output box less its border, padding and scroll bar."""
+        return max(40, self.size.width - 6)
+
+    def _open_elsewhere(self, try_id: str) -> None:
+        from tutor.screens.panels import try_navigation
+
+        request = try_navigation(try_id)
+        if request is not None:
+            self.post_message(request)
 
     @work(thread=True, exclusive=True, group="try")
     def _run(self, try_id: str, width: int) -> None:
@@ -216,5 +296,5 @@ class TryPanel(Vertical):
             else f"{try_id} did not finish.")
         self.query_one("#try-output").display = True
         self.query_one("#try-output").border_title = try_id
-        self.query_one("#try-text", Static).update(text)
+        self.query_one("#try-text", Static).update(fit_report(text, self._width()))
         self.post_message(self.Finished(try_id, ok, text))
