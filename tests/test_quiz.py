@@ -234,8 +234,9 @@ def test_grade_single(quiz):
     bad = grade(q, {"a"})
     assert not bad.correct and "the answer is b" in bad.feedback
     for o in q.options:  # every option is explained, right or wrong
-        assert o.explanation in bad.feedback
-    assert "a) wrong (your choice)" in bad.feedback
+        assert o.explanation.split(":", 1)[-1].strip() in bad.feedback
+    assert "a) your choice: wrong." in bad.feedback and "b) correct." in bad.feedback
+    assert "right (your choice): Right" not in bad.feedback
 
 
 def test_grade_multi_needs_exactly_the_right_set(quiz):

@@ -391,9 +391,9 @@ def grade(question: QuizQuestion, chosen: set[str]) -> Grade:
         verdict = f"Not quite: the answer is {answer_text}."
     lines = [verdict]
     for o in question.options:
-        mark = "right" if o.correct else "wrong"
-        picked = " (your choice)" if o.key in chosen else ""
-        lines.append(f"  {o.key}) {mark}{picked}: {o.explanation}")
+        why = re.sub(r"^(Right|Correct|Wrong|Incorrect)[:.,!]\s*", "", o.explanation)
+        picked = "your choice: " if o.key in chosen else ""
+        lines.append(f"  {o.key}) {picked}{'correct' if o.correct else 'wrong'}. {why}")
     return Grade(correct, chosen, right, "\n".join(lines), question.id)
 
 
