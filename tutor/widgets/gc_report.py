@@ -36,7 +36,8 @@ def verdict_text(report: Any, compact: bool = False) -> Text:
         out.append(f": {band.label}")
         return out
     if math.isfinite(d):
-        out.append(f"  ({d!r})", style="dim")
+        # 15 significant digits: the 16th can move by one ulp with the arrays' memory alignment
+        out.append(f"  ({d:.15g})", style="dim")
     if report.mode == "fast" and report.fallback is None:
         out.append("  one random direction", style="dim")
     out.append("\n")
