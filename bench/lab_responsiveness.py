@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             headless.append(headless_rate(args.preset))
             figures.append(asyncio.run(app_figures(args.preset, home)))
-    ratios = [f["rate"] / h for f, h in zip(figures, headless)]
+    ratios = [f["rate"] / h for f, h in zip(figures, headless, strict=True)]
     out = {
         "throughput_ratio": round(statistics.median(ratios), 3),
         "refresh_hz": round(statistics.median(f["refresh_hz"] for f in figures), 1),

@@ -49,7 +49,7 @@ class DLTutorApp(App[int]):
         self._load_notice = self.store.load()  # before any screen reads it
         self.start = dict(start or {})
         self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
-        self._saver = Saver(self.store, lambda notice: self.call_from_thread(self._saved, notice))
+        self._saver = Saver(self.store, self._saved_soon)
         saved_theme = self.store.progress.theme
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme  # the learner's last choice (ctrl+t, or the palette's themes)
@@ -77,6 +77,21 @@ class DLTutorApp(App[int]):
         if theme.name != self._theme_kept:
             self._theme_kept = name = theme.name
             self.save(lambda store: store.set_theme(name))
+
+    def _saved_soon(self, notice: str | None) -> None:
+        """On the saving thread: hand the notice to the UI without waiting. The UI thread waits for the saving
+        thread when the app closes (Saver.close), so a blocking call_from_thread here could deadlock."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._saved_if_open, notice)
+        except RuntimeError:  # the loop closed meanwhile
+            pass
+
+    def _saved_if_open(self, notice: str | None) -> None:
+        if self.is_running and self.screen_stack:
+            self._saved(notice)
 
     def _saved(self, notice: str | None) -> None:
         if notice:

@@ -35,8 +35,8 @@ FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("layers", "Layers", "text", "sizes from input to output, e.g. 2,20,3,1"),
     ("activation", "Activation", "select:activation", "the hidden layers' activation"),
     ("init", "Init", "select:init", "zeros, random, xavier, he, inv-sqrt"),
-    ("init_scale", "Random scale", "text", "multiplier of the random initialization"),
-    ("lr", "Learning rate", "text", "the gradient-descent step"),
+    ("init_scale", "Rand. scale", "text", "multiplier of the random initialization"),
+    ("lr", "Learn rate", "text", "the gradient-descent step"),
     ("iterations", "Iterations", "text", "number of parameter updates"),
     ("batch", "Batch size", "text", "examples per update (blank: the whole training set)"),
     ("reg", "Regularize", "select:reg", "none, L2 or L1"),
@@ -46,7 +46,7 @@ FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("early_stopping", "Early stop", "text", "checks without a dev improvement (blank: off)"),
     ("augment", "Augment data", "bool", "reflections that keep the labels, plus jitter"),
     ("seed", "Seed", "text", "seed of every random draw of the run"),
-    ("log_every", "Record every", "text", "iterations between recorded points"),
+    ("log_every", "Log every", "text", "iterations between recorded points"),
 )
 FIELD_IDS = tuple(f[0] for f in FIELDS)
 
@@ -311,6 +311,7 @@ def build_plan(values: FormValues) -> LabPlan:
     keep = _numbers(values, "keep_prob", "0 < keep_prob <= 1, one value or one per hidden layer, e.g. 0.86")
     if keep is not None and all(k == 1 for k in keep):
         keep = None
+    init_scale = _number(values, "init_scale", "a positive number, e.g. 10", optional=True)
     iterations = _integer(values, "iterations", "a whole number from 1 to 10,000,000")
     log_every = _integer(values, "log_every", "a whole number >= 1, e.g. 100", optional=True)
     if log_every is None:
@@ -319,8 +320,7 @@ def build_plan(values: FormValues) -> LabPlan:
         layers=layers,
         activation=_text(values, "activation") or base_config.activation,
         init=_text(values, "init") or base_config.init,
-        init_scale=_number(values, "init_scale", "a positive number, e.g. 10", optional=True)
-        or base_config.init_scale,
+        init_scale=base_config.init_scale if init_scale is None else init_scale,
         learning_rate=_number(values, "lr", "a positive number, e.g. 0.01"),
         iterations=iterations,
         batch_size=_integer(values, "batch", "a whole number >= 1 (blank: the whole training set)", optional=True),
@@ -515,3 +515,14 @@ def result_lines(result, heldout: str | None) -> list[str]:
         lines.append(f"cost: {cost}")
     lines.append(f"stopped: {result.message}")
     return lines
+
+
+def lab_commands() -> list[tuple[str, str | None, str]]:
+    """Command-palette entries for the lab: ``(name, preset or None, help)``, the lab first, then each preset."""
+    from core.presets import PRESETS
+
+    out: list[tuple[str, str | None, str]] = [
+        ("Lab: live training", None, "Train a network live: cost, decision boundary, gradient norms, compare")]
+    for p in PRESETS.values():
+        out.append((f"Lab: {p.name} ({p.title})", p.name, p.description))
+    return out

@@ -46,6 +46,8 @@ SLOW_PANELS_INTERVAL = 0.5
 GRID_NX, GRID_NY = 64, 32
 
 _COMPARE = Binding.Group("Compare", compact=True)
+#: Actions on letter and digit keys (hidden from the footer while a text field has the focus).
+_LETTER_ACTIONS = ("step", "reset", "toggle_log", "apply_step", "compare", "focus_form")
 
 
 @dataclass
@@ -95,19 +97,23 @@ class LabScreen(TutorScreen):
 
     NAME = "lab"
     CSS_PATH = "lab.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     AUTO_FOCUS = "#lab-results"
     BINDINGS = [
         Binding("space", "toggle_run", "Start/Pause", priority=True),
         Binding("s", "step", "Step"),
         Binding("r", "reset", "Reset"),
+        # escape cancels a run; otherwise it leaves the form, or goes back as on every screen.
         Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding("escape", "leave_form", "Leave the form", key_display="esc"),
+        Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
         Binding("l", "toggle_log", "Log y"),
         Binding("x", "apply_step", "Apply step"),
         Binding("1", "compare('init')", "inits", group=_COMPARE),
         Binding("2", "compare('reg')", "regularizers", group=_COMPARE),
         Binding("3", "compare('norm')", "normalization", group=_COMPARE),
         Binding("f", "focus_form", "Form", show=False),
-        Binding("h", "go('home')", "Home"),
+        Binding("h", "home", "Home", show=False, tooltip="Home: the course map"),
         Binding("a", "go('ask')", "Ask", show=False),
         Binding("q", "go('quiz')", "Quiz", show=False),
         Binding("d", "go('diagnose')", "Diagnose", show=False),
@@ -123,12 +129,12 @@ class LabScreen(TutorScreen):
         self.shown = 0  # the run whose boundary and gradients are shown
         self.next: lab_runner.NextStep | None = None
         self.values_run: dict = {}
-        self.last_rate: float | None = None
         self.worker: Worker | None = None
         self._token = 0
         self._pause = threading.Event()
         self._lock = threading.Lock()
         self._practised: set[str] = set()
+        self._unknown_preset: str | None = None
         self.started_at = 0.0  # perf_counter() when the last run was started (the bench reads these)
         self.finished_at = 0.0  # ... and when it was shown finished
         self._last_slow = 0.0
@@ -138,13 +144,11 @@ class LabScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         values = None
-        unknown = None
         if self.preset:
             try:
                 values = lab_runner.preset_values(self.preset)
-            except Exception:
-                unknown, self.preset = self.preset, None
-        self._unknown_preset = unknown
+            except Exception:  # an unknown name opens the default form, with a notice
+                self._unknown_preset, self.preset = self.preset, None
         yield Header()
         with Horizontal(id="lab-body"):
             yield LabControls(values, id="lab-form")
@@ -222,7 +226,7 @@ class LabScreen(TutorScreen):
         if str(button.label) != label:
             button.label = label
         # The footer is rebuilt on refresh_bindings: only when what it shows changes.
-        keys = (self.check_action("cancel", ()), self.check_action("apply_step", ()))
+        keys = tuple(self.check_action(a, ()) for a in ("cancel", "leave_form", "back", "apply_step"))
         if keys != self._keys_shown:
             self._keys_shown = keys
             self.refresh_bindings()
@@ -244,11 +248,18 @@ class LabScreen(TutorScreen):
     # -- keys ------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        busy = self.state in ("running", "paused", "preparing")
         if action == "cancel":
-            return True if self.state in ("running", "paused", "preparing") or self._in_form() else None
+            return busy
+        if action == "leave_form":
+            return not busy and self._in_form()
+        if action == "back":
+            return not busy and not self._in_form()
+        if action in _LETTER_ACTIONS and isinstance(self.focused, Input):
+            return False  # letters typed in a field are text
         if action == "apply_step":
-            return True if self.next is not None and self.state == "finished" else None
-        return True
+            return self.next is not None and self.state == "finished"
+        return super().check_action(action, parameters)
 
     def _typing(self) -> bool:
         """True when the focused widget takes space itself (a text field, a checkbox, a select)."""
@@ -284,8 +295,9 @@ class LabScreen(TutorScreen):
     def action_cancel(self) -> None:
         if self.state in ("running", "paused", "preparing"):
             self.cancel()
-        elif self._in_form():
-            self.results.focus()
+
+    def action_leave_form(self) -> None:
+        self.results.focus()
 
     def action_toggle_log(self) -> None:
         plot = self.cost_plot
@@ -332,7 +344,8 @@ class LabScreen(TutorScreen):
 
     @on(LabControls.Submitted)
     def _submitted(self) -> None:
-        self.start()
+        if self.start():
+            self.results.focus()  # space, s and the other keys now steer the run rather than type
 
     @on(LabControls.PresetChosen)
     def _preset_chosen(self, event: LabControls.PresetChosen) -> None:
@@ -368,7 +381,6 @@ class LabScreen(TutorScreen):
         self.runs = []
         self.shown = 0
         self.next = None
-        self.last_rate = None
         self.cost_plot.clear()
         self.grad_plot.clear()
         self.boundary.clear("preparing the data…")
@@ -415,6 +427,7 @@ class LabScreen(TutorScreen):
             run.training.cancel()
         if self.state == "preparing" and self.worker is not None:
             self._stop_worker()
+            self._token += 1  # whatever the worker still reports is stale
             self._set_state("idle")
             self._status("cancelled before training started")
             return
@@ -491,7 +504,10 @@ class LabScreen(TutorScreen):
         """
         if worker.is_cancelled:
             return False
-        return bool(self.post_message(_Report(callback, args)))
+        try:
+            return bool(self.post_message(_Report(callback, args)))
+        except RuntimeError:  # the app's loop closed while the worker was finishing
+            return False
 
     @on(_Report)
     def _report(self, message: _Report) -> None:
@@ -610,7 +626,7 @@ class LabScreen(TutorScreen):
             else:
                 self.cost_plot.add_points(run.label, its, [r.train_cost for r in records])
             if update.index != self.shown:
-                self._show_run(update.index)
+                self._show_run(update.index, upto=its[-1])
             else:
                 self.grad_plot.add_records(its, [r.grad_norms for r in records])
             self.cost_plot.refresh()
@@ -625,8 +641,6 @@ class LabScreen(TutorScreen):
             self.boundary.set_grid(update.grid)
         done_before = sum(r.training.config.iterations for r in self.runs[:update.index])
         self.query_one(ProgressBar).update(progress=done_before + update.iteration)
-        if update.rate is not None:
-            self.last_rate = update.rate
         total = run.training.config.iterations
         where = f"{update.iteration:,}/{total:,}"
         if self.mode == "compare":
@@ -659,11 +673,17 @@ class LabScreen(TutorScreen):
             lines.append(f"{heldout} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
         self.results.show("\n".join(lines))
 
-    def _show_run(self, index: int) -> None:
-        """Show the boundary and gradient norms of run ``index`` (compare mode)."""
+    def _show_run(self, index: int, upto: int | None = None) -> None:
+        """Show the boundary and gradient norms of run ``index`` (compare mode).
+
+        Args:
+            index: the run.
+            upto: while the run trains, the last iteration reported so far (the worker may be ahead of
+                its reports; later records arrive with later reports).
+        """
         self.shown = index
         run = self.runs[index]
-        history = list(run.training.history.records)
+        history = [r for r in list(run.training.history.records) if upto is None or r.iteration <= upto]
         self.grad_plot.clear()
         self.grad_plot.add_records([r.iteration for r in history], [r.grad_norms for r in history])
         self.grad_plot.border_title = f"Gradient norms · {run.label}"
@@ -681,15 +701,15 @@ class LabScreen(TutorScreen):
                 return [run.label, "", "", "", "waiting"]
             r = history[-1]
             dev = f"{r.dev_accuracy:.1%}" if r.dev_accuracy is not None else "-"
-            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{r.train_cost:.3f}",
+            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{r.train_cost:.2f}",
                     f"at {run.training.iteration:,}"]
         dev = f"{result.accuracy[heldout]:.1%}" if heldout in result.accuracy else "-"
         cost = result.cost.get("train", float("nan"))
-        ended = {"completed": "done", "early-stopping": "early stop", "diverged": "diverged",
+        ended = {"completed": "ok", "early-stopping": "early stop", "diverged": "diverged",
                  "cancelled": "cancelled"}.get(result.stopped, result.stopped)
         if result.stopped != "completed":
             ended += f" {result.iteration:,}"
-        return [run.label, f"{result.accuracy['train']:.1%}", dev, f"{cost:.3f}", ended]
+        return [run.label, f"{result.accuracy['train']:.1%}", dev, f"{cost:.2f}", ended]
 
     def _table(self) -> None:
         heldout = self.runs[0].training.heldout if self.runs else None
@@ -763,10 +783,12 @@ class LabScreen(TutorScreen):
         self.tutor.save(lambda store: store.mark_practised(lesson))
 
 
-_HELP = ("space starts (and pauses) a run of the form's options; s steps one recorded point; "
-         "esc cancels; r resets.\n"
-         "1, 2, 3 compare initializations, regularizers, or raw and normalized inputs on the same data.\n"
-         "l puts the cost on a log axis. After a run, x applies the recipe step it suggests.")
+_HELP = ("space  start or pause the run\n"
+         "s      one recorded point at a time\n"
+         "esc    cancel · r reset · l log-scale cost\n"
+         "1 2 3  compare inits, regularizers, normalization\n"
+         "x      after a run: apply the suggested step\n"
+         "tab    the options form (enter in it runs)")
 
 
 # -- the tour --------------------------------------------------------------------------------------

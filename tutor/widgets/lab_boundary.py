@@ -121,7 +121,7 @@ class LabBoundary(Widget):
             starts = [0, *cuts.tolist()]
             ends = [*cuts.tolist(), width]
             segments = []
-            for a, b in zip(starts, ends):
+            for a, b in zip(starts, ends, strict=True):
                 k = int(row_key[a])
                 style = styles.get(k)
                 if style is None:

@@ -28,6 +28,7 @@ class LabControls(VerticalScroll):
     LabControls .lab-row { height: 1; margin-bottom: 0; }
     LabControls .lab-label { width: 14; color: $text-muted; }
     LabControls .lab-row Input, LabControls .lab-row Select { width: 1fr; }
+    LabControls Select > SelectOverlay { width: 34; }
     LabControls .lab-check { width: 1fr; }
     LabControls .lab-error { height: auto; color: $error; padding-left: 1; }
     LabControls #lab-form-error { height: auto; color: $error; }

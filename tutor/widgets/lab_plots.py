@@ -47,7 +47,7 @@ def sample(xs: Sequence[float], ys: Sequence[float], limit: int) -> tuple[list, 
 def drawable(xs: Sequence[float], ys: Sequence[float], logy: bool) -> tuple[list, list]:
     """The points that can be drawn: finite, and positive on a log axis."""
     px, py = [], []
-    for x, y in zip(xs, ys):
+    for x, y in zip(xs, ys, strict=False):
         if y is None or not math.isfinite(y) or (logy and y <= 0):
             continue
         px.append(x)

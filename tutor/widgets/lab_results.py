@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 #: The comparison table's columns; the third is named after the held-out split (dev or test).
-COLUMNS = ("run", "train", "held out", "cost", "ended")
+COLUMNS = ("run", "train", "held out", "cost", "end")
 
 
 class LabResults(VerticalScroll):
@@ -40,7 +40,6 @@ class LabResults(VerticalScroll):
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
         table.display = False
-        self._heldout = COLUMNS[2]
 
     @property
     def summary(self) -> Static:
@@ -68,12 +67,10 @@ class LabResults(VerticalScroll):
         """
         table = self.table
         with self.prevent(DataTable.RowHighlighted):
-            if heldout != self._heldout:
-                self._heldout = heldout
-                table.clear(columns=True)
-                table.add_columns(COLUMNS[0], COLUMNS[1], heldout, *COLUMNS[3:])
-            else:
-                table.clear()
+            # Columns are rebuilt each time: their widths follow the cells now shown, not the widest cell
+            # ever shown (a live "at 12,345" would otherwise leave the table wider than its panel).
+            table.clear(columns=True)
+            table.add_columns(COLUMNS[0], COLUMNS[1], heldout, *COLUMNS[3:])
             for n, row in enumerate(rows):
                 table.add_row(*row, key=str(n))
             table.display = bool(rows)
