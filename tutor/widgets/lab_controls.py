@@ -86,7 +86,7 @@ class LabControls(VerticalScroll):
     def values(self) -> FormValues:
         """The form as field id -> text (booleans for the switches)."""
         out: FormValues = {}
-        for field_id, _label, kind, _help in FIELDS:
+        for field_id, _label, _kind, _help in FIELDS:
             widget = self.query_one(f"#f-{field_id}")
             if isinstance(widget, Checkbox):
                 out[field_id] = bool(widget.value)
