@@ -131,7 +131,7 @@ async def test_check_yourself_gives_feedback_and_a_score(tmp_path: Path) -> None
         expect(app, "Check 1 of 2")
 
 
-async def test_try_it_runs_the_preset_and_marks_practised(tmp_path: Path) -> None:
+async def test_try_it_opens_the_preset_in_the_lab_over_the_lesson(tmp_path: Path) -> None:
     app = app_for(tmp_path, lesson="bias-variance")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -141,17 +141,19 @@ async def test_try_it_runs_the_preset_and_marks_practised(tmp_path: Path) -> Non
         expect(app, "lesson-underfit", "Underfitting")
         await pilot.press("enter")
         await settle(pilot, rounds=6)
-        text = app.screen.query_one("#try-text").render()
-        assert "accuracy: train" in str(text) and "preset lesson-underfit" in str(text)
-        assert (await saved(app))["practised"] == ["bias-variance"]
+        assert [screen_name_of(s) for s in app.screen_stack] == ["HomeScreen", "LessonScreen", "LabScreen"]
+        assert app.screen.preset == "lesson-underfit"
+        await pilot.press("escape")  # back to the lesson it came from
+        await settle(pilot)
+        assert screen_name(app) == "LessonScreen" and app.screen.lesson.id == "bias-variance"
 
 
-async def test_start_on_a_preset_opens_its_lesson_and_runs_it(tmp_path: Path) -> None:
+async def test_start_on_a_preset_opens_its_lesson_and_the_lab(tmp_path: Path) -> None:
     app = app_for(tmp_path, preset="lesson-underfit")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, rounds=8)
-        assert screen_name(app) == "LessonScreen" and app.screen.lesson.id == "train-dev-test"
-        expect(app, "lesson-underfit finished")
+        assert [screen_name_of(s) for s in app.screen_stack] == ["HomeScreen", "LessonScreen", "LabScreen"]
+        assert app.screen_stack[1].lesson.id == "train-dev-test"
 
 
 # -- ask ------------------------------------------------------------------------------------------
@@ -436,8 +438,10 @@ async def test_palette_reaches_screens_lessons_questions_and_presets(tmp_path: P
         assert app.screen.lesson.id == "bias-variance"
         commands["Try: lesson-underfit"].run()
         await settle(pilot, rounds=6)
-        assert app.screen.lesson.id == "train-dev-test"  # its own lesson is not in the fixtures: the first naming it
-        expect(app, "lesson-underfit finished")
+        assert screen_name(app) == "LabScreen"  # over its lesson: not in the fixtures, so the first naming it
+        assert app.screen_stack[1].lesson.id == "train-dev-test"
+        await pilot.press("h")
+        await settle(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert screen_name(app) == "CommandPalette"

@@ -319,8 +319,9 @@ def try_navigation(try_id: str) -> Any:
     """Where a lesson's Try it should go for ``try_id`` instead of running it headless, or None.
 
     A gradcheck variant opens the workbench on it; ``lesson-normalize`` opens the normalization panel,
-    which trains that preset raw and normalized side by side.
+    which trains that preset raw and normalized side by side; every other preset opens the live lab on it.
     """
+    from core.presets import PRESETS
     from tutor.messages import Navigate
     from tutor.screens.workbench import VARIANT_IDS
 
@@ -328,4 +329,6 @@ def try_navigation(try_id: str) -> Any:
         return Navigate("workbench", try_id=try_id)
     if try_id in PANEL_PRESETS:
         return Navigate(PANEL_PRESETS[try_id])
+    if try_id in PRESETS:
+        return Navigate("lab", try_id=try_id)
     return None
