@@ -27,3 +27,18 @@ def test_unknown_command_and_option_are_one_error_line(capsys):
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_tour_screenshots_into_a_file_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "afile"
+    target.write_text("")
+    assert main(["tour", "--screenshots", str(target)]) == 2
+    assert capsys.readouterr().err.startswith("error: --screenshots")
+
+
+def test_progress_with_an_infinite_score_is_moved_aside(tmp_path, monkeypatch, capsys):
+    (tmp_path / "progress.json").write_text('{"version": 1, "quiz": {"bias-variance": '
+                                           '[{"score": Infinity, "total": 1, "at": 1}]}}')
+    monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path))
+    assert main(["progress"]) == 0
+    assert (tmp_path / "progress.json.bak").exists()

@@ -162,7 +162,7 @@ class Progress:
             if theme is not None and not isinstance(theme, str):
                 raise ValueError("'theme' is not a theme name")
             theme_at = float(data.get("theme_at", 0.0))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ValueError(f"malformed progress entry: {exc}") from exc
         return cls(names("read"), names("practised"), quiz, position, reset_at, theme, theme_at)
 

@@ -254,7 +254,15 @@ def run_tour(screenshots: str | Path | None = None, out: Callable[[str], None] =
     chosen = list(stops) if stops is not None else all_stops()
     shots = Path(screenshots) if screenshots is not None else None
     if shots is not None:
-        shots.mkdir(parents=True, exist_ok=True)
+        from core.errors import TutorError
+
+        if not str(screenshots).strip():
+            raise TutorError("--screenshots", "empty path", "a directory (created if needed)")
+        try:
+            shots.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TutorError("--screenshots", f"cannot make directory {shots}: {exc.strerror or exc}",
+                             "a directory, or a path where one can be created") from None
     with tempfile.TemporaryDirectory(prefix="dltutor-tour-") as home:
         results = asyncio.run(tour(chosen, shots, out, Path(home), lessons_source))
     failed = [name for name, ok, _ in results if not ok]
