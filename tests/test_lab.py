@@ -102,7 +102,7 @@ async def test_pause_step_resume_and_cancel(tmp_path: Path) -> None:
         await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() >= 4)
         key(pilot, "space")  # pause
         await until(pilot, lambda: lab.state == "paused")
-        await until(pilot, lambda: lab.worker is None or lab.worker.is_finished)
+        await until(pilot, lambda: not lab.busy)
         training = lab.runs[0].training
         paused_at, points = training.iteration, lab.cost_plot.point_count()
         await pilot.pause(0.1)
@@ -357,7 +357,7 @@ async def test_leaving_the_lab_stops_the_run(tmp_path: Path) -> None:
         training = lab.runs[0].training
         key(pilot, "h")
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-        await until(pilot, lambda: lab.worker is None or lab.worker.is_finished)
+        await until(pilot, lambda: not lab.busy)
         stopped_at = training.iteration
         await pilot.pause(0.2)
         assert training.iteration == stopped_at < 10_000_000

@@ -453,6 +453,11 @@ class LabScreen(TutorScreen):
         self._set_state("idle")
         self._show_idle()
 
+    @property
+    def busy(self) -> bool:
+        """True while a worker thread holds the runs (a cancelled worker may still finish its current step)."""
+        return self._lock.locked()
+
     def _stop_worker(self) -> None:
         for run in self.runs:
             run.training.cancel()
