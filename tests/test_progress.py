@@ -188,12 +188,33 @@ def test_reset_asks_and_does_nothing_without_a_terminal(tmp_path: Path, monkeypa
     monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path))
     ProgressStore(tmp_path).mark_read("dropout")
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # not a tty: must not be taken as an answer
-    assert main(["progress", "--reset"]) == 1
-    assert "not reset" in capsys.readouterr().out
+    assert main(["progress", "--reset"]) == 2
+    assert capsys.readouterr().err.strip() == ("error: --reset: there is no terminal to ask for confirmation on "
+                                               "(allowed: --reset --yes, which resets without asking)")
+    assert read_file(tmp_path)["read"] == ["dropout"]
+    assert main(["progress", "--reset", "--json"]) == 2  # a script gets an error, never a question
+    assert capsys.readouterr().err.startswith("error: --reset:")
     assert read_file(tmp_path)["read"] == ["dropout"]
     assert main(["progress", "--reset", "--yes"]) == 0
     assert "progress reset" in capsys.readouterr().out
     assert read_file(tmp_path)["read"] == []
+    ProgressStore(tmp_path).mark_read("dropout")
+    assert main(["progress", "--reset", "--yes", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"path": str(tmp_path / FILENAME), "reset": True}
+    assert read_file(tmp_path)["read"] == []
+
+
+def test_a_home_that_is_a_file_is_named_as_the_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("my notes")
+    monkeypatch.setenv("DLTUTOR_HOME", str(blocker))
+    assert main(["progress", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "DLTUTOR_HOME" in captured.err and "is not a folder" in captured.err
+    assert "progress file" not in captured.err
+    assert blocker.read_text() == "my notes"  # nothing moved aside or overwritten
+    assert json.loads(captured.out)["read"] == []
 
 
 class FakeTty(io.StringIO):

@@ -309,6 +309,25 @@ def test_cli_quiz_reads_stdin(quiz, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert f"Score: {len(questions)}/{len(questions)} (100%)" in out
     assert "'x' is not an option" in out
+    assert "Score saved" in out
+
+
+def test_cli_quiz_saves_a_finished_quiz_not_a_stopped_one(quiz, capsys, monkeypatch, tmp_path):
+    from tutor.progress import MIXED, ProgressStore
+
+    monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path))
+    questions = select_questions(quiz, lesson="dropout")
+    answers = [_wrong_key(questions[0])] + [_answer_key(q) for q in questions[1:]]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(answers) + "\n"))
+    assert main(["quiz", "--lesson", "dropout"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(_answer_key(questions[0]) + "\nq\n"))
+    assert main(["quiz", "--lesson", "dropout"]) == 0
+    assert "Score saved" not in capsys.readouterr().out.split("Stopped after")[-1]
+    store = ProgressStore(tmp_path)
+    store.load()
+    best = store.progress.best("dropout")
+    assert (best.score, best.total) == (len(questions) - 1, len(questions))
+    assert len(store.progress.quiz["dropout"]) == 1 and MIXED not in store.progress.quiz
 
 
 def test_cli_mixed_quiz_with_count_and_seed(quiz, capsys, monkeypatch):

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from types import ModuleType
 
@@ -52,8 +53,30 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one ``error: ...`` line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.write(f"error: {_plain(message)}\n")
         raise SystemExit(USAGE_ERROR)
+
+
+#: argparse's own messages, reworded in the project's form: the field, the problem, what is allowed.
+_ARGPARSE_WORDING = [
+    (re.compile(r"argument (\S+?): invalid int value: (.*)"),
+     r"\1: \2 is not a whole number (allowed: digits only, such as 1000; not 1e3 or 1.5)"),
+    (re.compile(r"argument (\S+?): invalid float value: (.*)"),
+     r"\1: \2 is not a number (allowed: numbers such as 0.01, 1e-3 or 5)"),
+    (re.compile(r"argument (\S+?): expected one argument"),
+     r"\1: needs a value (allowed: \1 VALUE; a value that starts with '-' is written \1=-VALUE)"),
+    (re.compile(r"argument (\S+?): invalid choice: (.*?) \(choose from (.*)\)"),
+     r"\1: \2 is not one of the choices (allowed: \3)"),
+    (re.compile(r"argument (\S+?): not allowed with argument (\S+)"),
+     r"\1: cannot be used together with \2 (allowed: one of the two)"),
+]
+
+
+def _plain(message: str) -> str:
+    for pattern, wording in _ARGPARSE_WORDING:
+        if pattern.fullmatch(message):
+            return pattern.sub(wording, message)
+    return message
 
 
 def _commands() -> list[ModuleType]:
@@ -95,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dltutor`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, commands = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        where = f"{parser.prog} {args.command}" if args.command else parser.prog
+        sys.stderr.write(f"error: {where}: unknown option(s) {' '.join(unknown)} "
+                         f"(allowed: the options that {where} --help lists)\n")
+        return USAGE_ERROR
     try:
         if args.command is None:
             return _open_app()

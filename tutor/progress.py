@@ -208,6 +208,8 @@ class ProgressStore:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return Progress(), None
+        except NotADirectoryError as exc:  # the data folder itself is a file: not the progress file's fault
+            return Progress(), self._unusable_dir(exc)
         except (OSError, UnicodeDecodeError) as exc:
             return Progress(), self._bad_file(f"could not be read ({exc.__class__.__name__})")
         try:
@@ -215,6 +217,13 @@ class ProgressStore:
         except (ValueError, RecursionError) as exc:
             reason = "is not valid JSON" if isinstance(exc, json.JSONDecodeError) else f"is damaged ({exc})"
             return Progress(), self._bad_file(reason)
+
+    def _unusable_dir(self, exc: OSError) -> str:
+        source = "DLTUTOR_HOME" if os.environ.get("DLTUTOR_HOME") else "the data folder"
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            return (f"Progress is not saved: {self.dir} ({source}) is not a folder; "
+                    "point DLTUTOR_HOME at a folder (it is created if missing).")
+        return f"Progress is not saved: {self.dir} ({source}) is not writable ({exc.strerror or exc})."
 
     def _bad_file(self, reason: str) -> str:
         moved = _move_aside(self.path)
@@ -247,7 +256,7 @@ class ProgressStore:
             self.dir.mkdir(parents=True, exist_ok=True)
             handle = open(self.dir / LOCKNAME, "a+")
         except OSError as exc:
-            yield f"Progress is not saved: {self.dir} is not writable ({exc.strerror or exc})."
+            yield self._unusable_dir(exc)
             return
         with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

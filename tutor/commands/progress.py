@@ -18,8 +18,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _confirm(path: str) -> tuple[bool, str]:
     """Ask y/N on stdin; (answer, why not) when there is no terminal or no answer."""
-    if not sys.stdin.isatty():
-        return False, "not reset: no terminal to ask on (pass --yes to reset without asking)"
     sys.stdout.write(f"Forget all progress in {path}? [y/N] ")
     sys.stdout.flush()
     line = sys.stdin.readline()
@@ -32,6 +30,7 @@ def _confirm(path: str) -> tuple[bool, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.errors import TutorError
     from tutor.output import print_json, table
     from tutor.progress import MIXED, load
 
@@ -40,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"note: {notice}\n")
     if args.reset:
         if not args.yes:
+            if args.json or not sys.stdin.isatty():
+                raise TutorError("--reset", "there is no terminal to ask for confirmation on",
+                                 "--reset --yes, which resets without asking")
             ok, why = _confirm(str(store.path))
             if not ok:
                 sys.stdout.write(why + "\n")
@@ -48,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             sys.stderr.write(f"error: {problem}\n")
             return 1
-        sys.stdout.write(f"progress reset ({store.path})\n")
+        if args.json:
+            print_json({"path": str(store.path), "reset": True})
+        else:
+            sys.stdout.write(f"progress reset ({store.path})\n")
         return 0
 
     from tutor.lessons import load_lessons

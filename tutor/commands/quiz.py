@@ -50,8 +50,21 @@ def run(args: argparse.Namespace) -> int:
                          "use --json with --list or --answers")
     count = args.count if (args.count is not None or args.lesson) else 10
     chosen = select_questions(questions, lesson=args.lesson, count=count, seed=args.seed)
-    interactive(chosen, sys.stdin, sys.stdout)
+    score = interactive(chosen, sys.stdin, sys.stdout)
+    if chosen and score.total == len(chosen):  # a finished quiz is saved, as in the app; a stopped one is not
+        _save_score(args.lesson, score)
     return 0
+
+
+def _save_score(lesson: str | None, score) -> None:
+    from tutor.progress import MIXED, load
+
+    store, notice = load()
+    problem = store.record_quiz(lesson or MIXED, score.correct, score.total) or notice
+    if problem:
+        sys.stderr.write(f"note: {problem}\n")
+    else:
+        sys.stdout.write("Score saved (dltutor progress shows your scores).\n")
 
 
 def _list(questions: list, as_json: bool) -> int:

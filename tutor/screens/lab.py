@@ -102,12 +102,12 @@ class LabScreen(TutorScreen):
     BINDINGS = [
         Binding("space", "toggle_run", "Start/Pause", priority=True),
         Binding("s", "step", "Step"),
-        Binding("r", "reset", "Reset"),
+        Binding("r", "reset", "Reset", show=False),
         # escape cancels a run; otherwise it leaves the form, or goes back as on every screen.
         Binding("escape", "cancel", "Cancel", key_display="esc"),
         Binding("escape", "leave_form", "Leave the form", key_display="esc"),
         Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
-        Binding("l", "toggle_log", "Log y"),
+        Binding("l", "toggle_log", "Log y", show=False),
         Binding("x", "apply_step", "Apply step"),
         Binding("1", "compare('init')", "inits", group=_COMPARE),
         Binding("2", "compare('reg')", "regularizers", group=_COMPARE),
@@ -169,7 +169,9 @@ class LabScreen(TutorScreen):
                     yield LabBoundary(id="lab-boundary", classes="lab-panel")
                     yield LabGradPlot(id="lab-grad", classes="lab-panel")
                     yield LabResults(id="lab-results", classes="lab-panel")
-        yield Footer(compact=True)
+        # The lab has the most keys of any screen: the palette (ctrl+p) stays listed in Help, so the footer
+        # keeps room for "? Help" at 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Training lab"
