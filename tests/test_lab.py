@@ -313,7 +313,17 @@ async def test_choosing_a_preset_fills_the_form(tmp_path: Path) -> None:
 # -- robustness ------------------------------------------------------------------------------------
 
 
-async def test_resize_storm_while_training_on_a_log_axis(tmp_path: Path) -> None:
+async def test_resize_storm_while_training_on_a_log_axis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.screen import Screen
+
+    handled: list[tuple[str, tuple[int, int]]] = []
+    original = Screen._on_resize
+
+    async def counting(self, event):
+        handled.append((type(self).__name__, tuple(event.size)))
+        await original(self, event)
+
+    monkeypatch.setattr(Screen, "_on_resize", counting)
     app = lab_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         lab = await open_lab(pilot)
@@ -326,8 +336,15 @@ async def test_resize_storm_while_training_on_a_log_axis(tmp_path: Path) -> None
             resize(pilot, *size)
             await asyncio.sleep(0.05)
         await until(pilot, lambda: isinstance(app.screen, LabScreen) and tuple(app.size) == SIZE)
-        await pilot.pause(0.1)
+        await asyncio.sleep(0.1)  # not pilot.pause: it would wait forever for an app that never idles
         assert isinstance(app.screen, LabScreen) and lab.state == "running"
+        # The resizes settle: the home screen below the lab used to reflow back and forth between a stale
+        # size (60x20, from under the too-small notice) and the terminal's, forever.
+        await asyncio.sleep(0.3)
+        count = len(handled)
+        await asyncio.sleep(0.5)
+        assert len(handled) == count, handled[-6:]
+        assert all(tuple(s.size) == SIZE for s in app.screen_stack)
         # Rendered at least twice at the final size (every build re-adds the series: no log of a log).
         assert "cost (log y)" in lab.cost_plot.text()
         lab.cost_plot.refresh()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
@@ -89,7 +89,23 @@ class Course:
             return self._quiz
 
 
-class TutorScreen(Screen):
+class SteadyResize:
+    """Mixin for screens: drop a resize that a later one has overtaken.
+
+    Textual posts each terminal resize to every screen in the stack, and a screen that reflows posts a
+    resize to itself for its new size. When the terminal changes size again before a screen under the
+    current one has handled the first event (a fast drag, or the too-small notice lifted), that screen
+    holds two events of different sizes, and each reflow re-posts its own: the two chase each other
+    forever and the app burns a core. A screen always fills the terminal, so a resize whose size is not
+    the terminal's any more is stale: it is dropped before Textual's handler reflows to it.
+    """
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        if event.size != self.app.size:
+            event.prevent_default()  # Textual's Screen._on_resize, later in the MRO, does not run
+
+
+class TutorScreen(SteadyResize, Screen):
     """A main screen: moves to the others with one key, goes back with escape and home with ``h``."""
 
     BINDINGS = [

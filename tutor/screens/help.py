@@ -10,6 +10,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.screens.base import SteadyResize
+
 INTRO = ("dltutor teaches 'Practical aspects of deep learning'. Read a lesson, try its experiment, check "
          "yourself, then take the quiz. ctrl+p opens the command palette: it reaches every screen, lesson, "
          "quiz, course question and experiment. The mouse works everywhere too.")
@@ -134,7 +136,7 @@ def render_rows(rows: Rows) -> Content:
                               else Content.styled(d, "italic $text-muted") for k, d in rows)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SteadyResize, ModalScreen[None]):
     """The keys of every screen; escape, q or ? closes it."""
 
     CSS_PATH = "help.tcss"

@@ -9,6 +9,8 @@ from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.screens.base import SteadyResize
+
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 
@@ -32,7 +34,7 @@ def notice_text(width: int, height: int) -> str:
             "Make the window bigger to continue (ctrl+q quits).")
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(SteadyResize, ModalScreen[None]):
     """Covers everything until the terminal is big enough again; the app lifts it on resize."""
 
     CSS_PATH = "too_small.tcss"
