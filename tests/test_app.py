@@ -83,6 +83,22 @@ async def test_opening_a_lesson_marks_it_read_and_home_shows_it(tmp_path: Path) 
         assert app.screen.lesson.id == "bias-variance"
 
 
+@pytest.mark.parametrize("gap", [0.0, 0.05, 0.2])
+async def test_paging_through_lessons_faster_than_they_fill(tmp_path: Path, gap: float) -> None:
+    from textual import events
+
+    app = make_app(home=tmp_path, lesson="train-dev-test")  # the real lessons: long enough to fill slowly
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(8):
+            app._driver.send_message(events.Key("n", "n"))  # no waiting for the lesson to fill
+            await asyncio.sleep(gap)
+        await settle(pilot)
+        assert app.is_running and screen_name(app) == "LessonScreen"
+        assert app.screen.lesson.order == 9
+        expect(app, app.screen.lesson.title)
+
+
 async def test_next_and_previous_lesson(tmp_path: Path) -> None:
     app = app_for(tmp_path, lesson="train-dev-test")
     async with app.run_test(size=SIZE, notifications=True) as pilot:

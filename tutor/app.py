@@ -48,6 +48,8 @@ class DLTutorApp(App[int]):
         self.store = ProgressStore(home)
         self._load_notice = self.store.load()  # before any screen reads it
         self.start = dict(start or {})
+        #: The lesson that n/p last asked for and that has not opened yet: quick presses page on from it.
+        self.paging_to: str | None = None
         self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
         self._saver = Saver(self.store, self._saved_soon)
         saved_theme = self.store.progress.theme

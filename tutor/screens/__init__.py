@@ -42,6 +42,7 @@ async def navigate(app: App, request: Navigate) -> None:
     from tutor.screens.too_small import TooSmallScreen
 
     if isinstance(app.screen, TooSmallScreen):
+        app.paging_to = None  # that lesson will not open
         return
     if request.target == "help":
         await app.run_action("help")
@@ -51,7 +52,9 @@ async def navigate(app: App, request: Navigate) -> None:
         while len(app.screen_stack) > 1:
             await app.pop_screen()
     elif placement == "swap" and len(app.screen_stack) > 1:
-        await app.pop_screen()
+        # In one step: between a pop and a push the screen below would get the keys pressed meanwhile.
+        await app.switch_screen(build_screen(request))
+        return
     if request.target != "home":
         await app.push_screen(build_screen(request))
 

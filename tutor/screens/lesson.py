@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, Header, MarkdownViewer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.markdown import Markdown, MarkdownTableOfContents
 from textual.widgets.option_list import Option
@@ -158,6 +159,8 @@ class LessonScreen(TutorScreen):
 
     async def on_mount(self) -> None:
         lesson = self.lesson
+        if self.tutor.paging_to == lesson.id:
+            self.tutor.paging_to = None
         topics = self.course.topics()
         if lesson in topics:
             self.sub_title = f"Lesson {lesson.order} of {len(topics)} · {lesson.title}"
@@ -175,9 +178,20 @@ class LessonScreen(TutorScreen):
     async def _fill(self) -> None:
         """Show the whole lesson after the first frame (which shows only its opening section, so the screen
         appears at once), then the check questions."""
-        await asyncio.sleep(0)
-        await self.query_one("#lesson-md", MarkdownViewer).document.update(self._markdown)
-        await self._show_check()
+        # The learner may already have moved on (n pressed quickly): a screen being removed has lost its
+        # widgets, and filling it would fail.
+        try:
+            await asyncio.sleep(0)
+            if not self.is_attached:
+                return
+            await self.query_one("#lesson-md", MarkdownViewer).document.update(self._markdown)
+            if not self.is_attached:
+                return
+            await self._show_check()
+        except NoMatches:
+            if self.is_attached and self.app.screen is self:
+                raise
+            return
         if self.section and not self.try_id:
             self.call_after_refresh(self._goto_section, self.section)
 
@@ -212,11 +226,15 @@ class LessonScreen(TutorScreen):
     # -- actions -----------------------------------------------------------------------------------
 
     def action_neighbour(self, step: int) -> None:
-        before, after = self.course.neighbours(self.lesson.id)
+        # Keys pressed faster than lessons open reach this screen again: page on from the lesson already
+        # asked for, so n pressed four times moves four lessons.
+        start = self.tutor.paging_to or self.lesson.id
+        before, after = self.course.neighbours(start)
         target = after if step > 0 else before
         if target is None:
             self.notify("This is the last lesson." if step > 0 else "This is the first lesson.")
             return
+        self.tutor.paging_to = target.id
         self.post_message(Navigate("lesson", target.id))
 
     def action_tab(self, tab: str) -> None:
