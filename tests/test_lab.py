@@ -151,7 +151,41 @@ async def test_a_diverging_run_says_so_with_advice(tmp_path: Path) -> None:
         assert result.stopped == "diverged"
         text = lab.results.text()
         assert "diverged at iteration" in text and "lower learning rate" in text
-        assert lab.next is None  # no recipe step for a run that blew up
+        # No bias/variance recipe for a run that blew up: x lowers the learning rate instead.
+        assert "diagnosis:" not in text and "press x to set the learning rate to 100000" in text
+        assert lab.next.title == "Lower learning rate" and lab.next.changes == {"lr": "100000"}
+
+
+async def test_a_run_whose_cost_went_up_is_told_to_lower_the_learning_rate(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "course-reg-none")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"lr": "50", "iterations": "2000", "log_every": "100"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        assert lab.runs[0].training.result.stopped == "completed"  # finite, but gradient descent failed
+        assert lab.next.title == "Lower learning rate"  # not "Bigger network"
+        await pilot.press("x")
+        await until(pilot, lambda: lab.state == "finished" and lab.runs
+                    and lab.runs[0].training.config.learning_rate == 5)
+        assert lab.controls.values()["lr"] == "5"
+
+
+async def test_the_lab_and_the_cli_give_the_same_verdict(tmp_path: Path, capsys) -> None:
+    from tutor.cli import main
+
+    app = lab_app(tmp_path, "course-reg-l2")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "3000"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        lab_text = " ".join(lab.results.text().split())
+    assert main(["train", "--preset", "course-reg-l2", "--iterations", "3000"]) == 0
+    cli = capsys.readouterr().out
+    verdict = next(line for line in cli.splitlines() if line.startswith("diagnosis: "))
+    summary = verdict.removeprefix("diagnosis: ").split(" Next: ")[0]
+    assert "Bayes error (5%)" in summary and summary in lab_text  # the data's known noise floor in both
 
 
 async def test_early_stopping_reports_the_restored_weights(tmp_path: Path) -> None:

@@ -229,6 +229,32 @@ def test_every_preset_is_valid_and_runs_briefly():
         assert t.result.stopped in ("completed", "early-stopping"), name
 
 
+def test_deep_preset_shows_vanishing_gradients_as_its_description_says():
+    # What lesson 10 and the preset's description promise, checked on the preset's own full run.
+    p = get_preset("lesson-deep-tanh")
+    ds = p.data.load()
+    training = Training(p.config, ds)
+    start = training.net.params
+    training.run()
+    records, result = training.history.records, training.result
+    norms = records[0].grad_norms
+    assert len(norms) == 13
+    # each layer shrinks the gradient by a factor of 3 or more: ||dW1|| about 3e-10, ||dW13|| about 0.1
+    assert all(upper >= 3 * lower for lower, upper in zip(norms, norms[1:])), norms
+    assert norms[0] < 1e-9 and norms[-1] > 0.05 and norms[-1] >= 1e8 * norms[0], norms
+    # the early layers' weights barely move while the last one learns
+    moved = {l: np.linalg.norm(result.params[f"W{l}"] - start[f"W{l}"]) / np.linalg.norm(start[f"W{l}"])
+             for l in (1, 2, 13)}  # noqa: E741
+    assert moved[1] < 1e-5 and moved[2] < 1e-5 and moved[13] > 0.1, moved
+    # the cost settles at 0.693 (the class balance) within 50 iterations, and stays there; accuracy about 50%
+    assert result.stopped == "completed" and result.iteration == 3000
+    assert all(r.train_cost == pytest.approx(np.log(2), abs=1e-3) for r in records if r.iteration >= 50)
+    assert 0.4 <= result.accuracy["train"] <= 0.6 and 0.4 <= result.accuracy["dev"] <= 0.6
+    # switching the activation to tanh, the same network trains
+    tanh, _ = run_training(replace(p.config, activation="tanh"), ds)
+    assert tanh.accuracy["train"] > 0.9
+
+
 def test_run_diagnosis_uses_the_data_noise_floor():
     from tutor.training_text import diagnosis_line
 
@@ -273,3 +299,33 @@ def test_one_class_and_unseen_dev_class_are_refused(tmp_path, capsys):
              dev_X=rng.normal(size=(2, 6)), dev_Y=np.array([[0, 1, 2, 0, 1, 2]]))
     assert main(["train", "--data", str(tmp_path / "dev.npz"), "--iterations", "2"]) == 2
     assert "training set lacks" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "next_step"), [
+    (["--preset", "course-reg-none", "--lr", "1e9", "--iterations", "2000"], "Lower learning rate"),
+    (["--preset", "course-init-zeros", "--iterations", "2000"], "Initialization: He"),
+    (["--preset", "course-init-random", "--iterations", "2000"], "Initialization: He"),
+])
+def test_gradient_descent_trouble_comes_before_the_recipe(capsys, argv, next_step) -> None:
+    from tutor.cli import main
+
+    assert main(["train", *argv]) == 0
+    out = capsys.readouterr().out
+    assert f"Next: {next_step}." in out
+    assert "Next: Bigger network" not in out  # more units cannot fix a step size or a symmetric start
+
+
+def test_training_trouble_rules() -> None:
+    from core.diagnose import diagnose
+    from tutor.training_text import training_trouble
+
+    he = PRESETS["course-init-he"].config
+    high_bias = diagnose(0.2, 0.21)
+    assert training_trouble(he, [0.69, 0.4, 0.3], high_bias) is None
+    assert training_trouble(he, [0.69, 0.8, 2.0], None).title == "Lower learning rate"
+    assert training_trouble(he, [0.69, float("inf")], None).changes == {"lr": f"{he.learning_rate / 10:g}"}
+    # The course's random-init run starts at an infinite cost and then goes down: not a step-size problem.
+    random = PRESETS["course-init-random"].config
+    assert training_trouble(random, [float("inf"), 0.62, 0.4], high_bias).title == "Initialization: He"
+    assert training_trouble(random, [float("inf"), 0.62, 0.4], diagnose(0.01, 0.02)) is None
+    assert training_trouble(PRESETS["course-init-zeros"].config, [0.69, 0.69], high_bias).changes == {"init": "he"}

@@ -296,7 +296,8 @@ def build_plan(values: FormValues) -> LabPlan:
     same_data = dataset == base_spec.dataset
     spec = replace(base_spec, dataset=dataset if dataset != FILE else base_spec.dataset, m=m, noise=noise,
                    ratios=ratios,
-                   feature_scale=base_spec.feature_scale if same_data else None)
+                   feature_scale=base_spec.feature_scale if same_data else None,
+                   bayes_error=base_spec.bayes_error if same_data and path is None else None)
     if not same_data and base_spec.seed is None:
         spec = replace(spec, seed=1)
     layers = _numbers(values, "layers", "sizes such as 2,20,3,1", kind=int)
@@ -412,15 +413,24 @@ class NextStep:
     changes: dict
 
 
-def diagnosis_of(result, heldout: str | None):
-    """The :class:`core.diagnose.Diagnosis` of a finished run, or None without a held-out split."""
-    if heldout is None or heldout not in result.accuracy:
-        return None
-    from core.diagnose import diagnose
+def diagnosis_of(result, heldout: str | None, bayes_error: float | None = None):
+    """The :class:`core.diagnose.Diagnosis` of a finished run, or None without a held-out split (the same
+    verdict as ``dltutor train``: the data's known Bayes error, else the course's assumption)."""
+    from tutor.training_text import run_diagnosis
 
-    train_err = min(1.0, max(0.0, 1 - result.accuracy["train"]))
-    dev_err = min(1.0, max(0.0, 1 - result.accuracy[heldout]))
-    return diagnose(train_err, dev_err)
+    return run_diagnosis(result.accuracy, heldout, bayes_error)
+
+
+def next_step_of(run_config, costs: list[float], diagnosis, values: FormValues,
+                 diverged: bool = False) -> NextStep | None:
+    """What the lab offers to do next: fix gradient descent first (learning rate, initialization), else the
+    first step of the diagnosis's recipe that the lab can apply."""
+    from tutor.training_text import training_trouble
+
+    trouble = training_trouble(run_config, costs, diagnosis, diverged)
+    if trouble is not None:
+        return NextStep(trouble.title, trouble.why, trouble.action + " and rerun", trouble.changes)
+    return next_step(diagnosis, values)
 
 
 def _hidden(values: FormValues) -> list[int]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from tutor.charts import line_chart
 
 
@@ -40,10 +43,66 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
     lines.append(f"stopped: {result.stopped} ({result.message}); training loop {result.seconds:.2f} s")
     if bayes_error is None and preset is not None:
         bayes_error = preset.data.bayes_error
-    verdict = "" if result.stopped == "diverged" else diagnosis_line(result.accuracy, training.heldout, bayes_error)
-    if verdict:
-        lines.append(verdict)
+    if result.stopped != "diverged":
+        diagnosis = run_diagnosis(result.accuracy, training.heldout, bayes_error)
+        trouble = training_trouble(config, [r.train_cost for r in history], diagnosis)
+        verdict = diagnosis_line(result.accuracy, training.heldout, bayes_error, with_step=trouble is None)
+        if verdict:
+            lines.append(verdict)
+        if trouble is not None:  # gradient descent itself went wrong: that comes before the recipe
+            lines.append(f"training: {trouble.why}. Next: {trouble.title}.")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A problem with the optimization itself, to fix before reading bias and variance.
+
+    Args:
+        title: the step, as the basic recipe would name it (``"Lower learning rate"``).
+        why: what the run shows, in one sentence.
+        action: what the lab does to apply it, in words.
+        changes: lab form field -> new value.
+    """
+
+    title: str
+    why: str
+    action: str
+    changes: dict
+
+
+def training_trouble(config, costs: list[float], diagnosis=None, diverged: bool = False) -> Trouble | None:
+    """What went wrong with gradient descent itself, if anything: the first thing to fix.
+
+    A cost that went up or stopped being finite means steps that overshoot: lower the learning rate (more
+    units would not help). With high bias, zeros or large random initial weights explain it before the
+    network's size does (the course's initialization exercise): He initialization comes first.
+
+    Args:
+        config: the run's :class:`core.train.TrainConfig`.
+        costs: the recorded train costs, in order (the course's random-init run starts at ``inf``).
+        diagnosis: the run's bias/variance :class:`core.diagnose.Diagnosis`, or None.
+        diverged: the run stopped because its cost or weights stopped being finite.
+    """
+    finite = [c for c in costs if c is not None and math.isfinite(c)]
+    last = costs[-1] if costs else None
+    if diverged or (last is not None and finite and (not math.isfinite(last) or last > finite[0] * 1.05)):
+        lr = config.learning_rate / 10
+        if diverged or not math.isfinite(last):
+            went = "stopped being finite"
+        else:
+            went = f"went up from {finite[0]:.4g} to {last:.4g}"
+        return Trouble("Lower learning rate", f"the training cost {went}: the steps overshoot the minimum",
+                       f"set the learning rate to {lr:g}", {"lr": f"{lr:g}"})
+    high_bias = diagnosis is not None and "high bias" in diagnosis.phrases
+    hidden = len(config.layers) > 2
+    if high_bias and hidden and config.init == "zeros":
+        return Trouble("Initialization: He", "zero weights make every hidden unit compute the same thing, "
+                       "so they never break symmetry", "use He initialization", {"init": "he"})
+    if high_bias and hidden and config.init == "random" and config.init_scale >= 3:
+        return Trouble("Initialization: He", f"weights drawn {config.init_scale:g} times too large saturate the "
+                       "units and slow gradient descent down", "use He initialization", {"init": "he"})
+    return None
 
 
 def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None = None):
@@ -61,11 +120,13 @@ def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None
     return diagnose(1 - accuracy["train"], 1 - accuracy[heldout], bayes_error=bayes_error)
 
 
-def diagnosis_line(accuracy: dict, heldout: str | None, bayes_error: float | None = None) -> str:
-    """The bias/variance verdict from a run's accuracies, with the next recipe step when there is a problem."""
+def diagnosis_line(accuracy: dict, heldout: str | None, bayes_error: float | None = None,
+                   with_step: bool = True) -> str:
+    """The bias/variance verdict from a run's accuracies, with the next recipe step when there is a problem
+    (and ``with_step``)."""
     d = run_diagnosis(accuracy, heldout, bayes_error)
     if d is None:
         return ""
     problem = any(p in d.phrases for p in ("high bias", "high variance"))
-    step = d.recipe[0].title if d.recipe and problem else ""
+    step = d.recipe[0].title if d.recipe and problem and with_step else ""
     return f"diagnosis: {d.summary}" + (f" Next: {step}." if step else "")

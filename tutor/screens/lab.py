@@ -735,8 +735,14 @@ class LabScreen(TutorScreen):
                 self.results.show(self._compare_summary())
             return
         heldout = run.training.heldout
-        diagnosis = lab_runner.diagnosis_of(result, heldout) if result.stopped != "cancelled" else None
-        self.next = lab_runner.next_step(diagnosis, self.values_run) if result.stopped != "diverged" else None
+        diagnosis = None
+        if result.stopped not in ("cancelled", "diverged"):
+            diagnosis = lab_runner.diagnosis_of(result, heldout, run.plan.spec.bayes_error)
+        self.next = None
+        if result.stopped != "cancelled":
+            costs = [r.train_cost for r in run.training.history]
+            self.next = lab_runner.next_step_of(run.training.config, costs, diagnosis, self.values_run,
+                                                diverged=result.stopped == "diverged")
         self._set_state("finished")
         self._status(f"finished: {result.message.split(':')[0]}")
         self.results.show(self._result_content(run, diagnosis))
@@ -752,11 +758,11 @@ class LabScreen(TutorScreen):
                                           "Lower the learning rate, or use He initialization."))
         if diagnosis is not None:
             parts.append(Content.assemble(("diagnosis: ", "bold"), diagnosis.summary))
-            if self.next is not None:
-                parts.append(Content.assemble(("next: ", "bold"), f"{self.next.title}: {self.next.why}."))
-                parts.append(Content.assemble(("press x", "bold $accent"), f" to {self.next.action}."))
-            elif diagnosis.focus is None:
-                parts.append(Content("Low bias and low variance: nothing in the basic recipe to fix."))
+        if self.next is not None:
+            parts.append(Content.assemble(("next: ", "bold"), f"{self.next.title}: {self.next.why}."))
+            parts.append(Content.assemble(("press x", "bold $accent"), f" to {self.next.action}."))
+        elif diagnosis is not None and diagnosis.focus is None:
+            parts.append(Content("Low bias and low variance: nothing in the basic recipe to fix."))
         return Content("\n").join(parts)
 
     def _compare_summary(self) -> str:
