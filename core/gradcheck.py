@@ -955,9 +955,11 @@ def _ratio_hint(name: str, r: float, m: int) -> tuple[str, str]:
     if close(r, -1.0):
         return "sign", f"{name} has the wrong sign (ratio -1.00): a minus sign slipped in"
     if m > 1 and close(r, float(m)):
-        return "missing-1/m", f"{name} is m = {m} times too large ({r:.2f}x): a missing 1/m"
+        return "missing-1/m", (f"{name} is m = {m} times too large ({r:.2f}x): a missing 1/m, or a stray factor "
+                               f"of {m} (with another number of examples, only a missing 1/m still gives m)")
     if m > 1 and close(r, 1.0 / m):
-        return "scaled", f"{name} is m = {m} times too small ({r:.4g}x): divided by m twice"
+        return "scaled", (f"{name} is m = {m} times too small ({r:.4g}x): divided by m twice, or by a stray "
+                          f"{m} (with another number of examples, only dividing by m twice still gives 1/m)")
     if r < 0:
         return "sign", f"{name} is {ratio_text(r)} times the true gradient: wrong sign and a stray factor"
     return "scaled", (f"{name} is {ratio_text(r)} times the true gradient: look for a stray factor in the line for "

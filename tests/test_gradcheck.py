@@ -146,6 +146,7 @@ def test_sign_flip_and_missing_one_over_m():
     missing = check_variant("missing-1-over-m").block("db3")
     assert missing.ratio == pytest.approx(3.0, rel=1e-4)  # m = 3
     assert missing.pattern == "missing-1/m" and "missing 1/m" in missing.hint
+    assert "or a stray factor" in missing.hint  # with a small m, a literal factor m looks the same
 
 
 def test_wrong_activation_derivative_points_at_the_layer():
