@@ -8,7 +8,9 @@ types into one. The rule, also shown in ``dltutor diagnose --help``:
 
 * a number with ``%`` (or the word ``percent``) is a percentage: ``"1%"`` -> 0.01, ``"0.5 percent"`` -> 0.005;
 * a bare number above 1 is a percentage: ``"11"`` -> 0.11;
-* a bare number at most 1 is a fraction: ``"0.01"`` -> 0.01, and so ``"1"`` is 100% (write ``1%``).
+* a bare number at most 1 is a fraction: ``"0.01"`` -> 0.01, and so ``"1"`` alone is 100% (write ``1%``);
+* but read together (:func:`parse_errors`, as ``dltutor diagnose``, its screen and ``dltutor ask`` do), when
+  any error of the set is a percentage, every bare number is: ``1`` and ``11`` are 1% and 11%.
 
 Verdicts (course Week 1, "Bias / Variance"): each gap is "high" when it is at least :data:`HIGH_GAP`
 (2 percentage points):
@@ -76,13 +78,52 @@ def _words_to_number(text: str) -> float | None:
     return float(total)
 
 
-def parse_error(value: str | float | int, field: str = "error") -> float:
+def _is_percent_text(text: str) -> bool | None:
+    """True when ``text`` reads as a percentage on its own (a % sign, or a bare number above 1), False for a
+    bare number at most 1, None when it is not a number at all."""
+    t = str(text).strip().lower()
+    if any(t.endswith(w) for w in _PERCENT_WORDS):
+        return True
+    try:
+        number = float(t)
+    except ValueError:
+        words = _words_to_number(t)
+        return None if words is None else words > 1
+    return number > 1 if math.isfinite(number) else None
+
+
+def parse_errors(raw: dict[str, str | None]) -> tuple[dict[str, float | None], dict[str, TutorError]]:
+    """Several error rates read together: when any is a percentage, bare numbers at most 1 are too.
+
+    ``train 1, dev 11`` means 1% and 11% (nobody means a 100% training error next to an 11% dev error),
+    while ``0.01, 0.11`` stay fractions. One bad field does not stop the others.
+
+    Args:
+        raw: field name -> the text typed (None or blank: not given).
+
+    Returns:
+        ``(values, problems)``: field -> fraction (None when not given or bad), field -> the error.
+    """
+    texts = {name: str(t).strip() for name, t in raw.items() if t is not None and str(t).strip()}
+    as_percent = any(_is_percent_text(t) for t in texts.values())
+    values: dict[str, float | None] = dict.fromkeys(raw)
+    problems: dict[str, TutorError] = {}
+    for name, text in texts.items():
+        try:
+            values[name] = parse_error(text, name, as_percent=as_percent)
+        except TutorError as exc:
+            problems[name] = exc
+    return values, problems
+
+
+def parse_error(value: str | float | int, field: str = "error", as_percent: bool = False) -> float:
     """An error rate as a fraction in ``[0, 1]``.
 
     Args:
         value: ``"1%"``, ``"1 percent"``, ``"ten percent"``, ``"11"`` (bare numbers above 1 are percents),
             ``"0.01"`` (bare numbers at most 1 are fractions), or an int/float following the same rule.
         field: the option name for the error message (``--train-error``).
+        as_percent: read bare numbers at most 1 as percentages too (other errors of its set are).
 
     Returns:
         The error as a fraction, e.g. 0.01 for 1%.
@@ -119,7 +160,7 @@ def parse_error(value: str | float | int, field: str = "error") -> float:
         raise TutorError(field, f"not a finite number: {shown}", _ALLOWED_ERROR)
     if number < 0:
         raise TutorError(field, f"an error rate cannot be negative, got {shown}", _ALLOWED_ERROR)
-    if percent or number > 1:
+    if percent or number > 1 or as_percent:
         if number > 100:
             raise TutorError(field, f"an error rate cannot exceed 100%, got {shown}", _ALLOWED_ERROR)
         return number / 100.0
@@ -127,45 +168,34 @@ def parse_error(value: str | float | int, field: str = "error") -> float:
 
 
 def unit_warnings(raw: dict[str, str]) -> list[str]:
-    """Warnings for inputs whose unit the user probably did not mean.
+    """Notes on inputs whose unit the reader had to decide, as :func:`parse_errors` reads them.
 
-    The parsing rule never changes; these only point out likely slips: a bare ``1`` (read as 100%) and
-    bare fractions mixed with percentages (``--train-error 0.5 --dev-error 1%`` reads 50% and 1%).
+    A bare ``1`` with no percentage beside it is 100% (probably a slip), and bare numbers at most 1 next to
+    percentages are read as percentages (``--train-error 0.5 --dev-error 11`` reads 0.5% and 11%).
 
     Args:
         raw: option name -> the text the user typed (``None`` values are skipped).
 
     Returns:
-        Zero or more one-line warnings.
+        Zero or more one-line notes.
     """
-    warnings: list[str] = []
-    bare_fractions: list[tuple[str, str]] = []
-    any_percent = False
-    for name, text in raw.items():
-        if text is None:
+    texts = {name: str(t).strip() for name, t in raw.items() if t is not None and str(t).strip()}
+    kinds = {name: _is_percent_text(t) for name, t in texts.items()}
+    as_percent = any(kinds.values())
+    notes: list[str] = []
+    for name, text in texts.items():
+        if kinds[name] is not False:
             continue
-        t = str(text).strip().lower()
-        is_percent = any(t.endswith(w) for w in _PERCENT_WORDS)
         try:
-            number = float(t)
+            number = float(text)
         except ValueError:
-            any_percent = any_percent or is_percent
             continue
-        if number > 1:
-            any_percent = True
-        elif number == 1:
-            warnings.append(f"{name} {text} was read as the fraction 1 (100%); write 1% for one percent")
-        elif number > 0:
-            bare_fractions.append((name, text))
-        any_percent = any_percent or is_percent
-    if any_percent:
-        for name, text in bare_fractions:
-            warnings.append(
-                f"{name} {text} was read as a fraction ({_pct(float(text))}) while other errors are "
-                "percents; "
-                f"write {text}% if you meant percent"
-            )
-    return warnings
+        if as_percent and number > 0:
+            notes.append(f"{name} {text} was read as {text}% because the other errors are percents; "
+                         f"for the fraction {text}, write {_pct(number)}")
+        elif not as_percent and number == 1:
+            notes.append(f"{name} {text} was read as the fraction 1 (100%); write 1% for one percent")
+    return notes
 
 
 def parse_count(value: str | int | float, field: str = "m") -> int:

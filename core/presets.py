@@ -175,11 +175,17 @@ _PRESET_LIST = [
     Preset("lesson-l1", "L1 regularization",
            "The overfitting network with an L1 penalty: many weights go to (nearly) zero.",
            "why-regularization", _OVERFIT_DATA, replace(_OVERFIT, l1=0.3)),
-    Preset("lesson-deep-tanh", "Vanishing gradients in a deep tanh network",
-           "Twelve tanh layers with small random weights: the gradient norms of the first layers are orders "
-           "of magnitude below the last ones and the early layers barely learn.", "vanishing-gradients",
-           DataSpec("xor", m=400, noise=0.1, ratios=(0.7, 0.3), seed=6),
-           TrainConfig(layers=(2,) + (10,) * 12 + (1,), activation="tanh", init="random", init_scale=0.3,
+    # Sigmoid, not tanh: with zero biases and small weights, tanh units work in their linear range, where the activations shrink on the way up as fast as the gradients
+    # on the way down, so every ||dW[l]|| comes out within a factor of ten of the others and this network
+    # trains (about 94% train accuracy). The sigmoid's slope of at most 0.25 makes the gradient really vanish.
+    Preset("lesson-deep-sigmoid", "Vanishing gradients in a deep sigmoid network",
+           "Twelve sigmoid layers with small random weights (std 0.3) on XOR: each layer shrinks the gradient "
+           "by a factor of 3 or more on its way down, so at the start ||dW1|| is about 3e-10 against 0.1 for "
+           "the last layer. The early layers' weights barely move; the cost drops to 0.693 within 50 iterations "
+           "and stays there, with about 50% accuracy, for all 3,000. Switch the activation to tanh and the same "
+           "network trains.",
+           "vanishing-gradients", DataSpec("xor", m=400, noise=0.1, ratios=(0.7, 0.3), seed=6),
+           TrainConfig(layers=(2,) + (10,) * 12 + (1,), activation="sigmoid", init="random", init_scale=0.3,
                        learning_rate=0.1, iterations=3000, seed=1, log_every=50)),
 ]
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from core.errors import TutorError
 from tutor.app import DLTutorApp, make_app, run_app
@@ -379,6 +380,17 @@ async def test_diagnose_updates_as_you_type_and_shows_bad_input_beside_the_field
         assert "examples" in str(app.screen.query_one("#m-error").render())
         await pilot.press("ctrl+r")
         expect(app, "Enter the training and dev errors")
+
+
+async def test_diagnose_reads_the_errors_together_and_enter_moves_on(tmp_path: Path) -> None:
+    app = app_for(tmp_path, screen="diagnose")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "enter", "1", "1")  # the hint's own form: bare numbers, no % sign
+        await settle(pilot)
+        assert [i.value for i in app.screen.query(Input)][:2] == ["1", "11"]
+        expect(app, "Low bias, high variance", "training error 1% is within 1 point",
+               "training error 1 was read as 1% because the other errors are percents")
 
 
 async def test_diagnose_up_and_down_move_between_fields_when_the_form_scrolls(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from core.diagnose import (
     diagnose,
     parse_count,
     parse_error,
+    parse_errors,
     render_diagnosis,
     render_split,
     split_advice,
@@ -63,11 +64,25 @@ def test_parse_error_refuses(text):
     assert "allowed:" in message and "%" in message
 
 
+def test_errors_are_read_together():
+    values, problems = parse_errors({"train": "1", "dev": "11", "bayes": None})
+    assert values == {"train": 0.01, "dev": 0.11, "bayes": None} and problems == {}  # 1 beside 11 is 1%
+    values, _ = parse_errors({"train": "0.01", "dev": "0.11"})
+    assert values == {"train": 0.01, "dev": 0.11}  # fractions stay fractions
+    values, _ = parse_errors({"train": "0.5", "dev": "one percent"})
+    assert values == {"train": 0.005, "dev": 0.01}
+    values, _ = parse_errors({"train": "1", "dev": "0.5"})
+    assert values == {"train": 1.0, "dev": 0.5}  # only fractions: a bare 1 is 100% (and a note says so)
+    values, problems = parse_errors({"train": "1%", "dev": "lots", "test": "2"})
+    assert values == {"train": 0.01, "dev": None, "test": 0.02} and set(problems) == {"dev"}
+    assert str(problems["dev"]).startswith("dev: not a number: 'lots'")
+
+
 def test_unit_warnings_point_out_likely_slips():
     (bare_one,) = unit_warnings({"--train-error": "1", "--dev-error": "0.5"})
     assert "100%" in bare_one and "1%" in bare_one
     (mixed,) = unit_warnings({"--train-error": "0.5", "--dev-error": "1%"})
-    assert "--train-error 0.5" in mixed and "50%" in mixed
+    assert "--train-error 0.5 was read as 0.5%" in mixed and "write 50%" in mixed
     assert unit_warnings({"--train-error": "1%", "--dev-error": "11%", "--bayes-error": None}) == []
     assert unit_warnings({"--train-error": "0.01", "--dev-error": "0.11"}) == []
 
@@ -388,7 +403,7 @@ def test_cli_diagnose_json(capsys):
 
 
 def test_cli_diagnose_all_options_json(capsys):
-    code = main(["diagnose", "--train-error", "0.01", "--train-dev-error", "0.015", "--dev-error", "0.10",
+    code = main(["diagnose", "--train-error", "1", "--train-dev-error", "1.5", "--dev-error", "10",
                  "--test-error", "15", "--bayes-error", "0.5%", "--json"])
     assert code == 0
     out = json.loads(capsys.readouterr().out)

@@ -41,7 +41,7 @@ EXPECTED_IDS = [
 PRESET_IDS = {
     "course-init-zeros", "course-init-random", "course-init-he", "course-reg-none", "course-reg-l2",
     "course-reg-dropout", "lesson-overfit", "lesson-underfit", "lesson-early-stopping", "lesson-normalize",
-    "lesson-augment", "lesson-l1", "lesson-deep-tanh",
+    "lesson-augment", "lesson-l1", "lesson-deep-sigmoid",
 }
 VARIANT_IDS = {
     "fixed", "course", "dW2-doubled", "db1-times-4", "missing-1-over-m", "wrong-activation-derivative",

@@ -12,8 +12,9 @@ EPILOG = """\
 How errors are read:
   1%, 1 %, 1 percent, one percent    a percent: 0.01
   11 (no % sign)                     a bare number above 1 is a percent: 0.11
-  0.5 (no % sign)                    a bare number at most 1 is a fraction: 50%
-  so a bare 1 means 100%: write 1% for one percent.
+  0.5 (no % sign)                    a bare number at most 1 is a fraction (50%) ...
+  --train-error 1 --dev-error 11     ... unless another error is a percent: then 1% and 11%
+  so with only fractions, a bare 1 means 100%: write 1% for one percent.
 
 Verdicts (a gap of 2 percentage points or more is high):
   avoidable bias  = train - Bayes            (Bayes error assumed 0 unless --bayes-error)
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from core.diagnose import diagnose, parse_error, render_diagnosis, unit_warnings
+    from core.diagnose import diagnose, parse_errors, render_diagnosis, unit_warnings
     from tutor.output import print_json
 
     raw = {
@@ -56,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
         "--train-dev-error": args.train_dev_error,
         "--test-error": args.test_error,
     }
-    values = {name: None if text is None else parse_error(text, name) for name, text in raw.items()}
+    values, problems = parse_errors(raw)
+    if problems:
+        raise next(iter(problems.values()))
     result = diagnose(
         values["--train-error"],
         values["--dev-error"],

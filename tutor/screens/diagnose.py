@@ -127,28 +127,36 @@ class DiagnoseScreen(TutorScreen):
         form.scroll_to_widget(error if error.display else row, animate=False, immediate=True)
         form.scroll_to_widget(row, animate=False, immediate=True)
 
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        """Enter moves to the next field, as in a paper form (the diagnosis is already up to date)."""
+        self.focus_next(Input)
+
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from core.diagnose import diagnose, parse_count, parse_error, split_advice, unit_warnings
+        from core.diagnose import diagnose, parse_count, parse_errors, split_advice, unit_warnings
         from core.errors import TutorError
 
-        values: dict[str, Any] = {}
-        raw: dict[str, str] = {}
-        wrong: list[str] = []
-        for key, _label, name, _placeholder in FIELDS:
-            text = self.query_one(f"#{key}", Input).value.strip()
+        texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
+        names = {key: name for key, _label, name, _placeholder in FIELDS}
+        # The errors are read together (1 next to 11 is 1%); the dataset size on its own.
+        errors, problems = parse_errors({key: text for key, text in texts.items() if key != "m"})
+        values: dict[str, Any] = dict(errors)
+        values["m"] = None
+        if texts["m"]:
+            try:
+                values["m"] = parse_count(texts["m"], names["m"])
+            except TutorError as exc:
+                problems["m"] = exc
+        raw = {names[key]: text for key, text in texts.items() if key != "m" and key not in problems and text}
+        wrong = [names[key] for key in problems]
+        for key in texts:
             error = self.query_one(f"#{key}-error", Static)
-            values[key] = None
-            if text:
-                try:
-                    values[key] = parse_count(text, name) if key == "m" else parse_error(text, name)
-                    if key != "m":
-                        raw[name] = text
-                except TutorError as exc:
-                    wrong.append(name)
-                    error.update(f"⚠ {exc}")
-            error.display = bool(text) and values[key] is None
+            if key in problems:
+                exc = problems[key]
+                error.update(f"⚠ {TutorError(names[key], exc.problem, exc.allowed)}")
+            error.display = key in problems
         if isinstance(self.focused, Input) and self.focused.id in values:
             self.call_after_refresh(self._show_field, self.focused)  # its message may have just appeared
         self.query(".diag-part").set(display=False)
