@@ -415,6 +415,117 @@ def test_excerpt_blocks_and_announcements():
     assert qa._quotable(("    " + "x" * 100, "code")) is None
 
 
+def _ends_mid_sentence(text: str) -> bool:
+    """Whether an answer's last paragraph (not a formula) stops before its sentence does."""
+    last = text.rstrip().split("\n\n")[-1]
+    if last.startswith("    "):  # a formula block ends the answer
+        return False
+    return qa._leads_on(last)
+
+
+def test_an_answer_brings_the_formula_that_finishes_its_sentence():
+    # The lesson's introduction continues into its first section, whose paragraph ends "so the output is
+    # simply" before the formula: the formula comes with it.
+    a = answer("what are vanishing gradients?")
+    assert a.source["lesson"] == "vanishing-gradients"
+    assert "so the output is simply\n\n    ŷ = W[L] · W[L−1] · ... · W[2] · W[1] · x" in a.answer, a.answer
+    assert not _ends_mid_sentence(a.answer), a.answer
+
+
+def test_no_excerpt_of_any_section_ends_mid_sentence():
+    # Whatever paragraph of whatever section a question lands on, the answer does not stop on a sentence
+    # that a formula (or a table the answer leaves out) was to finish, nor on one announcing it (':').
+    engine = qa.get_engine()
+    bad = []
+    for doc in engine.docs:
+        if doc.kind != "lesson":
+            continue
+        for query in [doc.section] + [t for t, kind in qa._blocks(doc.text) if kind == "prose"]:
+            text = qa._excerpt(engine, doc, query[:300])
+            if _ends_mid_sentence(text) or text.rstrip().endswith(":"):
+                bad.append((doc.lesson, doc.section, text[-80:]))
+    assert not bad, bad
+
+
+def test_unfinished_sentences_are_kept_with_their_formula_or_cut():
+    assert qa._leads_on("Each layer computes a[l] = W[l]·a[l−1], so the output is simply")
+    assert qa._leads_on("The regularized cost adds the squared norm of w:")
+    assert not qa._leads_on("Gradients vanish. They also explode (sometimes).")
+    assert not qa._leads_on("Remedies:\n- a bigger network (it may or may not help)")  # a list item
+    # With the formula left out, the sentence it finishes goes too.
+    assert qa._without_announcement("Depth multiplies. So the output is simply") == "Depth multiplies."
+    text = "Intro sentence. So the output is simply\n\n| table | row |\n|---|---|\n| 1 | 2 |\n\nAfter."
+    doc = qa.Doc("lesson", "x", "s", "s", text)
+    excerpt = qa._excerpt(qa.get_engine(), doc, "output simply")
+    assert excerpt.startswith("Intro sentence.") and "simply" not in excerpt and "|" not in excerpt
+
+
+def test_wide_formulas_are_broken_before_a_term_not_dropped():
+    line = "    J(W[1], b[1], ..., W[L], b[L]) = (1/m) Σᵢ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)  +  (λ/2m) Σₗ ‖W[l]‖²_F"
+    assert len(line) > qa.CODE_WIDTH
+    wrapped = qa._wrap_formula(line)
+    assert wrapped == ["    J(W[1], b[1], ..., W[L], b[L]) = (1/m) Σᵢ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)",
+                       " " * 35 + "+  (λ/2m) Σₗ ‖W[l]‖²_F"]
+    assert qa._quotable((line, "code")) == ("\n".join(wrapped), "code")
+    assert qa._wrap_formula("    " + "x" * 100) == ["    " + "x" * 100]  # nowhere to break: left out
+
+
+@pytest.mark.parametrize("text", ["what is the formula for L2 regularization cost?",
+                                  "L2 regularized cost of a neural network",
+                                  "formula of the cost with L2 regularization"])
+def test_the_l2_cost_question_gets_the_cost_formula(text):
+    a = answer(text)
+    assert a.source == {"lesson": "regularization",
+                        "section": "The Frobenius norm and the cost of a neural network"}, a.source
+    assert "cross-entropy cost" in a.answer
+    assert "(1/m) Σᵢ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)" in a.answer and "+  (λ/2m) Σₗ ‖W[l]‖²_F" in a.answer, a.answer
+    assert all(len(line) <= qa.CODE_WIDTH for line in a.answer.split("\n") if line.startswith("    "))
+
+
+# How to prevent or fix a problem: the remedy, not a section where the verb happens to occur ("prevent
+# overfitting" in early stopping, "fixing the masks" in gradient checking).
+REMEDY_QUESTIONS = [
+    "how do I prevent exploding gradients?", "how to fix exploding gradients",
+    "how do I avoid vanishing gradients", "how to prevent vanishing and exploding gradients",
+    "what helps against vanishing gradients", "how can I fix vanishing gradients in a deep network?",
+]
+
+
+@pytest.mark.parametrize("text", REMEDY_QUESTIONS)
+def test_how_to_prevent_exploding_gradients_gets_careful_initialization(text):
+    a = answer(text)
+    assert a.kind == "lesson" and a.source == {"lesson": "vanishing-gradients", "section": "What helps"}, (
+        a.kind, a.source)
+    for words in ("initial weights", "variance", "1/n", "2/n", "Xavier", "He"):
+        assert words in a.answer, (words, a.answer)
+    assert a.confidence >= qa.MIN_CONFIDENCE
+
+
+def test_remedy_verbs_do_not_drag_answers_elsewhere():
+    assert _is_curated(answer("how do I prevent overfitting"), 3)
+    assert answer("how to fix high bias").source["lesson"] == "basic-recipe"
+    # Verbs of a request weigh like "why": less than a topic word.
+    assert {"prevent", "fix", "avoid"} <= qa.REMEDY_WORDS
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "words"),
+    [
+        ("what epsilon should I use in gradient checking?", "Choosing ε", ("ε = 10⁻⁷",)),
+        ("which epsilon for gradient checking?", "Choosing ε", ("ε = 10⁻⁷",)),
+        ("what epsilon to use for grad check", "Choosing ε", ("ε = 10⁻⁷",)),
+        ("what value of epsilon?", "Choosing ε", ("ε = 10⁻⁷",)),
+        ("how should I choose lambda", "Choosing λ and checking the implementation", ("dev error",)),
+        ("what keep_prob should I use", "Choosing keep_prob per layer", ("keep_prob",)),
+    ],
+)
+def test_what_value_to_use_gets_the_section_on_choosing_it(text, section, words):
+    a = answer(text)
+    assert a.kind == "lesson" and a.source["section"] == section, (a.kind, a.source)
+    for word in words:
+        assert word in a.answer, (word, a.answer)
+
+
 # ---------------------------------------------------------------------------------------------- intents
 
 
@@ -598,6 +709,13 @@ def test_empty_question_is_an_error():
         answer("   ")
 
 
+@pytest.mark.parametrize("text", ["12", "0", " 10 "])
+def test_a_bare_number_is_not_read_as_something_else(text):
+    # "12" used to get a confident answer from a lesson table; the shortcuts for the course questions are 1-9.
+    with pytest.raises(TutorError, match="1-9"):
+        answer(text)
+
+
 def test_answer_to_dict_is_json():
     d = answer("train error 1%, dev 11%").to_dict()
     assert {"question", "answer", "kind", "source", "confidence", "related"} <= set(d)
@@ -662,3 +780,39 @@ def test_absurd_numbers_and_long_text_get_clear_answers():
         assert answer(q).kind in {"unknown", "split", "gradcheck", "lesson", "curated"}
     with pytest.raises(TutorError, match="too long"):
         answer("why " * (MAX_QUESTION // 2))
+
+
+@pytest.mark.parametrize("number", range(1, 10))
+def test_cli_ask_a_digit_answers_that_course_question(number, capsys):
+    from tutor.commands.ask import course_shortcut
+    from tutor.qa import course_number
+
+    assert course_number(str(number)) == number  # the app's rule, which the CLI reuses
+    assert course_shortcut(f" {number} ") == COURSE_QUESTIONS[number - 1].question
+    assert main(["ask", str(number)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Course question {number}: {COURSE_QUESTIONS[number - 1].question}")
+    assert "(curated, confidence" in out
+
+
+def test_cli_ask_a_digit_json_and_in_the_loop(capsys, monkeypatch):
+    assert main(["ask", "--json", "3"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "curated" and data["course_question"] == 3
+    monkeypatch.setitem(sys.modules, "tutor.app", None)  # no app: the plain loop
+    monkeypatch.setattr("sys.stdin", io.StringIO("8\n12\n"))
+    assert main(["ask"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Course question 8: What is early stopping?")
+    assert "error: question:" in out and "1-9" in out
+
+
+@pytest.mark.parametrize("text", ["12", "0"])
+def test_cli_ask_a_number_that_is_no_shortcut_says_so(text, capsys):
+    from tutor.commands.ask import course_shortcut
+
+    assert course_shortcut(text) == text  # not read as anything else
+    assert main(["ask", text]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: question:") and "1-9" in captured.err, captured.err

@@ -11,7 +11,9 @@ How a question is answered, in order:
    and every lesson section are ranked with BM25 (``bm25s``, Snowball stemming via ``PyStemmer``), after
    expanding the query with the field's synonyms (weight decay = L2 = Frobenius penalty, dev = validation =
    hold-out, Xavier = Glorot...). A curated answer gets a boost when the question resembles its course
-   question.
+   question. A question that asks what to do about a problem ("how do I prevent exploding gradients?") or
+   which value to take ("what epsilon should I use?") favours the sections headed so ("What helps",
+   "Choosing ε") in the lessons it names; its verbs ("prevent", "fix") weigh less than its topic.
 3. **Honesty.** A question whose content words barely occur in the unit ("what is the capital of France"),
    or that names a topic from another part of the course ("how do transformers work"), or whose best match
    is weak, gets "I don't know that one" and the closest topics instead of a made-up answer.
@@ -168,7 +170,7 @@ _FILLER = (
     "work works working happen happens happening idea ok okay so very much many more most less good bad "
     "better best one ones like give example show help question answer understand between "
     "vs versus than whats hows whys there here from out up down make makes making made neural "
-    "define definition describe description well behind"
+    "define definition describe description well behind against"
 ).split()
 _BM25_STOPWORDS = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
@@ -250,6 +252,12 @@ _OUTSIDE = [(re.compile(rf"\b(?:{pat})\b"), where) for pat, where in OUTSIDE_UNI
 #: Stems of question words kept in the index (headings say "Why ...") but weighted down in queries.
 QUESTION_WORDS = {"whi"}
 
+#: Stems of the verbs that ask for a remedy ("how do I prevent exploding gradients?", "how to fix ..."):
+#: like "why", they say what kind of answer is wanted, not what it is about, and are weighted down in
+#: queries. At full weight "prevent" made the early-stopping section (it "prevents overfitting") the answer
+#: to "how do I prevent exploding gradients". ("Remedies" stays a topic word: sections say "Remedies for".)
+REMEDY_WORDS = {"prevent", "avoid", "fix", "cure", "solv", "mitig", "tackl", "overcom", "combat", "counteract"}
+
 #: Stems of filler words that are also words of the field ("means" is filler, "mean" is not).
 KEEP_STEMS = {"mean"}
 
@@ -303,6 +311,27 @@ _MECHANISM = re.compile(
     r"(?:prevents?|reduces?|fights?|avoids?)\s+(?:overfitting|variance))\b"
     r"|\bintuitions?\b"
 )
+#: "How do I prevent exploding gradients?", "how to fix X", "what helps against X": the question asks what
+#: to do about a problem, which a section headed by a remedy ("What helps") gives when its lesson is about
+#: that problem. Matched on the cleaned question.
+_REMEDY = re.compile(
+    r"\b(?:prevent(?:s|ing)?|avoid(?:s|ing)?|fix(?:es|ing)?|cure|solve|mitigate|tackle|overcome|combat|"
+    r"counteract|deal\s+with|get\s+rid\s+of|helps?\s+(?:against|with)|remed(?:y|ies)\s+(?:for|against))\b"
+)
+#: Section headings that give a remedy.
+_REMEDY_HEADING = re.compile(r"\b(?:helps?|remed(?:y|ies)|fix(?:es|ing)?|prevent(?:s|ing)?|avoid(?:s|ing)?|"
+                             r"cures?)\b", re.IGNORECASE)
+#: "What epsilon should I use?", "which epsilon for gradient checking", "how to choose lambda": it asks for a
+#: value or a choice, which a section headed "Choosing ..." gives when it names the thing chosen.
+_CHOICE = re.compile(
+    r"\b(?:what|which)\s+(?:\S+\s+){1,4}?(?:should|do|would|could|to)\s+(?:i\s+|we\s+|you\s+|one\s+)?"
+    r"(?:use|pick|choose|select|set|take)\b"
+    r"|\bhow\s+(?:(?:do|should|can|would)\s+(?:i|we|you|one)\s+|to\s+)?(?:choose|pick|select)\b"
+    r"|\bwhich\s+\S+\s+(?:\S+\s+)?(?:for|in|with)\b|\bwhat\s+values?\s+(?:of|for)\b|\bbest\s+values?\b"
+)
+#: Section headings that discuss a choice.
+_CHOICE_HEADING = re.compile(r"\b(?:choos(?:e|ing)|choices?|picking|selecting)\b", re.IGNORECASE)
+
 #: "How does gradient checking work?" asks what the method does: answered like "what is gradient checking?".
 _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|is|are)\s+(?!(?:i|we|you|one)\b)\S.*\b(?:works?|done)\s*[?.!]*\s*$")
 
@@ -447,7 +476,11 @@ class Engine:
     #: For such a question, a section's score is multiplied by 1 + this * (idf share of the question's words
     #: its lesson title and heading name): "Why regularization reduces overfitting" explains L2.
     MECHANISM_HEADING_BOOST = 0.5
-    #: Weight of a question word that is not filler ("why") against a topic word.
+    #: For a question that asks for a remedy or a choice (see :data:`_REMEDY`, :data:`_CHOICE`), a section
+    #: headed by one ("What helps", "Choosing ε") has its score multiplied by 1 + this * (idf share of the
+    #: question's words its lesson title and heading name): "What helps" in the lesson on exploding gradients.
+    INTENT_HEADING_BOOST = 1.0
+    #: Weight of a question word that is not filler ("why", "prevent") against a topic word.
     QUESTION_WORD_WEIGHT = 0.5
     #: Power of the coordination factor (the idf share of the query's words a document has): below 1 so
     #: that a document missing a qualifier ("principle") is not sunk by it.
@@ -509,6 +542,11 @@ class Engine:
         # What a section defines: the subjects of its "X is ..." sentences ("keep_prob is the probability").
         self.defined_tokens = [set(self.tokenize([" ; ".join(_defined_subjects(d.text))])[0])
                                if d.kind == "lesson" else set() for d in docs]
+        # Sections headed by a remedy ("What helps") or a choice ("Choosing ε"), for questions asking for one.
+        self.intent_headings = [
+            (pattern, np.array([d.kind == "lesson" and bool(heading.search(d.section)) for d in docs]))
+            for pattern, heading in ((_REMEDY, _REMEDY_HEADING), (_CHOICE, _CHOICE_HEADING))
+        ]
         self.question_tokens = {q.id: set(self.tokenize([q.question])[0]) for q in questions}
         self.keyword_tokens = {q.id: set(self.tokenize([" ".join(q.keywords)])[0]) for q in questions}
         # Every word of a rule (triggers and expansions): a query word among them has synonyms.
@@ -583,8 +621,9 @@ class Engine:
         per_term = self.term_scores(original)
         # "Why" says the question wants a reason, which the "Why ..." sections give, but it says nothing
         # about the topic: at full weight it made every "why" course question a match for "why does
-        # dropout work".
-        term_weight = np.array([self.QUESTION_WORD_WEIGHT if t in QUESTION_WORDS else 1.0 for t in original])
+        # dropout work". The same for the verbs asking for a remedy ("prevent", "fix").
+        term_weight = np.array([self.QUESTION_WORD_WEIGHT if t in QUESTION_WORDS | REMEDY_WORDS else 1.0
+                                for t in original])
         scores = term_weight @ per_term
         matches = per_term > 0
         triggered = self._triggered(base)
@@ -628,6 +667,11 @@ class Engine:
             weight = self._definition_weight(self._namer(original, idf_w, group_terms, triggered), weight)
         elif _MECHANISM.search(base):
             weight = self._mechanism_weight(self._namer(original, idf_w, group_terms, triggered), weight)
+        else:
+            for pattern, headed in self.intent_headings:
+                if pattern.search(base):
+                    weight = self._intent_weight(self._namer(original, idf_w, group_terms, triggered), weight,
+                                                 headed)
         scores = scores * coord * weight
         query = set(original)
         for i, d in enumerate(self.docs):
@@ -735,6 +779,18 @@ class Engine:
                 weight[i] *= 1 + self.MECHANISM_HEADING_BOOST * share(self.heading_tokens[i]
                                                                       | self.title_tokens[d.lesson])
         return np.where(self.is_curated_how, self.MECHANISM_CURATED_WEIGHT, weight)
+
+    def _intent_weight(self, share: Any, weight: Any, headed: Any) -> Any:
+        """Document weights for a question asking for a remedy or a choice ("how do I prevent exploding
+        gradients?", "what epsilon should I use?"): the sections headed by one (``headed``), in proportion to
+        how much of the question their lesson title and heading name ("What helps" in the lesson
+        "Vanishing and exploding gradients"; "Choosing ε")."""
+        weight = weight.copy()
+        for i in self._np.flatnonzero(headed):
+            d = self.docs[i]
+            weight[i] *= 1 + self.INTENT_HEADING_BOOST * share(self.heading_tokens[i]
+                                                               | self.title_tokens[d.lesson])
+        return weight
 
     def _expresses(self, rule_index: int) -> Any:
         """Which documents contain one of a synonym group's phrases, its words side by side (cached)."""
@@ -1144,17 +1200,40 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     return [b for b in blocks if b[0].strip()]
 
 
+#: Where a wide formula line may break: before a "+" or "−" set off by two spaces ("L(ŷ, y)  +  (λ/2m)...").
+_FORMULA_BREAK = re.compile(r"\s{2,}(?=[+−-]\s)")
+
+
+def _wrap_formula(line: str) -> list[str]:
+    """A formula line wider than :data:`CODE_WIDTH` broken before its spaced-out "+" or "−" terms, each
+    continuation aligned under the first "=" (``J = A`` / ``  + B``); the line as it is if it has no such
+    break that makes it fit."""
+    if len(line) <= CODE_WIDTH:
+        return [line]
+    breaks = [m for m in _FORMULA_BREAK.finditer(line) if m.start() <= CODE_WIDTH and line[:m.start()].strip()]
+    if not breaks:
+        return [line]
+    cut = breaks[-1]
+    equals = line.find(" = ")
+    indent = equals + 1 if 0 <= equals < cut.start() else len(line) - len(line.lstrip()) + 4
+    return [line[:cut.start()].rstrip()] + _wrap_formula(" " * indent + line[cut.end():])
+
+
 def _quotable(block: tuple[str, str]) -> tuple[str, str] | None:
     """The block as an answer may quote it, or None: prose as it is; a short code block (a formula) if it
-    fits in :data:`CODE_WIDTH` columns, with its trailing comments dropped if that makes it fit; never a
-    table, whose rows wrap into a mess in a narrow panel."""
+    fits in :data:`CODE_WIDTH` columns, with its trailing comments dropped if that makes it fit, and then
+    its long sums broken before a "+" (see :func:`_wrap_formula`); never a table, whose rows wrap into a
+    mess in a narrow panel."""
     text, kind = block
     if kind == "prose":
         return block
     if kind != "code" or len(text.split("\n")) > CODE_LINES:
         return None
-    for candidate in (text, "\n".join(re.sub(r"\s{2,}#.*$", "", ln) for ln in text.split("\n"))):
-        if max(len(ln) for ln in candidate.split("\n")) <= CODE_WIDTH:
+    bare = "\n".join(re.sub(r"\s{2,}#.*$", "", ln) for ln in text.split("\n"))
+    wrapped = "\n".join(part for ln in bare.split("\n") for part in _wrap_formula(ln))
+    for candidate in (text, bare, wrapped):
+        lines = candidate.split("\n")
+        if len(lines) <= CODE_LINES and max(len(ln) for ln in lines) <= CODE_WIDTH:
             return candidate, kind
     return None
 
@@ -1163,15 +1242,33 @@ def _quotable(block: tuple[str, str]) -> tuple[str, str] | None:
 _ANNOUNCING = re.compile(r"(?:^|(?<=[.!?)])\s+)[^.!?]*:\s*$")
 #: A sentence that points at something shown next ("Here is the engine's normalizer applied to...").
 _POINTING = re.compile(r"(?:^|(?<=[.!?)])\s+)(?:Here (?:is|are)|The following|Below)\b[^.!?]*[.!?]?\s*$")
+#: The last sentence of a paragraph, however it ends (to drop one that a formula finishes).
+_LAST_SENTENCE = re.compile(r"(?:^|(?<=[.!?)])\s+)[^.!?]*$")
+#: How a finished sentence ends: ".", "!", "?" or "…", maybe inside quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+#: A list item (a line of its own in a prose block): it may end without a full stop.
+_LIST_ITEM = re.compile(r"^(?:[-*]|\d+[.)])\s")
+
+
+def _leads_on(text: str) -> bool:
+    """Whether a paragraph ends by leading on to what follows it: a sentence ending in ':' ("... the
+    regularized cost adds the squared norm of w:") or one that a formula block finishes ("Each layer
+    computes a[l] = W[l]·a[l−1], so the output is simply"). A list item need not end with a full stop."""
+    last = text.rstrip().split("\n")[-1].strip()
+    if last.endswith(":"):
+        return True
+    return bool(last) and not _LIST_ITEM.match(last) and not _SENTENCE_END.search(last)
 
 
 def _without_announcement(text: str) -> str:
-    """A paragraph without its closing sentences that announce or point at a table or figure ("" if that is
-    all it says)."""
+    """A paragraph without its closing sentences that announce or point at a table or figure, or that a
+    formula was to finish ("" if that is all it says)."""
     text = text.rstrip()
     while True:
         trimmed = _ANNOUNCING.sub("", text).rstrip()
         trimmed = _POINTING.sub("", trimmed).rstrip()
+        if trimmed and _leads_on(trimmed):
+            trimmed = _LAST_SENTENCE.sub("", trimmed).rstrip()
         if trimmed == text:
             return text
         text = trimmed
@@ -1179,23 +1276,29 @@ def _without_announcement(text: str) -> str:
 
 def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
     """The paragraph of a section that best answers the question, with what it introduces (a paragraph
-    ending in ':' brings its formula) and, when short, the paragraph after it. Plain text: tables and wide
-    code blocks are left out, and so is the sentence that announces one ("The engine's draws:")."""
+    ending in ':' or in a sentence that a formula finishes brings the formula) and, when short, the
+    paragraph after it. Plain text: tables and wide code blocks are left out, and so is the sentence that
+    announces one ("The engine's draws:") or that one was to finish: an answer never ends mid-sentence."""
     blocks = _blocks(doc.text)
     if doc.section == engine.titles.get(doc.lesson):
-        # A lesson's introduction is short: continue into its first section.
+        # A lesson's introduction is short: continue into its first section's first paragraph, with the
+        # blocks that paragraph leads on to ("... so the output is simply" and its formula).
         following = [d for d in engine.docs if d.kind == "lesson" and d.lesson == doc.lesson]
         k = following.index(doc) if doc in following else -1
         if 0 <= k < len(following) - 1:
-            blocks += [b for b in _blocks(following[k + 1].text) if b[1] == "prose"][:1]
+            more = _blocks(following[k + 1].text)
+            first = next((j for j, b in enumerate(more) if b[1] == "prose"), len(more))
+            end = first + 1
+            while end < len(more) and _leads_on(more[end - 1][0]):
+                end += 1
+            blocks += more[first:end]
     # A paragraph announcing something the answer leaves out (a table, or a caption that was itself left
     # out) loses its announcing sentences; a paragraph that is nothing but an announcement is dropped.
     kept: list[tuple[str, str]] = []
     next_dropped = False
     for block in reversed(blocks):
         quoted = _quotable(block)
-        if quoted is not None and quoted[1] == "prose" and quoted[0].rstrip().endswith(":") and (
-                next_dropped or not kept):
+        if quoted is not None and quoted[1] == "prose" and _leads_on(quoted[0]) and (next_dropped or not kept):
             quoted = (_without_announcement(quoted[0]), "prose")
             quoted = quoted if quoted[0] else None
         next_dropped = quoted is None
@@ -1219,19 +1322,28 @@ def _excerpt(engine: Engine, doc: Doc, question: str, limit: int = 900) -> str:
 
     best = max(prose, key=lambda i: (score(i), -i))
     chosen = [best]
+    followed = False  # whether a short answer was continued with the next paragraph (once at most)
     while True:
         nxt = chosen[-1] + 1
         if nxt >= len(blocks):
             break
-        last_text = blocks[chosen[-1]][0].rstrip()
-        if last_text.endswith(":") or (len(chosen) == 1 and len(last_text) < 250 and blocks[nxt][1] == "prose"):
+        if blocks[chosen[-1]][1] == "prose" and _leads_on(blocks[chosen[-1]][0]):
             chosen.append(nxt)
             continue
+        said = sum(len(blocks[i][0].strip()) for i in chosen if blocks[i][1] == "prose")
+        if not followed and said < 250 and blocks[nxt][1] == "prose":
+            chosen.append(nxt)
+            followed = True
+            continue
         break
-    # A paragraph that announces something ("...like this:") without it is left out.
-    while len(chosen) > 1 and blocks[chosen[-1]][0].rstrip().endswith(":"):
+    # A paragraph that announces something ("...like this:") without it is left out, and a lone one loses
+    # the sentence that leads on.
+    while len(chosen) > 1 and blocks[chosen[-1]][1] == "prose" and _leads_on(blocks[chosen[-1]][0]):
         chosen.pop()
-    text = "\n\n".join(blocks[i][0] for i in chosen)
+    parts = [blocks[i][0] for i in chosen]
+    if blocks[chosen[-1]][1] == "prose" and _leads_on(parts[-1]):
+        parts[-1] = _without_announcement(parts[-1]) or parts[-1]
+    text = "\n\n".join(parts)
     if len(text) > limit:
         cut = text[:limit]
         end = max(cut.rfind(". "), cut.rfind(".\n"))
@@ -1364,6 +1476,13 @@ def band_wording(diff: float, label: str) -> str:
 MAX_QUESTION = 2000
 
 
+
+def course_number(text: str) -> int | None:
+    """The course question a submitted text asks for (a lone digit 1-9), or None (the CLI and the Ask
+    screen share this rule)."""
+    text = text.strip()
+    return int(text) if len(text) == 1 and text in "123456789" else None
+
 def answer(question: str, source: Path | str | None = None) -> Answer:
     """Answer one free-form question on the unit.
 
@@ -1380,6 +1499,13 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
     if not isinstance(question, str) or not question.strip():
         raise TutorError("question", "empty question", "a question about the unit, e.g. 'what is dropout?'")
     question = question.strip()
+    if re.fullmatch(r"[0-9]+", question):
+        # Not a question: the UIs read 1-9 as the course questions before asking (the app's Ask screen,
+        # `dltutor ask 3`), and nothing else is read into a bare number (it used to get a confident answer
+        # from whichever section held it).
+        raise TutorError("question", f"a number on its own is not a question, and {question} is not a course "
+                         "question number", "a question in words; the shortcuts for the course questions are "
+                         f"1-{len(COURSE_QUESTIONS)}")
     if len(question) > MAX_QUESTION:
         raise TutorError("question", f"{len(question):,} characters is too long to be one question",
                          f"at most {MAX_QUESTION:,} characters")

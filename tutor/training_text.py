@@ -40,7 +40,7 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
     lines.append("")
     acc = ", ".join(f"{k} {v:.2%}" for k, v in result.accuracy.items())
     lines.append(f"accuracy: {acc}")
-    lines.append(f"stopped: {result.stopped} ({result.message}); training loop {result.seconds:.2f} s")
+    lines.append(f"stopped: {result.message}; training loop {result.seconds:.2f} s")
     if bayes_error is None and preset is not None:
         bayes_error = preset.data.bayes_error
     if result.stopped != "diverged":

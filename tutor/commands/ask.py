@@ -7,14 +7,16 @@ import sys
 from typing import TextIO
 
 NAME = "ask"
-HELP = "Ask a question on the unit, e.g. dltutor ask 'why does dropout work?' (--list: the course questions)"
+HELP = ("Ask a question on the unit, e.g. dltutor ask 'why does dropout work?' (--list: the course questions; "
+        "1-9: that course question)")
 ORDER = 42
 
 QUIT_WORDS = {"q", "quit", "exit"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("question", nargs="*", help="the question (no question: open the Ask screen)")
+    parser.add_argument("question", nargs="*",
+                        help="the question, or 1-9 for that course question (no question: open the Ask screen)")
     parser.add_argument("--list", action="store_true", help="print the nine course questions")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -49,10 +51,23 @@ def _list(as_json: bool) -> int:
     return 0
 
 
+def course_shortcut(text: str) -> str:
+    """The question to answer for ``text``: a lone digit 1-9 stands for that course question, as in the app's
+    Ask screen (same rule: :func:`tutor.qa.course_number`); any other text is the question itself.
+    A bare number that is no shortcut ("12") is refused by :func:`tutor.qa.answer` with the range 1-9."""
+    if not text.strip().isdigit():
+        return text
+    # Imported only for a bare number, so that answering a question in words never loads Textual.
+    from tutor.qa import COURSE_QUESTIONS, course_number
+
+    number = course_number(text)
+    return COURSE_QUESTIONS[number - 1].question if number is not None else text
+
+
 def _answer_one(text: str, as_json: bool, out: TextIO) -> None:
     from tutor.qa import answer, render_answer
 
-    result = answer(text)
+    result = answer(course_shortcut(text))
     if as_json:
         from tutor.output import dumps
 

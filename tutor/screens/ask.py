@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
+from tutor.qa import course_number
 from tutor.screens.base import TutorScreen
 
 PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
@@ -23,12 +24,6 @@ INTRO = ("Ask anything about train/dev/test sets, bias and variance, regularizat
          "initialization or gradient checking. Each answer names the lesson it comes from.\n\n"
          "For one of the course questions on the right, type its number (1-9) and press enter, or pick it "
          "with the mouse.")
-
-
-def course_number(text: str) -> int | None:
-    """The course question a submitted text asks for (a lone digit 1-9), or None."""
-    text = text.strip()
-    return int(text) if len(text) == 1 and text in "123456789" else None
 
 
 class AskScreen(TutorScreen):
