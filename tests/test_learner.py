@@ -177,7 +177,7 @@ def test_a_background_process_is_killed_on_timeout(tmp_path):
     path = tmp_path / "spawns_and_loops.py"
     path.write_text(f"import subprocess\n_p = subprocess.Popen(['sleep', '40'])\n"
                     f"open({str(pid_file)!r}, 'w').write(str(_p.pid))\nwhile True:\n    pass\n")
-    err = failure(str(path), timeout=2)
+    err = failure(str(path), timeout=5)  # room for a slow start before the pid file is written
     assert err.kind == "timeout"
     assert _gone(int(pid_file.read_text()))
 

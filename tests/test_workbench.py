@@ -135,7 +135,9 @@ async def test_browsing_the_catalogue_checks_each_variant(tmp_path: Path) -> Non
         await finished(pilot, screen)
         assert screen.result.report.variant == "course"
         screen.query_one("#wb-variants").focus()
-        await pilot.press("down", "down")  # course -> fixed -> dW2-doubled
+        await pilot.press("down")  # course -> fixed
+        await finished(pilot, screen, runs=2)
+        await pilot.press("down")  # -> dW2-doubled
         await finished(pilot, screen, runs=3)
         assert screen.result.report.variant == "dW2-doubled"
         assert {n for n, row in rows_of(screen).items() if "FLAGGED" in row} == {"dW2"}
