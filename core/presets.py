@@ -175,9 +175,10 @@ _PRESET_LIST = [
     Preset("lesson-l1", "L1 regularization",
            "The overfitting network with an L1 penalty: many weights go to (nearly) zero.",
            "why-regularization", _OVERFIT_DATA, replace(_OVERFIT, l1=0.3)),
-    # Sigmoid, not tanh: with zero biases and small weights, tanh units work in their linear range, where the activations shrink on the way up as fast as the gradients
-    # on the way down, so every ||dW[l]|| comes out within a factor of ten of the others and this network
-    # trains (about 94% train accuracy). The sigmoid's slope of at most 0.25 makes the gradient really vanish.
+    # Sigmoid, not tanh: with zero biases and small weights, tanh units work in their linear range, where
+    # the activations shrink on the way up as fast as the gradients on the way down, so every ||dW[l]|| comes
+    # out within a factor of ten of the others and this network trains (about 94% train accuracy). The
+    # sigmoid's slope of at most 0.25 makes the gradient really vanish.
     Preset("lesson-deep-sigmoid", "Vanishing gradients in a deep sigmoid network",
            "Twelve sigmoid layers with small random weights (std 0.3) on XOR: each layer shrinks the gradient "
            "by a factor of 3 or more on its way down, so at the start ||dW1|| is about 3e-10 against 0.1 for "

@@ -413,14 +413,6 @@ class NextStep:
     changes: dict
 
 
-def diagnosis_of(result, heldout: str | None, bayes_error: float | None = None):
-    """The :class:`core.diagnose.Diagnosis` of a finished run, or None without a held-out split (the same
-    verdict as ``dltutor train``: the data's known Bayes error, else the course's assumption)."""
-    from tutor.training_text import run_diagnosis
-
-    return run_diagnosis(result.accuracy, heldout, bayes_error)
-
-
 def next_step_of(run_config, costs: list[float], diagnosis, values: FormValues,
                  diverged: bool = False) -> NextStep | None:
     """What the lab offers to do next: fix gradient descent first (learning rate, initialization), else the

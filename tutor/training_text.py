@@ -46,7 +46,7 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
     if result.stopped != "diverged":
         diagnosis = run_diagnosis(result.accuracy, training.heldout, bayes_error)
         trouble = training_trouble(config, [r.train_cost for r in history], diagnosis)
-        verdict = diagnosis_line(result.accuracy, training.heldout, bayes_error, with_step=trouble is None)
+        verdict = verdict_line(diagnosis, with_step=trouble is None)
         if verdict:
             lines.append(verdict)
         if trouble is not None:  # gradient descent itself went wrong: that comes before the recipe
@@ -120,11 +120,14 @@ def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None
     return diagnose(1 - accuracy["train"], 1 - accuracy[heldout], bayes_error=bayes_error)
 
 
-def diagnosis_line(accuracy: dict, heldout: str | None, bayes_error: float | None = None,
-                   with_step: bool = True) -> str:
-    """The bias/variance verdict from a run's accuracies, with the next recipe step when there is a problem
-    (and ``with_step``)."""
-    d = run_diagnosis(accuracy, heldout, bayes_error)
+def diagnosis_line(accuracy: dict, heldout: str | None, bayes_error: float | None = None) -> str:
+    """The bias/variance verdict from a run's accuracies, with the next recipe step when there is a problem."""
+    return verdict_line(run_diagnosis(accuracy, heldout, bayes_error))
+
+
+def verdict_line(d, with_step: bool = True) -> str:
+    """``diagnosis: ...`` for a :class:`core.diagnose.Diagnosis` (empty for None), with the next recipe step
+    when there is a problem and ``with_step``."""
     if d is None:
         return ""
     problem = any(p in d.phrases for p in ("high bias", "high variance"))

@@ -737,7 +737,9 @@ class LabScreen(TutorScreen):
         heldout = run.training.heldout
         diagnosis = None
         if result.stopped not in ("cancelled", "diverged"):
-            diagnosis = lab_runner.diagnosis_of(result, heldout, run.plan.spec.bayes_error)
+            from tutor.training_text import run_diagnosis  # the same verdict as dltutor train
+
+            diagnosis = run_diagnosis(result.accuracy, heldout, run.plan.spec.bayes_error)
         self.next = None
         if result.stopped != "cancelled":
             costs = [r.train_cost for r in run.training.history]
