@@ -12,14 +12,18 @@ types into one. The rule, also shown in ``dltutor diagnose --help``:
 * but read together (:func:`parse_errors`, as ``dltutor diagnose``, its screen and ``dltutor ask`` do), when
   any error of the set is a percentage, every bare number is: ``1`` and ``11`` are 1% and 11%.
 
-Verdicts (course Week 1, "Bias / Variance"): each gap is "high" when it is at least :data:`HIGH_GAP`
-(2 percentage points):
+Verdicts (course Week 1, "Bias / Variance", and the human-level comparison of Course 3):
 
 * avoidable bias = training error - Bayes error (Bayes error assumed 0 when not given);
 * variance = dev error - training error, or train-dev error - training error when a train-dev error is
   given (train-dev is held out from the training distribution, so it isolates variance);
 * data mismatch = dev error - train-dev error (only with a train-dev error);
 * overfitting the dev set = test error - dev error (only with a test error).
+
+A gap is "high" when it is at least :data:`HIGH_GAP` (2 percentage points), or when it is at least half
+that and at least triples the error it sits on (train 0.5%, dev 2.2%: dev error 4.4 times training error).
+Then the gaps are compared and the larger is worked on first (:func:`diagnose`'s ``focus``); with both gaps
+small the larger is still named, as the place to look for a lower error, unless they are about equal.
 """
 
 from __future__ import annotations
@@ -29,15 +33,20 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from core.errors import TutorError
+from core.split import (  # noqa: F401  (split advice lived here; its users import it from either)
+    BIG_DATA,
+    MAX_EXAMPLES,
+    SMALL_DATA,
+    SplitAdvice,
+    pad_rows,
+    parse_count,
+    render_split,
+    split_advice,
+)
 
 #: A gap (in fraction units) at or above this is "high": 2 percentage points.
 HIGH_GAP = 0.02
 
-#: The course's boundaries between small, medium and big data for splitting.
-SMALL_DATA = 10_000
-BIG_DATA = 1_000_000
-#: Largest m that :func:`split_advice` accepts (beyond any real data set; guards against typos like 1e40).
-MAX_EXAMPLES = 10**15
 
 _PERCENT_WORDS = ("percent", "per cent", "pct", "%")
 _UNITS = {
@@ -198,45 +207,6 @@ def unit_warnings(raw: dict[str, str]) -> list[str]:
     return notes
 
 
-def parse_count(value: str | int | float, field: str = "m") -> int:
-    """A number of examples: a positive integer, written ``1000000``, ``1,000,000``, ``1_000_000``, ``1e6``.
-
-    Args:
-        value: the text or number.
-        field: the option name for the error message.
-
-    Returns:
-        The count as an int.
-
-    Raises:
-        TutorError: for non-numbers, non-integers, counts below 1 or absurdly large counts.
-    """
-    allowed = f"a whole number of examples from 1 to {MAX_EXAMPLES:.0e}, such as 10000 or 1,000,000"
-    if isinstance(value, bool):
-        raise TutorError(field, f"expected a number of examples, got {value!r}", allowed)
-    if isinstance(value, int):
-        number = float(value)
-        exact = value
-    elif isinstance(value, (float, str)):
-        text = value.strip().replace(",", "").replace("_", "") if isinstance(value, str) else value
-        try:
-            number = float(text)
-        except ValueError:
-            raise TutorError(field, f"not a number: {value!r}", allowed) from None
-        exact = None
-    else:
-        raise TutorError(field, f"expected a number of examples, got {type(value).__name__}", allowed)
-    if not math.isfinite(number):
-        raise TutorError(field, f"not a finite number: {value!r}", allowed)
-    if number != math.floor(number):
-        raise TutorError(field, f"a number of examples must be a whole number, got {value!r}", allowed)
-    if number < 1:
-        raise TutorError(field, f"need at least one example, got {value!r}", allowed)
-    if number > MAX_EXAMPLES:
-        raise TutorError(field, f"{value!r} is beyond any real data set", allowed)
-    return exact if exact is not None else int(number)
-
-
 # --------------------------------------------------------------------------------------------------------
 # Diagnosis
 
@@ -347,16 +317,21 @@ class Diagnosis:
     Attributes:
         phrases: the verdicts, among ``"high bias"``/``"low bias"``, ``"high variance"``/``"low variance"``,
             ``"data mismatch"``, ``"overfitting the dev set"``.
-        summary: one sentence with the verdict and the numbers behind it.
+        summary: the verdict and the numbers behind it, then :attr:`advice`.
         numbers: fractions: ``train_error``, ``dev_error``, ``bayes_error``, ``train_dev_error``,
             ``test_error`` (``None`` when not given), ``avoidable_bias``, ``variance``, ``data_mismatch``,
-            ``dev_overfitting`` (``None`` when not measurable), ``threshold``, ``bayes_assumed``.
-        recipe: the basic recipe steps that apply, bias first, then variance, data mismatch, dev overfitting.
-        assumptions: what the verdict takes for granted.
+            ``dev_overfitting`` (``None`` when not measurable), ``threshold``, ``bayes_assumed``, and
+            ``high``: gap name -> ``"absolute"`` (at least the threshold), ``"relative"`` (half the threshold or
+            more and at least tripling the error below it) or ``None`` (not high).
+        recipe: the basic recipe steps that apply, the focus's first, then the other high problems in the
+            course's order (bias, variance, data mismatch, dev overfitting).
+        assumptions: what the verdict takes for granted, the threshold and the comparison rule included.
         notes: oddities in the numbers worth a look (dev below train, train below Bayes, ...).
-        focus: the first problem to work on (``"bias"``, ``"variance"``, ``"data mismatch"``,
-            ``"overfitting the dev set"``) or ``None`` when there is nothing to fix.
+        focus: the problem to work on first (``"bias"``, ``"variance"``, ``"data mismatch"``,
+            ``"overfitting the dev set"``), or ``None`` when there is nothing worth fixing.
         demos: phrase -> lab preset id that shows that problem.
+        advice: one sentence comparing the gaps and saying what to work on (or that nothing is pressing).
+        pressing: whether some gap is high (False when the focus is only the larger of two small gaps).
     """
 
     phrases: list[str]
@@ -367,6 +342,8 @@ class Diagnosis:
     notes: list[str] = field(default_factory=list)
     focus: str | None = None
     demos: dict[str, str] = field(default_factory=dict)
+    advice: str = ""
+    pressing: bool = False
 
     @property
     def high_bias(self) -> bool:
@@ -382,7 +359,9 @@ class Diagnosis:
             "phrases": list(self.phrases),
             "summary": self.summary,
             "focus": self.focus,
-            "numbers": dict(self.numbers),
+            "advice": self.advice,
+            "pressing": self.pressing,
+            "numbers": {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.numbers.items()},
             "recipe": [asdict(step) for step in self.recipe],
             "assumptions": list(self.assumptions),
             "notes": list(self.notes),
@@ -393,6 +372,27 @@ class Diagnosis:
 #: What a training error below the Bayes error estimate means (no model can really beat Bayes error).
 BELOW_BAYES = ("the estimate may be too high, or the model fits noise in the training set (a sign of "
                "variance)")
+
+#: What a dev error below the training error usually means.
+DEV_BELOW_TRAIN = ("that usually means the {ref} set is easier or drawn from a different distribution than the "
+                   "training set, the {ref} set is small (so its error is noisy: one example may be a point or "
+                   "more), or regularization is active only in training (dropout masks, augmented copies) and "
+                   "raises the training error it is measured with; it is not negative variance, so compare "
+                   "the sets before reading variance from them")
+
+#: Relative judgement: a gap of at least half the threshold is also high when it is at least this many times
+#: the error it sits on (the error at least triples: train 0.5%, dev 2.2%).
+RELATIVE_FACTOR = 2.0
+#: The larger of two gaps is "clearly larger" when it is at least this many times the other.
+CLEARLY_LARGER = 1.5
+#: Gaps below this (0.1 percentage point, about what a 10,000-example dev set can resolve) are noise.
+NEGLIGIBLE_GAP = 0.001
+
+#: The gaps in the course's order: (key in numbers, focus name, high phrase, low phrase).
+_GAPS = (("avoidable_bias", "bias", "high bias", "low bias"),
+         ("variance", "variance", "high variance", "low variance"),
+         ("data_mismatch", "data mismatch", "data mismatch", "no data mismatch"),
+         ("dev_overfitting", "overfitting the dev set", "overfitting the dev set", "dev set not overfit"))
 
 
 def _gap(a: float, b: float) -> float:
@@ -411,6 +411,106 @@ def _points(x: float) -> str:
     return f"{v:g} point" + ("" if v == 1 else "s")
 
 
+def _threshold(x: float) -> str:
+    """0.02 -> ``"2-point"``."""
+    return f"{round(x * 100, 2):g}-point"
+
+
+def _times(a: float, b: float) -> str:
+    """How many times ``b`` is ``a``, as a reader says it: ``"4.4 times"``."""
+    return f"{a / b:.2g} times"
+
+
+def how_high(gap: float | None, below: float | None, threshold: float = HIGH_GAP) -> str | None:
+    """Whether a gap is high: ``"absolute"``, ``"relative"`` or ``None``.
+
+    A gap is high when it is at least ``threshold`` (2 points), or, judged relative to the error it sits on,
+    when it is at least half the threshold (1 point) and at least :data:`RELATIVE_FACTOR` times that error
+    (so the error at least triples: train 0.5%, dev 2.2% is high variance, dev error 4.4 times training
+    error, while train 1%, dev 2% and train 15%, dev 16% are not). A zero or unknown error below (an assumed
+    Bayes error of 0) allows no relative judgement: any gap would be infinitely many times it.
+
+    Args:
+        gap: the gap (a fraction), or None.
+        below: the error the gap sits on (training error for variance, Bayes error for avoidable bias), or
+            None when it is only assumed.
+        threshold: the absolute threshold.
+    """
+    if gap is None:
+        return None
+    if gap >= threshold:
+        return "absolute"
+    if below is not None and below > 0 and gap >= round(threshold / 2, 12) and gap >= RELATIVE_FACTOR * below - 1e-12:
+        return "relative"
+    return None
+
+
+def _choose_focus(gaps: dict[str, float | None], high: dict[str, str | None]) -> tuple[str | None, bool]:
+    """(the gap key to work on first, whether it is pressing).
+
+    Among the high gaps, the first in the course's order (bias, variance, data mismatch, dev overfitting),
+    unless a later one is clearly larger (:data:`CLEARLY_LARGER` times). With no high gap, the larger of
+    avoidable bias and variance when it is clearly larger and not negligible (to improve further), else None.
+    """
+    order = [key for key, *_ in _GAPS]
+    highs = [k for k in order if high.get(k)]
+    if highs:
+        best = highs[0]
+        for key in highs[1:]:
+            if gaps[key] >= CLEARLY_LARGER * gaps[best] - 1e-12:
+                best = key
+        return best, True
+    a, v = max(gaps["avoidable_bias"], 0.0), max(gaps["variance"], 0.0)
+    if max(a, v) < NEGLIGIBLE_GAP:
+        return None, False
+    if a >= CLEARLY_LARGER * v - 1e-12:
+        return "avoidable_bias", False
+    if v >= CLEARLY_LARGER * a - 1e-12:
+        return "variance", False
+    return None, False
+
+
+def _advice(focus: str | None, pressing: bool, gaps: dict, high: dict, thr: float, var_name: str) -> str:
+    """One sentence: which gap to work on and why, by comparing them."""
+    a, v = gaps["avoidable_bias"], gaps["variance"]
+    av = max(a, 0.0)
+    vv = max(v, 0.0)
+    pair = f"avoidable bias {_points(av)}, {var_name} {_points(vv)}" if v >= 0 else \
+        f"avoidable bias {_points(av)}; {var_name} not measurable (see the notes)"
+    if focus is None:
+        if max(av, vv) < NEGLIGIBLE_GAP:
+            return f"Both gaps are negligible ({pair}): nothing in the basic recipe to fix."
+        return (f"Both gaps are under the {_threshold(thr)} threshold and about equal ({pair}): nothing in the "
+                "basic recipe is pressing.")
+    name = {"avoidable_bias": "bias", "variance": "variance", "data_mismatch": "data mismatch",
+            "dev_overfitting": "overfitting the dev set"}[focus]
+    if not pressing:
+        big, small = (av, vv) if focus == "avoidable_bias" else (vv, av)
+        other = var_name if focus == "avoidable_bias" else "avoidable bias"
+        this = "avoidable bias" if focus == "avoidable_bias" else var_name
+        ratio = f", {_times(big, small)} {other} ({_points(small)})" if small > 0 else \
+            f", against {_points(small)} of {other}"
+        return (f"Both gaps are under the {_threshold(thr)} threshold, but {this} ({_points(big)}) is the larger"
+                f"{ratio}: to lower the error further, work on {name}.")
+    others = [k for k, *_ in _GAPS if k != focus and high.get(k)]
+    labels = {"avoidable_bias": "avoidable bias", "variance": var_name, "data_mismatch": "data mismatch",
+              "dev_overfitting": "dev overfitting"}
+    if not others:
+        rest = [k for k in ("avoidable_bias", "variance") if k != focus][0]
+        if gaps[rest] is not None and gaps[rest] < 0:
+            against = ""
+        else:
+            against = f", against {_points(max(gaps[rest] or 0.0, 0.0))} of {labels[rest]}"
+        return f"Work on {name} first: {labels[focus]} ({_points(gaps[focus])}) is the high gap{against}."
+    other = others[0]
+    if gaps[focus] >= CLEARLY_LARGER * gaps[other] - 1e-12:
+        return (f"Work on {name} first: {labels[focus]} ({_points(gaps[focus])}) is clearly larger than "
+                f"{labels[other]} ({_points(gaps[other])}).")
+    return (f"Work on {name} first: {labels[focus]} ({_points(gaps[focus])}) and {labels[other]} "
+            f"({_points(gaps[other])}) are both high and comparable, and the basic recipe fixes "
+            f"{'bias' if focus == 'avoidable_bias' else name} first.")
+
+
 def diagnose(
     train_error: float | str,
     dev_error: float | str,
@@ -419,8 +519,13 @@ def diagnose(
     test_error: float | str | None = None,
     *,
     threshold: float = HIGH_GAP,
+    dev_examples: int | None = None,
 ) -> Diagnosis:
-    """Bias, variance, data mismatch and dev-set overfitting from error rates.
+    """Bias, variance, data mismatch and dev-set overfitting from error rates, and which to work on first.
+
+    The course's method: avoidable bias = training error - Bayes error, variance = dev error - training
+    error; work on the larger. Each gap is judged by :func:`how_high` (2 points, or relative to the error it
+    sits on) and the focus chosen by comparing them (see :func:`_choose_focus`).
 
     Args:
         train_error: training-set error (a fraction, or anything :func:`parse_error` accepts).
@@ -430,6 +535,7 @@ def diagnose(
             data mismatch when dev data differ from training data).
         test_error: test-set error (a test error well above dev error means the dev set was overfit).
         threshold: a gap at or above this (a fraction) is high; 0.02 (2 percentage points) by default.
+        dev_examples: the dev set's size, when known: a note says how much one example moves its error.
 
     Returns:
         A :class:`Diagnosis`.
@@ -452,22 +558,28 @@ def diagnose(
     variance = _gap(variance_ref, t)
     mismatch = _gap(d, td) if td is not None else None
     dev_overfit = _gap(te, d) if te is not None else None
-
-    high_bias = avoidable >= thr
-    high_var = variance >= thr
-    has_mismatch = mismatch is not None and mismatch >= thr
-    has_dev_overfit = dev_overfit is not None and dev_overfit >= thr
-
-    phrases = ["high bias" if high_bias else "low bias", "high variance" if high_var else "low variance"]
-    if has_mismatch:
-        phrases.append("data mismatch")
-    if has_dev_overfit:
-        phrases.append("overfitting the dev set")
+    gaps = {"avoidable_bias": avoidable, "variance": variance, "data_mismatch": mismatch,
+            "dev_overfitting": dev_overfit}
+    high = {
+        "avoidable_bias": how_high(avoidable, None if bayes_assumed else b, thr),
+        "variance": how_high(variance, t, thr),
+        "data_mismatch": how_high(mismatch, td, thr),
+        "dev_overfitting": how_high(dev_overfit, d, thr),
+    }
+    phrases = [hi if high[key] else lo for key, _name, hi, lo in _GAPS[:2]]
+    phrases += [hi for key, _name, hi, _lo in _GAPS[2:] if high[key]]
 
     # Summary: a verdict head, then one clause per gap with the numbers.
+    def why_relative(key: str, below: float, below_name: str) -> str:
+        if high[key] != "relative":
+            return ""
+        return (f", {_times(below + gaps[key], below)} {below_name} (under {_points(thr)}, but the error at "
+                "least triples)")
+
     bayes_txt = f"Bayes error ({_pct(b)}{', assumed' if bayes_assumed else ''})"
-    if high_bias:
-        bias_clause = f"training error {_pct(t)} is {_points(avoidable)} above {bayes_txt}"
+    if high["avoidable_bias"]:
+        bias_clause = (f"training error {_pct(t)} is {_points(avoidable)} above {bayes_txt}"
+                       + why_relative("avoidable_bias", b, "the Bayes error"))
     elif avoidable < 0:
         # Not "low bias" by luck: no model can beat Bayes error, so one of the two numbers is off.
         bias_clause = (f"training error {_pct(t)} is below the Bayes error estimate ({_pct(b)}): "
@@ -478,54 +590,54 @@ def diagnose(
         bias_clause = f"training error {_pct(t)} is within {_points(avoidable)} of {bayes_txt}"
     ref_name = "train-dev" if td is not None else "dev"
     ref_txt = f"{ref_name} error {_pct(variance_ref)}"
-    if high_var:
-        var_clause = f"{ref_txt} is {_points(variance)} above training error"
+    if high["variance"]:
+        var_clause = (f"{ref_txt} is {_points(variance)} above training error"
+                      + why_relative("variance", t, "training error"))
     elif variance < 0:
-        var_clause = f"{ref_txt} is below training error {_pct(t)}"
+        var_clause = f"{ref_txt} is below training error {_pct(t)}, so variance cannot be read (see the note)"
     elif variance == 0:
         var_clause = f"{ref_txt} equals training error"
     else:
         var_clause = f"{ref_txt} is within {_points(variance)} of training error"
     clauses = [bias_clause, var_clause]
     if mismatch is not None:
-        if has_mismatch:
-            clauses.append(f"dev error {_pct(d)} is {_points(mismatch)} above train-dev error")
+        if high["data_mismatch"]:
+            clauses.append(f"dev error {_pct(d)} is {_points(mismatch)} above train-dev error"
+                           + why_relative("data_mismatch", td, "train-dev error"))
         elif mismatch <= 0:
             clauses.append(f"dev error {_pct(d)} is not above train-dev error {_pct(td)}: no data mismatch")
         else:
             clauses.append(f"dev error {_pct(d)} is within {_points(mismatch)} of train-dev error {_pct(td)}")
     if dev_overfit is not None:
-        if has_dev_overfit:
-            clauses.append(f"test error {_pct(te)} is {_points(dev_overfit)} above dev error")
+        if high["dev_overfitting"]:
+            clauses.append(f"test error {_pct(te)} is {_points(dev_overfit)} above dev error"
+                           + why_relative("dev_overfitting", d, "dev error"))
         elif dev_overfit <= 0:
             clauses.append(f"test error {_pct(te)} is not above dev error {_pct(d)}: the dev set is not overfit")
         else:
             clauses.append(f"test error {_pct(te)} is within {_points(dev_overfit)} of dev error {_pct(d)}")
+
+    focus_key, pressing = _choose_focus(gaps, high)
+    advice = _advice(focus_key, pressing, gaps, high, thr, "variance")
     head = phrases[0].capitalize()
     rest = phrases[1:]
     head = f"{head}, {', '.join(rest[:-1])} and {rest[-1]}" if len(rest) > 1 else f"{head} and {rest[0]}"
-    summary = f"{head}: " + "; ".join(clauses) + "."
+    summary = f"{head}: " + "; ".join(clauses) + ". " + advice
 
+    steps_of = {"avoidable_bias": BIAS_STEPS, "variance": VARIANCE_STEPS, "data_mismatch": MISMATCH_STEPS,
+                "dev_overfitting": DEV_OVERFIT_STEPS}
     recipe: list[RecipeStep] = []
-    if high_bias:
-        recipe.extend(BIAS_STEPS)
-    if high_var:
-        recipe.extend(VARIANCE_STEPS)
-    if has_mismatch:
-        recipe.extend(MISMATCH_STEPS)
-    if has_dev_overfit:
-        recipe.extend(DEV_OVERFIT_STEPS)
-    focus = None
-    for flag, name in ((high_bias, "bias"), (high_var, "variance"), (has_mismatch, "data mismatch"),
-                       (has_dev_overfit, "overfitting the dev set")):
-        if flag:
-            focus = name
-            break
+    if focus_key is not None:
+        recipe.extend(steps_of[focus_key])
+        for key, *_ in _GAPS:
+            if key != focus_key and high[key]:
+                recipe.extend(steps_of[key])
+    focus = None if focus_key is None else dict((k, n) for k, n, *_ in _GAPS)[focus_key]
 
     assumptions = []
     if bayes_assumed:
         assumptions.append("Bayes (optimal) error is near 0%: a human, or any good system, makes almost no "
-                           "errors on this task")
+                           "errors on this task (give the Bayes or human-level error if it is not)")
     else:
         assumptions.append(f"Bayes (optimal) error is about {_pct(b)} (human-level error is a good proxy); "
                            "avoidable bias is measured from it")
@@ -536,20 +648,28 @@ def diagnose(
                            "the dev set from the distribution you care about")
     if te is not None:
         assumptions.append("dev and test sets come from the same distribution")
-    assumptions.append(f"a gap of {_points(thr)} or more counts as high")
+    assumptions.append(f"a gap of {_points(thr)} or more counts as high; so does a gap of {_points(thr / 2)} or "
+                       "more that at least triples the error below it (relative judgement; not against an "
+                       "assumed Bayes error of 0)")
+    assumptions.append(f"the larger gap is worked on first when it is at least {CLEARLY_LARGER:g} times the "
+                       "other; comparable high gaps follow the recipe's order, bias first; gaps under "
+                       f"{_points(NEGLIGIBLE_GAP)} are noise")
 
     notes = []
     if avoidable < 0:
         notes.append(f"training error is below the Bayes error estimate: {BELOW_BAYES}")
     if variance < 0:
-        notes.append(f"{ref_name} error is below training error, which is unusual: check that the {ref_name} "
-                     "set is not easier than the training set or drawn differently")
+        notes.append(f"{ref_name} error is below training error (by {_points(variance)}): "
+                     + DEV_BELOW_TRAIN.format(ref=ref_name))
     if mismatch is not None and mismatch < 0:
         notes.append("dev error is below train-dev error: the dev data seem easier than the training data")
     if dev_overfit is not None and dev_overfit < 0:
         notes.append("test error is below dev error: fine, but with small sets the difference may be noise")
-    if not recipe:
-        notes.append("nothing in the basic recipe to apply: both errors are close to where they can be")
+    if dev_examples is not None and dev_examples > 0:
+        step = 1 / dev_examples
+        if step >= NEGLIGIBLE_GAP:
+            notes.append(f"the dev set has {dev_examples:,} examples, so one example is {_points(step)} of dev "
+                         "error: gaps of a few examples may be noise")
 
     numbers = {
         "train_error": t,
@@ -563,9 +683,10 @@ def diagnose(
         "data_mismatch": mismatch,
         "dev_overfitting": dev_overfit,
         "threshold": thr,
+        "high": high,
     }
     demos = {p: PROBLEM_DEMOS[p] for p in phrases if p in PROBLEM_DEMOS}
-    return Diagnosis(phrases, summary, numbers, recipe, assumptions, notes, focus, demos)
+    return Diagnosis(phrases, summary, numbers, recipe, assumptions, notes, focus, demos, advice, pressing)
 
 
 #: The course's bias/variance table (train error, dev error), Bayes error near 0, as in the lecture.
@@ -577,51 +698,55 @@ def course_table() -> list[Diagnosis]:
     return [diagnose(train, dev) for train, dev in COURSE_TABLE]
 
 
-def _pad_rows(rows: list[list[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+def number_rows(d: Diagnosis) -> list[list[str]]:
+    """``[name, value, how it is measured, verdict]`` rows for the numbers behind a diagnosis.
 
-
-def render_diagnosis(d: Diagnosis) -> str:
-    """Plain text: verdict, numbers, assumptions, the recipe in order and the lab presets that show it."""
+    The CLI, the ask answers and the app's screen all show these rows.
+    """
     n = d.numbers
-    lines = [f"Diagnosis: {', '.join(d.phrases)}", d.summary, "", "Numbers"]
-
-    def verdict(gap: float | None, high: str, low: str) -> str:
-        return high if gap is not None and gap >= n["threshold"] else low
-
     rows = [["training error", _pct(n["train_error"]), "", ""]]
     if n["train_dev_error"] is not None:
         rows.append(["train-dev error", _pct(n["train_dev_error"]), "", ""])
     rows.append(["dev error", _pct(n["dev_error"]), "", ""])
     if n["test_error"] is not None:
         rows.append(["test error", _pct(n["test_error"]), "", ""])
-    bayes = _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else "")
-    rows.append(["Bayes error", bayes, "", ""])
-    below_bayes = n["avoidable_bias"] < 0
-    rows.append(["avoidable bias", _signed_points(n["avoidable_bias"]), "train - Bayes",
-                 "below the Bayes estimate (see notes)" if below_bayes
-                 else verdict(n["avoidable_bias"], "high bias", "low bias")])
+    rows.append(["Bayes error", _pct(n["bayes_error"]) + (" (assumed)" if n["bayes_assumed"] else ""), "", ""])
     var_ref = "train-dev - train" if n["train_dev_error"] is not None else "dev - train"
-    rows.append(["variance", _signed_points(n["variance"]), var_ref,
-                 verdict(n["variance"], "high variance", "low variance")])
-    if n["data_mismatch"] is not None:
-        rows.append(["data mismatch", _signed_points(n["data_mismatch"]), "dev - train-dev",
-                     verdict(n["data_mismatch"], "data mismatch", "no data mismatch")])
-    if n["dev_overfitting"] is not None:
-        rows.append(["dev overfitting", _signed_points(n["dev_overfitting"]), "test - dev",
-                     verdict(n["dev_overfitting"], "overfitting the dev set", "dev set not overfit")])
-    lines += _pad_rows(rows)
+    names = {"avoidable_bias": ("avoidable bias", "train - Bayes"), "variance": ("variance", var_ref),
+             "data_mismatch": ("data mismatch", "dev - train-dev"), "dev_overfitting": ("dev overfitting",
+                                                                                       "test - dev")}
+    for key, _focus, hi, lo in _GAPS:
+        gap = n[key]
+        if gap is None:
+            continue
+        name, how = names[key]
+        kind = n["high"][key]
+        if key == "avoidable_bias" and gap < 0:
+            value, verdict = _signed_points(gap), "below the Bayes estimate (see notes)"
+        elif key == "variance" and gap < 0:
+            value, verdict = "not measurable", f"{var_ref.split(' - ')[0]} below train by {_points(gap)} (see notes)"
+        else:
+            value = _signed_points(gap)
+            verdict = hi + (" (relative)" if kind == "relative" else "") if kind else lo
+        rows.append([name, value, how, verdict])
+    return rows
+
+
+def render_diagnosis(d: Diagnosis) -> str:
+    """Plain text: verdict, what to work on, numbers, assumptions, the recipe in order and the lab presets."""
+    lines = [f"Diagnosis: {', '.join(d.phrases)}", d.summary, "", "Numbers"]
+    lines += pad_rows(number_rows(d))
     lines += ["", "Assumptions"] + [f"  - {a}" for a in d.assumptions]
     if d.notes:
         lines += ["", "Notes"] + [f"  - {x}" for x in d.notes]
-    lines += ["", "Basic recipe, in order (bias first, then variance, then data mismatch, then the dev set)"]
     if d.recipe:
+        order = "in order" if d.pressing else "to lower the error further"
+        lines += ["", f"Basic recipe, {order} (focus: {d.focus})"]
         for i, step in enumerate(d.recipe, 1):
             lab = f"  [lab: {step.lab_preset}]" if step.lab_preset else ""
             lines.append(f"  {i}. {step.title}: {step.why}{lab}")
     else:
-        lines.append("  nothing to do: low bias and low variance")
+        lines += ["", "Basic recipe", f"  nothing to do: {d.advice}"]
     lab_lines = [f"  {preset} shows {phrase}" for phrase, preset in d.demos.items()]
     lab_lines += [f"  {s.lab_preset} demonstrates '{s.title}'" for s in d.recipe if s.lab_preset]
     if lab_lines:
@@ -631,177 +756,3 @@ def render_diagnosis(d: Diagnosis) -> str:
 
 def _signed_points(x: float) -> str:
     return ("-" if x < 0 else "") + _points(x)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Train / dev / test split advice
-
-
-@dataclass(frozen=True)
-class SplitAdvice:
-    """How to split ``m`` examples.
-
-    Attributes:
-        m: the number of examples.
-        train, dev, test: fractions summing to 1 (``test`` is 0 without a test set).
-        sizes: ``{"train": int, "dev": int, "test": int}`` example counts summing to ``m``.
-        notes: the reasoning and the rules that always hold.
-        regime: ``"small"`` (m <= 10,000), ``"medium"`` or ``"big"`` (m >= 1,000,000).
-        with_test: whether a test set is kept.
-        alternative: a smaller-fraction split that is fine too for very big data (same keys as the main
-            split), or ``None``.
-    """
-
-    m: int
-    train: float
-    dev: float
-    test: float
-    sizes: dict[str, int]
-    notes: list[str]
-    regime: str
-    with_test: bool = True
-    alternative: dict | None = None
-
-    def to_dict(self) -> dict:
-        """A JSON-ready dict with ``train``, ``dev``, ``test`` (fractions), ``sizes`` (counts), ``notes``."""
-        return {
-            "m": self.m,
-            "train": self.train,
-            "dev": self.dev,
-            "test": self.test,
-            "sizes": dict(self.sizes),
-            "notes": list(self.notes),
-            "regime": self.regime,
-            "with_test": self.with_test,
-            "alternative": None if self.alternative is None else dict(self.alternative),
-        }
-
-
-def _round_half_up(x: float) -> int:
-    return int(math.floor(x + 0.5))
-
-
-def _sizes(m: int, dev: float, test: float) -> dict[str, int]:
-    n_dev = _round_half_up(m * dev)
-    n_test = _round_half_up(m * test)
-    return {"train": m - n_dev - n_test, "dev": n_dev, "test": n_test}
-
-
-def _fmt_split(train: float, dev: float, test: float, with_test: bool) -> str:
-    parts = [train, dev, test] if with_test else [train, dev]
-    return "/".join(f"{round(p * 100, 6):g}" for p in parts)
-
-
-def split_advice(m: int | str, test: bool = True) -> SplitAdvice:
-    """Train/dev/test split advice for ``m`` examples, following the course.
-
-    * small data (m <= 10,000): the classic 60/20/20, or 70/30 without a test set;
-    * big data (m >= 1,000,000): 98/1/1 (or 99/1), since 10,000 dev and test examples are plenty; beyond
-      that smaller fractions are fine too (e.g. 99.5/0.25/0.25 for 10,000,000);
-    * in between, the dev (and test) share falls smoothly: the dev *size* is interpolated geometrically
-      between its small-data value at 10,000 (2,000, or 3,000 without test) and 10,000 at 1,000,000, and
-      the share rounded to half a percent. So the dev set never shrinks as m grows.
-
-    Args:
-        m: number of examples (an int, or text :func:`parse_count` accepts).
-        test: keep a test set; without one, the dev set takes the test set's share on small data.
-
-    Returns:
-        A :class:`SplitAdvice`.
-
-    Raises:
-        TutorError: when ``m`` is not a whole number >= 1.
-    """
-    m = parse_count(m, "m")
-    if not isinstance(test, bool):
-        raise TutorError("test", f"expected True or False, got {test!r}", "True or False")
-    small_dev = 0.2 if test else 0.3
-    notes: list[str] = []
-    alternative = None
-    if m <= SMALL_DATA:
-        regime = "small"
-        dev = small_dev
-        notes.append(
-            f"small data (m <= {SMALL_DATA:,}): the classic rule of thumb "
-            + ("60/20/20 train/dev/test" if test else "70/30 train/dev")
-            + " is reasonable"
-        )
-    elif m >= BIG_DATA:
-        regime = "big"
-        dev = 0.01
-        if test:
-            notes.append(
-                "big data (m >= 1,000,000): dev and test only need to be big enough to compare models (dev) "
-                "and to trust the final estimate (test), about 10,000 examples each, so 98/1/1 is plenty "
-                "(the course's answer)"
-            )
-        else:
-            notes.append(
-                "big data (m >= 1,000,000): the dev set only needs to be big enough to compare models, about "
-                "10,000 examples, so 99/1 is plenty (the course's 98/1/1 without its test share)"
-            )
-        if m > BIG_DATA:
-            alt_dev = None
-            for pct in (0.5, 0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.0025, 0.001):
-                # The smallest tidy share that still leaves 25,000 examples (well above the ~10,000 needed).
-                if m * pct / 100 < 25_000:
-                    break
-                alt_dev = pct / 100
-            if alt_dev is not None:
-                alt_test = alt_dev if test else 0.0
-                alt_train = round(1 - alt_dev - alt_test, 10)
-                alternative = {"train": alt_train, "dev": alt_dev, "test": alt_test,
-                               "sizes": _sizes(m, alt_dev, alt_test)}
-                each = alternative["sizes"]["dev"]
-                notes.append(
-                    f"smaller fractions are fine too: {_fmt_split(alt_train, alt_dev, alt_test, test)} still "
-                    f"gives {each:,} examples {'each ' if test else ''}for dev{' and test' if test else ''}"
-                )
-            else:
-                notes.append("smaller fractions are fine too, down to about 10,000 examples each for dev "
-                             "and test")
-    else:
-        regime = "medium"
-        small_size = small_dev * SMALL_DATA
-        big_size = 0.01 * BIG_DATA
-        # Geometric interpolation of the dev size between the two anchors, then back to a share.
-        w = math.log(m / SMALL_DATA) / math.log(BIG_DATA / SMALL_DATA)
-        size = small_size * (big_size / small_size) ** w
-        dev = max(0.01, round(size / m * 200) / 200)  # nearest half percent
-        notes.append(
-            f"medium data: between the classic split at {SMALL_DATA:,} and 98/1/1 at {BIG_DATA:,}, dev"
-            + (" and test get" if test else " gets")
-            + f" a smaller share but more examples ({_round_half_up(m * dev):,}"
-            + (" each)" if test else ")")
-        )
-    test_frac = dev if test else 0.0
-    train = round(1 - dev - test_frac, 10)
-    sizes = _sizes(m, dev, test_frac)
-    if sizes["dev"] < 1 or (test and sizes["test"] < 1):
-        notes.append(f"with only {m} example{'s' if m != 1 else ''} there is nothing to hold out: collect "
-                     "more data before comparing models")
-    elif m < 100:
-        notes.append("with under 100 examples, dev and test errors are very noisy (one example is several "
-                     "percent); consider collecting more data")
-    notes.append(("dev and test sets must come from the same distribution, the one" if test else
-                  "the dev set must come from the same distribution as the data")
-                 + " you expect the system to face (e.g. phone photos if users upload phone photos), even if "
-                 "training data come from elsewhere")
-    if test:
-        notes.append("the test set gives an unbiased estimate of the final system's error; if you do not "
-                     "need that estimate you may skip it (--no-test)")
-    else:
-        notes.append("without a test set you tune on the dev set, so its error is an optimistic (biased) "
-                     "estimate; people sometimes call such a dev set the 'test set', which is misleading")
-    return SplitAdvice(m, train, dev, test_frac, sizes, notes, regime, test, alternative)
-
-
-def render_split(s: SplitAdvice) -> str:
-    """Plain text: the split as percentages and example counts, then the notes."""
-    names = ["train", "dev", "test"] if s.with_test else ["train", "dev"]
-    fractions = {"train": s.train, "dev": s.dev, "test": s.test}
-    head = f"Split for {s.m:,} examples: {_fmt_split(s.train, s.dev, s.test, s.with_test)} " + "/".join(names)
-    rows = [[name, f"{round(fractions[name] * 100, 6):g}%", f"{s.sizes[name]:,}"] for name in names]
-    lines = [head, ""] + _pad_rows([["set", "share", "examples"]] + rows)
-    lines += ["", "Notes"] + [f"  - {x}" for x in s.notes]
-    return "\n".join(lines)

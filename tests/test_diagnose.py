@@ -165,7 +165,9 @@ def test_bayes_error_15_percent_makes_15_16_low_bias_low_variance():
     assert d.numbers["avoidable_bias"] == pytest.approx(0.0)
     assert d.numbers["bayes_assumed"] is False
     assert any("15%" in a for a in d.assumptions)
-    assert d.recipe == [] and d.focus is None
+    # Nothing is high, but the gaps are still compared: the only gap left is variance (1 point).
+    assert d.pressing is False and d.focus == "variance"
+    assert "Both gaps are under the 2-point threshold, but variance (1 point) is the larger" in d.advice
 
 
 def test_human_level_examples_choose_the_bigger_problem():
@@ -336,12 +338,30 @@ def test_one_million_is_98_1_1():
     _check_consistent(s)
 
 
-def test_ten_million_is_98_1_1_with_smaller_fractions_note():
-    s = split_advice(10_000_000)
-    assert (s.train, s.dev, s.test) == pytest.approx((0.98, 0.01, 0.01))
-    assert any("99.5/0.25/0.25" in n for n in s.notes)
-    assert s.alternative["sizes"] == {"train": 9_950_000, "dev": 25_000, "test": 25_000}
+@pytest.mark.parametrize("m", [10_000_000, 100_000_000, 3_000_000, 10**12])
+def test_big_data_keeps_absolute_dev_and_test_sizes(m):
+    # Lesson 1: "decide how many dev and test examples you need (ten thousand usually does both), and give
+    # everything else to training"; the share falls as m grows.
+    s = split_advice(m)
+    assert s.sizes["dev"] == s.sizes["test"] == 10_000
+    assert s.sizes["train"] == m - 20_000
+    assert s.regime == "big" and s.alternative is None
+    assert any("the number of examples, not the share" in n for n in s.notes)
     _check_consistent(s)
+
+
+def test_hundred_million_is_not_a_million_dev_examples():
+    s = split_advice(100_000_000)
+    assert s.sizes == {"train": 99_980_000, "dev": 10_000, "test": 10_000}
+    assert render_split(s).startswith("Split for 100,000,000 examples: 99.98/0.01/0.01 train/dev/test")
+    assert split_advice(100_000_000, test=False).sizes == {"train": 99_990_000, "dev": 10_000, "test": 0}
+
+
+def test_dev_size_never_shrinks_as_data_grows():
+    ms = [100, 1_000, 10_000, 30_000, 300_000, 999_999, 1_000_000, 1_000_001, 5_000_000, 10**9]
+    sizes = [split_advice(m).sizes["dev"] for m in ms]
+    assert sizes == sorted(sizes)
+    assert max(sizes) == 10_000
 
 
 def test_medium_data_interpolates_monotonically():
@@ -384,8 +404,8 @@ def test_parse_count(text, expected):
 
 def test_render_split():
     text = render_split(split_advice(10_000_000))
-    assert text.startswith("Split for 10,000,000 examples: 98/1/1")
-    assert "9,800,000" in text and "99.5/0.25/0.25" in text
+    assert text.startswith("Split for 10,000,000 examples: 99.8/0.1/0.1")
+    assert "9,980,000" in text and "99.5/0.25/0.25" in text
     assert "70/30 train/dev" in render_split(split_advice(500, test=False))
 
 
@@ -470,6 +490,6 @@ def test_cli_split_json(capsys):
 
 
 def test_cli_split_text(capsys):
-    assert main(["split", "10000000"]) == 0
+    assert main(["split", "100000000"]) == 0
     out = capsys.readouterr().out
-    assert "98/1/1" in out and "99.5/0.25/0.25" in out
+    assert "99.98/0.01/0.01" in out and "dev    0.01%   10,000" in out

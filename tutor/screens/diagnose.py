@@ -31,37 +31,6 @@ WAITING = ("Enter the training and dev errors to see the diagnosis.\n\n"
            "Example: training error 1% and dev error 11% is high variance; 15% and 16% is high bias.")
 
 
-def _pct(x: float) -> str:
-    return f"{round(x * 100, 6):g}%"
-
-
-def _points(x: float) -> str:
-    v = round(x * 100, 6)
-    return f"{v:g} point" + ("" if abs(v) == 1 else "s")
-
-
-def number_rows(d: Any) -> list[tuple[str, str, str, str]]:
-    """(name, value, verdict, how it is measured) rows for the numbers behind a diagnosis."""
-    n = d.numbers
-    high = n["threshold"]
-    rows = [("training error", _pct(n["train_error"]), "", "")]
-    if n["train_dev_error"] is not None:
-        rows.append(("train-dev error", _pct(n["train_dev_error"]), "", ""))
-    rows.append(("dev error", _pct(n["dev_error"]), "", ""))
-    if n["test_error"] is not None:
-        rows.append(("test error", _pct(n["test_error"]), "", ""))
-    rows.append(("Bayes error", _pct(n["bayes_error"]), "assumed" if n["bayes_assumed"] else "", ""))
-    var_how = "train-dev − train" if n["train_dev_error"] is not None else "dev − train"
-    gaps = [("avoidable bias", "avoidable_bias", "train − Bayes", "high bias", "low bias"),
-            ("variance", "variance", var_how, "high variance", "low variance"),
-            ("data mismatch", "data_mismatch", "dev − train-dev", "data mismatch", "no mismatch"),
-            ("dev overfitting", "dev_overfitting", "test − dev", "dev set overfit", "dev set fine")]
-    for name, key, how, yes, no in gaps:
-        if n[key] is not None:
-            rows.append((name, _points(n[key]), yes if n[key] >= high else no, how))
-    return rows
-
-
 class DiagnoseScreen(TutorScreen):
     """The diagnostic assistant as a form."""
 
@@ -135,7 +104,8 @@ class DiagnoseScreen(TutorScreen):
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from core.diagnose import diagnose, parse_count, parse_errors, split_advice, unit_warnings
+        from core.diagnose import (diagnose, number_rows, pad_rows, parse_count, parse_errors, split_advice,
+                                    unit_warnings)
         from core.errors import TutorError
 
         texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
@@ -167,22 +137,22 @@ class DiagnoseScreen(TutorScreen):
             return
         d = diagnose(values["train"], values["dev"], values["bayes"], values["train_dev"], values["test"])
         verdict = ", ".join(d.phrases)
-        style = "bold $success" if d.focus is None else "bold $warning"
+        style = "bold $success" if not d.pressing else "bold $warning"
         head.update(Content.styled(verdict[0].upper() + verdict[1:], style))
         width = max(20, self.query_one("#diag-result").content_size.width - 4)
         notes = [f"⚠ ignoring {name} until it is fixed" for name in wrong] + unit_warnings(raw)
         summary = "\n".join([d.summary] + [f"⚠ {w}" if not w.startswith("⚠") else w for w in notes])
         self._part("summary", summary)
-        rows = number_rows(d)
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+        lines = pad_rows(number_rows(d), indent="")
         self._part("numbers", Content.assemble(("The numbers behind it\n", "bold"), "\n".join(lines)))
         if d.recipe:
             steps = [_wrap(f"{i}. {s.title}: {s.why}" + (f" (lab: {s.lab_preset})" if s.lab_preset else ""),
                            width, "   ") for i, s in enumerate(d.recipe, 1)]
-            title = "What to do: the basic recipe, in order\n"
+            title = (f"What to do ({d.focus} first): the basic recipe, in order\n" if d.pressing else
+                     f"To lower the error further ({d.focus}): the basic recipe\n")
+            steps = [_wrap(d.advice, width, "")] + steps
         else:
-            steps = ["Nothing in the basic recipe to apply: both errors are close to where they can be."]
+            steps = [_wrap(d.advice, width, "")]
             title = "What to do\n"
         self._part("recipe", Content.assemble((title, "bold"), "\n".join(steps)))
         extra = [_wrap(f"- {a}", width, "  ") for a in d.assumptions + d.notes]
