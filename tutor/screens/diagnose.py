@@ -104,8 +104,15 @@ class DiagnoseScreen(TutorScreen):
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from core.diagnose import (diagnose, number_rows, pad_rows, parse_count, parse_errors, split_advice,
-                                    unit_warnings)
+        from core.diagnose import (
+            diagnose,
+            number_rows,
+            pad_rows,
+            parse_count,
+            parse_errors,
+            split_advice,
+            unit_warnings,
+        )
         from core.errors import TutorError
 
         texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
