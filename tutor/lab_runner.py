@@ -9,7 +9,7 @@ after a run lives here, so it is tested without a terminal and the screen stays 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.errors import TutorError
@@ -398,114 +398,129 @@ def comparison_plans(kind: str, plan: LabPlan) -> list[LabPlan]:
 
 @dataclass(frozen=True)
 class NextStep:
-    """A basic-recipe step the lab can apply.
+    """A step the lab can apply (pressing ``x``), from :func:`core.next_step.advise`.
 
     Args:
-        title: the recipe step (``"Regularization: L2"``).
-        why: why it helps.
+        title: the step (``"Regularization: L2"``).
+        why: what the run showed, with its numbers.
         action: what applying it does, in words (``"set L2 lambda to 0.7 and rerun"``).
-        changes: form field -> new value.
+        changes: form field -> new value (empty when the lab cannot apply it, e.g. collecting data).
+        key: the step's stable id (``core.next_step.Step.key``).
+        problem: the symptom it treats (``cost``, ``gradients``, ``scaling``, ``symmetry``, ``bias``,
+            ``variance``).
+        note: how the previous applied step went (empty after a fresh run).
+        alternatives: other steps for the same problem, as titles.
     """
 
     title: str
     why: str
     action: str
     changes: dict
+    key: str = ""
+    problem: str = ""
+    note: str = ""
+    alternatives: tuple[str, ...] = ()
+    config_changes: dict = field(default_factory=dict)
+    reverts: tuple = ()
 
 
-def next_step_of(run_config, costs: list[float], diagnosis, values: FormValues,
-                 diverged: bool = False) -> NextStep | None:
-    """What the lab offers to do next: fix gradient descent first (learning rate, initialization), else the
-    first step of the diagnosis's recipe that the lab can apply."""
-    from tutor.training_text import training_trouble
+def form_changes(changes: dict) -> dict:
+    """:class:`core.train.TrainConfig` changes (and ``m``) as form field values."""
+    out: dict = {}
+    for key, value in changes.items():
+        if key == "learning_rate":
+            out["lr"] = _g(value)
+        elif key in ("init", "activation"):
+            out[key] = value
+        elif key in ("normalize", "augment"):
+            out[key] = bool(value)
+        elif key == "layers":
+            out["layers"] = ",".join(str(n) for n in value)
+        elif key in ("iterations", "m"):
+            out[key] = str(int(value))
+        elif key in ("l2", "l1"):
+            if value:
+                out["reg"], out["lam"] = key, _g(value)
+            elif not changes.get("l1" if key == "l2" else "l2"):
+                out.setdefault("reg", "none")
+                out.setdefault("lam", "")
+        elif key == "keep_probs":
+            out["keep_prob"] = "" if value is None else ",".join(_g(k) for k in value)
+        elif key == "early_stopping":
+            out["early_stopping"] = "" if value is None else str(value)
+    return out
 
-    trouble = training_trouble(run_config, costs, diagnosis, diverged)
-    if trouble is not None:
-        return NextStep(trouble.title, trouble.why, trouble.action + " and rerun", trouble.changes)
-    return next_step(diagnosis, values)
 
+class AdviceTrail:
+    """The steps applied with ``x`` since the learner last ran something of their own.
 
-def _hidden(values: FormValues) -> list[int]:
-    try:
-        layers = [int(float(p)) for p in str(values.get("layers", "")).split(",") if p.strip()]
-    except ValueError:
-        return []
-    return layers
+    :meth:`applied` records a step and the run it was applied to; :meth:`current` gives the attempts for the
+    run that just finished, and forgets them when that run is not the one the last step asked for (the
+    learner changed the form or chose another preset in between).
+    """
 
+    def __init__(self) -> None:
+        self.attempts: list = []
+        self._expected = None
 
-def step_changes(title: str, values: FormValues) -> tuple[str, dict] | None:
-    """What applying a recipe step does to the form: ``(in words, field changes)``, or None when the lab
-    cannot apply it (better optimizers, other architectures, collecting data that is not generated)."""
-    layers = _hidden(values)
-    if title == "Bigger network" and len(layers) >= 2:
-        if len(layers) == 2:
-            new = [layers[0], 16, layers[1]]
-            return "add a hidden layer of 16 units", {"layers": ",".join(map(str, new))}
-        new = [layers[0]] + [min(2 * n, 512) for n in layers[1:-1]] + [layers[-1]]
-        if new == layers:
-            return None
-        return "double the hidden units", {"layers": ",".join(map(str, new))}
-    if title == "Train longer":
+    @staticmethod
+    def _plan_key(values: FormValues):
         try:
-            n = int(float(values.get("iterations") or 0))
-        except ValueError:
+            plan = build_plan(values)
+        except TutorError:
             return None
-        if n <= 0:
-            return None
-        return f"double the iterations to {2 * n:,}", {"iterations": str(2 * n)}
-    if title == "More data":
-        dataset = values.get("dataset", "")
-        if dataset == FILE or str(dataset).startswith("course-"):
-            return None
-        try:
-            m = int(float(values.get("m") or 400))
-        except ValueError:
-            return None
-        if 2 * m > 200_000:
-            return None
-        return f"generate twice the examples (m = {2 * m})", {"m": str(2 * m)}
-    if title == "Regularization: L2":
-        lam = 0.0
-        if values.get("reg") == "l2":
-            try:
-                lam = float(values.get("lam") or 0)
-            except ValueError:
-                lam = 0.0
-        new = 0.7 if lam <= 0 else 2 * lam
-        return f"set L2 lambda to {new:g}", {"reg": "l2", "lam": _g(new)}
-    if title == "Regularization: dropout":
-        if len(layers) < 3:
-            return None
-        current = str(values.get("keep_prob") or "").strip()
-        try:
-            kp = min(float(p) for p in current.split(",") if p.strip()) if current else 1.0
-        except ValueError:
-            kp = 1.0
-        new = 0.86 if kp >= 1 else round(max(0.5, kp - 0.1), 2)
-        if current and new >= kp:
-            return None
-        return f"set keep_prob to {new:g}", {"keep_prob": _g(new)}
-    if title == "Regularization: data augmentation":
-        if values.get("augment"):
-            return None
-        return "turn on data augmentation", {"augment": True}
-    if title == "Early stopping":
-        if str(values.get("early_stopping") or "").strip():
-            return None
-        return "stop early with a patience of 8 checks", {"early_stopping": "8"}
-    return None
+        return (plan.config, plan.spec, plan.path)
+
+    def applied(self, step: NextStep, training, values_after: FormValues) -> None:
+        """Record that ``step`` was applied to the finished ``training``; ``values_after`` is the new form."""
+        from core.next_step import Step, attempt_of, gather_evidence
+
+        core_step = Step(step.key, step.problem, step.title, step.why, step.action, step.config_changes,
+                         step.reverts)
+        self.attempts.append(attempt_of(core_step, training.config, gather_evidence(training)))
+        self._expected = self._plan_key(values_after)
+
+    def current(self, values: FormValues) -> list:
+        """The attempts that led to a run of ``values`` (empty, and forgotten, when they did not)."""
+        if self._expected is None or self._plan_key(values) != self._expected:
+            self.attempts = []
+            self._expected = None
+        return list(self.attempts)
 
 
-def next_step(diagnosis, values: FormValues) -> NextStep | None:
-    """The first step of the diagnosis's recipe that the lab can apply to this form."""
-    if diagnosis is None:
+def next_step_of(training, diagnosis, values: FormValues, tried: list | tuple = ()) -> NextStep | None:
+    """The step the lab offers after a finished run: from the run's own evidence, in the course's order.
+
+    Args:
+        training: the finished :class:`core.train.Training`.
+        diagnosis: its bias/variance diagnosis (or None).
+        values: the form it ran with.
+        tried: the :class:`core.next_step.Attempt` list from :class:`AdviceTrail`.
+    """
+    from core.next_step import advise, gather_evidence
+
+    generated = not str(values.get("dataset", "")).startswith("course-") and values.get("dataset") != FILE
+    advice = advise(training.config, gather_evidence(training, generated=generated), diagnosis, tried)
+    if advice.step is None:
+        if advice.note:
+            return NextStep("Nothing left to try", advice.note, "", {}, note=advice.note)
         return None
-    for step in diagnosis.recipe:
-        found = step_changes(step.title, values)
-        if found is not None:
-            action, changes = found
-            return NextStep(step.title, step.why, action + " and rerun", changes)
-    return None
+    step = advice.step
+    changes = form_changes(step.changes)
+    action = step.action + (" and rerun" if changes else "")
+    return NextStep(step.title, step.why, action, changes, step.key, step.problem, advice.note,
+                    tuple(s.title for s in advice.alternatives), dict(step.changes), step.reverts)
+
+
+def next_lines(step: NextStep) -> list[tuple[str, str]]:
+    """``(head, text)`` lines for a next step: how the last step went, the step and why, the alternatives."""
+    lines = []
+    if step.note and step.note != step.why:
+        lines.append(("last step: ", step.note))
+    lines.append(("next: ", f"{step.title}: {step.why}." if step.action else step.why))
+    if step.alternatives:
+        lines.append(("or: ", "; ".join(step.alternatives) + "."))
+    return lines
 
 
 def result_lines(result, heldout: str | None) -> list[str]:

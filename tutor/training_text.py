@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from tutor.charts import line_chart
 
 
@@ -43,81 +40,81 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
     lines.append(f"stopped: {result.message}; training loop {result.seconds:.2f} s")
     if bayes_error is None and preset is not None:
         bayes_error = preset.data.bayes_error
+    diagnosis = None
     if result.stopped != "diverged":
-        diagnosis = run_diagnosis(result.accuracy, training.heldout, bayes_error)
-        trouble = training_trouble(config, [r.train_cost for r in history], diagnosis)
-        verdict = verdict_line(diagnosis, with_step=trouble is None)
+        diagnosis = run_diagnosis(result.accuracy, training.heldout, bayes_error, training)
+        verdict = verdict_line(diagnosis, with_step=False)
         if verdict:
             lines.append(verdict)
-        if trouble is not None:  # gradient descent itself went wrong: that comes before the recipe
-            lines.append(f"training: {trouble.why}. Next: {trouble.title}.")
+    lines += advice_lines(run_advice(training, diagnosis))
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class Trouble:
-    """A problem with the optimization itself, to fix before reading bias and variance.
-
-    Args:
-        title: the step, as the basic recipe would name it (``"Lower learning rate"``).
-        why: what the run shows, in one sentence.
-        action: what the lab does to apply it, in words.
-        changes: lab form field -> new value.
-    """
-
-    title: str
-    why: str
-    action: str
-    changes: dict
-
-
-def training_trouble(config, costs: list[float], diagnosis=None, diverged: bool = False) -> Trouble | None:
-    """What went wrong with gradient descent itself, if anything: the first thing to fix.
-
-    A cost that went up or stopped being finite means steps that overshoot: lower the learning rate (more
-    units would not help). With high bias, zeros or large random initial weights explain it before the
-    network's size does (the course's initialization exercise): He initialization comes first.
-
-    Args:
-        config: the run's :class:`core.train.TrainConfig`.
-        costs: the recorded train costs, in order (the course's random-init run starts at ``inf``).
-        diagnosis: the run's bias/variance :class:`core.diagnose.Diagnosis`, or None.
-        diverged: the run stopped because its cost or weights stopped being finite.
-    """
-    finite = [c for c in costs if c is not None and math.isfinite(c)]
-    last = costs[-1] if costs else None
-    if diverged or (last is not None and finite and (not math.isfinite(last) or last > finite[0] * 1.05)):
-        lr = config.learning_rate / 10
-        if diverged or not math.isfinite(last):
-            went = "stopped being finite"
-        else:
-            went = f"went up from {finite[0]:.4g} to {last:.4g}"
-        return Trouble("Lower learning rate", f"the training cost {went}: the steps overshoot the minimum",
-                       f"set the learning rate to {lr:g}", {"lr": f"{lr:g}"})
-    high_bias = diagnosis is not None and "high bias" in diagnosis.phrases
-    hidden = len(config.layers) > 2
-    if high_bias and hidden and config.init == "zeros":
-        return Trouble("Initialization: He", "zero weights make every hidden unit compute the same thing, "
-                       "so they never break symmetry", "use He initialization", {"init": "he"})
-    if high_bias and hidden and config.init == "random" and config.init_scale >= 3:
-        return Trouble("Initialization: He", f"weights drawn {config.init_scale:g} times too large saturate the "
-                       "units and slow gradient descent down", "use He initialization", {"init": "he"})
-    return None
+def advice_lines(advice) -> list[str]:
+    """``Next: ...`` and how to apply it with ``dltutor train`` options, for a :class:`core.next_step.Advice`."""
+    lines = []
+    if advice.note:
+        lines.append(f"last step: {advice.note}")
+    if advice.step is None:
+        return lines
+    step = advice.step
+    lines.append(f"Next: {step.title}. {step.why[0].upper() + step.why[1:]}.")
+    flags = cli_flags(step.changes)
+    if flags:
+        lines.append(f"  to apply it: {step.action} (add {flags})")
+    if advice.alternatives:
+        lines.append("  or: " + "; ".join(s.title for s in advice.alternatives) + ".")
+    return lines
 
 
-def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None = None):
+def run_advice(training, diagnosis=None, tried=()):
+    """The :class:`core.next_step.Advice` for a finished run (the lab asks through
+    :func:`tutor.lab_runner.next_step_of`, which adds what the learner already applied)."""
+    from core.next_step import advise, gather_evidence
+
+    return advise(training.config, gather_evidence(training), diagnosis, tried)
+
+
+def cli_flags(changes: dict) -> str:
+    """The ``dltutor train`` options that apply a step's changes (``--activation tanh --init xavier``)."""
+    parts = []
+    for key, value in changes.items():
+        if key == "learning_rate":
+            parts.append(f"--lr {value:g}")
+        elif key in ("init", "activation"):
+            parts.append(f"--{key} {value}")
+        elif key in ("normalize", "augment") and value:
+            parts.append(f"--{key}")
+        elif key == "layers":
+            parts.append("--layers " + ",".join(str(n) for n in value))
+        elif key in ("iterations", "m"):
+            parts.append(f"--{key} {int(value)}")
+        elif key in ("l2", "l1") and value:
+            parts.append(f"--{key} {value:g}")
+        elif key == "keep_probs":
+            parts.append("--keep-prob " + ",".join(f"{k:g}" for k in value))
+        elif key == "early_stopping":
+            parts.append(f"--early-stopping {0 if value is None else value}")
+    return " ".join(parts)
+
+
+def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None = None, training=None):
     """The bias/variance :class:`core.diagnose.Diagnosis` of a finished run, or None without a held-out set.
 
     Args:
         accuracy: the run's accuracies by split.
         heldout: the split playing the dev set.
         bayes_error: the data's known noise floor, else the course's assumption (near 0).
+        training: the run, when at hand: the note on the held-out set's size uses it.
     """
     if not heldout or heldout not in accuracy:
         return None
     from core.diagnose import diagnose
 
-    return diagnose(1 - accuracy["train"], 1 - accuracy[heldout], bayes_error=bayes_error)
+    size = None
+    if training is not None and heldout in training.splits:
+        size = int(training.splits[heldout][0].shape[1])
+    return diagnose(1 - accuracy["train"], 1 - accuracy[heldout], bayes_error=bayes_error, dev_examples=size)
 
 
 def diagnosis_line(accuracy: dict, heldout: str | None, bayes_error: float | None = None) -> str:
@@ -130,6 +127,5 @@ def verdict_line(d, with_step: bool = True) -> str:
     when there is a problem and ``with_step``."""
     if d is None:
         return ""
-    problem = any(p in d.phrases for p in ("high bias", "high variance"))
-    step = d.recipe[0].title if d.recipe and problem and with_step else ""
+    step = d.recipe[0].title if d.recipe and d.pressing and with_step else ""
     return f"diagnosis: {d.summary}" + (f" Next: {step}." if step else "")

@@ -32,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="reuse the same dropout masks every iteration (the course exercise's quirk)")
     p.add_argument("--normalize", action="store_true", default=None, help="normalize the inputs (train statistics)")
     p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after PATIENCE checks without a "
-                   "dev-cost improvement and restore the best weights")
+                   "dev-cost improvement and restore the best weights (0: off)")
     p.add_argument("--augment", action="store_true", default=None,
                    help="augment the training set with label-preserving reflections and jitter")
     p.add_argument("--seed", type=int, help="seed of every random draw in the run")
@@ -86,6 +86,8 @@ def build_run(args: argparse.Namespace):
         changes["layers"] = _ints(args.layers, "layers")
     if args.keep_prob:
         changes["keep_probs"] = _floats(args.keep_prob, "keep_prob")
+    if changes.get("early_stopping") == 0:
+        changes["early_stopping"] = None  # 0 turns a preset's early stopping off
     config = replace(config, **changes) if changes else config
     if args.fixed_masks and not config.dropout:
         raise TutorError("--fixed-masks", "fixed masks without dropout do nothing", "use it with --keep-prob below 1")

@@ -128,6 +128,7 @@ class LabScreen(TutorScreen):
         self.runs: list[LabRun] = []
         self.shown = 0  # the run whose boundary and gradients are shown
         self.next: lab_runner.NextStep | None = None
+        self.trail = lab_runner.AdviceTrail()
         self.values_run: dict = {}
         self.worker: Worker | None = None
         self._token = 0
@@ -308,11 +309,14 @@ class LabScreen(TutorScreen):
 
     def action_apply_step(self) -> None:
         step = self.next
-        if step is None or self.state != "finished":
-            self.notify("No recipe step to apply: finish a run first.", timeout=3)
+        if step is None or self.state != "finished" or not step.changes:
+            self.notify("No step the lab can apply: finish a run first." if step is None or self.state != "finished"
+                        else f"{step.title}: the lab cannot do that for you.", timeout=3)
             return
         values = dict(self.values_run or self.controls.values())
         values.update(step.changes)
+        if self.runs and self.runs[0].training.result is not None:
+            self.trail.applied(step, self.runs[0].training, values)
         self.controls.set_values(values)
         self.notify(f"{step.title}: {step.action}.", timeout=4)
         self.start()
@@ -739,12 +743,11 @@ class LabScreen(TutorScreen):
         if result.stopped not in ("cancelled", "diverged"):
             from tutor.training_text import run_diagnosis  # the same verdict as dltutor train
 
-            diagnosis = run_diagnosis(result.accuracy, heldout, run.plan.spec.bayes_error)
+            diagnosis = run_diagnosis(result.accuracy, heldout, run.plan.spec.bayes_error, run.training)
         self.next = None
         if result.stopped != "cancelled":
-            costs = [r.train_cost for r in run.training.history]
-            self.next = lab_runner.next_step_of(run.training.config, costs, diagnosis, self.values_run,
-                                                diverged=result.stopped == "diverged")
+            self.next = lab_runner.next_step_of(run.training, diagnosis, self.values_run,
+                                                self.trail.current(self.values_run))
         self._set_state("finished")
         self._status(f"finished: {result.message.split(':')[0]}")
         self.results.show(self._result_content(run, diagnosis))
@@ -761,8 +764,9 @@ class LabScreen(TutorScreen):
         if diagnosis is not None:
             parts.append(Content.assemble(("diagnosis: ", "bold"), diagnosis.summary))
         if self.next is not None:
-            parts.append(Content.assemble(("next: ", "bold"), f"{self.next.title}: {self.next.why}."))
-            parts.append(Content.assemble(("press x", "bold $accent"), f" to {self.next.action}."))
+            parts.extend(Content.assemble((head, "bold"), text) for head, text in lab_runner.next_lines(self.next))
+            if self.next.changes:
+                parts.append(Content.assemble(("press x", "bold $accent"), f" to {self.next.action}."))
         elif diagnosis is not None and diagnosis.focus is None:
             parts.append(Content("Low bias and low variance: nothing in the basic recipe to fix."))
         return Content("\n").join(parts)

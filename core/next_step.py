@@ -1,0 +1,442 @@
+"""The next step after a training run, read from the run's own evidence, in the course's order.
+
+A finished :class:`core.train.Training` leaves evidence: its recorded costs, the per-layer gradient norms
+``||dW[l]||``, its final weights and its data. :func:`gather_evidence` measures the symptoms the course
+teaches to look for, and :func:`advise` turns them into steps, the first symptom first:
+
+1. a cost that rises or stops being finite -> lower the learning rate;
+2. gradients that vanish or explode through depth (``||dW1|| / ||dW[L]||`` far from 1), or a first cost
+   that saturates -> initialization (He for ReLU, Xavier for tanh) or the activation;
+3. badly scaled inputs (features on very different scales) -> normalize;
+4. symmetric hidden units (every unit of a layer computes the same thing: zeros) -> random initialization;
+5. then the bias/variance diagnosis: bias -> bigger network / train longer; variance -> regularization
+   (L2, dropout, augmentation, early stopping) or more data.
+
+Steps are configuration changes (:class:`core.train.TrainConfig` field -> value, plus ``m`` for generated
+data). :class:`Attempt` records a step that was applied and the errors before it; :func:`advise` never
+offers a step twice, and says when the last one did not help. The CLI and the lab both call :func:`advise`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: ||dW1|| / ||dW[L]|| at the first record below this: the gradient vanishes on its way to the input.
+VANISHING_RATIO = 1e-3
+#: ... above this: it explodes.
+EXPLODING_RATIO = 1e3
+#: Features whose scales (root mean square) differ by this factor or more are badly scaled.
+SCALE_SPREAD = 10.0
+#: A cost that ends this much above where it started has gone up (5%).
+RISE = 1.05
+#: A first cost above this (binary cross-entropy; a guess is 0.69) means saturated outputs.
+SATURATED_COST = 2.0
+#: A train cost that fell by more than this fraction over the last fifth of the run is still going down.
+STILL_FALLING = 0.05
+
+#: The recommended initialization for each hidden activation (course: He for ReLU, Xavier for tanh).
+INIT_FOR = {"relu": "he", "leaky_relu": "he", "tanh": "xavier", "sigmoid": "xavier", "linear": "xavier"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a finished run shows.
+
+    Attributes:
+        costs: the recorded training costs, in order.
+        first_grad_norms: ``||dW[l]||`` per layer at the first record.
+        last_grad_norms: the same at the last record.
+        feature_rms: the root mean square of each raw training feature.
+        symmetric_layers: hidden layers (1-based) whose units all have the same weights.
+        stopped: how the run ended (``completed``, ``early-stopping``, ``diverged``, ``cancelled``).
+        iteration: the last iteration.
+        best_iteration: for early stopping, the iteration whose weights were kept.
+        train_error, dev_error: the final errors (dev None without a held-out set).
+        heldout: the held-out split's name.
+        generated: whether the data come from a generator (so more of it can be made).
+        has_penalty: the recorded costs include an L2/L1 term.
+        examples: the data's examples over every split (what a generator would make again).
+    """
+
+    costs: list[float]
+    first_grad_norms: list[float]
+    last_grad_norms: list[float]
+    feature_rms: list[float]
+    symmetric_layers: list[int]
+    stopped: str
+    iteration: int
+    best_iteration: int | None
+    train_error: float
+    dev_error: float | None
+    heldout: str | None
+    generated: bool = False
+    has_penalty: bool = False
+    examples: int = 0
+
+    @property
+    def grad_ratio(self) -> float | None:
+        """``||dW1|| / ||dW[L]||`` at the first record (None for one layer or a zero last gradient)."""
+        g = self.first_grad_norms
+        if len(g) < 3 or not g[-1] or not all(math.isfinite(x) for x in g):
+            return None
+        return g[0] / g[-1]
+
+    @property
+    def scale_spread(self) -> float:
+        rms = [x for x in self.feature_rms if x > 0]
+        return max(rms) / min(rms) if len(rms) > 1 else 1.0
+
+    def to_dict(self) -> dict:
+        return {"costs_first_last": [self.costs[0], self.costs[-1]] if self.costs else [],
+                "first_grad_norms": list(self.first_grad_norms), "grad_ratio": self.grad_ratio,
+                "feature_rms": list(self.feature_rms), "scale_spread": self.scale_spread,
+                "symmetric_layers": list(self.symmetric_layers), "stopped": self.stopped,
+                "train_error": self.train_error, "dev_error": self.dev_error}
+
+
+def gather_evidence(training, generated: bool | None = None) -> Evidence:
+    """The evidence of a finished :class:`core.train.Training`.
+
+    Args:
+        training: a run whose ``result`` is set.
+        generated: whether its data come from a generator (default: the dataset is not a file or stand-in).
+    """
+    history = list(training.history)
+    result = training.result
+    X = training.dataset.splits()["train"][0]
+    rms = [float(v) for v in np.sqrt(np.mean(np.square(X), axis=1))]
+    params = result.params
+    L = training.arch.L
+    symmetric = []
+    for l in range(1, L):  # noqa: E741
+        W = params[f"W{l}"]
+        if W.shape[0] > 1:
+            spread = float(np.max(np.abs(W - W[:1])))
+            if spread <= 1e-12 * (1.0 + float(np.max(np.abs(W)))):
+                symmetric.append(l)
+    heldout = training.heldout
+    acc = result.accuracy
+    if generated is None:
+        generated = not training.dataset.stand_in and "generator" in training.dataset.source
+    cfg = training.config
+    return Evidence(
+        costs=[r.train_cost for r in history],
+        first_grad_norms=list(history[0].grad_norms) if history else [],
+        last_grad_norms=list(history[-1].grad_norms) if history else [],
+        feature_rms=rms,
+        symmetric_layers=symmetric,
+        stopped=result.stopped,
+        iteration=result.iteration,
+        best_iteration=result.best_iteration,
+        train_error=1 - acc["train"],
+        dev_error=(1 - acc[heldout]) if heldout in acc else None,
+        heldout=heldout,
+        generated=bool(generated),
+        has_penalty=bool(cfg.l2 or cfg.l1),
+        examples=int(sum(Xs.shape[1] for Xs, _ in training.dataset.splits().values())),
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step to try.
+
+    Attributes:
+        key: a stable id (``lower-lr``, ``init``, ``activation``, ``normalize``, ``bigger-network``, ...).
+        problem: the symptom it treats: ``cost``, ``gradients``, ``scaling``, ``symmetry``, ``bias``,
+            ``variance``.
+        title: what to do, as the course names it.
+        why: what this run showed, with its numbers.
+        action: what applying it changes, in words.
+        changes: :class:`core.train.TrainConfig` field -> value (``m``: examples to generate).
+        reverts: the keys of ``changes`` that undo the previous step (it did not help).
+    """
+
+    key: str
+    problem: str
+    title: str
+    why: str
+    action: str
+    changes: dict
+    reverts: tuple = ()
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "problem": self.problem, "title": self.title, "why": self.why,
+                "action": self.action, "changes": {k: list(v) if isinstance(v, tuple) else v
+                                                   for k, v in self.changes.items()}}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A step that was applied, and the errors of the run it was applied to.
+
+    Attributes:
+        key: the step's key.
+        problem: the symptom it treated.
+        title: its title (for the message when it did not help).
+        train_error, dev_error: the errors before it.
+        undo: the configuration values it replaced (field -> value), put back when it did not help.
+    """
+
+    key: str
+    problem: str
+    title: str
+    train_error: float
+    dev_error: float | None
+    undo: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What to do next.
+
+    Attributes:
+        step: the step to apply, or None when there is nothing left to try (or nothing to fix).
+        alternatives: other steps for the same problem, in order.
+        note: how the last applied step went (``"L2 did not help: dev error 13.8% -> 13.8%; moving on"``).
+        problem: the symptom the step treats.
+    """
+
+    step: Step | None
+    alternatives: list[Step] = field(default_factory=list)
+    note: str = ""
+    problem: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"step": None if self.step is None else self.step.to_dict(),
+                "alternatives": [s.to_dict() for s in self.alternatives], "note": self.note,
+                "problem": self.problem}
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.3g}%"
+
+
+def _init_step(config, why: str) -> Step | None:
+    """The initialization that suits the activation, when the run does not already use it."""
+    act = config.activation
+    init = INIT_FOR.get(act, "he")
+    if config.init == init:
+        return None
+    name = "He" if init == "he" else "Xavier"
+    return Step("init", "gradients", f"Initialization: {name}", why,
+                f"use {name} initialization (the one for {act})", {"init": init})
+
+
+def _activation_steps(config, why: str) -> list[Step]:
+    """Switching away from a saturating activation: tanh with Xavier first, then ReLU with He."""
+    out = []
+    if config.activation == "sigmoid":
+        out.append(Step("activation-tanh", "gradients", "Activation: tanh with Xavier initialization",
+                        why + "; the sigmoid's slope is at most 0.25, tanh's is 1 at 0",
+                        "switch the hidden activation to tanh and use Xavier initialization",
+                        {"activation": "tanh", "init": "xavier"}))
+    if config.activation in ("sigmoid", "tanh"):
+        out.append(Step("activation-relu", "gradients", "Activation: ReLU with He initialization",
+                        why + "; ReLU's slope is 1 wherever a unit is active",
+                        "switch the hidden activation to ReLU and use He initialization",
+                        {"activation": "relu", "init": "he"}))
+    return out
+
+
+def symptom_steps(config, ev: Evidence) -> list[Step]:
+    """Steps for problems with gradient descent itself, the first symptom first (before bias/variance)."""
+    steps: list[Step] = []
+    costs = [c for c in ev.costs if c is not None]
+    finite = [c for c in costs if math.isfinite(c)]
+    last = costs[-1] if costs else None
+    # 1. The cost rises or stops being finite.
+    if ev.stopped == "diverged" or (last is not None and finite and
+                                    (not math.isfinite(last) or last > finite[0] * RISE)):
+        lr = config.learning_rate / 10
+        went = ("stopped being finite" if ev.stopped == "diverged" or not math.isfinite(last)
+                else f"went up from {finite[0]:.4g} to {last:.4g}")
+        steps.append(Step("lower-lr", "cost", "Lower learning rate",
+                          f"the training cost {went}: the steps overshoot the minimum",
+                          f"set the learning rate to {lr:g}", {"learning_rate": lr}))
+    # 2. Gradients that vanish or explode through depth, or outputs that start saturated.
+    ratio = ev.grad_ratio
+    L = len(ev.first_grad_norms)
+    if ratio is not None and (ratio < VANISHING_RATIO or ratio > EXPLODING_RATIO):
+        per_layer = ratio ** (1 / (L - 1))
+        kind = "vanish" if ratio < 1 else "explode"
+        why = (f"gradients {kind} through depth: at the start ||dW1|| = {ev.first_grad_norms[0]:.1e} against "
+               f"||dW{L}|| = {ev.first_grad_norms[-1]:.1e} (about x{per_layer:.2g} per layer), so the first "
+               "layers barely learn")
+        init = _init_step(config, why)
+        if config.activation in ("sigmoid",) or (config.activation == "tanh" and init is None):
+            steps.extend(_activation_steps(config, why))
+            if init is not None and config.activation == "tanh":
+                steps.insert(len(steps) - 1, init)
+        elif init is not None:
+            steps.append(init)
+        else:
+            steps.extend(_activation_steps(config, why))
+    first = costs[0] if costs else None
+    if first is not None and (not math.isfinite(first) or (first > SATURATED_COST and not ev.has_penalty)):
+        why = (f"the first training cost is {first:.4g} (a guess costs 0.69): the initial weights are so large "
+               "that the outputs saturate, which slows gradient descent down")
+        init = _init_step(config, why)
+        if init is not None and all(s.key != "init" for s in steps):
+            steps.append(Step(init.key, "gradients", init.title, why, init.action, init.changes))
+    # 3. Badly scaled inputs.
+    if not config.normalize and ev.scale_spread >= SCALE_SPREAD:
+        rms = ", ".join(f"{x:.3g}" for x in ev.feature_rms)
+        steps.append(Step("normalize", "scaling", "Normalize inputs",
+                          f"the input features have very different scales (root mean square {rms}): the cost "
+                          "surface is a long narrow valley, so gradient descent needs a tiny learning rate",
+                          "normalize the inputs with the training set's mean and variance", {"normalize": True}))
+    # 4. Symmetric units.
+    if ev.symmetric_layers:
+        init = INIT_FOR.get(config.activation, "he")
+        name = "He" if init == "he" else "Xavier"
+        layers = ", ".join(str(x) for x in ev.symmetric_layers)
+        steps.append(Step("random-init", "symmetry", f"Random initialization ({name})",
+                          f"every unit of hidden layer {layers} ended with the same weights: "
+                          f"{'zero' if config.init == 'zeros' else 'identical'} initial weights never break "
+                          "symmetry, so the layer acts like a single unit",
+                          f"use {name} initialization (random, scaled for {config.activation})", {"init": init}))
+    return steps
+
+
+def _hidden_sizes(config) -> list[int]:
+    return list(config.layers[1:-1])
+
+
+def bias_steps(config, ev: Evidence) -> list[Step]:
+    """Bigger network and train longer (train longer first when the cost was still going down)."""
+    out: list[Step] = []
+    if ev.stopped == "early-stopping" and config.early_stopping:
+        out.append(Step("no-early-stopping", "bias", "Train longer: turn early stopping off",
+                        f"early stopping kept the weights of iteration {ev.best_iteration or 0:,}, before the "
+                        "training error came down; it couples fitting and regularizing (not orthogonal), so "
+                        "train fully and regularize with L2 instead",
+                        "turn early stopping off and add L2 (lambda 0.7)",
+                        {"early_stopping": None, "l2": 0.7, "l1": 0.0}))
+    hidden = _hidden_sizes(config)
+    if not hidden:
+        bigger = (config.layers[0], 16, config.layers[-1])
+        words = "add a hidden layer of 16 units"
+    else:
+        bigger = (config.layers[0],) + tuple(min(2 * n, 512) for n in hidden) + (config.layers[-1],)
+        words = "double the hidden units"
+    if tuple(bigger) != tuple(config.layers):
+        out.append(Step("bigger-network", "bias", "Bigger network",
+                        f"training error {_pct(ev.train_error)} is well above what the data allow: more hidden "
+                        "units or layers let the network fit the training set", words, {"layers": bigger}))
+    costs = [c for c in ev.costs if c is not None and math.isfinite(c)]
+    longer = Step("train-longer", "bias", "Train longer", "", f"double the iterations to {2 * config.iterations:,}",
+                  {"iterations": 2 * config.iterations})
+    if len(costs) >= 5:
+        tail = costs[-max(2, len(costs) // 5):]
+        falling = tail[0] > 0 and (tail[0] - tail[-1]) / tail[0] > STILL_FALLING
+        why = (f"the training cost was still going down at the end ({tail[0]:.4g} -> {tail[-1]:.4g} over the "
+               "last fifth of the run)" if falling else "more iterations may lower the training cost further")
+        longer = Step(longer.key, longer.problem, longer.title, why, longer.action, longer.changes)
+        if falling:
+            out.insert(1 if out and out[0].key == "no-early-stopping" else 0, longer)
+            return out
+    out.append(longer)
+    return out
+
+
+def variance_steps(config, ev: Evidence) -> list[Step]:
+    """Regularization (L2, dropout, augmentation, early stopping), then more data."""
+    gap = f"{ev.heldout or 'dev'} error {_pct(ev.dev_error)} against training error {_pct(ev.train_error)}"
+    out: list[Step] = []
+    lam = 0.7 if config.l2 <= 0 else 2 * config.l2
+    out.append(Step("l2", "variance", "Regularization: L2",
+                    f"{gap}: penalizing large weights makes the network simpler and its boundary smoother",
+                    f"set L2 lambda to {lam:g}", {"l2": lam, "l1": 0.0}))
+    if len(config.layers) >= 3:
+        kp = min(config.keep_probs) if config.dropout else 1.0
+        new = 0.86 if kp >= 1 else round(max(0.5, kp - 0.1), 2)
+        if new < kp:
+            out.append(Step("dropout", "variance", "Regularization: dropout",
+                            f"{gap}: dropping units at random means no unit can rely on any one input",
+                            f"set keep_prob to {new:g}", {"keep_probs": (new,)}))
+    if not config.augment:
+        out.append(Step("augment", "variance", "Regularization: data augmentation",
+                        f"{gap}: reflected and jittered copies of the training examples are cheap extra data",
+                        "turn on data augmentation", {"augment": True}))
+    if not config.early_stopping:
+        out.append(Step("early-stopping", "variance", "Early stopping",
+                        f"{gap}: stopping where the dev cost is lowest keeps the weights before they fit noise",
+                        "stop early with a patience of 8 checks", {"early_stopping": 8}))
+    out.append(Step("more-data", "variance", "More data",
+                    f"{gap}: more training examples are the surest cure for variance, when you can get them",
+                    f"generate twice the examples (m = {2 * ev.examples:,})" if ev.generated else
+                    "collect more training data (outside the tutor)",
+                    {"m": 2 * ev.examples} if ev.generated and 2 * ev.examples <= 200_000 else {}))
+    return out
+
+
+def _helped(attempt: Attempt, ev: Evidence) -> tuple[bool, str]:
+    """Whether the run after ``attempt`` improved what the step treated, and the numbers, in words."""
+    if attempt.problem == "variance" and attempt.dev_error is not None and ev.dev_error is not None:
+        before, after, name = attempt.dev_error, ev.dev_error, f"{ev.heldout or 'dev'} error"
+    else:
+        before, after, name = attempt.train_error, ev.train_error, "training error"
+    return after < before - 1e-12, f"{name} {_pct(before)} -> {_pct(after)}"
+
+
+def advise(config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = ()) -> Advice:
+    """The next step for a finished run, in the course's order, skipping steps already tried.
+
+    Args:
+        config: the run's :class:`core.train.TrainConfig`.
+        ev: its :class:`Evidence`.
+        diagnosis: its bias/variance :class:`core.diagnose.Diagnosis` (None: no held-out set).
+        tried: the steps applied so far, oldest first; the last one is the step that led to this run.
+
+    Returns:
+        An :class:`Advice`; its ``note`` says whether the last step helped.
+    """
+    done = {a.key for a in tried}
+    note = ""
+    undo: dict = {}
+    if tried:
+        last = tried[-1]
+        helped, numbers = _helped(last, ev)
+        if helped:
+            note = f"{last.title} helped ({numbers})."
+        else:
+            undo = {k: v for k, v in last.undo.items() if getattr(config, k, v) != v or k == "m"}
+            note = (f"{last.title} did not help ({numbers}); "
+                    + ("it is undone and " if undo else "") + "the next step is tried instead.")
+    if ev.stopped == "cancelled":
+        return Advice(None, [], note)
+    candidates = symptom_steps(config, ev)
+    focus = getattr(diagnosis, "focus", None) if ev.stopped != "diverged" else None
+    if diagnosis is not None and focus is None:
+        # Nothing to fix in bias or variance: badly scaled inputs are then only a note, not a step.
+        candidates = [s for s in candidates if s.problem != "scaling"]
+    if focus == "bias":
+        candidates += bias_steps(config, ev)
+        if getattr(diagnosis, "high_variance", False):
+            candidates += variance_steps(config, ev)
+    elif focus == "variance":
+        candidates += variance_steps(config, ev)
+        if getattr(diagnosis, "high_bias", False):
+            candidates += bias_steps(config, ev)
+    fresh = [s for s in candidates if s.key not in done and (s.changes or s.key == "more-data")]
+    if not fresh:
+        if candidates:
+            note = (note + " " if note else "") + "Every step for this run's symptoms has been tried."
+        return Advice(None, [], note.strip())
+    step = fresh[0]
+    alternatives = [s for s in fresh[1:] if s.problem == step.problem]
+    if undo and step.changes:
+        undo = {k: v for k, v in undo.items() if k not in step.changes}
+        step = Step(step.key, step.problem, step.title, step.why,
+                    f"undo the last step and {step.action}", {**undo, **step.changes}, tuple(undo))
+    return Advice(step, alternatives, note, step.problem)
+
+
+def attempt_of(step: Step, config, ev: Evidence) -> Attempt:
+    """The :class:`Attempt` of applying ``step`` to the run of ``config`` that showed ``ev``."""
+    undo = {k: (ev.examples if k == "m" else getattr(config, k)) for k in step.changes if k not in step.reverts}
+    return Attempt(step.key, step.problem, step.title, ev.train_error, ev.dev_error, undo)
