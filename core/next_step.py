@@ -267,13 +267,10 @@ def symptom_steps(config, ev: Evidence) -> list[Step]:
                f"||dW{L}|| = {ev.first_grad_norms[-1]:.1e} (about x{per_layer:.2g} per layer), so the first "
                "layers barely learn")
         init = _init_step(config, why)
-        if config.activation in ("sigmoid",) or (config.activation == "tanh" and init is None):
+        if config.activation == "sigmoid":  # Xavier alone cannot lift a slope of at most 0.25
             steps.extend(_activation_steps(config, why))
-            if init is not None and config.activation == "tanh":
-                steps.insert(len(steps) - 1, init)
-        elif init is not None:
-            steps.append(init)
         else:
+            steps.extend([init] if init is not None else [])
             steps.extend(_activation_steps(config, why))
     first = costs[0] if costs else None
     if first is not None and (not math.isfinite(first) or (first > SATURATED_COST and not ev.has_penalty)):

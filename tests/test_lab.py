@@ -244,22 +244,18 @@ async def test_apply_the_recipe_step_changes_the_form_and_reruns(tmp_path: Path)
         assert lab.controls.values()["layers"] == "2,16,1"
 
 
-def test_recipe_steps_the_lab_can_apply() -> None:
-    values = lab_runner.preset_values("lesson-overfit")
-    assert lab_runner.step_changes("Regularization: L2", values)[1] == {"reg": "l2", "lam": "0.7"}
-    assert lab_runner.step_changes("Regularization: dropout", values)[1] == {"keep_prob": "0.86"}
-    assert lab_runner.step_changes("Train longer", values)[1] == {"iterations": "40000"}
-    assert lab_runner.step_changes("Bigger network", values)[1] == {"layers": "2,128,128,1"}
-    assert lab_runner.step_changes("More data", values)[1] == {"m": "320"}
-    assert lab_runner.step_changes("Early stopping", values)[1] == {"early_stopping": "8"}
-    assert lab_runner.step_changes("Better optimization algorithm", values) is None
-    course = lab_runner.preset_values("course-reg-none")
-    assert lab_runner.step_changes("More data", course) is None  # the course's data is what it is
-    from core.diagnose import diagnose
-
-    step = lab_runner.next_step(diagnose(0.01, 0.11), values)  # high variance: more data comes first
-    assert step.title == "More data"
-    assert lab_runner.next_step(diagnose(0.01, 0.015), values) is None
+def test_step_changes_become_form_values() -> None:
+    assert lab_runner.form_changes({"l2": 0.7, "l1": 0.0}) == {"reg": "l2", "lam": "0.7"}
+    assert lab_runner.form_changes({"l2": 0.0, "l1": 0.0}) == {"reg": "none", "lam": ""}
+    assert lab_runner.form_changes({"keep_probs": (0.86,)}) == {"keep_prob": "0.86"}
+    assert lab_runner.form_changes({"keep_probs": None}) == {"keep_prob": ""}
+    assert lab_runner.form_changes({"iterations": 40000}) == {"iterations": "40000"}
+    assert lab_runner.form_changes({"layers": (2, 128, 128, 1)}) == {"layers": "2,128,128,1"}
+    assert lab_runner.form_changes({"m": 320}) == {"m": "320"}
+    assert lab_runner.form_changes({"early_stopping": None}) == {"early_stopping": ""}
+    assert lab_runner.form_changes({"activation": "tanh", "init": "xavier"}) == {"activation": "tanh",
+                                                                                  "init": "xavier"}
+    assert lab_runner.form_changes({"learning_rate": 0.03, "normalize": True}) == {"lr": "0.03", "normalize": True}
 
 
 # -- the form --------------------------------------------------------------------------------------
