@@ -342,7 +342,7 @@ def bias_steps(config, ev: Evidence) -> list[Step]:
 
 def variance_steps(config, ev: Evidence) -> list[Step]:
     """Regularization (L2, dropout, augmentation, early stopping), then more data."""
-    gap = f"{ev.heldout or 'dev'} error {_pct(ev.dev_error)} against training error {_pct(ev.train_error)}"
+    gap = f"dev error {_pct(ev.dev_error)} against training error {_pct(ev.train_error)}"
     out: list[Step] = []
     lam = 0.7 if config.l2 <= 0 else 2 * config.l2
     out.append(Step("l2", "variance", "Regularization: L2",
@@ -374,7 +374,7 @@ def variance_steps(config, ev: Evidence) -> list[Step]:
 def _helped(attempt: Attempt, ev: Evidence) -> tuple[bool, str]:
     """Whether the run after ``attempt`` improved what the step treated, and the numbers, in words."""
     if attempt.problem == "variance" and attempt.dev_error is not None and ev.dev_error is not None:
-        before, after, name = attempt.dev_error, ev.dev_error, f"{ev.heldout or 'dev'} error"
+        before, after, name = attempt.dev_error, ev.dev_error, "dev error"
     else:
         before, after, name = attempt.train_error, ev.train_error, "training error"
     return after < before - 1e-12, f"{name} {_pct(before)} -> {_pct(after)}"

@@ -152,9 +152,12 @@ def _finite(x: float) -> bool:
 class Record:
     """Progress at one recorded iteration, before that iteration's update.
 
-    ``train_cost`` is computed as the course prints it (``inf`` where the output saturates on a wrong
-    label, as in its random-initialization run); ``dev_cost`` from the output's pre-activations, so an
-    overconfident wrong dev prediction keeps the dev curve finite. Both include the L2/L1 term.
+    ``train_cost`` is computed as the course prints it: the cost gradient descent minimizes, with this
+    iteration's dropout masks when dropout is on (``inf`` where the output saturates on a wrong label, as in
+    its random-initialization run). ``eval_cost`` is the training cost of the full network, no dropout, as
+    at test time (equal to ``train_cost`` without dropout); ``dev_cost`` is the full network's too, from the
+    output's pre-activations, so an overconfident wrong dev prediction keeps the dev curve finite. All three
+    include the L2/L1 term. Screens and the CLI plot ``eval_cost`` beside ``dev_cost`` so the two compare.
     """
 
     iteration: int
@@ -164,6 +167,7 @@ class Record:
     dev_accuracy: float | None
     grad_norms: list[float]
     seconds: float
+    eval_cost: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -597,6 +601,7 @@ class Training:
                 if train_cost is not None else self.net.forward(self.X, self.net.buffers(self.m))
         if train_cost is None:
             train_cost = network.cross_entropy(train_AL, self.Y)
+        eval_cost = network.cross_entropy(train_AL, self.Y) if cfg.dropout else train_cost
         train_acc = float(np.mean(_labels(train_AL) == self.Y[0]))
         dev_cost = dev_acc = None
         if self.heldout:
@@ -606,7 +611,7 @@ class Training:
             dev_cost = network.cross_entropy_from_logits(self.net.buffers(Xd.shape[1]).Z[self.arch.L], Yd) + pen
             dev_acc = float(np.mean(_labels(AL) == Yd[0]))
         record = Record(self.iteration, float(train_cost + pen), dev_cost, train_acc, dev_acc,
-                        self.net.grad_norms(), self.seconds + time.perf_counter() - start)
+                        self.net.grad_norms(), self.seconds + time.perf_counter() - start, float(eval_cost + pen))
         self.history.append(record)
         return record
 

@@ -82,7 +82,7 @@ async def test_a_run_fills_every_panel_and_ends_with_a_diagnosis(tmp_path: Path)
         training = lab.runs[0].training
         assert training.result.stopped == "completed" and training.iteration == 2000
         # 20 recorded points for the training cost and 20 for the test cost.
-        assert lab.cost_plot.point_count() == 40 and set(lab.cost_plot.curves) == {"train", "test"}
+        assert lab.cost_plot.point_count() == 40 and set(lab.cost_plot.curves) == {"train", "dev"}
         assert lab.grad_plot.point_count() == 20 and len(lab.grad_plot.norms[0]) == 3
         assert lab.boundary.grid is not None and lab.boundary.grid.labels.shape == (32, 64)
         text = lab.results.text()

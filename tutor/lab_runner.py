@@ -233,10 +233,14 @@ class LabPlan:
         Returns:
             ``(training, dataset, notes)``.
         """
+        from core.presets import masks_for
         from core.train import Training
 
         dataset = self.load() if dataset is None else dataset
         config, notes = fit_layers(self.config, dataset)
+        config, masks = masks_for(config, dataset)
+        if masks:
+            notes.append(masks)
         return Training(config, dataset), dataset, notes
 
 
@@ -523,13 +527,24 @@ def next_lines(step: NextStep) -> list[tuple[str, str]]:
     return lines
 
 
-def result_lines(result, heldout: str | None) -> list[str]:
-    """The accuracies and how the run ended, as short lines."""
-    acc = "  ".join(f"{k} {v:.1%}" for k, v in result.accuracy.items())
-    lines = [f"accuracy: {acc}"]
-    cost = "  ".join(f"{k} {v:.4f}" for k, v in result.cost.items() if math.isfinite(v))
+def result_lines(result, heldout: str | None, preset: str | None = None, dataset=None, config=None) -> list[str]:
+    """The accuracies, the costs (saying which), the course's published figures beside a stand-in's, and how
+    the run ended, as short lines (the same words as ``dltutor train``)."""
+    from tutor.training_text import HELDOUT_NOTE, accuracy_text, heldout_label, published_lines
+
+    lines = [f"accuracy: {accuracy_text(result.accuracy, heldout, 1, '  ')}"]
+    cost = "  ".join(f"{heldout_label(k) if k == heldout else k} {v:.4f}" for k, v in result.cost.items()
+                     if math.isfinite(v))
     if cost:
-        lines.append(f"cost: {cost}")
+        lines.append(f"cost: {cost}" + (" (full network, no dropout)" if config is not None and config.dropout
+                                        else ""))
+    if heldout == "test":
+        lines.append(f"dev: {HELDOUT_NOTE}")
+    if preset:
+        from core.presets import PRESETS
+
+        lines += [f"course: {line}" for line in published_lines(PRESETS.get(preset), dataset, result.accuracy,
+                                                                 heldout)]
     lines.append(f"stopped: {result.message}")
     return lines
 

@@ -21,22 +21,27 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
                  + (f", L2 {config.l2:g}" if config.l2 else "") + (f", L1 {config.l1:g}" if config.l1 else "")
                  + (f", keep_prob {','.join(f'{k:g}' for k in config.keep_probs)}" if config.dropout else "")
                  + (", normalized inputs" if config.normalize else "") + (", augmented" if config.augment else ""))
+    heldout = training.heldout
+    label = heldout_label(heldout)
     its = [r.iteration for r in history]
-    series = {"train cost": (its, [r.train_cost for r in history])}
-    if training.heldout:
-        series[f"{training.heldout} cost"] = (its, [r.dev_cost for r in history])
+    series = {"train cost": (its, [eval_cost(r) for r in history])}
+    if heldout:
+        series[f"{label} cost"] = (its, [r.dev_cost for r in history])
     if len(history) > 1:
         lines.append(line_chart(series, title="cost", xlabel="iteration", width=width, height=16))
     lines.append("")
-    lines.append("iteration  train cost" + (f"  {training.heldout} cost" if training.heldout else ""))
+    lines += cost_notes(config, heldout)
+    masks = "  with masks" if config.dropout else ""
+    lines.append("iteration  train cost" + (f"  {label} cost" if heldout else "") + masks)
     step = max(1, len(history) // 12)
     shown = history[::step] + ([history[-1]] if history and history[-1] is not history[::step][-1] else [])
     for r in shown:
-        dev = f"  {r.dev_cost:>10.6g}" if r.dev_cost is not None else ""
-        lines.append(f"{r.iteration:>9,}  {r.train_cost:>10.6g}{dev}")
+        dev = f"  {r.dev_cost:>{len(label) + 5}.6g}" if r.dev_cost is not None else ""
+        masked = f"  {r.train_cost:>10.6g}" if config.dropout else ""
+        lines.append(f"{r.iteration:>9,}  {eval_cost(r):>10.6g}{dev}{masked}")
     lines.append("")
-    acc = ", ".join(f"{k} {v:.2%}" for k, v in result.accuracy.items())
-    lines.append(f"accuracy: {acc}")
+    lines.append(f"accuracy: {accuracy_text(result.accuracy, heldout)}")
+    lines += published_lines(preset, dataset, result.accuracy, heldout)
     lines.append(f"stopped: {result.message}; training loop {result.seconds:.2f} s")
     if bayes_error is None and preset is not None:
         bayes_error = preset.data.bayes_error
@@ -48,6 +53,49 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
             lines.append(verdict)
     lines += advice_lines(run_advice(training, diagnosis))
     return "\n".join(lines)
+
+
+#: What the course exercises' "test" set is in the tutor: the held-out set runs are compared on (lesson 1).
+HELDOUT_NOTE = ("the course's exercise calls this held-out set its test set; the tutor compares runs on it, so it "
+                "plays the dev set (lesson 1: a dev set to choose, a test set only once at the end)")
+
+
+def heldout_label(split: str | None) -> str:
+    """The held-out set's name in every report: ``"dev"`` (the set runs are compared on, lesson 1), also
+    when the course's file calls it ``test``."""
+    return "dev" if split in ("dev", "test") else (split or "held out")
+
+
+def accuracy_text(accuracy: dict, heldout: str | None, digits: int = 2, sep: str = ", ") -> str:
+    """``train 95.73%, dev 92.00%`` with the held-out split named as :func:`heldout_label` does."""
+    return sep.join(f"{heldout_label(k) if k == heldout else k} {v:.{digits}%}" for k, v in accuracy.items())
+
+
+def eval_cost(record) -> float:
+    """A record's training cost of the full network (no dropout), as every report shows it."""
+    return record.train_cost if getattr(record, "eval_cost", None) is None else record.eval_cost
+
+
+def cost_notes(config, heldout: str | None) -> list[str]:
+    """Which costs a report shows: the full network's, and with dropout, the masked cost beside it."""
+    notes = []
+    if heldout == "test":
+        notes.append(f"note: {HELDOUT_NOTE}")
+    if config.dropout:
+        notes.append("costs: train and dev costs are the full network's, no dropout, as at test time; 'with masks' "
+                     "is the cost gradient descent minimizes, with that iteration's dropout masks (what the "
+                     "course's exercise prints)")
+    return notes
+
+
+def published_lines(preset, dataset, accuracy: dict, heldout: str | None) -> list[str]:
+    """On a stand-in, the course's published accuracies on its own file beside this run's."""
+    if preset is None or preset.published_accuracy is None or not getattr(dataset, "stand_in", False):
+        return []
+    train, test = preset.published_accuracy
+    ours = accuracy_text(accuracy, heldout)
+    return [f"course's published, on {preset.course_file}: train {train:.2%}, dev ('test') {test:.2%}; "
+            f"this run, on the stand-in: {ours}"]
 
 
 def advice_lines(advice) -> list[str]:

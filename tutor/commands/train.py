@@ -102,6 +102,10 @@ def build_run(args: argparse.Namespace):
         spec = replace(spec, **{k: v for k, v in (("m", args.m), ("noise", args.noise), ("ratios", ratios))
                                 if v is not None})
     dataset = spec.load(args.data)
+    if not args.fixed_masks:  # asked for explicitly, the quirk is the learner's choice
+        from core.presets import masks_for
+
+        config, _ = masks_for(config, dataset)
     if not args.layers and config.layers[0] != dataset.n_features:
         config = replace(config, layers=(dataset.n_features,) + config.layers[1:])
     return preset, config, dataset

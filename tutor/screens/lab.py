@@ -29,6 +29,7 @@ from textual.worker import Worker, get_current_worker
 from tutor import lab_runner
 from tutor.lab_runner import COMPARISONS, CUSTOM, LabPlan
 from tutor.screens.base import TutorScreen
+from tutor.training_text import eval_cost, heldout_label
 from tutor.widgets.lab_boundary import LabBoundary
 from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
@@ -631,11 +632,11 @@ class LabScreen(TutorScreen):
         if records:
             its = [r.iteration for r in records]
             if self.mode == "single":
-                self.cost_plot.add_points("train", its, [r.train_cost for r in records])
+                self.cost_plot.add_points("train", its, [eval_cost(r) for r in records])
                 if heldout:
-                    self.cost_plot.add_points(heldout, its, [r.dev_cost for r in records])
+                    self.cost_plot.add_points(heldout_label(heldout), its, [r.dev_cost for r in records])
             else:
-                self.cost_plot.add_points(run.label, its, [r.train_cost for r in records])
+                self.cost_plot.add_points(run.label, its, [eval_cost(r) for r in records])
             if update.index != self.shown:
                 self._show_run(update.index, upto=its[-1])
             else:
@@ -679,9 +680,9 @@ class LabScreen(TutorScreen):
             return
         r = history[-1]
         heldout = run.training.heldout
-        lines = [f"iteration {r.iteration:,}", f"train accuracy {r.train_accuracy:.1%}, cost {r.train_cost:.4f}"]
+        lines = [f"iteration {r.iteration:,}", f"train accuracy {r.train_accuracy:.1%}, cost {eval_cost(r):.4f}"]
         if heldout and r.dev_accuracy is not None:
-            lines.append(f"{heldout} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
+            lines.append(f"{heldout_label(heldout)} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
         self.results.show("\n".join(lines))
 
     def _show_run(self, index: int, upto: int | None = None) -> None:
@@ -712,7 +713,7 @@ class LabScreen(TutorScreen):
                 return [run.label, "", "", "", "waiting"]
             r = history[-1]
             dev = f"{r.dev_accuracy:.1%}" if r.dev_accuracy is not None else "-"
-            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{r.train_cost:.2f}",
+            return [run.label, f"{r.train_accuracy:.1%}", dev, f"{eval_cost(r):.2f}",
                     f"at {run.training.iteration:,}"]
         dev = f"{result.accuracy[heldout]:.1%}" if heldout in result.accuracy else "-"
         cost = result.cost.get("train", float("nan"))
@@ -724,7 +725,7 @@ class LabScreen(TutorScreen):
 
     def _table(self) -> None:
         heldout = self.runs[0].training.heldout if self.runs else None
-        self.results.show_table([self._row(r) for r in self.runs], heldout or "held out", cursor=self.shown)
+        self.results.show_table([self._row(r) for r in self.runs], heldout_label(heldout), cursor=self.shown)
 
     def _run_done(self, index: int) -> None:
         self.finished_at = time.perf_counter()
@@ -755,7 +756,8 @@ class LabScreen(TutorScreen):
     def _result_content(self, run: LabRun, diagnosis) -> Content:
         result = run.training.result
         parts: list[Content] = []
-        for line in lab_runner.result_lines(result, run.training.heldout):
+        for line in lab_runner.result_lines(result, run.training.heldout, run.plan.preset, run.dataset,
+                                            run.training.config):
             head, _, rest = line.partition(": ")
             parts.append(Content.assemble((head + ": ", "bold"), rest))
         if result.stopped == "diverged":
@@ -783,7 +785,7 @@ class LabScreen(TutorScreen):
             if best is None or acc > best[1]:
                 best = (run.label, acc)
         if best is not None:
-            heldout = self.runs[0].training.heldout or "train"
+            heldout = heldout_label(self.runs[0].training.heldout) if self.runs[0].training.heldout else "train"
             lines.append(f"Best {heldout} accuracy: {best[0]} ({best[1]:.1%}).")
         lines.append("Highlight a row to see its boundary and gradients.")
         return "\n".join(lines)
