@@ -6,8 +6,9 @@ The course's check: flatten the parameters to one vector ``theta`` (W1, b1, W2, 
 
     difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||)
 
-Below about 1e-7 the gradient is right, around 1e-5 it needs a careful look, above 1e-3 there is a bug
-(the exercise's threshold is 2e-7 at ``eps = 1e-7``).
+Below 1e-7 the gradient is right (great), around 1e-5 it needs a careful look at each component, above about
+1e-3 there is very likely a bug (the exercise's threshold is 2e-7 at ``eps = 1e-7``); the bands are defined
+once, in :mod:`core.bands`.
 
 Beyond the course, this module says *where* the mistake is: per parameter block (``dW1``, ``db1``, ...) and
 per element, with the ratio analytic/numeric when it is a constant ("dW2 is 2.00 times the true gradient")
@@ -38,6 +39,14 @@ from typing import Any
 import numpy as np
 
 from core.activations import ACTIVATIONS, sigmoid
+from core.bands import (  # noqa: F401  (the bands' one definition, re-exported for the engine's users)
+    BUG_THRESHOLD,
+    COURSE_THRESHOLD,
+    LIKELY_BUG,
+    Band,
+    band_name,
+    verdict_band,
+)
 from core.errors import TutorError
 from core.network import Architecture, backward, compute_cost, forward, one_hot
 from core.rng import Rng, make_rng, permutation, randn
@@ -46,11 +55,8 @@ from core.variants import DEFAULT_L2, Cache, Variant, course_case, forward_cache
 #: Machine epsilon of float64 and the unit round-off (half of it).
 EPS_MACHINE = float(np.finfo(np.float64).eps)
 UNIT_ROUNDOFF = EPS_MACHINE / 2
-#: The course's epsilon and pass threshold.
+#: The course's epsilon.
 COURSE_EPSILON = 1e-7
-COURSE_THRESHOLD = 2e-7
-#: Above this difference the course says there is a bug.
-BUG_THRESHOLD = 1e-3
 #: A block is flagged when its relative difference exceeds this and its error exceeds the round-off scale.
 FLAG_RELATIVE = 1e-4
 #: How many times the estimated round-off error a block's error must exceed to be flagged.
@@ -95,48 +101,7 @@ def relative_tolerance(epsilon: float) -> float:
 
 
 # --- bands ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Band:
-    """Where a difference falls on the course's scale.
-
-    Args:
-        name: ``"right"``, ``"look"`` or ``"bug"``.
-        label: where it falls, in the course's words.
-        advice: what to do about it.
-    """
-
-    name: str
-    label: str
-    advice: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "label": self.label, "advice": self.advice}
-
-
-def verdict_band(difference: float) -> Band:
-    """The course's rule at epsilon 1e-7: < 1e-7 right, ~1e-5 look carefully, > 1e-3 a bug.
-
-    The exercise's own pass threshold is 2e-7 (round-off alone reaches about 1e-7 at epsilon 1e-7), so
-    differences up to 2e-7 are still "right".
-    """
-    d = float(difference)
-    if not math.isfinite(d):
-        return Band("bug", "not a finite number",
-                    "a gradient is missing, has the wrong shape, or holds nan/inf: fix that first")
-    if d < 1e-7:
-        return Band("right", "well below 1e-7",
-                    "the gradient is right: backpropagation agrees with the numerical gradient")
-    if d < COURSE_THRESHOLD:
-        return Band("right", "about 1e-7, under the course's 2e-7 threshold",
-                    "the gradient is right: at epsilon 1e-7 round-off alone gives about 1e-7")
-    if d < BUG_THRESHOLD:
-        return Band("look", "between 2e-7 and 1e-3 (around 1e-5)",
-                    "needs a careful look: check the blocks one by one; it may be fine (a ReLU kink, a large "
-                    "epsilon) or a small bug hiding in a small block")
-    return Band("bug", "above 1e-3",
-                "almost certainly a bug in backpropagation: look at the flagged blocks")
-
+# One definition in core.bands (NumPy-free, so the widgets share it); imported here for the engine's users.
 
 def cannot_tell_band(advice: str | None = None) -> Band:
     """The verdict when J, the parameters or the numerical gradient are not finite: no difference means
@@ -2006,7 +1971,7 @@ def render_scale(difference: float) -> str:
             if start + i < len(axis):
                 axis[start + i] = ch
     zones = []
-    look, bug = col(COURSE_THRESHOLD), col(BUG_THRESHOLD)
+    look, bug = col(COURSE_THRESHOLD), col(LIKELY_BUG)
     for i in range(width):
         zones.append("=" if i < look else "~" if i < bug else "#")
     bar = "".join(zones)

@@ -308,7 +308,7 @@ def test_the_bands_use_the_engines_thresholds() -> None:
     from tutor.widgets import gc_bands
 
     assert gc_bands.PASS_THRESHOLD == gradcheck.COURSE_THRESHOLD
-    assert gc_bands.BUG_ABOVE == gradcheck.BUG_THRESHOLD
+    assert gc_bands.BUG_ABOVE == gradcheck.LIKELY_BUG
     for value in (0.0, 1e-12, 1e-7, 1.5e-7, 2e-7, 3e-7, 1e-5, 9.9e-4, 1e-3, 0.285, 1.0, math.nan, math.inf):
         assert gc_bands.band_of(value) == gradcheck.verdict_band(value).name, value
     assert gc_bands.format_difference(COURSE_DIFFERENCE) == "2.85e-01"

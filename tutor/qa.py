@@ -1449,27 +1449,16 @@ def _answer_gradcheck(question: str, diff: float, engine: Engine) -> Answer:
 
 
 def band_wording(diff: float, label: str) -> str:
-    """Where a difference falls, exact at the band edges: 1e-3 itself is "at 1e-3", not "above 1e-3".
+    """Where a difference falls, exact at the band edges (:func:`core.bands.describe`: 1e-3 itself is "at
+    1e-3", not "above 1e-3").
 
     Args:
         diff: the relative difference.
-        label: the band's label from :func:`core.gradcheck.verdict_band` (kept away from the edges).
+        label: the band's label, used for a difference that is not finite.
     """
-    from core.gradcheck import BUG_THRESHOLD, COURSE_THRESHOLD
+    from core.bands import describe
 
-    if not math.isfinite(diff):
-        return label
-    if math.isclose(diff, BUG_THRESHOLD, rel_tol=1e-9):
-        return "at 1e-3, where the course's bug band starts (1e-3 or more)"
-    if diff > BUG_THRESHOLD:
-        return "above 1e-3"
-    if math.isclose(diff, COURSE_THRESHOLD, rel_tol=1e-9):
-        return "at 2e-7, the course's pass threshold (a pass needs less): between 2e-7 and 1e-3"
-    if math.isclose(diff, 1e-7, rel_tol=1e-9):
-        return "at 1e-7, under the course's 2e-7 threshold"
-    if diff < 1e-7:
-        return "below 1e-7"
-    return label
+    return describe(diff) if math.isfinite(diff) else label
 
 
 #: Longer text is not a question (and the query expansion's patterns would take seconds on it).

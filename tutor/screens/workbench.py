@@ -27,6 +27,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from core.bands import COURSE_THRESHOLD  # the bands' one definition
 from tutor.screens.base import TutorScreen
 from tutor.screens.panels import footer_bindings, mark_practised, parse_float
 from tutor.widgets.gc_bands import format_difference
@@ -42,7 +43,6 @@ VARIANT_IDS = ("course", "fixed", "dW2-doubled", "db1-times-4", "missing-1-over-
                "bias-summed-over-wrong-axis")
 MODES = ("full", "sampled", "fast")
 DEFAULT_TIMEOUT = 20.0  # seconds a learner's file may run (core.learner.DEFAULT_TIMEOUT)
-COURSE_THRESHOLD = 2e-7
 SWEEP = tuple(10.0 ** -e for e in range(1, 11))
 #: A learner's file is swept at fewer epsilons: each one is a child process.
 FILE_SWEEP = (1e-1, 1e-3, 1e-5, 1e-7, 1e-9)

@@ -1,9 +1,8 @@
 """The course's verdict bands as a picture: a log scale from 1e-12 to 1 with a marker at the difference.
 
-Zones follow :func:`core.gradcheck.verdict_band`: right below the course's pass threshold 2e-7 (round-off
-alone gives about 1e-7 at epsilon 1e-7), look carefully up to 1e-3, a bug above. The thresholds are copied
-here as plain numbers so that drawing the scale never imports NumPy on the UI thread; a test checks they
-match the engine's.
+Zones, words and colours come from :mod:`core.bands` (the one definition, NumPy-free): right below the
+assignment's pass threshold 2e-7, look carefully around 1e-5, very likely a bug from about 1e-3 (1e-4 on,
+nearer 1e-3 than 1e-5 on a log scale).
 """
 
 from __future__ import annotations
@@ -16,13 +15,16 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
-LOW, HIGH = -12, 0  # decades shown: 1e-12 .. 1
-RIGHT_BELOW = 1e-7
-PASS_THRESHOLD = 2e-7
-BUG_ABOVE = 1e-3
+from core.bands import BAND_COLOUR, COURSE_THRESHOLD, GREAT_BELOW, LIKELY_BUG, band_name
+from core.bands import ZONES as BAND_ZONES
 
-ZONES = (("right", PASS_THRESHOLD, "success"), ("look carefully", BUG_ABOVE, "warning"),
-         ("bug", math.inf, "error"))
+LOW, HIGH = -12, 0  # decades shown: 1e-12 .. 1
+RIGHT_BELOW = GREAT_BELOW
+PASS_THRESHOLD = COURSE_THRESHOLD
+BUG_ABOVE = LIKELY_BUG
+
+#: (label, upper edge, theme colour) of each zone of the picture.
+ZONES = tuple((label, limit, BAND_COLOUR[name]) for name, limit, label in BAND_ZONES)
 
 
 def format_difference(value: float | None) -> str:
@@ -37,12 +39,8 @@ def format_difference(value: float | None) -> str:
 
 
 def band_of(value: float) -> str:
-    """``right``, ``look`` or ``bug`` (the same cut points as core.gradcheck.verdict_band)."""
-    if not math.isfinite(value):
-        return "bug"
-    if value < PASS_THRESHOLD:
-        return "right"
-    return "look" if value < BUG_ABOVE else "bug"
+    """``right``, ``look`` or ``bug``: :func:`core.bands.band_name`."""
+    return band_name(value)
 
 
 class VerdictBands(Widget):
@@ -78,8 +76,6 @@ class VerdictBands(Widget):
             if span <= len(label) + 1:
                 label = label.split()[0]
             text = f" {label}"[:span].ljust(span)
-            if label == "right" and span >= len(" right < 2e-7 (pass)"):
-                text = " right < 2e-7 (pass)".ljust(span)
             bar.append(text, Style(color=colors.get("background", "black"),
                                    bgcolor=colors.get(color, color), bold=True))
         axis = [" "] * width
@@ -94,7 +90,7 @@ class VerdictBands(Widget):
         if d is not None:
             col = width - 1 if not math.isfinite(d) else self._column(d, width)
             label = format_difference(d)
-            zone = {"right": "success", "look": "warning", "bug": "error"}[band_of(d)]
+            zone = BAND_COLOUR[band_of(d)]
             style = Style(color=colors.get(zone), bold=True)
             if col + 2 + len(label) <= width:
                 marker.append(" " * col)

@@ -17,12 +17,13 @@ from textual import events
 from textual.app import RenderResult
 from textual.widget import Widget
 
+from core.bands import BAND_COLOUR
 from tutor.widgets.gc_bands import band_of
 
 CELL = 7  # "3.3e-1" and a space
 MAX_ROWS = 100
 MAX_COLS = 60
-BAND_COLOR = {"right": "success", "look": "warning", "bug": "error"}
+BAND_COLOR = BAND_COLOUR  # core.bands: the same colours in every screen
 
 
 @dataclass(frozen=True)

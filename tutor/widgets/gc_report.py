@@ -17,10 +17,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from core.bands import BAND_NAMES, BAND_RICH, HEADLINE
 from tutor.widgets.gc_bands import VerdictBands, band_of, format_difference
 
-BAND_STYLE = {"right": "bold green", "look": "bold yellow", "bug": "bold red"}
-HEADLINE = {"right": "RIGHT", "look": "LOOK CAREFULLY", "bug": "BUG"}
+BAND_STYLE = {name: f"bold {BAND_RICH[name]}" for name in BAND_NAMES}  # core.bands' colours
 
 
 def verdict_text(report: Any, compact: bool = False) -> Text:
