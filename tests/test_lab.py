@@ -214,7 +214,7 @@ async def test_compare_initializations_gives_a_table_of_three(tmp_path: Path) ->
         assert rows[0][1] == "50.0%"  # zero weights never break symmetry: one class for everything
         assert all(r[4] == "ok" for r in rows)
         assert set(lab.cost_plot.curves) == {"zeros", "random", "he"}
-        assert "Best test accuracy" in lab.results.text()
+        assert "Best dev accuracy" in lab.results.text()
         assert [r.plan.config.init for r in lab.runs] == ["zeros", "random", "he"]
 
 
