@@ -376,7 +376,8 @@ async def test_diagnose_updates_as_you_type_and_shows_bad_input_beside_the_field
         await pilot.press("ctrl+a", "ctrl+k", *"2%", "tab", *"1.5%")  # with Bayes error 1.5%
         await settle(pilot)
         assert not error.display
-        expect(app, "Low bias, low variance", "Nothing in the basic recipe")
+        # both gaps small, but variance (1 point) is the larger: said, not "nothing to do"
+        expect(app, "Low bias, low variance", "To lower the error further (variance)")
         app.screen.fill(train="15%", dev="16%", bayes="", m="1000000")
         await settle(pilot)
         expect(app, "High bias, low variance", "Bigger network", "Splitting 1,000,000 examples", "98%")

@@ -806,7 +806,7 @@ def _gradcheck_bands(args: dict[str, str]) -> str:
     from core.gradcheck import verdict_band
 
     rows = []
-    for d in _floats(args, "differences", "1e-7,1e-5,1e-2"):
+    for d in _floats(args, "differences", "1e-7,1e-5,3e-4,1e-2"):
         band = verdict_band(d)
         rows.append([f"{d:.0e}", band.label, band.advice])
     return _table(["Relative difference", "Verdict", "What to do"], rows)
