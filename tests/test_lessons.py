@@ -227,6 +227,12 @@ def test_split_examples_follow_the_engine(lessons):
         advice = split_advice(m)
         assert f"({advice.sizes['dev']:,})" in rows[f"{m:,}"][2]
     assert rows["1,000,000"][1].startswith("98%")
+    # Lesson 1's rule is absolute sizes ("ten thousand examples usually does both"): the engine agrees at
+    # every big size, 100,000,000 included (not a million dev examples).
+    body = by_id(lessons, "train-dev-test").body
+    assert "ten thousand examples usually does both" in body and "absolute sizes" in body
+    for m in (10_000_000, 100_000_000):
+        assert split_advice(m).sizes["dev"] == split_advice(m).sizes["test"] == 10_000
 
 
 def test_recipe_steps_come_from_the_engine(lessons):

@@ -129,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
     records = list(training.steps())
     result = training.result
     if args.json:
+        from tutor.training_text import heldout_label, run_advice, run_diagnosis
+
+        bayes = preset.data.bayes_error if preset is not None else None  # as the text report reads it
+        diagnosis = None if result.stopped == "diverged" else run_diagnosis(result.accuracy, training.heldout,
+                                                                             bayes, training)
         print_json({
             "preset": preset.name if preset else None,
             "config": config.to_dict(),
@@ -143,6 +148,9 @@ def run(args: argparse.Namespace) -> int:
             "message": result.message,
             "best_iteration": result.best_iteration,
             "seconds": result.seconds,
+            "heldout_name": heldout_label(training.heldout),
+            "diagnosis": None if diagnosis is None else diagnosis.to_dict(),
+            "next_step": run_advice(training, diagnosis).to_dict(),
         })
     else:
         print(render_result(preset, config, dataset, training, records))
