@@ -1,4 +1,9 @@
-"""``dltutor lesson ID``: one lesson, rendered for the terminal (or as JSON, or opened in the app)."""
+"""``dltutor lesson ID``: one lesson, rendered for the terminal (or as JSON, or opened in the app).
+
+The Check yourself questions are printed without their answers, so the learner can think first;
+``--answers`` prints them under the questions with a note on every wrong option. ``--json`` carries them
+under each check's ``solution``.
+"""
 
 from __future__ import annotations
 
@@ -20,22 +25,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the lesson (sections, checks, body) as JSON")
     mode.add_argument("--open", action="store_true", help="open the tutor app on this lesson")
+    parser.add_argument("--answers", action="store_true",
+                        help="also print the answers to the Check yourself questions (hidden by default)")
 
 
 def _width() -> int:
     return max(40, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
 
 
-def _print_lesson(lesson) -> None:
+def _print_lesson(lesson, answers: bool = False) -> None:
     from tutor.lessons import markdown_of, render_text
 
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console(width=_width()).print(markdown_of(lesson, Markdown))
+        Console(width=_width()).print(markdown_of(lesson, Markdown, answers=answers))
     else:
-        sys.stdout.write(render_text(lesson, width=_width()))
+        sys.stdout.write(render_text(lesson, width=_width(), answers=answers))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
             from tutor.app import run_app
 
             return int(run_app(lesson=lesson.id) or 0)
-        _print_lesson(lesson)
+        _print_lesson(lesson, args.answers)
         sys.stderr.write("note: the tutor app is not available in this build; the lesson is shown above.\n")
         return 0
-    _print_lesson(lesson)
+    _print_lesson(lesson, args.answers)
     return 0

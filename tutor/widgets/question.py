@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,25 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 LETTERS = "abcdefg"  # h stays "home"
+_VERDICT_WORD = re.compile(r"(Right|Correct|Wrong|Incorrect)[:.,!]\s*")
+
+
+def choice_note(correct: bool, chosen: bool, why: str) -> Content:
+    """What the feedback says about one option: whether it was chosen and right, then why.
+
+    An explanation that opens with its own verdict ("Right: ...") loses it, so the line never says "right"
+    twice.
+    """
+    why = why.strip()
+    match = _VERDICT_WORD.match(why)
+    if match and match.end() < len(why):
+        why = why[match.end()].upper() + why[match.end() + 1:]
+    verdict = "correct" if correct else "wrong"
+    if chosen:
+        head = Content.assemble(("your choice: ", "bold"), (verdict, "bold"), ". ")
+    else:
+        head = Content(f"{verdict}{' (not chosen)' if correct else ''}. ")
+    return head + Content(why)
 
 
 @dataclass(frozen=True)
