@@ -359,6 +359,19 @@ def parse_answers(text: str, questions: list[QuizQuestion] | None = None) -> dic
     return result
 
 
+#: The verdict an explanation may open with ("True: ..."); the feedback says right or wrong itself.
+VERDICT_WORD = re.compile(r"(Right|Correct|Wrong|Incorrect|True|False|Yes|No)[:.,!]\s+")
+
+
+def without_verdict(explanation: str) -> str:
+    """``"True: the dev set..."`` -> ``"The dev set..."``, so the feedback never says right or wrong twice."""
+    why = explanation.strip()
+    match = VERDICT_WORD.match(why)
+    if match and match.end() < len(why):
+        why = why[match.end()].upper() + why[match.end() + 1:]
+    return why
+
+
 def grade(question: QuizQuestion, chosen: set[str]) -> Grade:
     """Grade one answer: right only if the chosen set equals the set of correct options.
 
@@ -391,7 +404,7 @@ def grade(question: QuizQuestion, chosen: set[str]) -> Grade:
         verdict = f"Not quite: the answer is {answer_text}."
     lines = [verdict]
     for o in question.options:
-        why = re.sub(r"^(Right|Correct|Wrong|Incorrect)[:.,!]\s*", "", o.explanation)
+        why = without_verdict(o.explanation)
         picked = "your choice: " if o.key in chosen else ""
         lines.append(f"  {o.key}) {picked}{'correct' if o.correct else 'wrong'}. {why}")
     return Grade(correct, chosen, right, "\n".join(lines), question.id)

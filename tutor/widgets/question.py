@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,8 +13,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tutor.quiz import without_verdict
+
 LETTERS = "abcdefg"  # h stays "home"
-_VERDICT_WORD = re.compile(r"(Right|Correct|Wrong|Incorrect)[:.,!]\s*")
 
 
 def choice_note(correct: bool, chosen: bool, why: str) -> Content:
@@ -24,10 +24,7 @@ def choice_note(correct: bool, chosen: bool, why: str) -> Content:
     An explanation that opens with its own verdict ("Right: ...") loses it, so the line never says "right"
     twice.
     """
-    why = why.strip()
-    match = _VERDICT_WORD.match(why)
-    if match and match.end() < len(why):
-        why = why[match.end()].upper() + why[match.end() + 1:]
+    why = without_verdict(why)
     verdict = "correct" if correct else "wrong"
     if chosen:
         head = Content.assemble(("your choice: ", "bold"), (verdict, "bold"), ". ")
