@@ -142,6 +142,8 @@ def test_a_tab_shows_the_tutor_keys_work_and_its_app_ends_with_the_tab(browser, 
         shown = tab.wait_for_text("Train, dev and test sets", timeout=60)  # the course map, lessons loaded
         assert "Course map" in shown
         assert len(app_processes(server.pid)) == 1
+        tab.click_text("Bias and variance")  # the mouse works: a click on a topic selects it
+        tab.wait_for_text("2 · Bias and variance", timeout=20)
         tab.focus()  # the terminal takes the keys
         tab.press("Control+p")  # the command palette opens in the browser too
         tab.wait_for_text("Search for commands", timeout=20)
@@ -232,7 +234,7 @@ def test_the_tutor_opens_through_jupyter_server_proxy(browser, tmp_path):
                JUPYTER_RUNTIME_DIR=str(tmp_path / "jrun"), TEXTUAL_ANIMATIONS="none")
     jupyter = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root", "--ServerApp.disable_check_xsrf=True",
          f"--ServerApp.root_dir={tmp_path}", "--ServerApp.base_url=/user/learner/"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     servers: list[int] = []
