@@ -629,6 +629,22 @@ def test_cli_lesson_json(capsys):
                                                                get_lesson("bias-variance").checks]
 
 
+def test_cli_lesson_check_asks_the_questions_with_feedback(capsys, monkeypatch):
+    import io
+
+    lesson = get_lesson("dropout")
+    keys = [check.answer_key for check in lesson.checks]
+    wrong = "b" if keys[1] != "b" else "a"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{keys[0]}\n{wrong}\n{keys[2]}\n"))
+    assert main(["lesson", "dropout", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert f"Question 1/{len(keys)}" in out and lesson.checks[0].question in out
+    assert out.count("Correct.") == 2 and f"Not quite: the answer is {keys[1]}." in out
+    assert f"Score: 2/{len(keys)}" in out
+    second = lesson.checks[1]
+    assert f"{wrong}) your choice: wrong. {second.why['ab'.index(wrong)]}" in out  # why the choice is wrong
+
+
 @pytest.mark.parametrize("lesson_id", EXPECTED_IDS)
 def test_cli_lesson_hides_the_check_answers_until_asked(capsys, lesson_id):
     lesson = get_lesson(lesson_id)

@@ -217,6 +217,29 @@ def load_quiz(source: Path | str | None = None) -> list[QuizQuestion]:
     return [_parse_question(raw, n, where) for n, raw in enumerate(raw_questions, start=1)]
 
 
+def check_questions(lesson) -> list[QuizQuestion]:
+    """A lesson's Check yourself questions as single-answer quiz questions, so that they are asked and graded
+    like the quiz (``dltutor lesson ID --check``), each option explained by the check's ``why`` note (or,
+    without one, the right option by the check's explanation).
+
+    Args:
+        lesson: a :class:`tutor.lessons.Lesson`.
+
+    Returns:
+        One question per check, numbered 1..N.
+    """
+    questions = []
+    for n, check in enumerate(lesson.checks, start=1):
+        options = []
+        for i, (key, text) in enumerate(zip(string.ascii_lowercase, check.options)):
+            why = check.why[i] if check.why else ""
+            if i == check.answer:
+                why = f"{why} {check.explanation}".strip() if why != check.explanation else why
+            options.append(QuizOption(key, text, i == check.answer, why or "not the right option."))
+        questions.append(QuizQuestion(n, lesson.id, check.question, "single", tuple(options)))
+    return questions
+
+
 def get_question(questions: list[QuizQuestion], qid: int) -> QuizQuestion:
     """The question with id ``qid`` (TutorError naming the valid range otherwise)."""
     for q in questions:

@@ -2,7 +2,8 @@
 
 The Check yourself questions are printed without their answers, so the learner can think first;
 ``--answers`` prints them under the questions with a note on every wrong option. ``--json`` carries them
-under each check's ``solution``.
+under each check's ``solution``; ``--check`` asks them at the prompt, one at a time, with the reason for
+every option after each answer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the lesson (sections, checks, body) as JSON")
     mode.add_argument("--open", action="store_true", help="open the tutor app on this lesson")
+    mode.add_argument("--check", action="store_true",
+                      help="answer the lesson's Check yourself questions at the prompt, with feedback")
     parser.add_argument("--answers", action="store_true",
                         help="also print the answers to the Check yourself questions (hidden by default)")
 
@@ -52,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
     lesson = get_lesson(args.lesson)
     if args.json:
         print_json(lesson.to_dict())
+        return 0
+    if args.check:
+        from tutor.commands.quiz import interactive
+        from tutor.quiz import check_questions
+
+        interactive(check_questions(lesson), sys.stdin, sys.stdout)
         return 0
     if args.open:
         # find_spec, not try/except ImportError: a broken app must show its own error, not this fallback.
