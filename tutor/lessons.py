@@ -390,8 +390,8 @@ def split_sections(body: str, lesson_id: str, title: str) -> tuple[Section, ...]
 
 
 #: The line under the check questions of a lesson's body: where the answers are (never in the body itself).
-ANSWERS_HINT = ("*Answer them in the app's Check yourself tab (press k), which explains every option; "
-                "`dltutor lesson {id} --answers` prints the answers.*")
+ANSWERS_HINT = ("*Answer them in the app's Check yourself tab (press k) or with `dltutor lesson {id} --check`, "
+                "which explain every option; `dltutor lesson {id} --answers` prints the answers.*")
 
 
 def render_checks(checks: Iterable[CheckQuestion], lesson_id: str = "ID") -> str:
