@@ -75,6 +75,15 @@ def test_the_right_option_is_not_given_away_by_its_length(quiz, checks, which):
     assert shortest <= SHORTEST_MAX, f"right option shortest in {shortest:.0%} of {which}"
 
 
+@pytest.mark.parametrize("which", ["quiz", "checks"])
+def test_no_length_rank_is_a_tell(quiz, checks, which):
+    # "pick the second longest" must not work either: no rank by length holds most of the right answers
+    items = quiz_singles(quiz) if which == "quiz" else check_items(checks)
+    ranks = Counter(sorted((len(t) for t in texts), reverse=True).index(len(texts[right]))
+                    for texts, right in items)
+    assert max(ranks.values()) <= 0.40 * len(items), ranks
+
+
 def test_select_all_right_options_are_not_longer_than_the_wrong_ones(quiz):
     multi = [q for q in quiz if q.kind == "multi"]
     right = mean(len(o.text) for q in multi for o in q.options if o.correct)
