@@ -2,7 +2,8 @@
 
 The CLI (``dltutor quiz``) and the app's quiz screen both use these functions, so they grade alike.
 Options are keyed ``a``, ``b``, ``c``... in file order and never shuffled, so a key in
-``--answers "1:b,2:a+c"`` always means the same option.
+``--answers "1:b,2:a+c"`` always means the same option; instead the file spreads the right answers over the
+positions and keeps option lengths from pointing at them (``tests/test_quiz_balance.py`` measures both).
 """
 
 from __future__ import annotations
