@@ -103,15 +103,12 @@ def verdict_band(difference: float) -> Band:
     if d < LIKELY_BUG:
         near = "just above the assignment's 2e-7 threshold (it would not pass); " if d < 1e-6 else ""
         return Band("look", f"{near}around 1e-5: look carefully",
-                    "look carefully at each component: check the blocks one by one for the one whose difference "
-                    "stands out; a ReLU kink or a large epsilon can explain a difference this size, a small bug "
-                    "in a small block can too")
+                    "check each component, block by block, for the one that stands out: a ReLU kink or a large "
+                    "epsilon can explain a difference this size, and so can a small bug in a small block")
     if d <= BUG_THRESHOLD:
         return Band("bug", "about 1e-3 (nearer 1e-3 than 1e-5): very likely a bug",
-                    "very likely a bug in backpropagation: look at the flagged blocks and compare them "
-                    "component by component")
-    return Band("bug", "above 1e-3: very likely a bug",
-                "very likely a bug in backpropagation: look at the flagged blocks")
+                    "look at the flagged blocks and compare them component by component")
+    return Band("bug", "above 1e-3: very likely a bug", "look at the flagged blocks of backpropagation")
 
 
 def describe(difference: float) -> str:

@@ -40,6 +40,9 @@ def test_the_course_bands(difference, name, words):
 
 def test_look_band_says_look_at_each_component():
     assert "each component" in verdict_band(1e-5).advice
+    for d in (1e-9, 1e-5, 3e-4, 0.3):  # the label says where it falls, the advice what to do, without repeats
+        band = verdict_band(d)
+        assert band.label.split(": ")[-1] not in band.advice
 
 
 def test_edges_are_exact():
