@@ -616,7 +616,7 @@ class LabScreen(TutorScreen):
             info = f"Compare {COMPARISONS[self.comparison].title} · " + info
         self._info(info)
         if data.n_features == 2:
-            self.boundary.set_points(data.splits(), first.training.heldout)
+            self.boundary.set_points(data.splits(), first.training.heldout, heldout_label(first.training.heldout))
         else:
             self.boundary.show_message(f"the decision boundary needs 2 features; this data has "
                                        f"{data.n_features}")

@@ -42,10 +42,12 @@ class LabBoundary(Widget):
         width, height = self.size
         return max(8, width), max(4, height - 1)
 
-    def set_points(self, splits: dict[str, tuple[np.ndarray, np.ndarray]] | None, heldout: str | None) -> None:
-        """The raw data to draw: training points as ``●``, the held-out split's as ``○``."""
+    def set_points(self, splits: dict[str, tuple[np.ndarray, np.ndarray]] | None, heldout: str | None,
+                   label: str | None = None) -> None:
+        """The raw data to draw: training points as ``●``, the held-out split's as ``○`` (named ``label`` in
+        the legend, the split's own name by default)."""
         self.points = []
-        self.heldout = heldout or "held out"
+        self.heldout = label or heldout or "held out"
         if splits:
             if heldout and heldout in splits:
                 self.points.append((*splits[heldout], "○"))
