@@ -16,15 +16,19 @@ How errors are read:
   --train-error 1 --dev-error 11     ... unless another error is a percent: then 1% and 11%
   so with only fractions, a bare 1 means 100%: write 1% for one percent.
 
-Verdicts (a gap of 2 percentage points or more is high):
+Verdicts:
   avoidable bias  = train - Bayes            (Bayes error assumed 0 unless --bayes-error)
   variance        = dev - train              (or train-dev - train with --train-dev-error)
   data mismatch   = dev - train-dev          (with --train-dev-error)
   overfitting the dev set = test - dev       (with --test-error)
+  A gap is high at 2 points or more, or at 1 point or more when it at least triples the error below it
+  (train 0.5%, dev 2.2%). The gaps are compared: the larger is worked on first (comparable high gaps:
+  bias first, as the basic recipe does); with both gaps small the larger is still named.
 
 Examples:
   dltutor diagnose --train-error 1% --dev-error 11%   (high variance)
   dltutor diagnose --train-error 15 --dev-error 16 --bayes-error 15
+  dltutor diagnose --train-error 2% --dev-error 3% --bayes-error 0.5%   (bias first: 1.5 > 1 point)
   dltutor diagnose --train-error 0.01 --train-dev-error 0.015 --dev-error 0.10 --json
 """
 
