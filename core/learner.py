@@ -115,12 +115,10 @@ def check_file(
     """
     from core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
 
+    from core.files import regular_file
+
     display = str(path)
-    if not display.strip():
-        raise TutorError("--file", "empty path", "the path of a .py file")
-    file = Path(path)
-    if not file.is_file():
-        raise TutorError("--file", f"{display} is not a file", "the path of a .py file")
+    file = regular_file(path, "--file", "the path of a .py file")
     epsilon = check_epsilon(epsilon)
     if mode not in MODES:
         raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
