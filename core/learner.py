@@ -113,9 +113,8 @@ def check_file(
         TutorError: a bad option or a path that is not a file.
         LearnerError: their code failed (message names their file and line).
     """
-    from core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
-
     from core.files import regular_file
+    from core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
 
     display = str(path)
     file = regular_file(path, "--file", "the path of a .py file")
