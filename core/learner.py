@@ -152,6 +152,10 @@ def check_file(
                              f"iteration{'' if after_iterations == 1 else 's'} of gradient descent with your "
                              f"gradients ({report.verdict})")
     report.learner_output = printable(tail(result.get("output", "")))
+    from core.sandbox import containment, total_memory_capped
+
+    if not total_memory_capped():
+        report.warnings.append(f"on this platform {containment(memory)}")
     report.seconds = time.perf_counter() - started
     return report
 

@@ -227,6 +227,11 @@ class Cgroup:
             self.path.rmdir()
 
 
+def total_memory_capped() -> bool:
+    """Whether this platform caps the memory of all the run's processes together (else each one alone)."""
+    return _proc_available()
+
+
 def containment(memory: int) -> str:
     """What this platform contains for a learner's run, in words (the README and the reports use it)."""
     gib = f"{memory / 2**30:g} GiB"
