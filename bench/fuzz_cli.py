@@ -266,6 +266,9 @@ def _classify(argv: list[str], code: int, stderr: str, seconds: float) -> Outcom
         return Outcome(argv, "bad-output" if stray else "ok", "\n".join(stray), seconds)
     if code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and len(lines[0]) <= 2000:
         return Outcome(argv, "error", lines[0], seconds)
+    if code == 1 and (not lines or lines[0].startswith("error in your file: ")):
+        # the learner's own code failed (gradcheck --file), or a question was answered "no": a clear answer
+        return Outcome(argv, "error", stderr[:300], seconds)
     if code == 130:  # "interrupted": an answer to a question cut short by end of input
         return Outcome(argv, "ok", stderr, seconds)
     return Outcome(argv, "bad-output", f"exit {code}: {stderr[-1500:]}", seconds)
@@ -298,6 +301,11 @@ def subprocess_cases(rnd: random.Random, options: dict, files: list[str], n: int
 def campaign(cases: int, seed: int, subprocesses: int, verbose: bool = False) -> dict[str, int]:
     """Run ``cases`` in-process cases and ``subprocesses`` subprocess cases; returns the counts by outcome."""
     import numpy as np  # noqa: F401  (load once, outside the first case's time limit)
+
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource  # a runaway allocation is a counted failure (MemoryError), not a machine swapping
+
+        resource.setrlimit(resource.RLIMIT_AS, (8 * 2**30, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
     rnd = random.Random(seed)
     options = command_options()
