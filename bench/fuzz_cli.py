@@ -134,7 +134,7 @@ def crafted_files(folder: Path) -> list[str]:
             os.mkfifo(fifo)
         paths.append(fifo)
     names = [str(p) for p in paths]
-    names += [str(folder / ("n" * 300 + ".csv")), str(folder / ("n" * 300 + ".py")),
+    names += [str(folder / ("n" * 300 + ".csv")), str(folder / ("n" * 300 + ".py")), "d" * 300,
               str(folder / "missing.npz"), str(folder / "ok.npz" / "below.csv"), "/dev/zero", "/dev/null",
               str(folder / "ok.npz") + "\0"]
     return names

@@ -970,7 +970,11 @@ def get_dataset(
                             noise=DEFAULT_NOISE if noise is None else noise,
                             rng=rng, ratios=DEFAULT_RATIOS if ratios is None else ratios)
     is_standin = text in DATASET_NAMES
-    is_file = Path(text).suffix.lower() in (".npz", ".csv", ".mat") or Path(text).expanduser().is_file()
+    try:
+        is_file = Path(text).suffix.lower() in (".npz", ".csv", ".mat") or Path(text).expanduser().is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: say so, as a path
+        regular_file(text, "data", f"an existing {_FILE_TYPES} file")
+        raise  # pragma: no cover - regular_file raised already
     if not is_standin and not is_file:
         raise TutorError("dataset", f"unknown dataset {text!r}",
                          f"{', '.join(DATASET_NAMES)}, or a {_FILE_TYPES} file")

@@ -41,3 +41,20 @@ async def test_a_310_digit_number_typed_into_ask(tmp_path: Path) -> None:
         await settle(pilot, rounds=5)
         assert app.is_running and type(app.screen).__name__ == "AskScreen"
         assert not [n for n in _notifications(app) if "went wrong" in n]
+
+
+async def test_a_file_name_too_long_in_the_workbench_is_explained_beside_the_field(tmp_path: Path) -> None:
+    from tests.test_workbench import finished
+    from tutor.widgets.panel_field import PanelField
+
+    app = app_for(tmp_path, screen="workbench")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await finished(pilot, screen)
+        box = screen.query_one("#wb-file-input")
+        box.value = str(tmp_path / ("n" * 300 + ".py"))
+        box.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert "longer than the file system allows" in screen.query_one("#wb-file", PanelField).error

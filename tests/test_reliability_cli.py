@@ -91,6 +91,12 @@ def test_a_file_name_longer_than_the_file_system_allows(tmp_path, capsys, comman
     assert "longer than the file system allows" in line and len(line) < 300 and line.count("a" * 81) == 0
 
 
+@pytest.mark.parametrize("option", ["--data", "--dataset"])
+def test_a_long_name_without_a_data_extension(capsys, option):
+    line = one_error_line(capsys, ["train", option, "d" * 300])
+    assert "longer than the file system allows" in line and len(line) < 300
+
+
 @pytest.mark.parametrize("command", [["train", "--data"], ["gradcheck", "--file"]])
 def test_a_folder_the_user_cannot_enter(tmp_path, capsys, monkeypatch, command):
     locked = tmp_path / "locked"
