@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fuzz_cli import APP_COMMANDS, NASTY, QUESTION_WORDS, command_options, crafted_files, run_case, \
-    run_subprocess
+from bench.fuzz_cli import APP_COMMANDS, NASTY, QUESTION_WORDS, command_options, crafted_files, run_case, run_subprocess
 
 OPTIONS = command_options()
 COMMANDS = sorted(name for name in OPTIONS if name not in APP_COMMANDS)

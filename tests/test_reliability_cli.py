@@ -191,3 +191,9 @@ def test_gradcheck_list_knows_every_option():
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     flags = {a.option_strings[-1] for a in sub.choices["gradcheck"]._actions if a.option_strings}
     assert flags - {"--help", "--list", "--json"} == {flag for flag, _, _ in _LIST_IGNORES}
+
+
+@pytest.mark.parametrize("typo", ["--activation=-0", "--init=foo"])
+def test_a_typo_with_a_slow_deep_stack_prints_only_the_error(capsys, typo):
+    line = one_error_line(capsys, ["deep", "--width", "1e3", typo])
+    assert "unknown" in line
