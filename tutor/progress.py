@@ -252,6 +252,7 @@ class ProgressStore:
         #: enter), or None.
         self.read_only: str | None = None
         self.lock_timeout = LOCK_TIMEOUT
+        self._lock_timed_out = False
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -364,13 +365,18 @@ class ProgressStore:
             yield self._unusable_dir(exc)
             return
         with handle:
-            deadline = time.monotonic() + self.lock_timeout
+            # once a wait has timed out, later saves only glance at the lock: a queue of saves behind a stopped
+            # tutor must not hold the app's exit for seconds each
+            wait = min(self.lock_timeout, 0.2) if self._lock_timed_out else self.lock_timeout
+            deadline = time.monotonic() + wait
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self._lock_timed_out = False
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
+                        self._lock_timed_out = True
                         yield self._lock_busy(handle)
                         return
                     time.sleep(0.05)
@@ -393,9 +399,8 @@ class ProgressStore:
             handle.seek(0)
             pid = int(handle.read(32).split()[0])
             holder = f" (process {pid})"
-        return (f"Another dltutor{holder} has held {self.dir / LOCKNAME} for over {self.lock_timeout:g} s (it may be "
-                "stopped or busy); progress was read without it, and changes are kept in this session and saved "
-                "once the lock is free.")
+        return (f"Another dltutor{holder} is holding {self.dir / LOCKNAME} (it may be stopped or busy); progress "
+                "was read without it, and changes are kept in this session and saved once the lock is free.")
 
     def _write(self, progress: Progress) -> None:
         target = self._target()  # through a symlink, so the link stays a link
