@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-#: Commands that open the app or run the whole tour: fuzzed through a subprocess only, with bad values.
-APP_COMMANDS = ("lab", "tour")
+#: Commands that open the app, run the whole tour or serve until stopped: fuzzed through a subprocess only,
+#: with values that make them stop at once.
+APP_COMMANDS = ("lab", "tour", "serve")
 #: Seconds a case may take before it counts as a hang (all legitimate values below finish in a few seconds).
 CASE_LIMIT = 20.0
 
@@ -290,7 +291,9 @@ def run_subprocess(argv: list[str], limit: float = 60.0, home: str | None = None
 
 def subprocess_cases(rnd: random.Random, options: dict, files: list[str], n: int) -> list[list[str]]:
     """Cases for the app commands (with values that make them stop at once) and a few random others."""
-    cases = [["lab", "--preset", rnd.choice(NASTY)], ["tour", "--screenshots", rnd.choice(files)], ["lab"], []]
+    cases = [["lab", "--preset", rnd.choice(NASTY)], ["tour", "--screenshots", rnd.choice(files)], ["lab"], [],
+             ["serve", "--host", "h" * 300], ["serve", "--port", rnd.choice(["0", "70000", "abc", "-1", "9" * 310])],
+             ["serve", "--public-url", rnd.choice(NASTY)]]
     while len(cases) < n:
         cases.append(random_case(rnd, options, files))
     return cases[:n]

@@ -73,6 +73,8 @@ def test_no_traceback_and_no_hang_from_any_option(files, data) -> None:
     ["train", "--data", "{files}/corrupt.npz"],
     ["gradcheck", "--file", "{files}/escape.py", "--timeout", "30"],
     ["progress", "--reset"],
+    ["serve", "--host", "h" * 300],
+    ["serve", "--port", "9" * 310],
 ])
 def test_as_a_user_starts_it(files, tmp_path: Path, case: list[str]) -> None:
     folder = str(Path(files[0]).parent)
