@@ -282,14 +282,18 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
             os.close(write_fd)
         try:
             deadline = time.monotonic() + timeout
-            measured = 0.0
+            measured, eof = 0.0, False
             while True:
-                ready, _, _ = select.select([read_fd], [], [], POLL)
-                if ready:
-                    chunk = os.read(read_fd, 1 << 20)
-                    data += chunk
-                    if len(data) > RESULT_LIMIT + _HEADER:
-                        break
+                if eof:  # the worker closed its end: wait for the supervisor to finish stopping the rest
+                    time.sleep(POLL)
+                else:
+                    ready, _, _ = select.select([read_fd], [], [], POLL)
+                    if ready:
+                        chunk = os.read(read_fd, 1 << 20)
+                        eof = not chunk
+                        data += chunk
+                        if len(data) > RESULT_LIMIT + _HEADER:
+                            break
                 if proc.poll() is not None:
                     break
                 if time.monotonic() > deadline:
@@ -311,7 +315,8 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
             memory_exceeded = memory_exceeded or group.oom_killed()
             group.kill_and_remove()
             if _proc_available():
-                stop_tree(proc.pid)
+                # the supervisor stopped its tree before exiting (and its pid may be reused by now): only
+                # processes that escaped it, carrying this run's token, are left to find
                 _signal_all(_marked(token), signal.SIGKILL)
             else:  # no /proc: the run's process group (the supervisor's session) is what can be stopped
                 with contextlib.suppress(OSError):
