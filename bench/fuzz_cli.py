@@ -277,6 +277,7 @@ def _classify(argv: list[str], code: int, stderr: str, seconds: float) -> Outcom
 
 def run_subprocess(argv: list[str], limit: float = 60.0, home: str | None = None) -> Outcome:
     """Run ``python -m tutor ARGV`` as a user would (stdin closed) and classify the result."""
+    argv = [a.replace("\0", "") for a in argv]  # a command line cannot carry NUL: no user can type one
     env = dict(os.environ, PYTHONPATH=str(ROOT), TEXTUAL_ANIMATIONS="none")
     if home:
         env["DLTUTOR_HOME"] = home
