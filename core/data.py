@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.errors import TutorError
+from core.files import regular_file, shorten
 from core.rng import Rng, make_rng, permutation, rand, randn
 
 #: The seed used when no rng is given: the same call gives the same data every time.
@@ -34,6 +36,12 @@ NOISE_RANGE = (0.0, 2.0)
 #: Augmentation never builds more examples than this (a typo like copies=10000 must not swap the machine).
 MAX_AUGMENTED = 2_000_000
 MAX_COPIES = 100
+#: At most this many classes (ids 0..K-1): a larger id is a timestamp or row id in the label column.
+MAX_CLASSES = 1000
+#: Feature values beyond this size cannot be trained on in float64 (their squares and sums overflow).
+MAX_ABS_VALUE = 1e100
+#: Data files larger than this are refused before they are read (the largest sensible course file is a few MB).
+MAX_FILE_BYTES = 512 * 2**20
 
 _SPLIT_NAMES = ("train", "dev", "test")
 _LABELS_ALLOWED = "0/1 labels, or class ids 0..K-1 with every id present"
@@ -205,16 +213,33 @@ def validate_xy(
     if bad.size:
         shown = ", ".join(f"{v:g}" for v in bad[:5])
         raise TutorError(field, f"{yname} holds labels that are not class ids: {shown}", _LABELS_ALLOWED)
+    _check_class_count(labels, field, yname)
+    biggest = float(np.max(np.abs(X)))
+    if biggest > MAX_ABS_VALUE:
+        raise TutorError(field, f"{xname} holds values as large as {biggest:.3g}, too large to train on "
+                         "(their squares overflow)", f"|values| <= {MAX_ABS_VALUE:.0e}; rescale the features")
     if contiguous:
         _check_contiguous(labels, field, yname)
     return X, Y
 
 
+def _check_class_count(labels: np.ndarray, field: str, name: str) -> None:
+    """Refuse a class id of :data:`MAX_CLASSES` or more (``labels``: sorted unique non-negative integers)."""
+    if labels.size and labels[-1] >= MAX_CLASSES:
+        raise TutorError(field, f"{name} has class id {labels[-1]:.15g}, more classes than the tutor handles "
+                         "(is the last column a timestamp or a row id?)",
+                         f"class ids 0..K-1 with at most {MAX_CLASSES:,} classes, the label in the last column")
+
+
 def _check_contiguous(labels: np.ndarray, field: str, name: str) -> None:
-    """Refuse class ids with gaps (``{0, 2}``); ``labels`` are the sorted unique non-negative integers."""
+    """Refuse class ids with gaps (``{0, 2}``); ``labels`` are the sorted unique non-negative integers.
+
+    Never builds the range up to the largest id (a label may be a timestamp): the class count is capped first.
+    """
+    _check_class_count(labels, field, name)
     if labels.size and labels[-1] > 1 and not np.array_equal(labels, np.arange(labels.size)):
-        missing = sorted(set(range(int(labels[-1]) + 1)) - {int(v) for v in labels})
-        raise TutorError(field, f"{name} class ids are not contiguous (missing {missing[:5]})",
+        missing = np.setdiff1d(np.arange(int(labels[-1]) + 1), labels.astype(np.int64))[:5]
+        raise TutorError(field, f"{name} class ids are not contiguous (missing {[int(v) for v in missing]})",
                          _LABELS_ALLOWED)
 
 
@@ -270,8 +295,11 @@ def _float_in(value: object, field: str, lo: float, hi: float) -> float:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise TutorError(field, f"{value!r} is not a number", f"{lo:g} to {hi:g}") from None
-    if isinstance(value, bool) or not math.isfinite(v) or not lo <= v <= hi:
-        raise TutorError(field, f"{value!r} is out of range", f"{lo:g} to {hi:g}")
+    allowed = f"a finite number >= {lo:g}" if hi == math.inf else f"{lo:g} to {hi:g}"
+    if isinstance(value, bool) or not math.isfinite(v):
+        raise TutorError(field, f"{value!r} is not a finite number", allowed)
+    if not lo <= v <= hi:
+        raise TutorError(field, f"{value!r} is out of range", allowed)
     return v
 
 
@@ -586,14 +614,15 @@ def load_file(path: str | Path) -> Dataset:
         TutorError: field ``data``, for a missing or unreadable file, unknown extension, missing keys,
             mismatched shapes, NaN/inf, or labels that are not class ids.
     """
-    p = Path(path).expanduser()
-    suffix = p.suffix.lower()
+    suffix = Path(str(path)).suffix.lower()
     if suffix not in (".npz", ".csv", ".mat"):
-        raise TutorError("data", f"unknown file type {suffix or '(none)'!r} for {p.name}", _FILE_TYPES)
-    if not p.exists():
-        raise TutorError("data", f"no file at {p}", f"an existing {_FILE_TYPES} file")
-    if not p.is_file():
-        raise TutorError("data", f"{p} is not a file", f"an existing {_FILE_TYPES} file")
+        raise TutorError("data", f"unknown file type {shorten(suffix or '(none)', 20)!r} for "
+                         f"{shorten(Path(str(path)).name)}", _FILE_TYPES)
+    p = regular_file(path, "data", f"an existing {_FILE_TYPES} file")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TutorError("data", f"{shorten(p.name)} is {size / 2**20:,.0f} MiB, larger than the tutor reads",
+                         f"a {_FILE_TYPES} file of at most {MAX_FILE_BYTES // 2**20} MiB")
     try:
         if suffix == ".npz":
             parts = _read_npz(p)
@@ -601,11 +630,11 @@ def load_file(path: str | Path) -> Dataset:
             parts = _read_csv(p)
         else:
             parts = _read_mat(p)
-        return _dataset_from_parts(p.name, parts, source=f"file {p}")
+        return _dataset_from_parts(shorten(p.name), parts, source=f"file {shorten(str(p))}")
     except TutorError as e:
-        if e.problem.startswith(p.name) or e.field != "data":
+        if e.problem.startswith(shorten(p.name)) or e.field != "data":
             raise
-        raise TutorError(e.field, f"{p.name}: {e.problem}", e.allowed) from None
+        raise TutorError(e.field, f"{shorten(p.name)}: {e.problem}", e.allowed) from None
 
 
 def _orient(X: np.ndarray, Y: np.ndarray, xname: str, yname: str, rows_are_examples: bool) -> tuple:
@@ -631,13 +660,46 @@ def _orient(X: np.ndarray, Y: np.ndarray, xname: str, yname: str, rows_are_examp
     return X, Y[None, :]
 
 
+def _npz_members_fit(p: Path) -> None:
+    """Read each array's header in the archive and refuse one that declares more data than a file may hold
+    (a crafted or damaged header would otherwise ask NumPy for hundreds of GiB before reading a byte)."""
+    total = 0
+    with zipfile.ZipFile(p) as z:
+        for info in z.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            with z.open(info) as f:
+                version = np.lib.format.read_magic(f)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+                else:
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            total += math.prod(shape) * dtype.itemsize
+            if total > MAX_FILE_BYTES * 4:
+                raise TutorError("data", f"{shorten(p.name)}: {info.filename[:-4]} declares shape {shape}, "
+                                 f"{total / 2**30:,.1f} GiB in all", "arrays of at most "
+                                 f"{MAX_FILE_BYTES * 4 // 2**20:,} MiB in all")
+
+
+_NPZ_ALLOWED = "a NumPy .npz archive written by np.savez"
+
+
 def _read_npz(p: Path) -> dict:
+    if not zipfile.is_zipfile(p):
+        with open(p, "rb") as f:
+            npy = f.read(6) == b"\x93NUMPY"
+        raise TutorError("data", f"cannot read {shorten(p.name)}: " + ("it is a single-array .npy file, not an "
+                         ".npz archive" if npy else "it is not an .npz archive (not a zip file)"), _NPZ_ALLOWED)
     try:
+        _npz_members_fit(p)
         with np.load(p, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
-        raise TutorError("data", f"cannot read {p.name} as .npz ({type(e).__name__})",
-                         "a NumPy .npz archive written by np.savez") from None
+    except TutorError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, zlib.error, MemoryError,
+            NotImplementedError, TypeError, SyntaxError) as e:
+        why = "its compressed data is damaged" if isinstance(e, zlib.error) else f"{type(e).__name__}: {e}"
+        raise TutorError("data", f"cannot read {shorten(p.name)} as .npz ({shorten(why)})", _NPZ_ALLOWED) from None
     if "train_X" in arrays or "train_Y" in arrays:
         names = [s for s in _SPLIT_NAMES if f"{s}_X" in arrays or f"{s}_Y" in arrays]
         parts = {}
@@ -908,7 +970,11 @@ def get_dataset(
                             noise=DEFAULT_NOISE if noise is None else noise,
                             rng=rng, ratios=DEFAULT_RATIOS if ratios is None else ratios)
     is_standin = text in DATASET_NAMES
-    is_file = Path(text).suffix.lower() in (".npz", ".csv", ".mat") or Path(text).expanduser().is_file()
+    try:
+        is_file = Path(text).suffix.lower() in (".npz", ".csv", ".mat") or Path(text).expanduser().is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: say so, as a path
+        regular_file(text, "data", f"an existing {_FILE_TYPES} file")
+        raise  # pragma: no cover - regular_file raised already
     if not is_standin and not is_file:
         raise TutorError("dataset", f"unknown dataset {text!r}",
                          f"{', '.join(DATASET_NAMES)}, or a {_FILE_TYPES} file")

@@ -9,10 +9,11 @@ Optional: ``LAYER_DIMS = [4, 5, 3, 1]`` (parameters drawn like the course's case
 (X, Y, parameters)`` (``rng`` a ``np.random.RandomState(seed)``); otherwise the course's case. ``from gc_utils
 import sigmoid, relu, ...`` works: a stand-in for the course's helper module is provided.
 
-Their code runs in a separate Python process (``python -m core.learner``) in a session of its own, with a
-time limit and a memory limit, so an endless loop, ``os._exit``, a segmentation fault, a runaway allocation
-or a process they start in the background cannot take the tutor down (the whole session is killed at the
-end). Every failure becomes a
+Their code runs in a separate Python process (``python -m core.learner``) under :mod:`core.sandbox`, with a
+time limit and a memory limit across every process it starts, so an endless loop, ``os._exit``, a
+segmentation fault, a runaway allocation or a process they start in the background (even in a new session)
+cannot take the tutor down or outlive the check. The result comes back on a pipe, not a file. Every failure
+becomes a
 :class:`LearnerError` whose message points at the learner's own file and line (only frames from their file;
 never a traceback of dltutor). The numerical gradient calls their ``forward_propagation`` once per
 perturbation in the child; the parent compares and localizes exactly as :mod:`core.gradcheck` does.
@@ -26,8 +27,8 @@ import io
 import json
 import math
 import os
+import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -93,6 +94,7 @@ def check_file(
     after_iterations: int = 0,
     learning_rate: float = 0.3,
     timeout: float = DEFAULT_TIMEOUT,
+    memory: int = MEMORY_LIMIT,
 ):
     """Gradient-check the backward pass in a learner's file.
 
@@ -105,6 +107,7 @@ def check_file(
         after_iterations: train this many gradient-descent steps with their own gradients and check again.
         learning_rate: for those steps.
         timeout: seconds their code may take in all.
+        memory: bytes their code and every process it starts may use together (see :mod:`core.sandbox`).
 
     Returns:
         A :class:`core.gradcheck.GradCheckReport` (``.file`` set; ``.initial`` when trained).
@@ -113,14 +116,11 @@ def check_file(
         TutorError: a bad option or a path that is not a file.
         LearnerError: their code failed (message names their file and line).
     """
+    from core.files import regular_file
     from core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
 
     display = str(path)
-    if not display.strip():
-        raise TutorError("--file", "empty path", "the path of a .py file")
-    file = Path(path)
-    if not file.is_file():
-        raise TutorError("--file", f"{display} is not a file", "the path of a .py file")
+    file = regular_file(path, "--file", "the path of a .py file")
     epsilon = check_epsilon(epsilon)
     if mode not in MODES:
         raise TutorError("mode", f"unknown mode {mode!r}", ", ".join(MODES))
@@ -140,10 +140,10 @@ def check_file(
     request = {"file": str(file.resolve()), "display": display, "epsilon": float(epsilon), "mode": mode,
                "k": k, "seed": int(seed), "after_iterations": after_iterations,
                "learning_rate": float(learning_rate)}
-    result = _run_child(request, timeout, display)
+    result = _run_child(request, timeout, display, memory)
     if not result.get("ok"):
-        raise LearnerError(result.get("message", "the check failed"), result.get("kind", "internal"), display,
-                           result.get("line"))
+        raise LearnerError(printable(str(result.get("message", "the check failed"))),
+                           str(result.get("kind", "internal")), display, result.get("line"))
     report = _report(result["checks"][-1], request, result)
     if len(result["checks"]) > 1:
         report.initial = _report(result["checks"][0], request, result)
@@ -151,7 +151,11 @@ def check_file(
         report.advice.append(f"checked at the start ({report.initial.verdict}) and after {after_iterations:,} "
                              f"iteration{'' if after_iterations == 1 else 's'} of gradient descent with your "
                              f"gradients ({report.verdict})")
-    report.learner_output = tail(result.get("output", ""))
+    report.learner_output = printable(tail(result.get("output", "")))
+    from core.sandbox import containment, total_memory_capped
+
+    if not total_memory_capped():
+        report.warnings.append(f"on this platform {containment(memory)}")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -167,44 +171,43 @@ def tail(text: str, limit: int = OUTPUT_LIMIT) -> str:
     return f"{OUTPUT_CUT}\n{cut}"
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill the child's whole session: the child and anything it started (a background ``sleep``)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-        os.killpg(proc.pid, signal.SIGKILL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _run_child(request: dict, timeout: float, display: str) -> dict:
-    root = str(Path(__file__).resolve().parents[1])
+def printable(text: str) -> str:
+    """``text`` with terminal control codes shown escaped (``\\x1b[2J``), so what the learner's code prints
+    cannot clear, recolour or retitle the terminal; newlines and tabs stay."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _run_child(request: dict, timeout: float, display: str, memory: int = MEMORY_LIMIT) -> dict:
+    """Run the check of ``request`` in a sandboxed child (:mod:`core.sandbox`); the child's result dict, or a
+    failure dict (``ok`` False) for a crash, a timeout is a :class:`LearnerError`."""
+    from core.sandbox import run
+
     env = dict(os.environ)
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    with tempfile.TemporaryDirectory(prefix="dltutor-learner-") as tmp:
-        req, res = Path(tmp) / "request.json", Path(tmp) / "result.json"
-        req.write_text(json.dumps(request))
-        command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", str(req), str(res)]
-        # Output goes to files, not pipes: a process their code leaves behind would hold a pipe open and
-        # keep us waiting. Their own session lets us kill everything they started, at the end or on timeout.
-        with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb") as err:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
-                                    cwd=tmp, start_new_session=True)
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                proc.wait()
-                raise LearnerError(
-                    f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless "
-                    f"loop, or a network too large for a per-element check; --timeout gives it longer)",
-                    "timeout", display) from None
-            finally:
-                _kill_group(proc)
-        if res.is_file():
-            try:
-                return json.loads(res.read_text())
-            except ValueError:
-                pass
-        stderr = (Path(tmp) / "stderr").read_bytes()[-200_000:].decode("utf-8", errors="replace")
-    return _crash(proc.returncode, stderr, request["file"], display)
+    command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", json.dumps(request), "{fd}"]
+    # The learner's working folder holds nothing of ours: they may write in it, or even delete it.
+    with tempfile.TemporaryDirectory(prefix="dltutor-learner-", ignore_cleanup_errors=True) as tmp:
+        finished = run(command, timeout=timeout, memory=memory, cwd=tmp, env=env)
+    if finished.memory_exceeded:
+        raise LearnerError(
+            f"{display}: your code and the processes it started used more than {memory / 2**30:g} GiB of memory "
+            "together and were stopped (a huge array, or memory kept growing in a loop)", "memory", display)
+    if finished.timed_out:
+        raise LearnerError(
+            f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless "
+            f"loop, or a network too large for a per-element check; --timeout gives it longer)",
+            "timeout", display)
+    if finished.result is not None:
+        with contextlib.suppress(ValueError):
+            result = json.loads(finished.result.decode("utf-8", "replace"))
+            if isinstance(result, dict) and "ok" in result:
+                return result
+    stderr = finished.stderr.decode("utf-8", errors="replace")
+    code = finished.returncode if finished.returncode is not None else -signal.SIGKILL
+    return _crash(code, stderr, request["file"], display)
 
 
 def _crash(code: int, stderr: str, path: str, display: str) -> dict:
@@ -660,8 +663,12 @@ def _limit_resources(memory: int = MEMORY_LIMIT, files: int = FILE_LIMIT) -> Non
 
 
 def _main(argv: list[str]) -> int:
-    request_path, result_path = argv
-    request = json.loads(Path(request_path).read_text())
+    """The worker: ``argv`` is the request (JSON) and the descriptor to send the result on."""
+    from core.sandbox import Sender
+
+    request_text, fd = argv
+    sender = Sender(int(fd))  # before their code runs: it cannot patch what sends the result
+    request = json.loads(request_text)
     _limit_resources()
     try:
         result = _child(request)
@@ -669,7 +676,7 @@ def _main(argv: list[str]) -> int:
         display = request.get("display")
         result = {"ok": False, "kind": "internal",
                   "message": f"{display}: the check could not run ({type(exc).__name__}: {exc})"}
-    Path(result_path).write_text(json.dumps(result))
+    sender.send(result)  # exits at once: a thread their code left running cannot keep the check open
     return 0
 
 

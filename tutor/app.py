@@ -16,6 +16,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
+from textual.worker import WorkerFailed
 
 from tutor import messages
 from tutor.progress import ProgressStore, Saver
@@ -67,6 +68,23 @@ class DLTutorApp(App[int]):
             target = start.get("screen") or "lesson"
             self.post_message(messages.Navigate(target, start.get("lesson"), try_id=start.get("try")))
         cover_if_small(self, self.size)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A worker that fails (an input no screen foresaw, a bug) becomes a message; the app carries on.
+
+        Textual exits the app on any worker's exception (``WorkerFailed``) unless each ``@work`` sets
+        ``exit_on_error=False`` and each screen watches its workers' states; this one place covers every
+        worker, present and future. Other exceptions keep Textual's handling.
+        """
+        if isinstance(error, WorkerFailed):
+            cause = error.error
+            text = str(cause) if str(cause) else type(cause).__name__
+            if len(text) > 300:
+                text = text[:300] + "…"
+            self.notify(f"That did not work: {text} ({type(cause).__name__}). The tutor carries on.",
+                        title="Something went wrong", severity="error", timeout=15, markup=False)
+            return
+        super()._handle_exception(error)
 
     def on_unmount(self) -> None:
         self._saver.close()

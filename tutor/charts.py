@@ -11,12 +11,15 @@ import math
 from collections.abc import Sequence
 
 MARKERS = ("braille", "dot", "x", "+", "*")
+_LOWEST_POWER, _HIGHEST_POWER = -307, 308
 
 
 def power_ticks(values: Sequence[float], most: int = 7) -> tuple[list[float], list[str]]:
     """Powers of ten spanning the positive ``values`` (at most ``most`` of them), labelled ``1e-3``."""
-    lo = math.floor(math.log10(min(values)))
-    hi = math.ceil(math.log10(max(values)))
+    # 10.0**e must stay a positive normal float: subnormal data (5e-324) would give a tick of 0.0, whose
+    # log the chart library cannot take.
+    lo = max(math.floor(math.log10(min(values))), _LOWEST_POWER)
+    hi = min(max(math.ceil(math.log10(max(values))), lo), _HIGHEST_POWER)
     step = max(1, math.ceil((hi - lo) / (most - 1)))
     exps = list(range(lo, hi + 1, step))
     return [10.0**e for e in exps], [f"1e{e}" for e in exps]

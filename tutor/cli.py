@@ -53,7 +53,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one ``error: ...`` line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {_plain(message)}\n")
+        _print_error(_plain(message))
         raise SystemExit(USAGE_ERROR)
 
 
@@ -72,6 +72,21 @@ _ARGPARSE_WORDING = [
     # a type= callable's ArgumentTypeError already says the problem and what is allowed
     (re.compile(r"argument (\S+?): (.*\(allowed: .*\))", re.S), r"\1: \2"),
 ]
+
+
+#: A word of an error message longer than this (a pasted file, a runaway argument) is cut in the middle.
+_WORD_LIMIT = 80
+_MESSAGE_LIMIT = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _print_error(message: str) -> None:
+    """Print ``error: message`` as one line: control characters escaped, overlong words and message cut."""
+    from core.files import shorten
+
+    message = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    message = re.sub(r"\S{%d,}" % (_WORD_LIMIT + 1), lambda m: shorten(m.group(), _WORD_LIMIT), message)
+    sys.stderr.write(f"error: {shorten(message, _MESSAGE_LIMIT)}\n")
 
 
 def _plain(message: str) -> str:
@@ -123,15 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         where = f"{parser.prog} {args.command}" if args.command else parser.prog
-        sys.stderr.write(f"error: {where}: unknown option(s) {' '.join(unknown)} "
-                         f"(allowed: the options that {where} --help lists)\n")
+        _print_error(f"{where}: unknown option(s) {' '.join(unknown)} "
+                     f"(allowed: the options that {where} --help lists)")
         return USAGE_ERROR
     try:
         if args.command is None:
             return _open_app()
         return int(commands[args.command].run(args) or 0)
     except TutorError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        _print_error(str(exc))
         return USAGE_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,42 @@ VERSION = 1
 MAX_ATTEMPTS = 50
 MIXED = "mixed"
 """Quiz scope of a quiz drawn from every lesson (other scopes are lesson ids)."""
+
+
+#: Seconds to wait for another tutor's lock before reading without it (or skipping a save) with a notice.
+LOCK_TIMEOUT = 3.0
+#: A progress file is a few kB; anything larger than this is not one (and is not read into memory).
+MAX_FILE_BYTES = 4 * 2**20
+#: The largest quiz a score may belong to, and the latest plausible time stamp (the year 5138, in seconds).
+MAX_QUESTIONS = 100_000
+MAX_TIME = 1e11
+
+
+def check_count(value: Any, name: str, high: int = MAX_QUESTIONS) -> int:
+    """A whole number ``0..high`` read from the file (not a bool, a float, or a number of 300 digits).
+
+    Raises:
+        ValueError: naming the entry and what is allowed.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise ValueError(f"{name} is {_shown(value)}, not a whole number from 0 to {high:,}")
+    return value
+
+
+def check_stamp(value: Any, name: str) -> float:
+    """A time stamp read from the file: finite epoch seconds from 0 to :data:`MAX_TIME` (not NaN, Infinity).
+
+    Raises:
+        ValueError: naming the entry and what is allowed.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_TIME:
+        raise ValueError(f"{name} is {_shown(value)}, not a time (seconds from 0 to {MAX_TIME:g})")
+    return float(value)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def data_dir() -> Path:
@@ -148,33 +185,44 @@ class Progress:
         quiz: dict[str, list[QuizAttempt]] = {}
         try:
             for scope, attempts in quiz_raw.items():
-                quiz[str(scope)] = [
-                    QuizAttempt(int(a["score"]), int(a["total"]), float(a["when"])) for a in attempts
-                ]
+                if not isinstance(attempts, list):
+                    raise ValueError(f"quiz {scope!r} is not a list of attempts")
+                quiz[str(scope)] = [_attempt(a, f"quiz {str(scope)[:40]!r}") for a in attempts]
             pos = data.get("position")
             position = None
             if pos is not None:
                 lesson = pos.get("lesson")
-                lesson = None if lesson is None else str(lesson)
-                position = Position(str(pos["screen"]), lesson, float(pos["when"]))
-            reset_at = float(data.get("reset_at", 0.0))
+                if lesson is not None and not isinstance(lesson, str):
+                    raise ValueError("position's lesson is not a lesson id")
+                if not isinstance(pos["screen"], str):
+                    raise ValueError("position's screen is not a screen name")
+                position = Position(pos["screen"], lesson, check_stamp(pos["when"], "position's time"))
+            reset_at = check_stamp(data.get("reset_at", 0.0), "'reset_at'")
             theme = data.get("theme")
             if theme is not None and not isinstance(theme, str):
                 raise ValueError("'theme' is not a theme name")
-            theme_at = float(data.get("theme_at", 0.0))
+            theme_at = check_stamp(data.get("theme_at", 0.0), "'theme_at'")
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ValueError(f"malformed progress entry: {exc}") from exc
         return cls(names("read"), names("practised"), quiz, position, reset_at, theme, theme_at)
 
 
+def _attempt(a: Any, where: str) -> QuizAttempt:
+    if not isinstance(a, dict):
+        raise ValueError(f"{where} holds an attempt that is not an object")
+    total = check_count(a["total"], f"{where} total")
+    score = check_count(a["score"], f"{where} score", total)
+    return QuizAttempt(score, total, check_stamp(a["when"], f"{where} time"))
+
+
 def _move_aside(path: Path) -> Path | None:
     """Rename a bad progress file to ``.bak`` (``.bak.2``, ``.bak.3``... when taken); None if it fails."""
-    target = path.with_name(path.name + ".bak")
-    n = 2
-    while target.exists():
-        target = path.with_name(f"{path.name}.bak.{n}")
-        n += 1
     try:
+        target = path.with_name(path.name + ".bak")
+        n = 2
+        while os.path.lexists(target):
+            target = path.with_name(f"{path.name}.bak.{n}")
+            n += 1
         os.replace(path, target)
     except OSError:
         return None
@@ -200,20 +248,56 @@ class ProgressStore:
         self.clock = clock
         self.progress = Progress()
         self.notices: list[str] = []
+        #: Why saving is off for this session (a pipe or device in the file's place, a folder the user cannot
+        #: enter), or None.
+        self.read_only: str | None = None
+        self.lock_timeout = LOCK_TIMEOUT
+        self._lock_timed_out = False
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def _target(self) -> Path:
+        """The file read and replaced: ``progress.json`` itself, or the file it links to (the link is kept)."""
+        return Path(os.path.realpath(self.path))
+
     def _read_disk(self) -> tuple[Progress, str | None]:
+        target = self._target()
         try:
-            text = self.path.read_text(encoding="utf-8")
+            # non-blocking, so a FIFO put in the file's place cannot stall the tutor before fstat refuses it
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
             return Progress(), None
         except NotADirectoryError as exc:  # the data folder itself is a file: not the progress file's fault
             return Progress(), self._unusable_dir(exc)
-        except (OSError, UnicodeDecodeError) as exc:
+        except PermissionError as exc:  # a folder the user cannot enter, or a file they cannot read
+            self.read_only = (f"Progress cannot be read or saved: {self.path} is not accessible "
+                              f"({exc.strerror or 'permission denied'}); progress is kept for this session only.")
+            return Progress(), self.read_only
+        except OSError as exc:
             return Progress(), self._bad_file(f"could not be read ({exc.__class__.__name__})")
         try:
-            return Progress.from_dict(json.loads(text)), None
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                self.read_only = (f"Progress is not saved: {self.path} is not a regular file (a pipe or a device); "
+                                  "remove it and dltutor starts a fresh progress file.")
+                return Progress(), self.read_only
+            if info.st_size > MAX_FILE_BYTES:
+                return Progress(), self._bad_file(f"is {info.st_size / 2**20:,.0f} MiB, not a progress file")
+            raw = b""
+            while len(raw) <= MAX_FILE_BYTES:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                raw += chunk
+        except OSError as exc:
+            return Progress(), self._bad_file(f"could not be read ({exc.__class__.__name__})")
+        finally:
+            os.close(fd)
+        try:
+            # a byte-order mark (some editors add one) is not damage
+            return Progress.from_dict(json.loads(raw.decode("utf-8-sig"))), None
+        except UnicodeDecodeError:
+            return Progress(), self._bad_file("is not UTF-8 text")
         except (ValueError, RecursionError) as exc:
             reason = "is not valid JSON" if isinstance(exc, json.JSONDecodeError) else f"is damaged ({exc})"
             return Progress(), self._bad_file(reason)
@@ -226,27 +310,49 @@ class ProgressStore:
         return f"Progress is not saved: {self.dir} ({source}) is not writable ({exc.strerror or exc})."
 
     def _bad_file(self, reason: str) -> str:
-        moved = _move_aside(self.path)
+        moved = _move_aside(self._target())
         where = f"moved to {moved.name}" if moved else "left in place (could not move it)"
         return f"Your progress file {reason}; it was {where} and progress starts fresh."
 
     def load(self) -> str | None:
-        """Read the file into :attr:`progress`; returns a notice when the file was bad, else None."""
+        """Read the file into :attr:`progress`; returns a notice when the file was bad, else None.
+
+        Under the lock, leftovers of writes that were killed midway (``.progress-*.tmp``) are removed.
+        """
         with self._locked() as lock_notice:
+            if lock_notice is None:
+                self._clean_leftovers()
             progress, notice = self._read_disk()
         self.progress = progress
         return self._note(notice or lock_notice)
 
-    def _note(self, notice: str | None) -> str | None:
-        if notice:
-            self.notices.append(notice)
+    def _clean_leftovers(self) -> None:
+        """Remove temporary files of writes that never finished (only called while holding the lock, when no
+        other tutor can be writing one)."""
+        for folder in {self.dir, self._target().parent}:
+            with contextlib.suppress(OSError):
+                for leftover in folder.glob(".progress-*.tmp"):
+                    with contextlib.suppress(OSError):
+                        if leftover.is_file() and not leftover.is_symlink():
+                            leftover.unlink()
+
+    def _note(self, notice: str | None, once: bool = False) -> str | None:
+        """Keep a notice and return it; with ``once``, a notice already given (a lock held for minutes, a pipe
+        in the file's place) is not returned again, so the learner is told once and not at every save."""
+        if not notice or (once and notice in self.notices):
+            return None
+        self.notices.append(notice)
         return notice
 
     # -- writing ---------------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[str | None]:
-        """Hold an exclusive lock on ``progress.lock`` (advisory; skipped where fcntl is missing)."""
+        """Hold an exclusive lock on ``progress.lock`` (advisory; skipped where fcntl is missing).
+
+        Waits at most :attr:`lock_timeout` seconds; then yields a notice naming the process that holds the lock
+        (its pid is written in the lock file), and the caller reads without the lock or skips the save.
+        """
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
@@ -259,22 +365,54 @@ class ProgressStore:
             yield self._unusable_dir(exc)
             return
         with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            # once a wait has timed out, later saves only glance at the lock: a queue of saves behind a stopped
+            # tutor must not hold the app's exit for seconds each
+            wait = min(self.lock_timeout, 0.2) if self._lock_timed_out else self.lock_timeout
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self._lock_timed_out = False
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        self._lock_timed_out = True
+                        yield self._lock_busy(handle)
+                        return
+                    time.sleep(0.05)
+                except OSError:  # a file system without locks: carry on unlocked, as on Windows
+                    yield None
+                    return
+            with contextlib.suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
             try:
                 yield None
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _lock_busy(self, handle: Any) -> str:
+        holder = ""
+        with contextlib.suppress(OSError, ValueError):
+            handle.seek(0)
+            pid = int(handle.read(32).split()[0])
+            holder = f" (process {pid})"
+        return (f"Another dltutor{holder} is holding {self.dir / LOCKNAME} (it may be stopped or busy); progress "
+                "was read without it, and changes are kept in this session and saved once the lock is free.")
+
     def _write(self, progress: Progress) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".progress-", suffix=".tmp")
+        target = self._target()  # through a symlink, so the link stays a link
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".progress-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(progress.to_dict(), f, indent=1, sort_keys=True)
                 f.write("\n")
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -284,7 +422,7 @@ class ProgressStore:
         self.progress = change(self.progress)
         with self._locked() as lock_notice:
             if lock_notice:
-                return self._note(lock_notice)
+                return self._note(lock_notice, once=lock_notice.startswith("Another dltutor"))
             if reset:
                 merged, notice = self.progress, None
             else:
@@ -294,6 +432,8 @@ class ProgressStore:
                     merged = change(disk)
                 else:
                     merged = disk.merge(self.progress)
+            if self.read_only:
+                return self._note(self.read_only, once=True)
             try:
                 self._write(merged)
             except OSError as exc:

@@ -984,6 +984,8 @@ def _tokens(text: str) -> list[_Tok]:
                 value = float(raw.replace(",", ""))
             except ValueError:
                 continue
+            if not math.isfinite(value):  # a 310-digit number: too large to be a size, an error or a step
+                continue
             suf = re.sub(r"\s+", "", m.group("suf") or "")
             toks.append(_Tok("num", raw, i, value, suf, "," in raw))
         elif m.group("word"):

@@ -127,6 +127,14 @@ def _run(args: argparse.Namespace) -> int:
     n_width = whole_number(width, "--width", 1, MAX_WIDTH)
     m = check_size(n_depth, n_width, m)  # refused here, before anything is drawn
     weights = n_depth * n_width * n_width
+    from core.activations import ACTIVATIONS
+    from core.deep import INIT_CHOICES
+
+    # every choice is checked before the note below, so an error is the only line a typo prints
+    if activation not in ACTIVATIONS:
+        raise TutorError("--activation", f"unknown activation {activation!r}", ", ".join(ACTIVATIONS))
+    if init not in INIT_CHOICES:
+        raise TutorError("--init", f"unknown initialization {init!r}", ", ".join(INIT_CHOICES))
     if weights > SLOW_WEIGHTS:
         # Weights that do not fit in memory are drawn twice (forward, then backward): say why it is slow.
         sys.stderr.write(f"note: drawing {weights:,} weights twice; this takes a few seconds\n")

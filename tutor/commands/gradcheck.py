@@ -121,6 +121,15 @@ def as_option(exc, mapping: dict[str, str] = OPTION_OF):
     return exc
 
 
+#: Options --list would ignore, with their defaults: given with --list they are an error, not silently dropped.
+_LIST_IGNORES = [("--variant", "variant", None), ("--file", "file", None), ("--epsilon", "epsilon", "1e-7"),
+                 ("--mode", "mode", "full"), ("--samples", "samples", "10"),
+                 ("--after-iterations", "after_iterations", "0"), ("--learning-rate", "learning_rate", "0.3"),
+                 ("--l2", "l2", "0"), ("--layers", "layers", None), ("--activation", "activation", None),
+                 ("--examples", "examples", None), ("--sweep", "sweep", False), ("--seed", "seed", "1"),
+                 ("--timeout", "timeout", None), ("--no-chart", "no_chart", False)]
+
+
 def _list(as_json: bool) -> int:
     from core.variants import VARIANTS
     from tutor.output import print_json, table
@@ -216,6 +225,10 @@ def _run(args: argparse.Namespace) -> int:
     from tutor.output import number, print_json
 
     if args.list:
+        given = [option for option, dest, default in _LIST_IGNORES if getattr(args, dest) != default]
+        if given:
+            raise TutorError("--list", f"lists the catalogue and takes no other options (got {', '.join(given)})",
+                             "--list alone, or --list --json")
         return _list(args.json)
     if args.file is not None and args.variant is not None:
         raise TutorError("--file", "give either --variant or --file, not both",

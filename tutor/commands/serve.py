@@ -31,8 +31,20 @@ def _web_address(text: str) -> str:
     return text
 
 
+def _host(text: str) -> str:
+    """A host name or address the server can bind to (a name of 300 characters fails in the idna codec)."""
+    try:
+        ok = 0 < len(text) <= 253 and text == text.strip() and bool(text.encode("idna"))
+    except UnicodeError:
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not a host name or address "
+                                         "(allowed: an address such as 127.0.0.1 or 0.0.0.0, or a host name)")
+    return text
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1",
+    p.add_argument("--host", default="127.0.0.1", type=_host,
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--public-url", metavar="URL", type=_web_address,

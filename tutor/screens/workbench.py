@@ -375,9 +375,15 @@ class WorkbenchScreen(TutorScreen):
         if not text:
             raise TutorError("file", "is empty", "the path of your .py file")
         path = Path(text).expanduser()
-        if not path.is_file():
-            problem = "does not exist" if not path.exists() else "is not a file"
-            raise TutorError("file", f"{text} {problem}", "the path of a .py file")
+        try:
+            exists = path.exists()
+        except (OSError, ValueError):  # too long a name, a folder that cannot be entered, a NUL
+            exists = True  # regular_file below names the problem
+        if not exists:
+            raise TutorError("file", f"{text} does not exist", "the path of a .py file")
+        from core.files import regular_file
+
+        path = regular_file(text, "file", "the path of a .py file")
         if path.suffix != ".py":
             raise TutorError("file", f"{text} is not a .py file", "the path of a .py file")
         return path
