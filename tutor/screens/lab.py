@@ -4,7 +4,7 @@ and gradient-norm plots, the diagnosis of a finished run with the recipe step to
 Threading: one worker (``group="lab"``) trains at a time. It advances a :class:`core.train.Training` in
 chunks sized to take about :data:`CHUNK_SECONDS` each, checks for pause and cancellation between chunks
 (the core checks its own cancel flag between iterations), and hands the records made since its last report
-to the UI with ``call_from_thread`` at most every :data:`POST_INTERVAL` seconds: a UI round trip costs
+to the UI (:func:`tutor.reporting.report_to`) at most every :data:`POST_INTERVAL` seconds: a UI round trip costs
 about 0.2 ms and a course-sized step about 0.03 ms, so reporting per step would spend most of the time in
 the UI. The decision grid is computed in the worker too (the worker owns the network while it trains).
 """
@@ -22,12 +22,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from tutor import lab_runner
 from tutor.lab_runner import COMPARISONS, CUSTOM, LabPlan
+from tutor.reporting import report_to
 from tutor.screens.base import TutorScreen
 from tutor.widgets.lab_boundary import LabBoundary
 from tutor.widgets.lab_controls import LabControls
@@ -77,15 +77,6 @@ class Update:
     grid: Any = None
     done: bool = False
     paused: bool = False
-
-
-class _Report(Message):
-    """A report from the worker, handled on the UI thread in the order it was sent."""
-
-    def __init__(self, callback, args: tuple) -> None:
-        super().__init__()
-        self.callback = callback
-        self.args = args
 
 
 class LabScreen(TutorScreen):
@@ -507,18 +498,10 @@ class LabScreen(TutorScreen):
     def _post(self, worker: Worker, callback, *args) -> bool:
         """Have ``callback`` run on the UI thread; False when the worker or the screen is going away.
 
-        A message rather than ``call_from_thread``: the worker goes on training while the UI draws.
+        Queued without waiting (:func:`tutor.reporting.report_to`): the worker goes on training while the UI
+        draws.
         """
-        if worker.is_cancelled:
-            return False
-        try:
-            return bool(self.post_message(_Report(callback, args)))
-        except RuntimeError:  # the app's loop closed while the worker was finishing
-            return False
-
-    @on(_Report)
-    def _report(self, message: _Report) -> None:
-        message.callback(*message.args)
+        return not worker.is_cancelled and report_to(self, callback, *args)
 
     def _train(self, worker: Worker, token: int, index: int, run: LabRun, limit: int | None) -> bool:
         """Advance one run until it ends, pauses, reaches ``limit`` more iterations, or is cancelled.

@@ -16,6 +16,7 @@ from textual.widgets.markdown import Markdown, MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
+from tutor.reporting import showing
 from tutor.screens.base import TutorScreen
 from tutor.widgets.panel_link import PanelLink
 from tutor.widgets.question import Choice, QuestionCard
@@ -182,10 +183,10 @@ class LessonScreen(TutorScreen):
         # widgets, and filling it would fail.
         try:
             await asyncio.sleep(0)
-            if not self.is_attached:
+            if not showing(self):
                 return
             await self.query_one("#lesson-md", MarkdownViewer).document.update(self._markdown)
-            if not self.is_attached:
+            if not showing(self):
                 return
             await self._show_check()
         except NoMatches:

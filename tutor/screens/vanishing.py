@@ -164,8 +164,6 @@ class VanishingScreen(PanelScreen):
         self.post_result(token, self._show, report)
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         field = {"depth": "#vg-depth", "width": "#vg-width", "identity_scale": "#vg-scale"}.get(
             getattr(exc, "field", ""))
         if field:
@@ -173,8 +171,6 @@ class VanishingScreen(PanelScreen):
         self.query_one("#vg-status", Static).update(f"⚠ {exc}")
 
     def _show(self, report: Any) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         self.report = report
         layers = tuple(float(s.layer) for s in report.layers)
         act = [Series("std of A[l]", layers, tuple(report.act_std), color="cyan")]
