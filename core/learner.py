@@ -33,6 +33,7 @@ import tempfile
 import time
 import traceback
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ from core.errors import TutorError
 #: Seconds the learner's code may run before it is stopped, by default and at most.
 DEFAULT_TIMEOUT = 20.0
 MAX_TIMEOUT = 3600.0
+#: The variables through which a user chooses the BLAS thread count: a value set is left alone.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                         "VECLIB_MAXIMUM_THREADS", "GOTO_NUM_THREADS")
+CANCEL_POLL = 0.1  # seconds between looks at a cancel request while a learner's code runs
 #: Characters of the learner's printed output kept in the report (its last lines).
 OUTPUT_LIMIT = 4000
 OUTPUT_CUT = "(earlier output cut)"
@@ -68,7 +73,8 @@ class LearnerError(Exception):
     Args:
         message: what happened, naming their file and line.
         kind: ``syntax``, ``import``, ``missing``, ``raised``, ``returns``, ``keys``, ``shapes``, ``nan``,
-            ``size`` (a network too large to check), ``exit``, ``timeout``, ``crash`` or ``internal``.
+            ``size`` (a network too large to check), ``exit``, ``timeout``, ``cancelled``, ``crash`` or
+            ``internal``.
         file: the file as the learner named it.
         line: the line of their file it points at, when known.
     """
@@ -93,6 +99,8 @@ def check_file(
     after_iterations: int = 0,
     learning_rate: float = 0.3,
     timeout: float = DEFAULT_TIMEOUT,
+    cancelled: Callable[[], bool] | None = None,
+    more_time: str = "--timeout gives it longer",
 ):
     """Gradient-check the backward pass in a learner's file.
 
@@ -105,6 +113,10 @@ def check_file(
         after_iterations: train this many gradient-descent steps with their own gradients and check again.
         learning_rate: for those steps.
         timeout: seconds their code may take in all.
+        cancelled: polled about ten times a second while their code runs; when it returns True the child is
+            stopped and a ``cancelled`` LearnerError raised (a screen's cancel key).
+        more_time: how the caller gives their code longer, quoted when it times out (the CLI's option, a
+            screen's field).
 
     Returns:
         A :class:`core.gradcheck.GradCheckReport` (``.file`` set; ``.initial`` when trained).
@@ -140,7 +152,7 @@ def check_file(
     request = {"file": str(file.resolve()), "display": display, "epsilon": float(epsilon), "mode": mode,
                "k": k, "seed": int(seed), "after_iterations": after_iterations,
                "learning_rate": float(learning_rate)}
-    result = _run_child(request, timeout, display)
+    result = _run_child(request, timeout, display, cancelled, more_time)
     if not result.get("ok"):
         raise LearnerError(result.get("message", "the check failed"), result.get("kind", "internal"), display,
                            result.get("line"))
@@ -173,9 +185,31 @@ def _kill_group(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _run_child(request: dict, timeout: float, display: str) -> dict:
+def _wait(proc: subprocess.Popen, timeout: float, cancelled: Callable[[], bool] | None) -> bool:
+    """Wait for the child up to ``timeout`` seconds; False when ``cancelled`` said stop first."""
+    if cancelled is None:
+        proc.wait(timeout=timeout)
+        return True
+    deadline = time.monotonic() + timeout
+    while True:
+        if cancelled():
+            return False
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        try:
+            proc.wait(timeout=min(CANCEL_POLL, left))
+            return True
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _run_child(request: dict, timeout: float, display: str, cancelled: Callable[[], bool] | None = None,
+               more_time: str = "--timeout gives it longer") -> dict:
     root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
+    if not any(env.get(name, "").strip() for name in BLAS_THREAD_VARIABLES):
+        env["OPENBLAS_NUM_THREADS"] = "1"  # their course-sized network gains nothing from BLAS threads
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     with tempfile.TemporaryDirectory(prefix="dltutor-learner-") as tmp:
@@ -188,16 +222,20 @@ def _run_child(request: dict, timeout: float, display: str) -> dict:
             proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
                                     cwd=tmp, start_new_session=True)
             try:
-                proc.wait(timeout=timeout)
+                finished = _wait(proc, timeout, cancelled)
             except subprocess.TimeoutExpired:
                 _kill_group(proc)
                 proc.wait()
                 raise LearnerError(
                     f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless "
-                    f"loop, or a network too large for a per-element check; --timeout gives it longer)",
+                    f"loop, or a network too large for a per-element check; {more_time})",
                     "timeout", display) from None
             finally:
                 _kill_group(proc)
+            if not finished:
+                proc.wait()
+                raise LearnerError(f"{display}: the check was cancelled and your code stopped", "cancelled",
+                                   display)
         if res.is_file():
             try:
                 return json.loads(res.read_text())

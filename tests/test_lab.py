@@ -344,6 +344,23 @@ async def test_choosing_a_preset_fills_the_form(tmp_path: Path) -> None:
         assert "Dropout" in str(lab.query_one("#lab-info").render())
 
 
+async def test_space_starts_the_run_right_after_choosing_a_preset(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        await pilot.press("f", "enter")  # the preset list opens
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the next preset is chosen
+        await settle(pilot)
+        assert lab.controls.values()["preset"] != "custom"
+        assert "space starts the run" in str(lab.query_one("#lab-status").render())
+        await pilot.press("space")
+        await until(pilot, lambda: lab.state in ("preparing", "running", "finished"))
+        assert not lab.controls.query_one("#f-preset").expanded
+        key(pilot, "escape")
+        await until(pilot, lambda: lab.state != "running")
+
+
 # -- robustness ------------------------------------------------------------------------------------
 
 

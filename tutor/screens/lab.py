@@ -26,6 +26,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from tutor import lab_runner
+from tutor.blas import single_threaded
 from tutor.lab_runner import COMPARISONS, CUSTOM, LabPlan
 from tutor.reporting import report_to
 from tutor.screens.base import TutorScreen
@@ -343,6 +344,8 @@ class LabScreen(TutorScreen):
     @on(LabControls.PresetChosen)
     def _preset_chosen(self, event: LabControls.PresetChosen) -> None:
         self.reset()
+        # The preset is the form's whole answer: leave the list, so space starts the run as the status says.
+        self.results.focus()
 
     @on(LabResults.RunChosen)
     def _run_chosen(self, event: LabResults.RunChosen) -> None:
@@ -468,7 +471,7 @@ class LabScreen(TutorScreen):
     def _work(self, token: int, plans: list[LabPlan] | None, limit: int | None) -> None:
         """Prepare the runs (when ``plans`` is given), then train them one after the other."""
         worker = get_current_worker()
-        with self._lock:
+        with self._lock, single_threaded():
             if token != self._token or worker.is_cancelled:
                 return
             if plans is not None:

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from tutor.blas import single_threaded
 from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
 from tutor.widgets.gc_report import fill_table
 
@@ -276,6 +277,7 @@ class NormalizationScreen(PanelScreen):
     # -- training ------------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="normalization")
+    @single_threaded()
     def _train(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 

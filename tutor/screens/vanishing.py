@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Select, Static
 
+from tutor.blas import single_threaded
 from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
 from tutor.widgets.panel_field import PanelField
 from tutor.widgets.panel_plot import Series, SeriesPlot
@@ -147,6 +148,7 @@ class VanishingScreen(PanelScreen):
         self._compute(options, self.token)
 
     @work(thread=True, exclusive=True, group="vanishing")
+    @single_threaded()
     def _compute(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 

@@ -22,6 +22,7 @@ from textual.widgets import LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tutor.blas import single_threaded
 from tutor.reporting import reports
 
 PROGRESS_EVERY = 0.25  # seconds between progress lines: never redraw per training step
@@ -281,7 +282,8 @@ class TryPanel(Vertical):
                 self._status(line)
 
         try:
-            text = run_try(try_id, width, report, lambda: worker.is_cancelled)
+            with single_threaded():
+                text = run_try(try_id, width, report, lambda: worker.is_cancelled)
             ok = not worker.is_cancelled
         except Exception as exc:  # a failing experiment is shown, never a traceback
             text, ok = f"{try_id} could not run: {exc}", False
