@@ -216,6 +216,25 @@ async def test_compare_initializations_gives_a_table_of_three(tmp_path: Path) ->
         assert set(lab.cost_plot.curves) == {"zeros", "random", "he"}
         assert "Best test accuracy" in lab.results.text()
         assert [r.plan.config.init for r in lab.runs] == ["zeros", "random", "he"]
+        assert "with only the initialization changed. This is the lesson's own setting." in \
+            " ".join(lab.results.text().split())
+        await pilot.press("space")  # a single run after the comparison: its panels name no compared run
+        await finish(pilot, lab)
+        assert lab.boundary.border_title == "Decision boundary" and lab.grad_plot.border_title == "Gradient norms"
+
+
+async def test_compare_on_your_own_setting_says_what_it_changed_and_where_the_lesson_compares(
+        tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "200", "log_every": "100", "m": "100"})
+        await pilot.press("1")
+        await finish(pilot, lab)
+        text = " ".join(lab.results.text().split())
+        assert "Each run is your form's setting (moons data" in text
+        assert "with only the initialization changed" in text
+        assert "The lesson's comparison (He is best; zeros never break symmetry) uses preset course-init-" in text
 
 
 def test_comparison_plans_on_course_presets_are_the_course_runs() -> None:
@@ -359,6 +378,20 @@ async def test_space_starts_the_run_right_after_choosing_a_preset(tmp_path: Path
         assert not lab.controls.query_one("#f-preset").expanded
         key(pilot, "escape")
         await until(pilot, lambda: lab.state != "running")
+
+
+async def test_checkboxes_show_their_state_by_their_mark(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        for field_id in ("normalize", "augment"):
+            box = lab.controls.query_one(f"#f-{field_id}")
+            box.value = True
+            await pilot.pause()
+            assert "✔" in str(box.render())
+            box.value = False
+            await pilot.pause()
+            assert "✔" not in str(box.render()) and "X" not in str(box.render())
 
 
 # -- robustness ------------------------------------------------------------------------------------

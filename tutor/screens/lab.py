@@ -80,6 +80,14 @@ class Update:
     paused: bool = False
 
 
+#: The setting each comparison has in the lessons: (preset name prefix, what the lesson found there).
+LESSON_SETTINGS = {
+    "init": ("course-init-", "He is best; zeros never break symmetry"),
+    "reg": ("course-reg-", "L2 and dropout close the gap between train and test"),
+    "norm": ("lesson-normalize", "normalized inputs train faster"),
+}
+
+
 class LabScreen(TutorScreen):
     """The live training lab.
 
@@ -379,6 +387,7 @@ class LabScreen(TutorScreen):
         self.next = None
         self.cost_plot.clear()
         self.grad_plot.clear()
+        self._panel_titles()
         self.boundary.clear("preparing the data…")
         self.results.show_table([])
         if compare:
@@ -444,10 +453,16 @@ class LabScreen(TutorScreen):
         self.comparison = None
         self.cost_plot.clear()
         self.grad_plot.clear()
+        self._panel_titles()
         self.boundary.clear()
         self.results.show_table([])
         self._set_state("idle")
         self._show_idle()
+
+    def _panel_titles(self) -> None:
+        """The panels' own titles: a comparison adds the run on show, which a later single run must drop."""
+        self.grad_plot.border_title = "Gradient norms"
+        self.boundary.border_title = "Decision boundary"
 
     @property
     def busy(self) -> bool:
@@ -679,8 +694,9 @@ class LabScreen(TutorScreen):
         history = [r for r in list(run.training.history.records) if upto is None or r.iteration <= upto]
         self.grad_plot.clear()
         self.grad_plot.add_records([r.iteration for r in history], [r.grad_norms for r in history])
-        self.grad_plot.border_title = f"Gradient norms · {run.label}"
-        self.boundary.border_title = f"Decision boundary · {run.label}"
+        if self.mode == "compare":  # which of the compared runs the panels show
+            self.grad_plot.border_title = f"Gradient norms · {run.label}"
+            self.boundary.border_title = f"Decision boundary · {run.label}"
         if run.grid is not None:
             self.boundary.set_grid(run.grid)
 
@@ -767,8 +783,28 @@ class LabScreen(TutorScreen):
         if best is not None:
             heldout = self.runs[0].training.heldout or "train"
             lines.append(f"Best {heldout} accuracy: {best[0]} ({best[1]:.1%}).")
+        lines.append(self._compare_setting())
         lines.append("Highlight a row to see its boundary and gradients.")
         return "\n".join(lines)
+
+    def _compare_setting(self) -> str:
+        """What the comparison kept from the form and what it changed; on another setting than the lesson's,
+        where the lesson's result comes from (a comparison meant to teach must not seem to contradict it)."""
+        if not self.runs:
+            return ""
+        config = self.runs[0].plan.config
+        values = self.values_run
+        changed = {"init": "the initialization", "reg": "the regularization",
+                   "norm": "input normalization"}.get(self.comparison or "", "one option")
+        kept = (f"Each run is your form's setting ({values.get('dataset', '?')} data, layers "
+                f"{','.join(str(n) for n in config.layers)}, {config.activation}, {config.iterations:,} "
+                f"iterations) with only {changed} changed.")
+        lesson_preset = LESSON_SETTINGS.get(self.comparison or "")
+        preset = self.runs[0].plan.preset or ""
+        if lesson_preset is None or preset.startswith(lesson_preset[0]):
+            return kept + " This is the lesson's own setting."
+        return (f"{kept} The lesson's comparison ({lesson_preset[1]}) uses preset {lesson_preset[0]}…: choose it "
+                "in the form and press the same key to see it.")
 
     def _mark_practised(self, run: LabRun) -> None:
         result = run.training.result

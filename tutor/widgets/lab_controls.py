@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from tutor import lab_runner
 from tutor.lab_runner import CUSTOM, FIELDS, FILE, FormValues
+from tutor.widgets.tick_box import TickBox
 
 _CHANGED = (Input.Changed, Select.Changed, Checkbox.Changed)
 
@@ -55,7 +56,7 @@ class LabControls(VerticalScroll):
         for field_id, label, kind, help_text in FIELDS:
             if kind == "bool":
                 with Horizontal(classes="lab-row", id=f"row-{field_id}"):
-                    yield Checkbox(label, bool(values.get(field_id)), id=f"f-{field_id}", compact=True,
+                    yield TickBox(label, bool(values.get(field_id)), id=f"f-{field_id}", compact=True,
                                    classes="lab-check", tooltip=help_text)
             else:
                 with Horizontal(classes="lab-row", id=f"row-{field_id}"):
