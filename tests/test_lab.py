@@ -394,6 +394,17 @@ async def test_checkboxes_show_their_state_by_their_mark(tmp_path: Path) -> None
             assert "✔" not in str(box.render()) and "X" not in str(box.render())
 
 
+async def test_the_footer_keeps_a_space_after_the_compare_group(tmp_path: Path) -> None:
+    from tutor.tour import screen_text
+
+    app = lab_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lab(pilot)
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "123 Compare ^q Quit" in footer, footer
+
+
 # -- robustness ------------------------------------------------------------------------------------
 
 
@@ -480,7 +491,11 @@ async def test_running_a_lesson_preset_marks_the_lesson_practised(tmp_path: Path
         await finish(pilot, lab)
         await asyncio.wrap_future(app.save(lambda store: None))
         saved = json.loads(app.store.path.read_text())
-        assert saved["practised"] == [PRESETS["lesson-underfit"].lesson]
+        # The lab opened over the lesson whose Try it names the preset: that lesson was practised, not the
+        # one the engine's catalogue gives the preset (basic-recipe; lesson 1's Try it marked lesson 3).
+        assert type(app.screen_stack[-2]).__name__ == "LessonScreen"
+        assert app.screen_stack[-2].lesson_id == "train-dev-test" != PRESETS["lesson-underfit"].lesson
+        assert saved["practised"] == ["train-dev-test"]
 
 
 def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:

@@ -12,7 +12,7 @@ import pytest
 from tutor.app import DLTutorApp, make_app
 from tutor.screens import SCREEN_NAMES, build_screen
 from tutor.screens.workbench import VARIANT_IDS, WorkbenchScreen
-from tutor.tour import screen_text, settle
+from tutor.tour import expect, screen_text, settle
 from tutor.widgets.gc_heatmap import BlockHeatmap
 from tutor.widgets.gc_report import GcReportView
 from tutor.widgets.panel_field import PanelField
@@ -250,13 +250,13 @@ async def test_checking_a_file_shows_progress_clears_the_old_verdict_and_escape_
         assert screen.query_one("#wb-report", GcReportView).rows() == []  # the old verdict is gone
         text = screen_text(app)
         assert "CHECKING" in text and "FLAGGED" not in text
-        assert "of the 30 s time limit. esc cancels." in text
+        expect(app, "of the 30 s time limit. esc cancels.")
         assert "esc Cancel" in text  # the footer says what escape does now
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.checking is None  # escape stopped the check, not the screen
         assert not screen.query_one("#wb-progress").display
-        assert "Cancelled: endless.py was stopped" in screen_text(app) and "CANCELLED" in screen_text(app)
+        expect(app, "Cancelled: endless.py was stopped", "CANCELLED")
         assert not screen.query_one("#wb-run").disabled
         await pilot.press("escape")  # the field first ...
         await pilot.press("escape")  # ... then the screen

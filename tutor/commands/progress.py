@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(f"progress reset ({store.path})\n")
         return 0
 
-    from tutor.lessons import load_lessons
+    from tutor.lessons import SUMMARY_ID, load_lessons
 
     progress = store.progress
     lessons = load_lessons()
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"Progress saved in {store.path}")
     print()
-    print(table([[str(r["order"]), r["title"], r["status"], score(r["quiz_best"]), score(r["quiz_last"])]
+    print(table([["" if r["id"] == SUMMARY_ID else str(r["order"]), r["title"], r["status"], score(r["quiz_best"]), score(r["quiz_last"])]
                  for r in rows], ["#", "lesson", "status", "quiz best", "quiz last"]))
     mixed = progress.quiz.get(MIXED, [])
     print()
@@ -84,9 +84,14 @@ def run(args: argparse.Namespace) -> int:
         best, last = progress.best(MIXED), progress.latest(MIXED)
         print(f"mixed quiz: best {best.score}/{best.total}, last {last.score}/{last.total} "
               f"({len(mixed)} attempt{'s' if len(mixed) != 1 else ''})")
-    read = sum(r["status"] != "not started" for r in rows)
-    practised = sum(r["status"] == "practised" for r in rows)
-    print(f"{read} of {len(rows)} lessons read, {practised} practised")
+    # One rule in the app and here: the course is its topics; the summary is listed but not counted.
+    topics = [r for r in rows if r["id"] != SUMMARY_ID]
+    read = sum(r["status"] != "not started" for r in topics)
+    practised = sum(r["status"] == "practised" for r in topics)
+    summary = next((r for r in rows if r["id"] == SUMMARY_ID), None)
+    summary_note = "" if summary is None else (
+        ", summary read" if summary["status"] != "not started" else ", summary not read yet")
+    print(f"{read} of {len(topics)} topics read, {practised} practised{summary_note}")
     if progress.position and progress.position.lesson:
         print(f"continue with: dltutor lesson {progress.position.lesson} --open")
     return 0

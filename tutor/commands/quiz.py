@@ -56,14 +56,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save_score(lesson: str | None, score) -> None:
+def _save_score(lesson: str | None, score, quiet: bool = False) -> None:
+    """Save a finished quiz's score; ``quiet`` (JSON on stdout): only a problem is said, on stderr."""
     from tutor.progress import MIXED, load
 
     store, notice = load()
     problem = store.record_quiz(lesson or MIXED, score.correct, score.total) or notice
     if problem:
         sys.stderr.write(f"note: {problem}\n")
-    else:
+    elif not quiet:
         sys.stdout.write("Score saved (dltutor progress shows your scores).\n")
 
 
@@ -96,11 +97,13 @@ def _scripted(questions: list, args: argparse.Namespace) -> int:
         score.add(grade(get_question(questions, qid), chosen))
     if args.json:
         print_json(score.to_dict())
-        return 0
-    for g in score.grades:
-        verdict = "correct" if g.correct else f"wrong (answer: {'+'.join(sorted(g.right))})"
-        print(f"{g.question_id}: {'+'.join(sorted(g.chosen))} {verdict}")
-    print(score.text())
+    else:
+        for g in score.grades:
+            verdict = "correct" if g.correct else f"wrong (answer: {'+'.join(sorted(g.right))})"
+            print(f"{g.question_id}: {'+'.join(sorted(g.chosen))} {verdict}")
+        print(score.text())
+    if score.total:  # graded answers are a quiz taken: saved as the app and the terminal quiz save theirs
+        _save_score(args.lesson, score, quiet=args.json)
     return 0
 
 

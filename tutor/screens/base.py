@@ -175,6 +175,16 @@ class TutorScreen(SteadyResize, Screen):
             return not isinstance(self.focused, Input)
         return True
 
+    def practised_lesson(self, own: str | None) -> str | None:
+        """The lesson a run on this screen counts as practice for: the lesson whose Try it opened it (the
+        screen right below this one), else ``own`` (the lesson the preset or variant belongs to)."""
+        stack = self.app.screen_stack
+        if self in stack:
+            below = stack[stack.index(self) - 1] if stack.index(self) > 0 else None
+            if isinstance(below, TutorScreen) and below.NAME == "lesson":
+                return getattr(below, "lesson_id", None) or own
+        return own
+
     def remember(self, lesson: str | None = None) -> None:
         """Save this screen as the learner's position (for "continue where you left off")."""
         self.tutor.save(lambda store: store.set_position(self.NAME, lesson))

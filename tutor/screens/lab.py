@@ -813,7 +813,7 @@ class LabScreen(TutorScreen):
             return
         from core.presets import PRESETS
 
-        lesson = PRESETS[preset].lesson
+        lesson = self.practised_lesson(PRESETS[preset].lesson)
         if not lesson or lesson in self._practised:
             return
         self._practised.add(lesson)

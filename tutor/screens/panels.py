@@ -111,8 +111,10 @@ def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> l
 
 
 def mark_practised(screen: TutorScreen, lesson_id: str) -> None:
-    """Record in the saved progress that the learner practised ``lesson_id`` (on the saving thread)."""
-    screen.tutor.save(lambda store: store.mark_practised(lesson_id))
+    """Record in the saved progress that the learner practised ``lesson_id``, or the lesson whose Try it opened
+    the screen (:meth:`TutorScreen.practised_lesson`), on the saving thread."""
+    lesson = screen.practised_lesson(lesson_id) or lesson_id
+    screen.tutor.save(lambda store: store.mark_practised(lesson))
 
 
 def panel_for_try(lesson_id: str) -> str | None:
