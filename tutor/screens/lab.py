@@ -1,84 +1,49 @@
 """The live training lab: every option in a form, training in a thread worker, live cost, decision boundary
 and gradient-norm plots, the diagnosis of a finished run with the recipe step to apply, and comparisons.
 
-Threading: one worker (``group="lab"``) trains at a time. It advances a :class:`core.train.Training` in
-chunks sized to take about :data:`CHUNK_SECONDS` each, checks for pause and cancellation between chunks
-(the core checks its own cancel flag between iterations), and hands the records made since its last report
-to the UI (:func:`tutor.reporting.report_to`) at most every :data:`POST_INTERVAL` seconds: a UI round trip costs
-about 0.2 ms and a course-sized step about 0.03 ms, so reporting per step would spend most of the time in
-the UI. The decision grid is computed in the worker too (the worker owns the network while it trains).
+Threading: one worker trains at a time (:mod:`tutor.screens.lab_training`) and reports batched records: a
+UI round trip costs about 0.2 ms and a course-sized step about 0.03 ms, so reporting per step would spend
+most of the time in the UI.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
-from textual import on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static
-from textual.worker import Worker, get_current_worker
+from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static, Tab, Tabs
+from textual.worker import Worker
 
 from tutor import lab_runner
-from tutor.blas import single_threaded
-from tutor.lab_runner import COMPARISONS, CUSTOM, LabPlan
-from tutor.reporting import report_to
+from tutor.lab_runner import COMPARISONS, CUSTOM
 from tutor.screens.base import TutorScreen
+from tutor.screens.lab_training import LabRun, LabTraining, Update
 from tutor.widgets.lab_boundary import LabBoundary
 from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
 from tutor.widgets.lab_results import LabResults
+from tutor.widgets.lab_views import LabErrorPlot, LabWeightsPlot
 
-#: Seconds between two reports from the worker to the UI (at least 50 ms: batched UI updates).
-POST_INTERVAL = 0.07
-#: The time one chunk of iterations should take; chunk sizes adapt to it.
-CHUNK_SECONDS = 0.025
-#: Seconds between two decision grids while training.
-GRID_INTERVAL = 0.5
 #: Seconds between two redraws of the panels other than the cost plot while training.
 SLOW_PANELS_INTERVAL = 0.5
-#: Resolution of the decision grid (fixed, so the network keeps one set of buffers for it).
-GRID_NX, GRID_NY = 64, 32
 
 _COMPARE = Binding.Group("Compare", compact=True)
 #: Actions on letter and digit keys (hidden from the footer while a text field has the focus).
-_LETTER_ACTIONS = ("step", "reset", "toggle_log", "apply_step", "compare", "focus_form")
-
-
-@dataclass
-class LabRun:
-    """One training in the lab (a comparison has several)."""
-
-    plan: LabPlan
-    training: Any
-    dataset: Any
-    notes: list[str] = field(default_factory=list)
-    grid: Any = None
-
-    @property
-    def label(self) -> str:
-        return self.plan.label
-
-
-@dataclass
-class Update:
-    """What the worker reports: the records made since its last report and where the run is."""
-
-    token: int
-    index: int
-    records: list
-    iteration: int
-    rate: float | None
-    grid: Any = None
-    done: bool = False
-    paused: bool = False
-
+_LETTER_ACTIONS = ("step", "reset", "toggle_log", "apply_step", "compare", "focus_form", "next_view", "export")
+#: The panels in the order of the view tabs (v cycles through them).
+VIEWS = (("cost", "Cost"), ("error", "Error"), ("boundary", "Boundary"), ("grad", "Gradients"),
+         ("weights", "Weights"), ("results", "Results"))
+PANEL_TITLES = {"cost": "Cost", "error": "Error (train, dev)", "boundary": "Decision boundary",
+                "grad": "Gradient norms", "weights": "Weights", "results": "Results"}
+#: The smallest terminal that shows every panel at once (3 by 2); smaller ones show one view at a time.
+ALL_VIEWS_SIZE = (120, 36)
 
 #: The setting each comparison has in the lessons: (preset name prefix, what the lesson found there).
 LESSON_SETTINGS = {
@@ -88,7 +53,7 @@ LESSON_SETTINGS = {
 }
 
 
-class LabScreen(TutorScreen):
+class LabScreen(LabTraining, TutorScreen):
     """The live training lab.
 
     Args:
@@ -108,6 +73,10 @@ class LabScreen(TutorScreen):
         Binding("escape", "leave_form", "Leave the form", key_display="esc"),
         Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
         Binding("l", "toggle_log", "Log y", show=False),
+        Binding("v", "next_view", "Views", tooltip="The next panel: cost, error, boundary, gradients, weights, "
+                "results"),
+        Binding("e", "export", "Export", show=False,
+                tooltip="Save the runs' curves (JSON and CSV, as dltutor train --json) and an SVG of the lab"),
         Binding("x", "apply_step", "Apply step"),
         Binding("1", "compare('init')", "inits", group=_COMPARE),
         Binding("2", "compare('reg')", "regularizers", group=_COMPARE),
@@ -135,6 +104,8 @@ class LabScreen(TutorScreen):
         self._lock = threading.Lock()
         self._practised: set[str] = set()
         self._unknown_preset: str | None = None
+        self.exported: list[Path] = []  # the files of the last export
+        self.view = "cost"  # the panel shown when the lab shows one at a time
         self.started_at = 0.0  # perf_counter() when the last run was started (the bench reads these)
         self.finished_at = 0.0  # ... and when it was shown finished
         self._last_slow = 0.0
@@ -164,10 +135,13 @@ class LabScreen(TutorScreen):
                     yield Button("2 Regularizers", id="lab-cmp-reg", compact=True)
                     yield Button("3 Normalization", id="lab-cmp-norm", compact=True)
                 yield Static("", id="lab-info", markup=False)
+                yield Tabs(*[Tab(title, id=f"view-{key}") for key, title in VIEWS], id="lab-views")
                 with Grid(id="lab-grid"):
                     yield LabCostPlot(id="lab-cost", classes="lab-panel")
+                    yield LabErrorPlot(id="lab-error", classes="lab-panel")
                     yield LabBoundary(id="lab-boundary", classes="lab-panel")
                     yield LabGradPlot(id="lab-grad", classes="lab-panel")
+                    yield LabWeightsPlot(id="lab-weights", classes="lab-panel")
                     yield LabResults(id="lab-results", classes="lab-panel")
         # The lab has the most keys of any screen: the palette (ctrl+p) stays listed in Help, so the footer
         # keeps room for "? Help" at 80 columns.
@@ -176,10 +150,10 @@ class LabScreen(TutorScreen):
     def on_mount(self) -> None:
         self.sub_title = "Training lab"
         self.query_one("#lab-form").border_title = "Options"
-        self.query_one("#lab-cost").border_title = "Cost"
-        self.query_one("#lab-boundary").border_title = "Decision boundary"
-        self.query_one("#lab-grad").border_title = "Gradient norms"
-        self.query_one("#lab-results").border_title = "Results"
+        for key, title in PANEL_TITLES.items():
+            self.query_one(f"#lab-{key}").border_title = title
+        self.query_one("#lab-views", Tabs).can_focus = False  # the v key and the mouse switch views
+        self._layout(self.app.size)
         if self._unknown_preset:
             from core.presets import PRESETS
 
@@ -200,7 +174,47 @@ class LabScreen(TutorScreen):
 
     @property
     def cost_plot(self) -> LabCostPlot:
-        return self.query_one(LabCostPlot)
+        return self.query_one("#lab-cost", LabCostPlot)
+
+    @property
+    def error_plot(self) -> LabErrorPlot:
+        return self.query_one("#lab-error", LabErrorPlot)
+
+    @property
+    def weights(self) -> LabWeightsPlot:
+        return self.query_one("#lab-weights", LabWeightsPlot)
+
+    # -- layout: every panel at once when there is room, else one view at a time --------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size)
+
+    def _layout(self, size) -> None:
+        one = size.width < ALL_VIEWS_SIZE[0] or size.height < ALL_VIEWS_SIZE[1]
+        self.set_class(one, "-one-view")
+        self._show_view(self.view)
+
+    @property
+    def one_view(self) -> bool:
+        """True when the lab shows one panel at a time (below :data:`ALL_VIEWS_SIZE`)."""
+        return self.has_class("-one-view")
+
+    def _show_view(self, view: str) -> None:
+        self.view = view
+        for key, _ in VIEWS:
+            self.query_one(f"#lab-{key}").set_class(key != view, "-off")
+        tabs = self.query_one("#lab-views", Tabs)
+        if tabs.active != f"view-{view}":
+            tabs.active = f"view-{view}"
+
+    @on(Tabs.TabActivated, "#lab-views")
+    def _view_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self._show_view(event.tab.id.removeprefix("view-"))
+
+    def action_next_view(self) -> None:
+        keys = [key for key, _ in VIEWS]
+        self._show_view(keys[(keys.index(self.view) + 1) % len(keys)])
 
     @property
     def grad_plot(self) -> LabGradPlot:
@@ -481,106 +495,6 @@ class LabScreen(TutorScreen):
             if not run.training.done:
                 return n
         return len(self.runs) - 1
-
-    @work(thread=True, exclusive=True, group="lab")
-    def _work(self, token: int, plans: list[LabPlan] | None, limit: int | None) -> None:
-        """Prepare the runs (when ``plans`` is given), then train them one after the other."""
-        worker = get_current_worker()
-        with self._lock, single_threaded():
-            if token != self._token or worker.is_cancelled:
-                return
-            if plans is not None:
-                try:
-                    runs = self._prepare(plans)
-                except Exception as exc:  # a bad file or option is shown beside its field
-                    self._post(worker, self._prepare_failed, token, exc)
-                    return
-                if not self._post(worker, self._prepared, token, runs):
-                    return
-            else:
-                runs = list(self.runs)
-            for index, run in enumerate(runs):
-                if run.training.done:
-                    continue
-                if not self._train(worker, token, index, run, limit):
-                    return
-
-    def _prepare(self, plans: list[LabPlan]) -> list[LabRun]:
-        dataset = plans[0].load()
-        runs = []
-        for plan in plans:
-            training, dataset, notes = plan.prepare(dataset)
-            runs.append(LabRun(plan, training, dataset, notes))
-        return runs
-
-    def _post(self, worker: Worker, callback, *args) -> bool:
-        """Have ``callback`` run on the UI thread; False when the worker or the screen is going away.
-
-        Queued without waiting (:func:`tutor.reporting.report_to`): the worker goes on training while the UI
-        draws.
-        """
-        return not worker.is_cancelled and report_to(self, callback, *args)
-
-    def _train(self, worker: Worker, token: int, index: int, run: LabRun, limit: int | None) -> bool:
-        """Advance one run until it ends, pauses, reaches ``limit`` more iterations, or is cancelled.
-
-        Returns:
-            True when the run ended and the next one may start.
-        """
-        import numpy as np
-
-        training = run.training
-        chunk = max(1, min(training.config.log_every, 100))
-        stop_at = None if limit is None else training.iteration + limit
-        start = last_post = last_grid = time.perf_counter()
-        first_iteration = training.iteration
-        pending: list = []
-        with np.errstate(all="ignore"):
-            if run.grid is None:
-                run.grid = self._grid(run)
-            while not training.done:
-                if worker.is_cancelled:
-                    training.cancel()
-                    return False
-                if self._pause.is_set() or (stop_at is not None and training.iteration >= stop_at):
-                    break
-                n = chunk if stop_at is None else max(1, min(chunk, stop_at - training.iteration))
-                t0 = time.perf_counter()
-                pending.extend(training.run_chunk(n))
-                now = time.perf_counter()
-                elapsed = now - t0
-                # Aim at CHUNK_SECONDS per chunk: pause and cancel then act within a few tens of ms.
-                if elapsed > 0:
-                    chunk = int(max(1, min(chunk * 4, 200_000, chunk * CHUNK_SECONDS / elapsed)))
-                if now - last_post >= POST_INTERVAL or training.done:
-                    grid = None
-                    if now - last_grid >= GRID_INTERVAL or training.done:
-                        grid = run.grid = self._grid(run)
-                        last_grid = now
-                    rate = (training.iteration - first_iteration) / max(1e-9, now - start)
-                    update = Update(token, index, pending, training.iteration, rate, grid, training.done)
-                    pending = []
-                    last_post = time.perf_counter()
-                    if not self._post(worker, self._apply, update):
-                        return False
-            if training.done:
-                return True
-            run.grid = self._grid(run)
-            update = Update(token, index, pending, training.iteration, None, run.grid, False, paused=True)
-            self._post(worker, self._apply, update)
-            return False
-
-    def _grid(self, run: LabRun):
-        """The decision grid of a run's network over its raw 2-D data (None for other data)."""
-        import numpy as np
-
-        from core.train import decision_grid
-
-        dataset = run.dataset
-        if dataset.n_features != 2:
-            return None
-        X = np.hstack([X for X, _ in dataset.splits().values()])
-        return decision_grid(run.training.net, X, GRID_NX, GRID_NY, run.training.normalizer)
 
     # -- UI side of the worker -------------------------------------------------------------------------
 
