@@ -38,7 +38,7 @@ _COMPARE = Binding.Group("Compare", compact=True)
 #: Actions on letter and digit keys (hidden from the footer while a text field has the focus).
 _LETTER_ACTIONS = ("step", "reset", "toggle_log", "apply_step", "compare", "focus_form", "next_view", "export")
 #: The panels in the order of the view tabs (v cycles through them).
-VIEWS = (("cost", "Cost"), ("error", "Error"), ("boundary", "Boundary"), ("grad", "Gradients"),
+VIEWS = (("cost", "Cost"), ("error", "Error"), ("boundary", "Boundary"), ("grad", "Grads"),
          ("weights", "Weights"), ("results", "Results"))
 PANEL_TITLES = {"cost": "Cost", "error": "Error (train, dev)", "boundary": "Decision boundary",
                 "grad": "Gradient norms", "weights": "Weights", "results": "Results"}
@@ -73,11 +73,11 @@ class LabScreen(LabTraining, TutorScreen):
         Binding("escape", "leave_form", "Leave the form", key_display="esc"),
         Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
         Binding("l", "toggle_log", "Log y", show=False),
-        Binding("v", "next_view", "Views", tooltip="The next panel: cost, error, boundary, gradients, weights, "
+        Binding("v", "next_view", "View", tooltip="The next panel: cost, error, boundary, gradients, weights, "
                 "results"),
         Binding("e", "export", "Export", show=False,
                 tooltip="Save the runs' curves (JSON and CSV, as dltutor train --json) and an SVG of the lab"),
-        Binding("x", "apply_step", "Apply step"),
+        Binding("x", "apply_step", "Apply", tooltip="Apply the suggested recipe step and rerun"),
         Binding("1", "compare('init')", "inits", group=_COMPARE),
         Binding("2", "compare('reg')", "regularizers", group=_COMPARE),
         Binding("3", "compare('norm')", "normalization", group=_COMPARE),
@@ -205,7 +205,8 @@ class LabScreen(LabTraining, TutorScreen):
             self.query_one(f"#lab-{key}").set_class(key != view, "-off")
         tabs = self.query_one("#lab-views", Tabs)
         if tabs.active != f"view-{view}":
-            tabs.active = f"view-{view}"
+            with tabs.prevent(Tabs.TabActivated):  # only a click on a tab is the learner's choice
+                tabs.active = f"view-{view}"
 
     @on(Tabs.TabActivated, "#lab-views")
     def _view_chosen(self, event: Tabs.TabActivated) -> None:
@@ -328,8 +329,30 @@ class LabScreen(LabTraining, TutorScreen):
         values = dict(self.values_run or self.controls.values())
         values.update(step.changes)
         self.controls.set_values(values)
-        self.notify(f"{step.title}: {step.action}.", timeout=4)
-        self.start()
+        self.notify(f"{step.title}: {step.action}. The run before stays on the plots, faded.", timeout=4)
+        self.start(keep_previous=True)
+
+    def action_export(self) -> None:
+        """Save every run on show: its record as JSON and its curves as CSV (the same record as ``dltutor
+        train --json``), and an SVG screenshot of the lab, in the exports folder beside the progress file."""
+        from core.errors import TutorError
+        from tutor.run_export import run_record, write_runs
+
+        if not self.runs or self.state not in ("finished", "paused"):
+            self.notify("Nothing to export yet: finish or pause a run first.", timeout=3)
+            return
+        folder = self.tutor.store.path.parent / "exports"
+        stem = time.strftime("lab-%Y%m%d-%H%M%S")
+        records = [(run.label, run_record(run.plan.preset, run.training.config, run.dataset, run.training))
+                   for run in self.runs]
+        try:
+            paths = write_runs(records, folder, stem)
+            paths.append(Path(self.app.save_screenshot(f"{stem}.svg", str(folder))))
+        except (TutorError, OSError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error", timeout=8)
+            return
+        self.exported = paths
+        self.notify(f"Saved {len(paths)} files in {folder}: " + ", ".join(p.name for p in paths), timeout=8)
 
     def action_compare(self, kind: str) -> None:
         self.start(compare=kind)
@@ -379,10 +402,12 @@ class LabScreen(LabTraining, TutorScreen):
 
     # -- running ---------------------------------------------------------------------------------------
 
-    def start(self, step: bool = False, compare: str | None = None) -> bool:
-        """Start a run (or a comparison) from the form; False when the form has an error."""
+    def start(self, step: bool = False, compare: str | None = None, keep_previous: bool = False) -> bool:
+        """Start a run (or a comparison) from the form; False when the form has an error. ``keep_previous``
+        (a recipe step applied): the run before stays faded on the cost and error plots."""
         from core.errors import TutorError
 
+        keep = keep_previous and self.mode == "single" and bool(self.runs) and not compare
         values = self.controls.values()
         self.controls.clear_errors()
         try:
@@ -399,9 +424,13 @@ class LabScreen(LabTraining, TutorScreen):
         self.runs = []
         self.shown = 0
         self.next = None
-        self.cost_plot.clear()
+        self.cost_plot.clear(keep_previous=keep)
+        self.error_plot.clear(keep_previous=keep)
+        self.weights.clear()
         self.grad_plot.clear()
         self._panel_titles()
+        if self.view == "results":
+            self._show_view("cost")  # the run's curves while it trains; Results again when it ends
         self.boundary.clear("preparing the data…")
         self.results.show_table([])
         if compare:
@@ -466,6 +495,8 @@ class LabScreen(LabTraining, TutorScreen):
         self.mode = "single"
         self.comparison = None
         self.cost_plot.clear()
+        self.error_plot.clear()
+        self.weights.clear()
         self.grad_plot.clear()
         self._panel_titles()
         self.boundary.clear()
@@ -543,15 +574,22 @@ class LabScreen(LabTraining, TutorScreen):
             its = [r.iteration for r in records]
             if self.mode == "single":
                 self.cost_plot.add_points("train", its, [r.train_cost for r in records])
+                self.error_plot.add_accuracy("train", its, [r.train_accuracy for r in records])
                 if heldout:
                     self.cost_plot.add_points(heldout, its, [r.dev_cost for r in records])
+                    self.error_plot.add_accuracy(heldout, its, [r.dev_accuracy for r in records])
             else:
                 self.cost_plot.add_points(run.label, its, [r.train_cost for r in records])
+                if heldout:  # the compared runs' dev cost too: the gap is what regularization changes
+                    self.cost_plot.add_points(f"{run.label} {heldout}", its, [r.dev_cost for r in records])
+                self.error_plot.add_accuracy(f"{run.label} {heldout or 'train'}", its,
+                                             [(r.dev_accuracy if heldout else r.train_accuracy) for r in records])
             if update.index != self.shown:
                 self._show_run(update.index, upto=its[-1])
             else:
                 self.grad_plot.add_records(its, [r.grad_norms for r in records])
             self.cost_plot.refresh()
+            self.error_plot.refresh()
         # The cost plot follows every report; the other panels a few times a second (each redraw is UI
         # time the worker waits for the GIL).
         now = time.perf_counter()
@@ -570,6 +608,7 @@ class LabScreen(LabTraining, TutorScreen):
         if update.done:
             self._run_done(update.index)
         elif update.paused:
+            self.weights.show_runs([(run.label, run.training.net.params)])  # the worker has let go of it
             self._set_state("paused")
             self._status(f"paused at {where}: space resumes")
             self._show_live(run)
@@ -646,6 +685,8 @@ class LabScreen(LabTraining, TutorScreen):
         if self.mode == "compare":
             self._table()
             if all(r.training.done for r in self.runs):
+                self.weights.show_runs([(r.label, r.training.net.params) for r in self.runs])
+                self._show_view("results")
                 self._set_state("finished")
                 self._status(f"finished: {len(self.runs)} runs compared")
                 self.results.show(self._compare_summary())
@@ -661,6 +702,8 @@ class LabScreen(LabTraining, TutorScreen):
             costs = [r.train_cost for r in run.training.history]
             self.next = lab_runner.next_step_of(run.training.config, costs, diagnosis, self.values_run,
                                                 diverged=result.stopped == "diverged")
+        self.weights.show_runs([(run.label, run.training.net.params)])
+        self._show_view("results")
         self._set_state("finished")
         self._status(f"finished: {result.message.split(':')[0]}")
         self.results.show(self._result_content(run, diagnosis))
@@ -739,43 +782,5 @@ _HELP = ("space  start or pause the run\n"
          "esc    cancel · r reset · l log-scale cost\n"
          "1 2 3  compare inits, regularizers, normalization\n"
          "x      after a run: apply the suggested step\n"
+         "v      next view · e export the runs (JSON, CSV, SVG)\n"
          "tab    the options form (enter in it runs)")
-
-
-# -- the tour --------------------------------------------------------------------------------------
-
-
-async def _tour_lab(pilot, app) -> str:
-    """From home, ``l`` opens the lab; a short run of the L2 preset ends with accuracies and a verdict."""
-    from tutor.tour import TourFailure, expect, go_home, settle
-
-    await go_home(pilot)
-    await pilot.press("l")
-    await settle(pilot)
-    lab = app.screen
-    if not isinstance(lab, LabScreen):
-        raise TourFailure(f"l on the home screen opened {type(lab).__name__}, not the lab")
-    lab.controls.set_values({**lab_runner.preset_values("course-reg-l2"), "iterations": "3000"})
-    await pilot.press("space")
-    for _ in range(100):
-        await settle(pilot)
-        if lab.state == "finished":
-            break
-    else:
-        raise TourFailure("the lab's run did not finish")
-    expect(app, "Training lab", "accuracy: train", "stopped: completed 3,000 iterations", "diagnosis")
-    if not lab.cost_plot.point_count() or lab.boundary.grid is None:
-        raise TourFailure("the lab's cost plot or decision boundary stayed empty")
-    result = lab.runs[0].training.result
-    return f"course-reg-l2 for 3,000 iterations: train {result.accuracy['train']:.1%}, " \
-           f"{lab.runs[0].training.heldout} {result.accuracy[lab.runs[0].training.heldout]:.1%}"
-
-
-def _tour_stops():
-    from tutor.tour import Stop
-
-    return [Stop("lab", _tour_lab, after="diagnose")]
-
-
-#: The lab in ``dltutor tour``, after the diagnose screen.
-TOUR_STOPS = _tour_stops()
