@@ -491,11 +491,26 @@ async def test_running_a_lesson_preset_marks_the_lesson_practised(tmp_path: Path
         await finish(pilot, lab)
         await asyncio.wrap_future(app.save(lambda store: None))
         saved = json.loads(app.store.path.read_text())
-        # The lab opened over the lesson whose Try it names the preset: that lesson was practised, not the
-        # one the engine's catalogue gives the preset (basic-recipe; lesson 1's Try it marked lesson 3).
+        assert saved["practised"] == [PRESETS["lesson-underfit"].lesson]
+
+
+async def test_a_lessons_try_it_counts_as_practice_of_that_lesson(tmp_path: Path) -> None:
+    """Lesson 2's Try it runs lesson-underfit, whose own lesson is basic-recipe: lesson 2 is practised."""
+    app = make_app(lessons_source=FIXTURES, home=tmp_path, lesson="bias-variance")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
+        lab = await open_lab(pilot)
         assert type(app.screen_stack[-2]).__name__ == "LessonScreen"
-        assert app.screen_stack[-2].lesson_id == "train-dev-test" != PRESETS["lesson-underfit"].lesson
-        assert saved["practised"] == ["train-dev-test"]
+        lab.controls.set_values({"iterations": "200"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        await asyncio.wrap_future(app.save(lambda store: None))
+        saved = json.loads(app.store.path.read_text())
+        assert PRESETS["lesson-underfit"].lesson != "bias-variance"
+        assert "bias-variance" in saved["practised"] and PRESETS["lesson-underfit"].lesson not in saved["practised"]
 
 
 def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:
