@@ -111,6 +111,12 @@ async def test_pause_step_resume_and_cancel(tmp_path: Path) -> None:
         await until(pilot, lambda: lab.state == "paused" and training.iteration > paused_at)
         assert training.iteration == paused_at + 50
         assert lab.cost_plot.point_count() == points + 2
+        # the status and Results count the same iterations (a record is taken before its iteration's update)
+        status, text = str(lab.query_one("#lab-status").render()), " ".join(lab.results.text().split())
+        assert f"paused at {training.iteration:,}/" in status
+        last = training.history.records[-1].iteration
+        assert (f"iteration {last:,}" if last == training.iteration else
+                f"{training.iteration:,} iterations done; last recorded point: iteration {last:,}") in text
         key(pilot, "space")  # resume
         await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() > points + 20)
         key(pilot, "escape")

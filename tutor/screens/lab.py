@@ -629,7 +629,11 @@ class LabScreen(LabTraining, TutorScreen):
             return
         r = history[-1]
         heldout = run.training.heldout
-        lines = [f"iteration {r.iteration:,}", f"train accuracy {r.train_accuracy:.1%}, cost {r.train_cost:.4f}"]
+        done = run.training.iteration
+        # the status counts iterations done; a record is taken before its iteration's update, every log_every
+        head = f"iteration {r.iteration:,}" if done == r.iteration else \
+            f"{done:,} iterations done; last recorded point: iteration {r.iteration:,}"
+        lines = [head, f"train accuracy {r.train_accuracy:.1%}, cost {r.train_cost:.4f}"]
         if heldout and r.dev_accuracy is not None:
             lines.append(f"{heldout} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
         self.results.show("\n".join(lines))
