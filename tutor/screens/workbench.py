@@ -444,10 +444,7 @@ class WorkbenchScreen(TutorScreen):
         self.checking = request
         self.result = None
         self.file_sweep = []
-        name = Path(request.file or "").name
-        self.query_one("#wb-report", GcReportView).clear(
-            Text(name, style="bold"), Text.assemble(("CHECKING…", "bold"), " your code runs in its own process"))
-        self.query_one("#wb-notes", Static).update("")
+        self.query_one("#wb-notes", Static).update("your code runs in its own process")
         self._show_block(None)
         plot = self.query_one("#wb-sweep", SeriesPlot)
         plot.empty = "The epsilon sweep appears after the check."
@@ -466,8 +463,12 @@ class WorkbenchScreen(TutorScreen):
             return
         elapsed = min(time.monotonic() - self._check_started, request.timeout)
         self.query_one("#wb-progress", ProgressBar).update(progress=elapsed)
-        self._status(f"Checking {Path(request.file or '').name}… {elapsed:.0f} s of the {request.timeout:g} s "
-                     "time limit. esc cancels.")
+        used = f"{elapsed:.0f} s of the {request.timeout:g} s time limit"
+        name = Path(request.file or "").name
+        self._status(f"Checking {name}… {used}. esc cancels.")
+        # the Result panel too: at 100x30 the form's status line is below its fold
+        self.query_one("#wb-report", GcReportView).clear(
+            Text(name, style="bold"), Text.assemble(("CHECKING… ", "bold"), f"{used} (esc cancels)"))
 
     def _stop_ticking(self) -> None:
         if self._ticker is not None:
