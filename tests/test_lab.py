@@ -386,6 +386,23 @@ async def test_space_starts_the_run_right_after_choosing_a_preset(tmp_path: Path
         await until(pilot, lambda: lab.state != "running")
 
 
+async def test_the_preset_field_says_which_fields_differ_from_it(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "course-reg-none")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        note = lab.controls.query_one("#lab-preset-note")
+        assert not note.display
+        lab.controls.query_one("#f-iterations").value = "500"
+        await pilot.pause()
+        assert note.display and str(note.render()) == "edited: Iterations"
+        lab.controls.query_one("#f-iterations").value = str(PRESETS["course-reg-none"].config.iterations)
+        await pilot.pause()
+        assert not note.display
+        lab.controls.set_values({**lab_runner.preset_values("course-reg-none"), "lam": "0.7", "reg": "l2"})
+        await pilot.pause()
+        assert "Regularize" in str(note.render())
+
+
 async def test_checkboxes_show_their_state_by_their_mark(tmp_path: Path) -> None:
     app = lab_app(tmp_path, None)
     async with app.run_test(size=SIZE) as pilot:
