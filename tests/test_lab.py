@@ -219,7 +219,7 @@ async def test_compare_initializations_gives_a_table_of_three(tmp_path: Path) ->
         assert [r[0] for r in rows] == ["zeros", "random", "he"]
         assert rows[0][1] == "50.0%"  # zero weights never break symmetry: one class for everything
         assert all(r[4] == "ok" for r in rows)
-        assert set(lab.cost_plot.curves) == {"zeros", "random", "he"}
+        assert set(lab.cost_plot.curves) == {"zeros", "random", "he", "zeros test", "random test", "he test"}
         assert "Best test accuracy" in lab.results.text()
         assert [r.plan.config.init for r in lab.runs] == ["zeros", "random", "he"]
         assert "with only the initialization changed. This is the lesson's own setting." in \
