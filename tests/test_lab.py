@@ -356,6 +356,25 @@ async def test_a_file_of_your_own_runs(tmp_path: Path) -> None:
         assert lab.runs[0].training.result.stopped == "completed"
 
 
+async def test_the_layers_field_shows_the_sizes_fitted_to_the_data(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, 150))
+    Y = (np.argmax(X, axis=0))[None, :].astype(float)  # three features, three classes
+    path = tmp_path / "three.npz"
+    np.savez(path, X=X, Y=Y)
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"dataset": "file", "path": str(path), "iterations": "100", "log_every": "50",
+                                 "layers": "2,8,1"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        assert lab.runs[0].training.config.layers == (3, 8, 3)
+        assert lab.controls.values()["layers"] == "3,8,3"  # the form shows what ran
+
+
 async def test_choosing_a_preset_fills_the_form(tmp_path: Path) -> None:
     app = lab_app(tmp_path, None)
     async with app.run_test(size=SIZE) as pilot:

@@ -550,6 +550,11 @@ class LabScreen(LabTraining, TutorScreen):
         self.shown = 0
         self._set_state("running")
         first = runs[0]
+        fitted = ",".join(str(n) for n in first.training.config.layers)
+        if self.mode == "single" and self.values_run.get("layers") != fitted:
+            # the sizes were fitted to the data (lab_runner.fit_layers): the form shows what runs
+            self.controls.set_values({"layers": fitted})
+            self.values_run = {**self.values_run, "layers": fitted}
         data = first.dataset
         notes = "; ".join(first.notes)
         info = data.summary() + (f" ({notes})" if notes else "")
