@@ -34,6 +34,7 @@ import tempfile
 import time
 import traceback
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,10 @@ from core.errors import TutorError
 #: Seconds the learner's code may run before it is stopped, by default and at most.
 DEFAULT_TIMEOUT = 20.0
 MAX_TIMEOUT = 3600.0
+#: The variables through which a user chooses the BLAS thread count: a value set is left alone.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                         "VECLIB_MAXIMUM_THREADS", "GOTO_NUM_THREADS")
+CANCEL_POLL = 0.1  # seconds between looks at a cancel request while a learner's code runs
 #: Characters of the learner's printed output kept in the report (its last lines).
 OUTPUT_LIMIT = 4000
 OUTPUT_CUT = "(earlier output cut)"
@@ -69,7 +74,8 @@ class LearnerError(Exception):
     Args:
         message: what happened, naming their file and line.
         kind: ``syntax``, ``import``, ``missing``, ``raised``, ``returns``, ``keys``, ``shapes``, ``nan``,
-            ``size`` (a network too large to check), ``exit``, ``timeout``, ``crash`` or ``internal``.
+            ``size`` (a network too large to check), ``exit``, ``timeout``, ``cancelled``, ``crash`` or
+            ``internal``.
         file: the file as the learner named it.
         line: the line of their file it points at, when known.
     """
@@ -95,6 +101,8 @@ def check_file(
     learning_rate: float = 0.3,
     timeout: float = DEFAULT_TIMEOUT,
     memory: int = MEMORY_LIMIT,
+    cancelled: Callable[[], bool] | None = None,
+    more_time: str = "--timeout gives it longer",
 ):
     """Gradient-check the backward pass in a learner's file.
 
@@ -108,6 +116,10 @@ def check_file(
         learning_rate: for those steps.
         timeout: seconds their code may take in all.
         memory: bytes their code and every process it starts may use together (see :mod:`core.sandbox`).
+        cancelled: polled about ten times a second while their code runs; when it returns True the child is
+            stopped and a ``cancelled`` LearnerError raised (a screen's cancel key).
+        more_time: how the caller gives their code longer, quoted when it times out (the CLI's option, a
+            screen's field).
 
     Returns:
         A :class:`core.gradcheck.GradCheckReport` (``.file`` set; ``.initial`` when trained).
@@ -140,7 +152,7 @@ def check_file(
     request = {"file": str(file.resolve()), "display": display, "epsilon": float(epsilon), "mode": mode,
                "k": k, "seed": int(seed), "after_iterations": after_iterations,
                "learning_rate": float(learning_rate)}
-    result = _run_child(request, timeout, display, memory)
+    result = _run_child(request, timeout, display, memory, cancelled, more_time)
     if not result.get("ok"):
         raise LearnerError(printable(str(result.get("message", "the check failed"))),
                            str(result.get("kind", "internal")), display, result.get("line"))
@@ -180,17 +192,22 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def _run_child(request: dict, timeout: float, display: str, memory: int = MEMORY_LIMIT) -> dict:
+def _run_child(request: dict, timeout: float, display: str, memory: int = MEMORY_LIMIT,
+               cancelled: Callable[[], bool] | None = None, more_time: str = "--timeout gives it longer") -> dict:
     """Run the check of ``request`` in a sandboxed child (:mod:`core.sandbox`); the child's result dict, or a
     failure dict (``ok`` False) for a crash, a timeout is a :class:`LearnerError`."""
     from core.sandbox import run
 
     env = dict(os.environ)
+    if not any(env.get(name, "").strip() for name in BLAS_THREAD_VARIABLES):
+        env["OPENBLAS_NUM_THREADS"] = "1"  # their course-sized network gains nothing from BLAS threads
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", json.dumps(request), "{fd}"]
     # The learner's working folder holds nothing of ours: they may write in it, or even delete it.
     with tempfile.TemporaryDirectory(prefix="dltutor-learner-", ignore_cleanup_errors=True) as tmp:
-        finished = run(command, timeout=timeout, memory=memory, cwd=tmp, env=env)
+        finished = run(command, timeout=timeout, memory=memory, cwd=tmp, env=env, cancelled=cancelled)
+    if finished.cancelled:
+        raise LearnerError(f"{display}: the check was cancelled and your code stopped", "cancelled", display)
     if finished.memory_exceeded:
         raise LearnerError(
             f"{display}: your code and the processes it started used more than {memory / 2**30:g} GiB of memory "
@@ -198,7 +215,7 @@ def _run_child(request: dict, timeout: float, display: str, memory: int = MEMORY
     if finished.timed_out:
         raise LearnerError(
             f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless "
-            f"loop, or a network too large for a per-element check; --timeout gives it longer)",
+            f"loop, or a network too large for a per-element check; {more_time})",
             "timeout", display)
     if finished.result is not None:
         with contextlib.suppress(ValueError):

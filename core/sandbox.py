@@ -24,6 +24,8 @@ memory is capped per process (``RLIMIT_AS``); :func:`containment` says which app
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import contextlib
 import json
 import os
@@ -60,6 +62,7 @@ class Finished:
         memory_exceeded: stopped because the tree used more than the memory cap in total.
         memory: the cap in bytes.
         leftovers: processes still running when the worker ended (all stopped).
+        cancelled: stopped because the caller's ``cancelled`` said so (a screen's cancel key).
     """
 
     returncode: int | None
@@ -69,6 +72,7 @@ class Finished:
     memory_exceeded: bool = False
     memory: int = 0
     leftovers: int = 0
+    cancelled: bool = False
 
 
 # --- /proc: the process tree ---------------------------------------------------------------------------
@@ -249,7 +253,8 @@ def containment(memory: int) -> str:
 # --- the parent ----------------------------------------------------------------------------------------
 
 def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLike[str],
-        env: dict[str, str] | None = None, stderr_limit: int = 200_000) -> Finished:
+        env: dict[str, str] | None = None, stderr_limit: int = 200_000,
+        cancelled: Callable[[], bool] | None = None) -> Finished:
     """Run ``command`` (a worker that writes its result with :func:`send`) under the sandbox.
 
     Args:
@@ -259,6 +264,7 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
         cwd: the working folder of the learner's code.
         env: the environment (default: this process's); the run's token is added.
         stderr_limit: bytes of standard error kept (the last ones).
+        cancelled: polled while the code runs; when it returns True the whole tree is stopped.
 
     Returns:
         A :class:`Finished`.
@@ -272,7 +278,7 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
             "cgroup": str(group.path) if group.path else None}
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    data, timed_out, memory_exceeded, status = b"", False, False, None
+    data, timed_out, memory_exceeded, status, stopped = b"", False, False, None, False
     with tempfile.TemporaryFile() as err:  # unlinked: the learner's code cannot delete or replace it
         try:
             proc = subprocess.Popen([sys.executable, "-m", "core.sandbox", json.dumps(spec)],
@@ -298,6 +304,9 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
                     break
                 if time.monotonic() > deadline:
                     timed_out = True
+                    break
+                if cancelled is not None and cancelled():
+                    stopped = True
                     break
                 if not group.memory_capped and _proc_available() and time.monotonic() - measured > MEMORY_POLL:
                     measured = time.monotonic()
@@ -335,7 +344,7 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
             result = data[_HEADER:_HEADER + length]
     return Finished(returncode=status.get("returncode") if status else None, result=result, stderr=stderr,
                     timed_out=timed_out, memory_exceeded=memory_exceeded, memory=memory,
-                    leftovers=status.get("leftovers", 0) if status else 0)
+                    leftovers=status.get("leftovers", 0) if status else 0, cancelled=stopped)
 
 
 def _drain(fd: int) -> bytes:

@@ -111,6 +111,12 @@ async def test_pause_step_resume_and_cancel(tmp_path: Path) -> None:
         await until(pilot, lambda: lab.state == "paused" and training.iteration > paused_at)
         assert training.iteration == paused_at + 50
         assert lab.cost_plot.point_count() == points + 2
+        # the status and Results count the same iterations (a record is taken before its iteration's update)
+        status, text = str(lab.query_one("#lab-status").render()), " ".join(lab.results.text().split())
+        assert f"paused at {training.iteration:,}/" in status
+        last = training.history.records[-1].iteration
+        assert (f"iteration {last:,}" if last == training.iteration else
+                f"{training.iteration:,} iterations done; last recorded point: iteration {last:,}") in text
         key(pilot, "space")  # resume
         await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() > points + 20)
         key(pilot, "escape")
@@ -213,9 +219,28 @@ async def test_compare_initializations_gives_a_table_of_three(tmp_path: Path) ->
         assert [r[0] for r in rows] == ["zeros", "random", "he"]
         assert rows[0][1] == "50.0%"  # zero weights never break symmetry: one class for everything
         assert all(r[4] == "ok" for r in rows)
-        assert set(lab.cost_plot.curves) == {"zeros", "random", "he"}
+        assert set(lab.cost_plot.curves) == {"zeros", "random", "he", "zeros dev", "random dev", "he dev"}
         assert "Best dev accuracy" in lab.results.text()
         assert [r.plan.config.init for r in lab.runs] == ["zeros", "random", "he"]
+        assert "with only the initialization changed. This is the lesson's own setting." in \
+            " ".join(lab.results.text().split())
+        await pilot.press("space")  # a single run after the comparison: its panels name no compared run
+        await finish(pilot, lab)
+        assert lab.boundary.border_title == "Decision boundary" and lab.grad_plot.border_title == "Gradient norms"
+
+
+async def test_compare_on_your_own_setting_says_what_it_changed_and_where_the_lesson_compares(
+        tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"iterations": "200", "log_every": "100", "m": "100"})
+        await pilot.press("1")
+        await finish(pilot, lab)
+        text = " ".join(lab.results.text().split())
+        assert "Each run is your form's setting (moons data" in text
+        assert "with only the initialization changed" in text
+        assert "The lesson's comparison (He is best; zeros never break symmetry) uses preset course-init-" in text
 
 
 def test_comparison_plans_on_course_presets_are_the_course_runs() -> None:
@@ -327,6 +352,25 @@ async def test_a_file_of_your_own_runs(tmp_path: Path) -> None:
         assert lab.runs[0].training.result.stopped == "completed"
 
 
+async def test_the_layers_field_shows_the_sizes_fitted_to_the_data(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, 150))
+    Y = (np.argmax(X, axis=0))[None, :].astype(float)  # three features, three classes
+    path = tmp_path / "three.npz"
+    np.savez(path, X=X, Y=Y)
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        lab.controls.set_values({"dataset": "file", "path": str(path), "iterations": "100", "log_every": "50",
+                                 "layers": "2,8,1"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        assert lab.runs[0].training.config.layers == (3, 8, 3)
+        assert lab.controls.values()["layers"] == "3,8,3"  # the form shows what ran
+
+
 async def test_choosing_a_preset_fills_the_form(tmp_path: Path) -> None:
     app = lab_app(tmp_path, None)
     async with app.run_test(size=SIZE) as pilot:
@@ -338,6 +382,65 @@ async def test_choosing_a_preset_fills_the_form(tmp_path: Path) -> None:
         assert values["keep_prob"] == "0.86,0.86" and values["dataset"] == "course-football"
         assert not lab.controls.query_one("#row-m").display  # course data takes no m
         assert "Dropout" in str(lab.query_one("#lab-info").render())
+
+
+async def test_space_starts_the_run_right_after_choosing_a_preset(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        await pilot.press("f", "enter")  # the preset list opens
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the next preset is chosen
+        await settle(pilot)
+        assert lab.controls.values()["preset"] != "custom"
+        assert "space starts the run" in str(lab.query_one("#lab-status").render())
+        await pilot.press("space")
+        await until(pilot, lambda: lab.state in ("preparing", "running", "finished"))
+        assert not lab.controls.query_one("#f-preset").expanded
+        key(pilot, "escape")
+        await until(pilot, lambda: lab.state != "running")
+
+
+async def test_the_preset_field_says_which_fields_differ_from_it(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, "course-reg-none")
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        note = lab.controls.query_one("#lab-preset-note")
+        assert not note.display
+        lab.controls.query_one("#f-iterations").value = "500"
+        await pilot.pause()
+        assert note.display and str(note.render()) == "edited: Iterations"
+        lab.controls.query_one("#f-iterations").value = str(PRESETS["course-reg-none"].config.iterations)
+        await pilot.pause()
+        assert not note.display
+        lab.controls.set_values({**lab_runner.preset_values("course-reg-none"), "lam": "0.7", "reg": "l2"})
+        await pilot.pause()
+        assert "Regularize" in str(note.render())
+
+
+async def test_checkboxes_show_their_state_by_their_mark(tmp_path: Path) -> None:
+    app = lab_app(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab(pilot)
+        for field_id in ("normalize", "augment"):
+            box = lab.controls.query_one(f"#f-{field_id}")
+            box.value = True
+            await pilot.pause()
+            assert "✔" in str(box.render())
+            box.value = False
+            await pilot.pause()
+            assert "✔" not in str(box.render()) and "X" not in str(box.render())
+
+
+async def test_the_footer_keeps_a_space_after_the_compare_group(tmp_path: Path) -> None:
+    from tutor.tour import screen_text
+
+    app = lab_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lab(pilot)
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "123 Compare ^q Quit" in footer, footer
 
 
 # -- robustness ------------------------------------------------------------------------------------
@@ -427,6 +530,25 @@ async def test_running_a_lesson_preset_marks_the_lesson_practised(tmp_path: Path
         await asyncio.wrap_future(app.save(lambda store: None))
         saved = json.loads(app.store.path.read_text())
         assert saved["practised"] == [PRESETS["lesson-underfit"].lesson]
+
+
+async def test_a_lessons_try_it_counts_as_practice_of_that_lesson(tmp_path: Path) -> None:
+    """Lesson 2's Try it runs lesson-underfit, whose own lesson is basic-recipe: lesson 2 is practised."""
+    app = make_app(lessons_source=FIXTURES, home=tmp_path, lesson="bias-variance")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
+        lab = await open_lab(pilot)
+        assert type(app.screen_stack[-2]).__name__ == "LessonScreen"
+        lab.controls.set_values({"iterations": "200"})
+        await pilot.press("space")
+        await finish(pilot, lab)
+        await asyncio.wrap_future(app.save(lambda store: None))
+        saved = json.loads(app.store.path.read_text())
+        assert PRESETS["lesson-underfit"].lesson != "bias-variance"
+        assert "bias-variance" in saved["practised"] and PRESETS["lesson-underfit"].lesson not in saved["practised"]
 
 
 def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:

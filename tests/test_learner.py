@@ -272,3 +272,26 @@ def test_a_runaway_allocation_is_a_memory_error_at_their_line(tmp_path):
     path.write_text("import numpy as np\n\nbig = np.empty((1000, 1_000_000))\n" + CORRECT)
     err = failure(str(path))
     assert err.kind == "import" and err.line == 3 and "MemoryError" in err.message
+
+
+def test_a_cancelled_check_stops_the_learner_code_at_once(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "endless.py"
+    path.write_text("def forward_propagation(X, Y, parameters):\n    while True:\n        pass\n\n\n"
+                    "def backward_propagation(X, Y, cache):\n    return {}\n")
+    started = time.monotonic()
+    with pytest.raises(LearnerError) as caught:
+        check_file(str(path), timeout=60, cancelled=lambda: time.monotonic() - started > 1.0)
+    assert caught.value.kind == "cancelled" and "cancelled" in caught.value.message
+    assert time.monotonic() - started < 10
+
+
+def test_a_timeout_names_how_the_caller_gives_more_time(tmp_path: Path) -> None:
+    path = tmp_path / "endless.py"
+    path.write_text("def forward_propagation(X, Y, parameters):\n    while True:\n        pass\n\n\n"
+                    "def backward_propagation(X, Y, cache):\n    return {}\n")
+    with pytest.raises(LearnerError) as caught:
+        check_file(str(path), timeout=0.5, more_time="the Time limit field gives it longer")
+    assert caught.value.kind == "timeout" and "the Time limit field gives it longer" in caught.value.message
+    assert "--timeout" not in caught.value.message

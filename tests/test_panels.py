@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tutor.app import DLTutorApp, make_app
 from tutor.screens.normalization import NormalizationScreen, RunCurve, iterations_text
@@ -384,6 +385,12 @@ async def test_a_panel_shows_the_way_back_and_escape_leaves_it(tmp_path: Path, n
         footer = screen_text(app).splitlines()[-1]
         assert "esc" in footer and "Run again" in footer
         screen.workers.cancel_all()
+        if isinstance(app.focused, Input):  # escape leaves the field first, then the screen
+            assert "esc Leave field" in footer
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen and not isinstance(app.focused, Input)
+            assert "esc Back" in screen_text(app).splitlines()[-1]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is not screen and type(app.screen).__name__ == "HomeScreen"

@@ -12,7 +12,7 @@ import pytest
 from tutor.app import DLTutorApp, make_app
 from tutor.screens import SCREEN_NAMES, build_screen
 from tutor.screens.workbench import VARIANT_IDS, WorkbenchScreen
-from tutor.tour import screen_text, settle
+from tutor.tour import expect, screen_text, settle
 from tutor.widgets.gc_heatmap import BlockHeatmap
 from tutor.widgets.gc_report import GcReportView
 from tutor.widgets.panel_field import PanelField
@@ -222,8 +222,46 @@ async def test_an_endless_loop_is_stopped_and_reported_as_a_timeout(tmp_path: Pa
         assert screen.result.report is None and screen.result.problem_kind == "timeout"
         error = screen.query_one("#wb-file", PanelField).error
         assert "did not finish within 1 s" in error and "endless.py" in error
+        assert "the Time limit field gives it longer" in error and "--timeout" not in error
+        assert "--timeout" not in screen_text(app)
         assert "TIMED OUT" in screen_text(app)
         assert screen.query_one("#wb-report", GcReportView).rows() == []
+
+
+async def test_checking_a_file_shows_progress_clears_the_old_verdict_and_escape_cancels(tmp_path: Path) -> None:
+    learner = tmp_path / "endless.py"
+    learner.write_text(ENDLESS_FILE)
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = WorkbenchScreen()
+        await app.push_screen(screen)
+        await finished(pilot, screen)
+        assert screen.query_one("#wb-report", GcReportView).rows()  # the course variant's verdict
+        screen.query_one("#wb-timeout-input").value = "30"
+        box = screen.query_one("#wb-file-input")
+        box.value = str(learner)
+        box.focus()
+        await pilot.press("enter")
+        for _ in range(30):  # the check runs on: wait without waiting for the worker
+            await pilot.pause(0.1)
+            if screen.query_one("#wb-progress").progress >= 1:
+                break
+        assert screen.checking is not None and screen.query_one("#wb-progress").display
+        assert screen.query_one("#wb-report", GcReportView).rows() == []  # the old verdict is gone
+        text = screen_text(app)
+        assert "CHECKING" in text and "FLAGGED" not in text
+        expect(app, "of the 30 s time limit. esc cancels.")
+        assert "esc Cancel" in text  # the footer says what escape does now
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.checking is None  # escape stopped the check, not the screen
+        assert not screen.query_one("#wb-progress").display
+        expect(app, "Cancelled: endless.py was stopped", "CANCELLED")
+        assert not screen.query_one("#wb-run").disabled
+        await pilot.press("escape")  # the field first ...
+        await pilot.press("escape")  # ... then the screen
+        await pilot.pause()
+        assert app.screen is not screen
 
 
 async def test_a_bad_path_and_a_bad_epsilon_are_explained_beside_their_fields(tmp_path: Path) -> None:

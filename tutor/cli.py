@@ -21,11 +21,13 @@ def _pin_blas_kernels() -> None:
     OpenBLAS picks its kernels by CPU vendor, and different kernels round matrix products differently.
     That is invisible on most runs, but the course's random-initialization experiment (weights times 10) is
     chaotic enough to turn it into a different cost curve. The course's published numbers were measured
-    with these kernels, so pinning them makes every AVX-512 machine reproduce them exactly, whatever
-    ``OPENBLAS_CORETYPE`` the machine sets (only rounding differs between kernels). ``DLTUTOR_BLAS=native``
-    turns the pin off.
+    with these kernels, so pinning them makes every AVX-512 machine reproduce them exactly (only rounding
+    differs between kernels). An ``OPENBLAS_CORETYPE`` the user has set is their choice and is kept;
+    ``DLTUTOR_BLAS=native`` turns the pin off.
     """
     if os.environ.get("DLTUTOR_BLAS") == "native" or "numpy" in sys.modules:
+        return
+    if os.environ.get("OPENBLAS_CORETYPE", "").strip():
         return
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
@@ -47,6 +49,9 @@ import tutor.commands  # noqa: E402  (after the pin: nothing may load NumPy befo
 from core.errors import TutorError  # noqa: E402
 
 USAGE_ERROR = 2
+#: Commands that train or check course-sized networks: one BLAS thread while they run (:mod:`tutor.blas`).
+#: The app's screens limit their own workers.
+COMPUTING = frozenset({"train", "gradcheck", "deep", "numgrad"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -144,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _open_app()
-        return int(commands[args.command].run(args) or 0)
+        if args.command not in COMPUTING:
+            return int(commands[args.command].run(args) or 0)
+        from tutor.blas import single_threaded
+
+        with single_threaded():
+            return int(commands[args.command].run(args) or 0)
     except TutorError as exc:
         _print_error(str(exc))
         return USAGE_ERROR

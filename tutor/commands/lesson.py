@@ -70,6 +70,18 @@ def run(args: argparse.Namespace) -> int:
             return int(run_app(lesson=lesson.id) or 0)
         _print_lesson(lesson, args.answers)
         sys.stderr.write("note: the tutor app is not available in this build; the lesson is shown above.\n")
+        _mark_read(lesson.id)
         return 0
     _print_lesson(lesson, args.answers)
+    _mark_read(lesson.id)
     return 0
+
+
+def _mark_read(lesson_id: str) -> None:
+    """A lesson shown in the terminal is read, as one opened in the app (dltutor progress shows it)."""
+    from tutor.progress import load
+
+    store, notice = load()
+    problem = store.mark_read(lesson_id) or notice
+    if problem:
+        sys.stderr.write(f"note: {problem}\n")

@@ -56,17 +56,11 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(f"progress reset ({store.path})\n")
         return 0
 
-    from tutor.lessons import load_lessons
+    from tutor.lessons import SUMMARY_ID, load_lessons
+    from tutor.progress import count_line, lesson_rows
 
     progress = store.progress
-    lessons = load_lessons()
-    rows = []
-    for lesson in lessons:
-        best, last = progress.best(lesson.id), progress.latest(lesson.id)
-        rows.append({"id": lesson.id, "order": lesson.order, "title": lesson.title,
-                     "status": progress.status(lesson.id),
-                     "quiz_best": best.to_dict() if best else None,
-                     "quiz_last": last.to_dict() if last else None})
+    rows = lesson_rows(load_lessons(), progress)
     if args.json:
         print_json({"path": str(store.path), "lessons": rows, **progress.to_dict()})
         return 0
@@ -76,17 +70,16 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"Progress saved in {store.path}")
     print()
-    print(table([[str(r["order"]), r["title"], r["status"], score(r["quiz_best"]), score(r["quiz_last"])]
-                 for r in rows], ["#", "lesson", "status", "quiz best", "quiz last"]))
+    print(table([["" if r["id"] == SUMMARY_ID else str(r["order"]), r["title"], r["status"],
+                  score(r["quiz_best"]), score(r["quiz_last"])] for r in rows],
+                ["#", "lesson", "status", "quiz best", "quiz last"]))
     mixed = progress.quiz.get(MIXED, [])
     print()
     if mixed:
         best, last = progress.best(MIXED), progress.latest(MIXED)
         print(f"mixed quiz: best {best.score}/{best.total}, last {last.score}/{last.total} "
               f"({len(mixed)} attempt{'s' if len(mixed) != 1 else ''})")
-    read = sum(r["status"] != "not started" for r in rows)
-    practised = sum(r["status"] == "practised" for r in rows)
-    print(f"{read} of {len(rows)} lessons read, {practised} practised")
+    print(count_line(rows, SUMMARY_ID))
     if progress.position and progress.position.lesson:
         print(f"continue with: dltutor lesson {progress.position.lesson} --open")
     return 0

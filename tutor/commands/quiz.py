@@ -60,14 +60,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save_score(lesson: str | None, score) -> None:
+def _save_score(lesson: str | None, score, quiet: bool = False) -> None:
+    """Save a finished quiz's score; ``quiet`` (JSON on stdout): only a problem is said, on stderr."""
     from tutor.progress import MIXED, load
 
     store, notice = load()
     problem = store.record_quiz(lesson or MIXED, score.correct, score.total) or notice
     if problem:
         sys.stderr.write(f"note: {problem}\n")
-    else:
+    elif not quiet:
         sys.stdout.write("Score saved (dltutor progress shows your scores).\n")
 
 
@@ -100,15 +101,17 @@ def _scripted(questions: list, args: argparse.Namespace) -> int:
         score.add(grade(get_question(questions, qid), chosen))
     if args.json:
         print_json(score.to_dict())
-        return 0
-    for g in score.grades:
-        verdict = "correct" if g.correct else f"wrong (answer: {'+'.join(sorted(g.right))})"
-        print(f"{g.question_id}: {'+'.join(sorted(g.chosen))} {verdict}")
-        if not g.correct:
-            # why each option that was wrongly chosen or missed is wrong or right (the grade explains all)
-            print("\n".join(f"  {line.strip()}" for line in g.feedback.split("\n")[1:]
-                            if line.strip()[:1] in g.chosen ^ g.right))
-    print(score.text())
+    else:
+        for g in score.grades:
+            verdict = "correct" if g.correct else f"wrong (answer: {'+'.join(sorted(g.right))})"
+            print(f"{g.question_id}: {'+'.join(sorted(g.chosen))} {verdict}")
+            if not g.correct:
+                # why each option that was wrongly chosen or missed is wrong or right (the grade explains all)
+                print("\n".join(f"  {line.strip()}" for line in g.feedback.split("\n")[1:]
+                                if line.strip()[:1] in g.chosen ^ g.right))
+        print(score.text())
+    if score.total:  # graded answers are a quiz taken: saved as the app and the terminal quiz save theirs
+        _save_score(args.lesson, score, quiet=args.json)
     return 0
 
 

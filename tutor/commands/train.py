@@ -127,31 +127,11 @@ def run(args: argparse.Namespace) -> int:
     preset, config, dataset = build_run(args)
     training = Training(config, dataset)
     records = list(training.steps())
-    result = training.result
     if args.json:
-        from tutor.training_text import heldout_label, run_advice, run_diagnosis
+        from tutor.run_export import run_record  # the lab's export writes the same record
 
         bayes = preset.data.bayes_error if preset is not None else None  # as the text report reads it
-        diagnosis = None if result.stopped == "diverged" else run_diagnosis(result.accuracy, training.heldout,
-                                                                             bayes, training)
-        print_json({
-            "preset": preset.name if preset else None,
-            "config": config.to_dict(),
-            "data": {"name": dataset.name, "source": dataset.source, "stand_in": dataset.stand_in,
-                     "sizes": {k: int(X.shape[1]) for k, (X, _) in dataset.splits().items()},
-                     "dev_split": training.heldout},
-            "history": [r.to_dict() for r in training.history],
-            "accuracy": result.accuracy,
-            "final_cost": result.cost,
-            "stopped": result.stopped,
-            "stop_iteration": result.iteration,
-            "message": result.message,
-            "best_iteration": result.best_iteration,
-            "seconds": result.seconds,
-            "heldout_name": heldout_label(training.heldout),
-            "diagnosis": None if diagnosis is None else diagnosis.to_dict(),
-            "next_step": run_advice(training, diagnosis).to_dict(),
-        })
+        print_json(run_record(preset.name if preset else None, config, dataset, training, bayes))
     else:
         print(render_result(preset, config, dataset, training, records))
     return 0

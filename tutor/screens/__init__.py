@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
 SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
-                "workbench", "vanishing", "numgrad", "normalization", "lab")
+                "workbench", "vanishing", "numgrad", "normalization", "lab", "progress")
 
 
 def warm_up() -> None:
@@ -90,6 +90,10 @@ def build_screen(request: Navigate) -> Screen:
         from tutor.screens.lab import LabScreen
 
         return LabScreen(preset=request.try_id)
+    if target == "progress":
+        from tutor.screens.progress import ProgressScreen
+
+        return ProgressScreen()
     if target in ("vanishing", "numgrad", "normalization"):
         from tutor.screens.panels import build_panel
 

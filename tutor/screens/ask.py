@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
 from tutor.qa import course_number
+from tutor.reporting import reports
 from tutor.screens.base import TutorScreen
 
 PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
@@ -95,13 +96,13 @@ class AskScreen(TutorScreen):
         """Build the search index off the UI thread, so the first answer comes quickly."""
         from tutor.qa import get_engine
 
-        self.app.call_from_thread(self._status, "Preparing the search index…")
+        self._status("Preparing the search index…")
         try:
             get_engine(self.course.source)
         except Exception as exc:
-            self.app.call_from_thread(self._status, f"The search index could not be built: {exc}")
+            self._status(f"The search index could not be built: {exc}")
             return
-        self.app.call_from_thread(self._status, "")
+        self._status("")
 
     # -- asking ------------------------------------------------------------------------------------
 
@@ -126,16 +127,18 @@ class AskScreen(TutorScreen):
         try:
             result = answer(question, self.course.source)
         except TutorError as exc:
-            self.app.call_from_thread(self._status, str(exc))
+            self._status(str(exc))
             return
-        self.app.call_from_thread(self._answered, result)
+        self._answered(result)
 
+    @reports
     def _answered(self, result: Any) -> None:
         self._status("")
         self.tutor.asked.append(result)
         self._show_history()
         self._show(result)
 
+    @reports
     def _status(self, text: str) -> None:
         self.query_one("#ask-status", Static).update(text)
 

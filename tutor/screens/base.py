@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from tutor.messages import Navigate
@@ -106,9 +107,15 @@ class SteadyResize:
 
 
 class TutorScreen(SteadyResize, Screen):
-    """A main screen: moves to the others with one key, goes back with escape and home with ``h``."""
+    """A main screen: moves to the others with one key, goes back with escape and home with ``h``.
+
+    Escape follows one rule on every screen: in a text field it leaves the field (the screen's keys work
+    again), and only then does it leave the screen.
+    """
 
     BINDINGS = [
+        Binding("escape", "leave_field", "Leave field", key_display="esc",
+                tooltip="Leave the text field (escape again goes back)"),
         Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
         Binding("h", "home", "Home", tooltip="Home: the course map"),
         Binding("a", "go('ask')", "Ask"),
@@ -133,6 +140,14 @@ class TutorScreen(SteadyResize, Screen):
     def action_home(self) -> None:
         self.post_message(Navigate("home"))
 
+    def action_leave_field(self) -> None:
+        """Leave the text field: focus goes to :meth:`after_field`, or nowhere (the screen takes the keys)."""
+        self.set_focus(self.after_field())
+
+    def after_field(self) -> Widget | None:
+        """Where focus goes when escape leaves a text field; None: the screen itself."""
+        return None
+
     def action_back(self) -> None:
         """Back to the screen this one was opened over (a lesson, Ask), else home."""
         if len(self.app.screen_stack) > 2 and self.app.screen is self:
@@ -154,7 +169,21 @@ class TutorScreen(SteadyResize, Screen):
         # While the learner types in a box, letters are text: hide the one-letter moves from the footer.
         if action in ("go", "home") and isinstance(self.focused, Input):
             return False
+        if action == "leave_field":
+            return isinstance(self.focused, Input)
+        if action == "back":
+            return not isinstance(self.focused, Input)
         return True
+
+    def practised_lesson(self, own: str | None) -> str | None:
+        """The lesson a run on this screen counts as practice for: the lesson whose Try it opened it (the
+        screen right below this one), else ``own`` (the lesson the preset or variant belongs to)."""
+        stack = self.app.screen_stack
+        if self in stack:
+            below = stack[stack.index(self) - 1] if stack.index(self) > 0 else None
+            if isinstance(below, TutorScreen) and below.NAME == "lesson":
+                return getattr(below, "lesson_id", None) or own
+        return own
 
     def remember(self, lesson: str | None = None) -> None:
         """Save this screen as the learner's position (for "continue where you left off")."""

@@ -42,6 +42,9 @@ class DiagnoseScreen(TutorScreen):
         # priority: the form scrolls when it overflows, and its scroll keys must not take ↑/↓ from the fields
         Binding("down", "field(1)", "Next field", show=False, priority=True),
         Binding("up", "field(-1)", "Previous field", show=False, priority=True),
+        # Enter moves on as in a paper form. A priority binding runs as the app takes the key, so the keys
+        # typed after it go to the next field even when they arrive before the screen catches up.
+        Binding("enter", "field(1)", "Next field", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -83,7 +86,8 @@ class DiagnoseScreen(TutorScreen):
         focused = self.focused
         at = ids.index(focused.id) if isinstance(focused, Input) and focused.id in ids else 0
         target = self.query_one(f"#{ids[max(0, min(len(ids) - 1, at + step))]}", Input)
-        target.focus(scroll_visible=False)
+        # At once, not Widget.focus's call_later: keys already queued would land in the old field.
+        self.set_focus(target, scroll_visible=False)
         self.call_after_refresh(self._show_field, target)
 
     def _show_field(self, field: Input) -> None:
@@ -95,11 +99,6 @@ class DiagnoseScreen(TutorScreen):
             return
         form.scroll_to_widget(error if error.display else row, animate=False, immediate=True)
         form.scroll_to_widget(row, animate=False, immediate=True)
-
-    @on(Input.Submitted)
-    def _next_field(self) -> None:
-        """Enter moves to the next field, as in a paper form (the diagnosis is already up to date)."""
-        self.focus_next(Input)
 
     @on(Input.Changed)
     def update(self) -> None:

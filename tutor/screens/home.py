@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 from tutor.messages import Navigate, ProgressChanged
 from tutor.progress import MIXED, Progress
+from tutor.reporting import reports
 from tutor.screens.base import TutorScreen
 from tutor.widgets.course_map import LEGEND, CourseMap
 
@@ -85,17 +86,19 @@ class HomeScreen(TutorScreen):
         try:
             self.course.lessons()
         except Exception as exc:  # a broken lesson file must not take the tutor down
-            self.app.call_from_thread(self._failed, str(exc))
+            self._failed(str(exc))
             return
-        self.app.call_from_thread(self._show)
+        self._show()
         from tutor.screens import warm_up
 
         warm_up()
 
+    @reports
     def _failed(self, problem: str) -> None:
         self.query_one("#loading").display = False
         self.query_one("#welcome", Static).update(f"The lessons could not be loaded: {problem}")
 
+    @reports
     def _show(self) -> None:
         self.query_one("#loading").display = False
         # A hidden spinner keeps repainting 16 times a second, and so does any screen opened over home.

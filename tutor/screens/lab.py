@@ -1,95 +1,60 @@
 """The live training lab: every option in a form, training in a thread worker, live cost, decision boundary
 and gradient-norm plots, the diagnosis of a finished run with the recipe step to apply, and comparisons.
 
-Threading: one worker (``group="lab"``) trains at a time. It advances a :class:`core.train.Training` in
-chunks sized to take about :data:`CHUNK_SECONDS` each, checks for pause and cancellation between chunks
-(the core checks its own cancel flag between iterations), and hands the records made since its last report
-to the UI with ``call_from_thread`` at most every :data:`POST_INTERVAL` seconds: a UI round trip costs
-about 0.2 ms and a course-sized step about 0.03 ms, so reporting per step would spend most of the time in
-the UI. The decision grid is computed in the worker too (the worker owns the network while it trains).
+Threading: one worker trains at a time (:mod:`tutor.screens.lab_training`) and reports batched records: a
+UI round trip costs about 0.2 ms and a course-sized step about 0.03 ms, so reporting per step would spend
+most of the time in the UI.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
-from textual import on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static
-from textual.worker import Worker, get_current_worker
+from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static, Tab, Tabs
+from textual.worker import Worker
 
 from tutor import lab_runner
-from tutor.lab_runner import COMPARISONS, CUSTOM, LabPlan
+from tutor.lab_runner import COMPARISONS, CUSTOM
 from tutor.screens.base import TutorScreen
+from tutor.screens.lab_training import LabRun, LabTraining, Update
 from tutor.training_text import eval_cost, heldout_label
 from tutor.widgets.lab_boundary import LabBoundary
 from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
 from tutor.widgets.lab_results import LabResults
+from tutor.widgets.lab_views import LabErrorPlot, LabWeightsPlot
 
-#: Seconds between two reports from the worker to the UI (at least 50 ms: batched UI updates).
-POST_INTERVAL = 0.07
-#: The time one chunk of iterations should take; chunk sizes adapt to it.
-CHUNK_SECONDS = 0.025
-#: Seconds between two decision grids while training.
-GRID_INTERVAL = 0.5
 #: Seconds between two redraws of the panels other than the cost plot while training.
 SLOW_PANELS_INTERVAL = 0.5
-#: Resolution of the decision grid (fixed, so the network keeps one set of buffers for it).
-GRID_NX, GRID_NY = 64, 32
 
 _COMPARE = Binding.Group("Compare", compact=True)
 #: Actions on letter and digit keys (hidden from the footer while a text field has the focus).
-_LETTER_ACTIONS = ("step", "reset", "toggle_log", "apply_step", "compare", "focus_form")
+_LETTER_ACTIONS = ("step", "reset", "toggle_log", "apply_step", "compare", "focus_form", "next_view", "export")
+#: The panels in the order of the view tabs (v cycles through them).
+VIEWS = (("cost", "Cost"), ("error", "Error"), ("boundary", "Boundary"), ("grad", "Grads"),
+         ("weights", "Weights"), ("results", "Results"))
+PANEL_TITLES = {"cost": "Cost", "error": "Error (train, dev)", "boundary": "Decision boundary",
+                "grad": "Gradient norms", "weights": "Weights", "results": "Results"}
+#: The smallest terminal that shows every panel at once (3 by 2); smaller ones show one view at a time.
+ALL_VIEWS_SIZE = (120, 36)
+
+#: The setting each comparison has in the lessons: (preset name prefix, what the lesson found there).
+LESSON_SETTINGS = {
+    "init": ("course-init-", "He is best; zeros never break symmetry"),
+    "reg": ("course-reg-", "L2 and dropout close the gap between train and test"),
+    "norm": ("lesson-normalize", "normalized inputs train faster"),
+}
 
 
-@dataclass
-class LabRun:
-    """One training in the lab (a comparison has several)."""
-
-    plan: LabPlan
-    training: Any
-    dataset: Any
-    notes: list[str] = field(default_factory=list)
-    grid: Any = None
-
-    @property
-    def label(self) -> str:
-        return self.plan.label
-
-
-@dataclass
-class Update:
-    """What the worker reports: the records made since its last report and where the run is."""
-
-    token: int
-    index: int
-    records: list
-    iteration: int
-    rate: float | None
-    grid: Any = None
-    done: bool = False
-    paused: bool = False
-
-
-class _Report(Message):
-    """A report from the worker, handled on the UI thread in the order it was sent."""
-
-    def __init__(self, callback, args: tuple) -> None:
-        super().__init__()
-        self.callback = callback
-        self.args = args
-
-
-class LabScreen(TutorScreen):
+class LabScreen(LabTraining, TutorScreen):
     """The live training lab.
 
     Args:
@@ -109,7 +74,11 @@ class LabScreen(TutorScreen):
         Binding("escape", "leave_form", "Leave the form", key_display="esc"),
         Binding("escape", "back", "Back", key_display="esc", tooltip="Back to where you came from"),
         Binding("l", "toggle_log", "Log y", show=False),
-        Binding("x", "apply_step", "Apply step"),
+        Binding("v", "next_view", "View", tooltip="The next panel: cost, error, boundary, gradients, weights, "
+                "results"),
+        Binding("e", "export", "Export", show=False,
+                tooltip="Save the runs' curves (JSON and CSV, as dltutor train --json) and an SVG of the lab"),
+        Binding("x", "apply_step", "Apply", tooltip="Apply the suggested recipe step and rerun"),
         Binding("1", "compare('init')", "inits", group=_COMPARE),
         Binding("2", "compare('reg')", "regularizers", group=_COMPARE),
         Binding("3", "compare('norm')", "normalization", group=_COMPARE),
@@ -137,6 +106,8 @@ class LabScreen(TutorScreen):
         self._lock = threading.Lock()
         self._practised: set[str] = set()
         self._unknown_preset: str | None = None
+        self.exported: list[Path] = []  # the files of the last export
+        self.view = "cost"  # the panel shown when the lab shows one at a time
         self.started_at = 0.0  # perf_counter() when the last run was started (the bench reads these)
         self.finished_at = 0.0  # ... and when it was shown finished
         self._last_slow = 0.0
@@ -166,10 +137,13 @@ class LabScreen(TutorScreen):
                     yield Button("2 Regularizers", id="lab-cmp-reg", compact=True)
                     yield Button("3 Normalization", id="lab-cmp-norm", compact=True)
                 yield Static("", id="lab-info", markup=False)
+                yield Tabs(*[Tab(title, id=f"view-{key}") for key, title in VIEWS], id="lab-views")
                 with Grid(id="lab-grid"):
                     yield LabCostPlot(id="lab-cost", classes="lab-panel")
+                    yield LabErrorPlot(id="lab-error", classes="lab-panel")
                     yield LabBoundary(id="lab-boundary", classes="lab-panel")
                     yield LabGradPlot(id="lab-grad", classes="lab-panel")
+                    yield LabWeightsPlot(id="lab-weights", classes="lab-panel")
                     yield LabResults(id="lab-results", classes="lab-panel")
         # The lab has the most keys of any screen: the palette (ctrl+p) stays listed in Help, so the footer
         # keeps room for "? Help" at 80 columns.
@@ -178,10 +152,10 @@ class LabScreen(TutorScreen):
     def on_mount(self) -> None:
         self.sub_title = "Training lab"
         self.query_one("#lab-form").border_title = "Options"
-        self.query_one("#lab-cost").border_title = "Cost"
-        self.query_one("#lab-boundary").border_title = "Decision boundary"
-        self.query_one("#lab-grad").border_title = "Gradient norms"
-        self.query_one("#lab-results").border_title = "Results"
+        for key, title in PANEL_TITLES.items():
+            self.query_one(f"#lab-{key}").border_title = title
+        self.query_one("#lab-views", Tabs).can_focus = False  # the v key and the mouse switch views
+        self._layout(self.app.size)
         if self._unknown_preset:
             from core.presets import PRESETS
 
@@ -202,7 +176,48 @@ class LabScreen(TutorScreen):
 
     @property
     def cost_plot(self) -> LabCostPlot:
-        return self.query_one(LabCostPlot)
+        return self.query_one("#lab-cost", LabCostPlot)
+
+    @property
+    def error_plot(self) -> LabErrorPlot:
+        return self.query_one("#lab-error", LabErrorPlot)
+
+    @property
+    def weights(self) -> LabWeightsPlot:
+        return self.query_one("#lab-weights", LabWeightsPlot)
+
+    # -- layout: every panel at once when there is room, else one view at a time --------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size)
+
+    def _layout(self, size) -> None:
+        one = size.width < ALL_VIEWS_SIZE[0] or size.height < ALL_VIEWS_SIZE[1]
+        self.set_class(one, "-one-view")
+        self._show_view(self.view)
+
+    @property
+    def one_view(self) -> bool:
+        """True when the lab shows one panel at a time (below :data:`ALL_VIEWS_SIZE`)."""
+        return self.has_class("-one-view")
+
+    def _show_view(self, view: str) -> None:
+        self.view = view
+        for key, _ in VIEWS:
+            self.query_one(f"#lab-{key}").set_class(key != view, "-off")
+        tabs = self.query_one("#lab-views", Tabs)
+        if tabs.active != f"view-{view}":
+            with tabs.prevent(Tabs.TabActivated):  # only a click on a tab is the learner's choice
+                tabs.active = f"view-{view}"
+
+    @on(Tabs.TabActivated, "#lab-views")
+    def _view_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self._show_view(event.tab.id.removeprefix("view-"))
+
+    def action_next_view(self) -> None:
+        keys = [key for key, _ in VIEWS]
+        self._show_view(keys[(keys.index(self.view) + 1) % len(keys)])
 
     @property
     def grad_plot(self) -> LabGradPlot:
@@ -319,8 +334,31 @@ class LabScreen(TutorScreen):
         if self.runs and self.runs[0].training.result is not None:
             self.trail.applied(step, self.runs[0].training, values)
         self.controls.set_values(values)
-        self.notify(f"{step.title}: {step.action}.", timeout=4)
-        self.start()
+        self.notify(f"{step.title}: {step.action}. The run before stays on the plots, faded.", timeout=4)
+        self.start(keep_previous=True)
+
+    def action_export(self) -> None:
+        """Save every run on show: its record as JSON and its curves as CSV (the same record as ``dltutor
+        train --json``), and an SVG screenshot of the lab, in the exports folder beside the progress file."""
+        from core.errors import TutorError
+        from tutor.run_export import run_record, write_runs
+
+        if not self.runs or self.state not in ("finished", "paused"):
+            self.notify("Nothing to export yet: finish or pause a run first.", timeout=3)
+            return
+        folder = self.tutor.store.path.parent / "exports"
+        stem = time.strftime("lab-%Y%m%d-%H%M%S")
+        records = [(run.label, run_record(run.plan.preset, run.training.config, run.dataset, run.training,
+                                       run.plan.spec.bayes_error))
+                   for run in self.runs]
+        try:
+            paths = write_runs(records, folder, stem)
+            paths.append(Path(self.app.save_screenshot(f"{stem}.svg", str(folder))))
+        except (TutorError, OSError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error", timeout=8)
+            return
+        self.exported = paths
+        self.notify(f"Saved {len(paths)} files in {folder}: " + ", ".join(p.name for p in paths), timeout=8)
 
     def action_compare(self, kind: str) -> None:
         self.start(compare=kind)
@@ -357,6 +395,8 @@ class LabScreen(TutorScreen):
     @on(LabControls.PresetChosen)
     def _preset_chosen(self, event: LabControls.PresetChosen) -> None:
         self.reset()
+        # The preset is the form's whole answer: leave the list, so space starts the run as the status says.
+        self.results.focus()
 
     @on(LabResults.RunChosen)
     def _run_chosen(self, event: LabResults.RunChosen) -> None:
@@ -368,10 +408,12 @@ class LabScreen(TutorScreen):
 
     # -- running ---------------------------------------------------------------------------------------
 
-    def start(self, step: bool = False, compare: str | None = None) -> bool:
-        """Start a run (or a comparison) from the form; False when the form has an error."""
+    def start(self, step: bool = False, compare: str | None = None, keep_previous: bool = False) -> bool:
+        """Start a run (or a comparison) from the form; False when the form has an error. ``keep_previous``
+        (a recipe step applied): the run before stays faded on the cost and error plots."""
         from core.errors import TutorError
 
+        keep = keep_previous and self.mode == "single" and bool(self.runs) and not compare
         values = self.controls.values()
         self.controls.clear_errors()
         try:
@@ -388,8 +430,13 @@ class LabScreen(TutorScreen):
         self.runs = []
         self.shown = 0
         self.next = None
-        self.cost_plot.clear()
+        self.cost_plot.clear(keep_previous=keep)
+        self.error_plot.clear(keep_previous=keep)
+        self.weights.clear()
         self.grad_plot.clear()
+        self._panel_titles()
+        if self.view == "results":
+            self._show_view("cost")  # the run's curves while it trains; Results again when it ends
         self.boundary.clear("preparing the data…")
         self.results.show_table([])
         if compare:
@@ -454,11 +501,19 @@ class LabScreen(TutorScreen):
         self.mode = "single"
         self.comparison = None
         self.cost_plot.clear()
+        self.error_plot.clear()
+        self.weights.clear()
         self.grad_plot.clear()
+        self._panel_titles()
         self.boundary.clear()
         self.results.show_table([])
         self._set_state("idle")
         self._show_idle()
+
+    def _panel_titles(self) -> None:
+        """The panels' own titles: a comparison adds the run on show, which a later single run must drop."""
+        self.grad_plot.border_title = "Gradient norms"
+        self.boundary.border_title = "Decision boundary"
 
     @property
     def busy(self) -> bool:
@@ -477,114 +532,6 @@ class LabScreen(TutorScreen):
             if not run.training.done:
                 return n
         return len(self.runs) - 1
-
-    @work(thread=True, exclusive=True, group="lab")
-    def _work(self, token: int, plans: list[LabPlan] | None, limit: int | None) -> None:
-        """Prepare the runs (when ``plans`` is given), then train them one after the other."""
-        worker = get_current_worker()
-        with self._lock:
-            if token != self._token or worker.is_cancelled:
-                return
-            if plans is not None:
-                try:
-                    runs = self._prepare(plans)
-                except Exception as exc:  # a bad file or option is shown beside its field
-                    self._post(worker, self._prepare_failed, token, exc)
-                    return
-                if not self._post(worker, self._prepared, token, runs):
-                    return
-            else:
-                runs = list(self.runs)
-            for index, run in enumerate(runs):
-                if run.training.done:
-                    continue
-                if not self._train(worker, token, index, run, limit):
-                    return
-
-    def _prepare(self, plans: list[LabPlan]) -> list[LabRun]:
-        dataset = plans[0].load()
-        runs = []
-        for plan in plans:
-            training, dataset, notes = plan.prepare(dataset)
-            runs.append(LabRun(plan, training, dataset, notes))
-        return runs
-
-    def _post(self, worker: Worker, callback, *args) -> bool:
-        """Have ``callback`` run on the UI thread; False when the worker or the screen is going away.
-
-        A message rather than ``call_from_thread``: the worker goes on training while the UI draws.
-        """
-        if worker.is_cancelled:
-            return False
-        try:
-            return bool(self.post_message(_Report(callback, args)))
-        except RuntimeError:  # the app's loop closed while the worker was finishing
-            return False
-
-    @on(_Report)
-    def _report(self, message: _Report) -> None:
-        message.callback(*message.args)
-
-    def _train(self, worker: Worker, token: int, index: int, run: LabRun, limit: int | None) -> bool:
-        """Advance one run until it ends, pauses, reaches ``limit`` more iterations, or is cancelled.
-
-        Returns:
-            True when the run ended and the next one may start.
-        """
-        import numpy as np
-
-        training = run.training
-        chunk = max(1, min(training.config.log_every, 100))
-        stop_at = None if limit is None else training.iteration + limit
-        start = last_post = last_grid = time.perf_counter()
-        first_iteration = training.iteration
-        pending: list = []
-        with np.errstate(all="ignore"):
-            if run.grid is None:
-                run.grid = self._grid(run)
-            while not training.done:
-                if worker.is_cancelled:
-                    training.cancel()
-                    return False
-                if self._pause.is_set() or (stop_at is not None and training.iteration >= stop_at):
-                    break
-                n = chunk if stop_at is None else max(1, min(chunk, stop_at - training.iteration))
-                t0 = time.perf_counter()
-                pending.extend(training.run_chunk(n))
-                now = time.perf_counter()
-                elapsed = now - t0
-                # Aim at CHUNK_SECONDS per chunk: pause and cancel then act within a few tens of ms.
-                if elapsed > 0:
-                    chunk = int(max(1, min(chunk * 4, 200_000, chunk * CHUNK_SECONDS / elapsed)))
-                if now - last_post >= POST_INTERVAL or training.done:
-                    grid = None
-                    if now - last_grid >= GRID_INTERVAL or training.done:
-                        grid = run.grid = self._grid(run)
-                        last_grid = now
-                    rate = (training.iteration - first_iteration) / max(1e-9, now - start)
-                    update = Update(token, index, pending, training.iteration, rate, grid, training.done)
-                    pending = []
-                    last_post = time.perf_counter()
-                    if not self._post(worker, self._apply, update):
-                        return False
-            if training.done:
-                return True
-            run.grid = self._grid(run)
-            update = Update(token, index, pending, training.iteration, None, run.grid, False, paused=True)
-            self._post(worker, self._apply, update)
-            return False
-
-    def _grid(self, run: LabRun):
-        """The decision grid of a run's network over its raw 2-D data (None for other data)."""
-        import numpy as np
-
-        from core.train import decision_grid
-
-        dataset = run.dataset
-        if dataset.n_features != 2:
-            return None
-        X = np.hstack([X for X, _ in dataset.splits().values()])
-        return decision_grid(run.training.net, X, GRID_NX, GRID_NY, run.training.normalizer)
 
     # -- UI side of the worker -------------------------------------------------------------------------
 
@@ -609,6 +556,11 @@ class LabScreen(TutorScreen):
         self.shown = 0
         self._set_state("running")
         first = runs[0]
+        fitted = ",".join(str(n) for n in first.training.config.layers)
+        if self.mode == "single" and self.values_run.get("layers") != fitted:
+            # the sizes were fitted to the data (lab_runner.fit_layers): the form shows what runs
+            self.controls.set_values({"layers": fitted})
+            self.values_run = {**self.values_run, "layers": fitted}
         data = first.dataset
         notes = "; ".join(first.notes)
         info = data.summary() + (f" ({notes})" if notes else "")
@@ -633,15 +585,24 @@ class LabScreen(TutorScreen):
             its = [r.iteration for r in records]
             if self.mode == "single":
                 self.cost_plot.add_points("train", its, [eval_cost(r) for r in records])
+                self.error_plot.add_accuracy("train", its, [r.train_accuracy for r in records])
                 if heldout:
-                    self.cost_plot.add_points(heldout_label(heldout), its, [r.dev_cost for r in records])
+                    name = heldout_label(heldout)
+                    self.cost_plot.add_points(name, its, [r.dev_cost for r in records])
+                    self.error_plot.add_accuracy(name, its, [r.dev_accuracy for r in records])
             else:
                 self.cost_plot.add_points(run.label, its, [eval_cost(r) for r in records])
+                if heldout:  # the compared runs' dev cost too: the gap is what regularization changes
+                    self.cost_plot.add_points(f"{run.label} {heldout_label(heldout)}", its,
+                                              [r.dev_cost for r in records])
+                self.error_plot.add_accuracy(f"{run.label} {heldout_label(heldout) if heldout else 'train'}", its,
+                                             [(r.dev_accuracy if heldout else r.train_accuracy) for r in records])
             if update.index != self.shown:
                 self._show_run(update.index, upto=its[-1])
             else:
                 self.grad_plot.add_records(its, [r.grad_norms for r in records])
             self.cost_plot.refresh()
+            self.error_plot.refresh()
         # The cost plot follows every report; the other panels a few times a second (each redraw is UI
         # time the worker waits for the GIL).
         now = time.perf_counter()
@@ -660,6 +621,7 @@ class LabScreen(TutorScreen):
         if update.done:
             self._run_done(update.index)
         elif update.paused:
+            self.weights.show_runs([(run.label, run.training.net.params)])  # the worker has let go of it
             self._set_state("paused")
             self._status(f"paused at {where}: space resumes")
             self._show_live(run)
@@ -680,7 +642,11 @@ class LabScreen(TutorScreen):
             return
         r = history[-1]
         heldout = run.training.heldout
-        lines = [f"iteration {r.iteration:,}", f"train accuracy {r.train_accuracy:.1%}, cost {eval_cost(r):.4f}"]
+        done = run.training.iteration
+        # the status counts iterations done; a record is taken before its iteration's update, every log_every
+        head = f"iteration {r.iteration:,}" if done == r.iteration else \
+            f"{done:,} iterations done; last recorded point: iteration {r.iteration:,}"
+        lines = [head, f"train accuracy {r.train_accuracy:.1%}, cost {eval_cost(r):.4f}"]
         if heldout and r.dev_accuracy is not None:
             lines.append(f"{heldout_label(heldout)} accuracy {r.dev_accuracy:.1%}, cost {r.dev_cost:.4f}")
         self.results.show("\n".join(lines))
@@ -698,8 +664,9 @@ class LabScreen(TutorScreen):
         history = [r for r in list(run.training.history.records) if upto is None or r.iteration <= upto]
         self.grad_plot.clear()
         self.grad_plot.add_records([r.iteration for r in history], [r.grad_norms for r in history])
-        self.grad_plot.border_title = f"Gradient norms · {run.label}"
-        self.boundary.border_title = f"Decision boundary · {run.label}"
+        if self.mode == "compare":  # which of the compared runs the panels show
+            self.grad_plot.border_title = f"Gradient norms · {run.label}"
+            self.boundary.border_title = f"Decision boundary · {run.label}"
         if run.grid is not None:
             self.boundary.set_grid(run.grid)
 
@@ -735,6 +702,8 @@ class LabScreen(TutorScreen):
         if self.mode == "compare":
             self._table()
             if all(r.training.done for r in self.runs):
+                self.weights.show_runs([(r.label, r.training.net.params) for r in self.runs])
+                self._show_view("results")
                 self._set_state("finished")
                 self._status(f"finished: {len(self.runs)} runs compared")
                 self.results.show(self._compare_summary())
@@ -749,6 +718,8 @@ class LabScreen(TutorScreen):
         if result.stopped != "cancelled":
             self.next = lab_runner.next_step_of(run.training, diagnosis, self.values_run,
                                                 self.trail.current(self.values_run))
+        self.weights.show_runs([(run.label, run.training.net.params)])
+        self._show_view("results")
         self._set_state("finished")
         self._status(f"finished: {result.message.split(':')[0]}")
         self.results.show(self._result_content(run, diagnosis))
@@ -787,8 +758,28 @@ class LabScreen(TutorScreen):
         if best is not None:
             heldout = heldout_label(self.runs[0].training.heldout) if self.runs[0].training.heldout else "train"
             lines.append(f"Best {heldout} accuracy: {best[0]} ({best[1]:.1%}).")
+        lines.append(self._compare_setting())
         lines.append("Highlight a row to see its boundary and gradients.")
         return "\n".join(lines)
+
+    def _compare_setting(self) -> str:
+        """What the comparison kept from the form and what it changed; on another setting than the lesson's,
+        where the lesson's result comes from (a comparison meant to teach must not seem to contradict it)."""
+        if not self.runs:
+            return ""
+        config = self.runs[0].plan.config
+        values = self.values_run
+        changed = {"init": "the initialization", "reg": "the regularization",
+                   "norm": "input normalization"}.get(self.comparison or "", "one option")
+        kept = (f"Each run is your form's setting ({values.get('dataset', '?')} data, layers "
+                f"{','.join(str(n) for n in config.layers)}, {config.activation}, {config.iterations:,} "
+                f"iterations) with only {changed} changed.")
+        lesson_preset = LESSON_SETTINGS.get(self.comparison or "")
+        preset = self.runs[0].plan.preset or ""
+        if lesson_preset is None or preset.startswith(lesson_preset[0]):
+            return kept + " This is the lesson's own setting."
+        return (f"{kept} The lesson's comparison ({lesson_preset[1]}) uses preset {lesson_preset[0]}…: choose it "
+                "in the form and press the same key to see it.")
 
     def _mark_practised(self, run: LabRun) -> None:
         result = run.training.result
@@ -797,7 +788,7 @@ class LabScreen(TutorScreen):
             return
         from core.presets import PRESETS
 
-        lesson = PRESETS[preset].lesson
+        lesson = self.practised_lesson(PRESETS[preset].lesson)
         if not lesson or lesson in self._practised:
             return
         self._practised.add(lesson)
@@ -809,43 +800,5 @@ _HELP = ("space  start or pause the run\n"
          "esc    cancel · r reset · l log-scale cost\n"
          "1 2 3  compare inits, regularizers, normalization\n"
          "x      after a run: apply the suggested step\n"
+         "v      next view · e export the runs (JSON, CSV, SVG)\n"
          "tab    the options form (enter in it runs)")
-
-
-# -- the tour --------------------------------------------------------------------------------------
-
-
-async def _tour_lab(pilot, app) -> str:
-    """From home, ``l`` opens the lab; a short run of the L2 preset ends with accuracies and a verdict."""
-    from tutor.tour import TourFailure, expect, go_home, settle
-
-    await go_home(pilot)
-    await pilot.press("l")
-    await settle(pilot)
-    lab = app.screen
-    if not isinstance(lab, LabScreen):
-        raise TourFailure(f"l on the home screen opened {type(lab).__name__}, not the lab")
-    lab.controls.set_values({**lab_runner.preset_values("course-reg-l2"), "iterations": "3000"})
-    await pilot.press("space")
-    for _ in range(100):
-        await settle(pilot)
-        if lab.state == "finished":
-            break
-    else:
-        raise TourFailure("the lab's run did not finish")
-    expect(app, "Training lab", "accuracy: train", "stopped: completed 3,000 iterations", "diagnosis")
-    if not lab.cost_plot.point_count() or lab.boundary.grid is None:
-        raise TourFailure("the lab's cost plot or decision boundary stayed empty")
-    result = lab.runs[0].training.result
-    return f"course-reg-l2 for 3,000 iterations: train {result.accuracy['train']:.1%}, " \
-           f"{lab.runs[0].training.heldout} {result.accuracy[lab.runs[0].training.heldout]:.1%}"
-
-
-def _tour_stops():
-    from tutor.tour import Stop
-
-    return [Stop("lab", _tour_lab, after="diagnose")]
-
-
-#: The lab in ``dltutor tour``, after the diagnose screen.
-TOUR_STOPS = _tour_stops()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import textwrap
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,6 +16,7 @@ from textual.widgets.markdown import Markdown, MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
+from tutor.reporting import showing
 from tutor.screens.base import TutorScreen
 from tutor.widgets.panel_link import PanelLink
 from tutor.widgets.question import Choice, QuestionCard, choice_note
@@ -54,6 +55,31 @@ def plain_fences(markdown: str) -> str:
             inside = not inside
         lines.append(line)
     return "\n".join(lines)
+
+
+#: Columns a code block loses around its text beside the viewer: its padding, the Markdown's, the scroll bar.
+FENCE_CHROME = 8
+#: The contents column with its padding and scroll bar (lesson.tcss).
+CONTENTS_COLUMN = 30
+
+
+def widest_code(markdown: str) -> int:
+    """The longest line inside the lesson's code fences (tables of numbers, formulas), in cells."""
+    from rich.cells import cell_len
+
+    widest, inside = 0, False
+    for line in markdown.split("\n"):
+        if line.strip().startswith(("```", "~~~")):
+            inside = not inside
+        elif inside:
+            widest = max(widest, cell_len(line))
+    return widest
+
+
+def contents_fit(width: int, markdown: str) -> bool:
+    """Show the contents sidebar at this terminal width? Only when it leaves every code block whole (a
+    number cut at the edge reads as another number); without it, code that is still too wide wraps."""
+    return width >= 100 and width - CONTENTS_COLUMN - FENCE_CHROME >= widest_code(markdown)
 
 
 def contents_entry(level: int, heading: str, width: int = CONTENTS_WIDTH) -> str:
@@ -136,7 +162,7 @@ class LessonScreen(TutorScreen):
         with TabbedContent(initial="read", id="tabs"):
             with TabPane("Read", id="read"):
                 yield LessonViewer(first, id="lesson-md", open_links=False,
-                                   show_table_of_contents=self.app.size.width >= 100)
+                                   show_table_of_contents=contents_fit(self.app.size.width, self._markdown))
             with TabPane("Try it", id="try"):
                 yield PanelLink(lesson.id, id="try-links")
                 yield TryPanel(lesson.try_ids, selected=self.try_id, id="try-panel")
@@ -182,10 +208,10 @@ class LessonScreen(TutorScreen):
         # widgets, and filling it would fail.
         try:
             await asyncio.sleep(0)
-            if not self.is_attached:
+            if not showing(self):
                 return
             await self.query_one("#lesson-md", MarkdownViewer).document.update(self._markdown)
-            if not self.is_attached:
+            if not showing(self):
                 return
             await self._show_check()
         except NoMatches:
@@ -249,6 +275,11 @@ class LessonScreen(TutorScreen):
 
     def action_quiz(self) -> None:
         self.post_message(Navigate("quiz", self.lesson.id, chooser=False))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the sidebar follows the width (o still shows or hides it until the next resize)
+        self.query_one("#lesson-md", MarkdownViewer).show_table_of_contents = contents_fit(
+            event.size.width, self._markdown)
 
     def action_toggle_contents(self) -> None:
         viewer = self.query_one("#lesson-md", MarkdownViewer)

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from tutor.blas import single_threaded
 from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
 from tutor.widgets.gc_report import fill_table
 
@@ -276,6 +277,7 @@ class NormalizationScreen(PanelScreen):
     # -- training ------------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="normalization")
+    @single_threaded()
     def _train(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 
@@ -316,8 +318,6 @@ class NormalizationScreen(PanelScreen):
             self.post_result(token, self._done, curves, config.learning_rate, config.iterations)
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         from tutor.widgets.panel_field import PanelField
 
         field_id = {"learning_rate": "#nz-lr", "iterations": "#nz-iters"}.get(getattr(exc, "field", ""))
@@ -326,16 +326,12 @@ class NormalizationScreen(PanelScreen):
         self.query_one("#nz-status", Static).update(f"⚠ {exc}")
 
     def _progress(self, curves: list[RunCurve], total: int) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         self.curves = curves
         done = sum(c.iterations[-1] if c.iterations else 0 for c in curves)
         self.query_one("#nz-status", Static).update(f"Training… {done:,} of {2 * total:,} iterations")
         self._redraw()
 
     def _done(self, curves: list[RunCurve], rate: float, total: int) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         self.curves = curves
         self.finished = True
         ended = [f"{c.name}: {c.message}" for c in curves if c.stopped != "completed"]

@@ -177,14 +177,10 @@ class NumgradScreen(PanelScreen):
         self.post_result(token, self._show, demo, course)
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         field = "#ng-eps" if getattr(exc, "field", "") == "epsilon" else "#ng-theta"
         self.query_one(field, PanelField).set_error(str(exc))
 
     def _show(self, demo: dict[str, Any], course: dict[str, float]) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         self.demo = demo
         self.query_one("#ng-example", Static).update(describe(demo, course))
         sweep = demo["sweep"]

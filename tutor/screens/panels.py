@@ -17,6 +17,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
+from tutor.reporting import report_to
 from tutor.screens.base import TutorScreen
 
 #: The panel screens (their Navigate targets) and what they show.
@@ -102,17 +103,18 @@ def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> l
     Returns:
         The list for the screen's ``BINDINGS``.
     """
-    shared = {b.key: b for b in TutorScreen.BINDINGS if isinstance(b, Binding)}
-    out: list[Binding] = []
-    if "escape" in shared:
-        out.append(replace(shared["escape"], show=True, key_display="esc"))
+    shared = {b.key: b for b in TutorScreen.BINDINGS if isinstance(b, Binding) and b.key != "escape"}
+    out: list[Binding] = [replace(b, show=True, key_display="esc") for b in TutorScreen.BINDINGS
+                          if isinstance(b, Binding) and b.key == "escape"]
     out += [replace(shared[key], show=False) for key in hide if key in shared]
     return out + list(own)
 
 
 def mark_practised(screen: TutorScreen, lesson_id: str) -> None:
-    """Record in the saved progress that the learner practised ``lesson_id`` (on the saving thread)."""
-    screen.tutor.save(lambda store: store.mark_practised(lesson_id))
+    """Record in the saved progress that the learner practised ``lesson_id``, or the lesson whose Try it opened
+    the screen (:meth:`TutorScreen.practised_lesson`), on the saving thread."""
+    lesson = screen.practised_lesson(lesson_id) or lesson_id
+    screen.tutor.save(lambda store: store.mark_practised(lesson))
 
 
 def panel_for_try(lesson_id: str) -> str | None:
@@ -186,11 +188,12 @@ class PanelScreen(TutorScreen):
 
     def post_result(self, token: int, callback: Callable[..., Any], *args: Any) -> None:
         """From a worker thread: run ``callback(*args)`` on the UI thread, unless a newer run started
-        meanwhile (a slow old run must not overwrite a quick new one) or the learner left."""
-        self.app.call_from_thread(self._deliver, token, callback, args)
+        meanwhile (a slow old run must not overwrite a quick new one) or the learner left (see
+        :func:`tutor.screens.base.report_to`)."""
+        report_to(self, self._deliver, token, callback, args)
 
     def _deliver(self, token: int, callback: Callable[..., Any], args: tuple) -> None:
-        if self.is_attached and token == self.token:
+        if token == self.token:
             callback(*args)
 
     def read_fields(self, parsers: dict[str, Callable[[str], Any]]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Select, Static
 
+from tutor.blas import single_threaded
 from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
 from tutor.widgets.panel_field import PanelField
 from tutor.widgets.panel_plot import Series, SeriesPlot
@@ -147,6 +148,7 @@ class VanishingScreen(PanelScreen):
         self._compute(options, self.token)
 
     @work(thread=True, exclusive=True, group="vanishing")
+    @single_threaded()
     def _compute(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 
@@ -164,8 +166,6 @@ class VanishingScreen(PanelScreen):
         self.post_result(token, self._show, report)
 
     def _failed(self, exc: Exception) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         field = {"depth": "#vg-depth", "width": "#vg-width", "identity_scale": "#vg-scale"}.get(
             getattr(exc, "field", ""))
         if field:
@@ -173,8 +173,6 @@ class VanishingScreen(PanelScreen):
         self.query_one("#vg-status", Static).update(f"⚠ {exc}")
 
     def _show(self, report: Any) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         self.report = report
         layers = tuple(float(s.layer) for s in report.layers)
         act = [Series("std of A[l]", layers, tuple(report.act_std), color="cyan")]

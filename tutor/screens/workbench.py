@@ -13,6 +13,8 @@ The computation (:func:`run_bench`) is UI-free and runs in the worker; :mod:`cor
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +25,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from core.bands import COURSE_THRESHOLD  # the bands' one definition
+from tutor.blas import single_threaded
+from tutor.reporting import reports
 from tutor.screens.base import TutorScreen
 from tutor.screens.panels import footer_bindings, mark_practised, parse_float
 from tutor.widgets.gc_bands import format_difference
@@ -46,6 +50,9 @@ DEFAULT_TIMEOUT = 20.0  # seconds a learner's file may run (core.learner.DEFAULT
 SWEEP = tuple(10.0 ** -e for e in range(1, 11))
 #: A learner's file is swept at fewer epsilons: each one is a child process.
 FILE_SWEEP = (1e-1, 1e-3, 1e-5, 1e-7, 1e-9)
+#: How the screen gives a learner's code longer (quoted in the timeout message instead of the CLI's option).
+MORE_TIME = "the Time limit field gives it longer"
+TICK = 0.25  # seconds between updates of the "checking" line while a learner's file runs
 MODE_HELP = ("full: every element (the course's loop); sampled: 10 random elements per block; "
              "fast: one random direction, then every element if it fails")
 FILE_HELP = ("Your file defines forward_propagation(X, Y, parameters) -> (cost, cache) and "
@@ -113,11 +120,11 @@ def _sweep_variant(variant: str) -> list[dict]:
             for s in epsilon_sweep(backward_fn=variant, l2=l2, epsilons=SWEEP)]
 
 
-def run_bench(request: BenchRequest) -> BenchResult:
+def run_bench(request: BenchRequest, cancelled: Callable[[], bool] | None = None) -> BenchResult:
     """Check the request's variant or file, ``fixed`` beside it, and sweep epsilon (UI-free; in a worker).
 
     A file's sweep is left to :func:`sweep_file` (one child process per epsilon), which the screen runs
-    after showing the report.
+    after showing the report. ``cancelled`` stops a learner's file early (the screen's cancel key).
     """
     import numpy as np
 
@@ -138,7 +145,7 @@ def run_bench(request: BenchRequest) -> BenchResult:
 
             try:
                 out.report = check_file(request.file, epsilon=request.epsilon, mode=request.mode,
-                                        timeout=request.timeout)
+                                        timeout=request.timeout, cancelled=cancelled, more_time=MORE_TIME)
             except LearnerError as exc:
                 out.problem, out.problem_kind, out.problem_field = exc.message, exc.kind, "file"
             except TutorError as exc:
@@ -162,7 +169,8 @@ def run_bench(request: BenchRequest) -> BenchResult:
     return out
 
 
-def sweep_file(path: str, epsilon: float, timeout: float) -> dict | None:
+def sweep_file(path: str, epsilon: float, timeout: float,
+               cancelled: Callable[[], bool] | None = None) -> dict | None:
     """The difference of a learner's file at one epsilon (full mode), or None when it failed."""
     import numpy as np
 
@@ -171,7 +179,7 @@ def sweep_file(path: str, epsilon: float, timeout: float) -> dict | None:
 
     try:
         with np.errstate(all="ignore"):
-            report = check_file(path, epsilon=epsilon, mode="full", timeout=timeout)
+            report = check_file(path, epsilon=epsilon, mode="full", timeout=timeout, cancelled=cancelled)
     except (LearnerError, TutorError):
         return None
     return {"epsilon": epsilon, "difference": report.difference}
@@ -239,7 +247,9 @@ class WorkbenchScreen(TutorScreen):
     NAME = "workbench"
     CSS_PATH = "workbench.tcss"
     AUTO_FOCUS = "#wb-variants"
-    BINDINGS = footer_bindings(
+    BINDINGS = [
+        Binding("escape", "cancel_check", "Cancel", key_display="esc", tooltip="Stop the check of your file"),
+    ] + footer_bindings(
         Binding("ctrl+r", "run", "Run",
                 tooltip="Check what the form shows: your file when its field holds a path, else the variant"),
         Binding("b", "compare", "vs fixed", tooltip="The selection side by side with the fixed backward pass"),
@@ -262,6 +272,9 @@ class WorkbenchScreen(TutorScreen):
         self.runs = 0  # finished runs (tests and the tour wait on it)
         self.descriptions: dict[str, tuple[str, str]] = {}
         self.practised: set[str] = set()
+        self.checking: BenchRequest | None = None  # the learner's file being checked, while it runs
+        self._check_started = 0.0
+        self._ticker: Any = None
 
     # -- layout ----------------------------------------------------------------------------------------
 
@@ -283,6 +296,7 @@ class WorkbenchScreen(TutorScreen):
                     yield Select([(m, m) for m in MODES], value="full", allow_blank=False, compact=True,
                                  id="wb-mode", tooltip=MODE_HELP)
                 yield Button(self._run_label(), id="wb-run", variant="primary", compact=True)
+                yield ProgressBar(total=self.timeout, show_eta=False, id="wb-progress")
                 yield Static("", id="wb-status", markup=False)
             with Vertical(id="wb-main"):
                 with VerticalScroll(id="wb-single"):
@@ -309,6 +323,7 @@ class WorkbenchScreen(TutorScreen):
         self.query_one("#wb-sweep").border_title = "Epsilon sweep"
         self.query_one("#wb-sweep").border_subtitle = "─ the 2e-7 threshold"
         self.query_one("#wb-compare").display = False
+        self.query_one("#wb-progress").display = False
         options = self.query_one("#wb-variants", OptionList)
         options.highlighted = VARIANT_IDS.index(self.variant)
         if self.file:
@@ -420,40 +435,100 @@ class WorkbenchScreen(TutorScreen):
         return self.token
 
     def _start(self, request: BenchRequest) -> None:
-        what = Path(request.file).name if request.file else request.variant
-        self._status(f"Checking {what}…" + (f" (your code may take up to {request.timeout:g} s)"
-                                            if request.file else ""))
+        self._stop_ticking()
+        if request.file:
+            self._checking(request)
+        else:
+            self._status(f"Checking {request.variant}…")
         self.query_one("#wb-run", Button).disabled = True
         self._work(request)
+
+    # -- a learner's file while it runs ----------------------------------------------------------------
+
+    def _checking(self, request: BenchRequest) -> None:
+        """Clear the last verdict (it is not this file's), then show the time used and how to cancel."""
+        self.checking = request
+        self.result = None
+        self.file_sweep = []
+        self.query_one("#wb-notes", Static).update("your code runs in its own process")
+        self._show_block(None)
+        plot = self.query_one("#wb-sweep", SeriesPlot)
+        plot.empty = "The epsilon sweep appears after the check."
+        plot.show([])
+        bar = self.query_one("#wb-progress", ProgressBar)
+        bar.update(total=request.timeout, progress=0)
+        bar.display = True
+        self._check_started = time.monotonic()
+        self._tick()
+        self._ticker = self.set_interval(TICK, self._tick)
+        self.refresh_bindings()
+
+    def _tick(self) -> None:
+        request = self.checking
+        if request is None:
+            return
+        elapsed = min(time.monotonic() - self._check_started, request.timeout)
+        self.query_one("#wb-progress", ProgressBar).update(progress=elapsed)
+        used = f"{elapsed:.0f} s of the {request.timeout:g} s time limit"
+        name = Path(request.file or "").name
+        self._status(f"Checking {name}… {used}. esc cancels.")
+        # the Result panel too: at 100x30 the form's status line is below its fold
+        self.query_one("#wb-report", GcReportView).clear(
+            Text(name, style="bold"), Text.assemble(("CHECKING… ", "bold"), f"{used} (esc cancels)"))
+
+    def _stop_ticking(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        if self.checking is not None:
+            self.checking = None
+            self.query_one("#wb-progress").display = False
+            self.refresh_bindings()
+
+    def action_cancel_check(self) -> None:
+        """Stop the check of the learner's file: its process is killed and the form is ready again."""
+        request = self.checking
+        if request is None:
+            return
+        self.token += 1  # whatever the stopped check still reports is not shown
+        self.workers.cancel_group(self, "gradcheck")
+        self._stop_ticking()
+        name = Path(request.file or "").name
+        self.query_one("#wb-report", GcReportView).clear(
+            Text(name, style="bold"), Text.assemble(("CANCELLED", "bold yellow"), ": your code was stopped"))
+        self.query_one("#wb-run", Button).disabled = False
+        self._status(f"Cancelled: {name} was stopped. ctrl+r checks it again.")
 
     @work(thread=True, exclusive=True, group="gradcheck")
     def _work(self, request: BenchRequest) -> None:
         worker = get_current_worker()
         try:
-            result = run_bench(request)
+            with single_threaded():
+                result = run_bench(request, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # a check that cannot run is reported on the screen, never a traceback
             result = BenchResult(request, problem=f"the check could not run: {exc}", problem_kind="internal")
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self._show, result)
+        self._show(result)
         if request.file and result.report is not None:
             # One child process per epsilon: a handful of epsilons, two at a time.
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dltutor-sweep") as pool:
-                futures = [pool.submit(sweep_file, request.file, eps, request.timeout) for eps in FILE_SWEEP]
+                futures = [pool.submit(sweep_file, request.file, eps, request.timeout,
+                                       lambda: worker.is_cancelled) for eps in FILE_SWEEP]
                 for future in as_completed(futures):
                     if worker.is_cancelled:
                         for other in futures:
                             other.cancel()
                         return
-                    self.app.call_from_thread(self._sweep_point, request.token, future.result())
+                    self._sweep_point(request.token, future.result())
 
     # -- showing results -------------------------------------------------------------------------------
 
+    @reports
     def _show(self, result: BenchResult) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         if result.request.token != self.token:
             return  # a newer run was started
+        self._stop_ticking()
         self.query_one("#wb-run", Button).disabled = False
         self.result = result
         self.refresh_bindings()
@@ -554,9 +629,8 @@ class WorkbenchScreen(TutorScreen):
         plot.show(series, xlabel="epsilon", logx=True, logy=True, min_decades=3,
                   hlines=[(COURSE_THRESHOLD, "gray")])
 
+    @reports
     def _sweep_point(self, token: int, point: dict | None) -> None:
-        if not self.is_attached:  # the learner left before the worker finished
-            return
         if token != self.token or self.result is None:
             return
         if point is None:
@@ -631,6 +705,8 @@ class WorkbenchScreen(TutorScreen):
         self.action_run()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_check":
+            return self.checking is not None
         if action == "compare" and (self.result is None or self.result.report is None):
             return None  # greyed out until there is a report to compare
         return super().check_action(action, parameters)

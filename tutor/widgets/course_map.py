@@ -63,10 +63,14 @@ class CourseMap(DataTable):
     def show(self, lessons: Sequence[Lesson], progress: Progress, cursor: str | None = None) -> None:
         """Fill the map (once) and update the marks; put the cursor on ``cursor`` if given."""
         if [lesson.id for lesson in lessons] != self._ids:
+            from tutor.lessons import SUMMARY_ID
+
             self.clear()
             self._ids = [lesson.id for lesson in lessons]
             for lesson in lessons:
-                self.add_row(f"{lesson.order:>2} {lesson.title}", "", "", key=lesson.id)
+                # the topics are numbered 1-13 as the lessons' "Lesson n of 13"; the summary is not a topic
+                number = "  " if lesson.id == SUMMARY_ID else f"{lesson.order:>2}"
+                self.add_row(f"{number} {lesson.title}", "", "", key=lesson.id)
         for lesson_id in self._ids:
             status = progress.status(lesson_id)
             mark = Text(MARKS[status], style="dim" if status == "not started" else "")

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from tutor import lab_runner
 from tutor.lab_runner import CUSTOM, FIELDS, FILE, FormValues
+from tutor.widgets.tick_box import TickBox
 
 _CHANGED = (Input.Changed, Select.Changed, Checkbox.Changed)
 
@@ -33,6 +34,7 @@ class LabControls(VerticalScroll):
     LabControls .lab-error { height: auto; color: $error; padding-left: 1; }
     LabControls #lab-form-error { height: auto; color: $error; }
     LabControls #lab-form-help { height: auto; color: $text-muted; }
+    LabControls #lab-preset-note { height: auto; color: $warning; padding-left: 1; }
     """
 
     class Submitted(Message):
@@ -55,7 +57,7 @@ class LabControls(VerticalScroll):
         for field_id, label, kind, help_text in FIELDS:
             if kind == "bool":
                 with Horizontal(classes="lab-row", id=f"row-{field_id}"):
-                    yield Checkbox(label, bool(values.get(field_id)), id=f"f-{field_id}", compact=True,
+                    yield TickBox(label, bool(values.get(field_id)), id=f"f-{field_id}", compact=True,
                                    classes="lab-check", tooltip=help_text)
             else:
                 with Horizontal(classes="lab-row", id=f"row-{field_id}"):
@@ -72,6 +74,8 @@ class LabControls(VerticalScroll):
                         yield Input(str(values.get(field_id) or ""), id=f"f-{field_id}", compact=True,
                                     placeholder=_placeholder(field_id), tooltip=help_text)
             yield Static("", id=f"err-{field_id}", classes="lab-error", markup=False)
+            if field_id == "preset":
+                yield Static("", id="lab-preset-note", markup=False)
         yield Static("Enter in a field runs the form. Tab moves between fields; escape leaves the form.",
                      id="lab-form-help", markup=False)
 
@@ -80,6 +84,7 @@ class LabControls(VerticalScroll):
             self.query_one(f"#err-{field_id}").display = False
         self.query_one("#lab-form-error").display = False
         self._update_visibility()
+        self._note_edits()
 
     # -- values ----------------------------------------------------------------------------------------
 
@@ -112,6 +117,24 @@ class LabControls(VerticalScroll):
                     widget.value = "" if value is None else str(value)
         self.clear_errors()
         self._update_visibility()
+        self._note_edits()
+
+    def edited_fields(self) -> list[str]:
+        """The labels of the fields that differ from the chosen preset's values (none for ``custom``)."""
+        values = self.values()
+        preset = values.get("preset") or CUSTOM
+        if preset == CUSTOM:
+            return []
+        base = lab_runner.preset_values(preset)
+        labels = {field_id: label for field_id, label, _kind, _help in FIELDS}
+        return [labels[k] for k in labels if k != "preset" and str(values.get(k) or "") != str(base.get(k) or "")]
+
+    def _note_edits(self) -> None:
+        """Under the preset: which fields the learner changed from it (the preset still gives the data)."""
+        edited = self.edited_fields()
+        note = self.query_one("#lab-preset-note", Static)
+        note.update(f"edited: {', '.join(edited)}" if edited else "")
+        note.display = bool(edited)
 
     def _update_visibility(self) -> None:
         values = self.values()
@@ -187,6 +210,7 @@ class LabControls(VerticalScroll):
                 self.query_one("#f-split", Input).value = ""
         self.show_error("dataset", "")
         self._update_visibility()
+        self._note_edits()
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -197,11 +221,13 @@ class LabControls(VerticalScroll):
             return
         self.show_error(widget_id.removeprefix("f-"), "")
         self._update_visibility()
+        self._note_edits()
 
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
         event.stop()
         self.show_error((event.input.id or "").removeprefix("f-"), "")
+        self._note_edits()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

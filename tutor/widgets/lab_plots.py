@@ -26,6 +26,8 @@ EMPTY = "no data yet: press space to start"
 
 #: Line colours of the series, in order (plotext colour names).
 COLORS = ("cyan+", "orange+", "magenta+", "green+", "yellow+", "blue+", "red+", "white")
+#: The colour of the run before an applied recipe step.
+FADED = "gray"
 
 
 def _thin(xs: list, ys: list) -> tuple[list, list]:
@@ -195,14 +197,23 @@ class LabPlot(PlotextPlot):
 
 
 class LabCostPlot(LabPlot):
-    """Cost against iterations: named series (train and dev, or one per compared run); log-y optional."""
+    """Cost against iterations: named series (train and dev, or one per compared run); log-y optional.
+
+    After a recipe step is applied, the run before it stays on the plot, faded (:meth:`keep_previous`), so
+    the step's effect shows.
+    """
+
+    TITLE = "cost"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self.curves: dict[str, tuple[list, list]] = {}
+        self.previous: dict[str, tuple[list, list]] = {}
         self.logy = False
 
-    def clear(self) -> None:
+    def clear(self, keep_previous: bool = False) -> None:
+        """Forget the series; with ``keep_previous`` the current ones stay, faded, as "before"."""
+        self.previous = {f"before: {name}": xy for name, xy in self.curves.items()} if keep_previous else {}
         self.curves = {}
         self.refresh()
 
@@ -224,6 +235,10 @@ class LabCostPlot(LabPlot):
     def rebuild(self, plt) -> bool:
         limit = max(8, 2 * max(10, self.size.width - 8))
         drawn = 0
+        for name, (xs, ys) in self.previous.items():  # first: the new run draws over the old one
+            px, py = drawable(*sample(xs, ys, limit), self.logy)
+            if px:
+                plt.plot(px, py, label=name, marker="braille", color=FADED)
         for n, (name, (xs, ys)) in enumerate(self.curves.items()):
             px, py = drawable(*sample(xs, ys, limit), self.logy)
             if not px:
@@ -233,9 +248,9 @@ class LabCostPlot(LabPlot):
         if not drawn:
             return False
         plt.yscale("log" if self.logy else "linear")
-        plt.title("cost (log y)" if self.logy else "cost")
+        plt.title(f"{self.TITLE} (log y)" if self.logy else self.TITLE)
         plt.xlabel("iteration")
-        xmax = max(max(xs) for xs, _ in self.curves.values() if xs)
+        xmax = max(max(xs) for xs, _ in [*self.curves.values(), *self.previous.values()] if xs)
         plt.xticks(*iteration_ticks(xmax, self.size.width))
         return True
 

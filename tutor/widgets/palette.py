@@ -31,6 +31,8 @@ SCREENS = [
     ("Quiz: choose a quiz", Navigate("quiz"), "A quiz on one lesson, or mixed"),
     ("Quiz: mixed", Navigate("quiz", chooser=False), "Questions from every topic"),
     ("Diagnose: bias and variance", Navigate("diagnose"), "Type your errors, get the diagnosis and recipe"),
+    ("Progress: what you have read, practised and scored", Navigate("progress"),
+     "Every topic's mark and quiz scores (as dltutor progress)"),
     ("Help: keys", Navigate("help"), "Every key on every screen"),
 ]
 
@@ -42,7 +44,8 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     commands.append(Command("Theme: toggle dark/light", app.action_toggle_dark, "Dark or light colours"))
     lessons = app.course.lessons()
     for lesson in lessons:
-        commands.append(Command(f"Lesson {lesson.order}: {lesson.title}",
+        topic = lesson.id != "summary"  # the summary is not a numbered topic (tutor.lessons.SUMMARY_ID)
+        commands.append(Command(f"Lesson {lesson.order}: {lesson.title}" if topic else f"Summary: {lesson.title}",
                                 partial(post, Navigate("lesson", lesson.id)),
                                 "; ".join(lesson.objectives[:1])))
     for lesson in lessons:

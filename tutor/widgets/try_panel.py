@@ -22,6 +22,9 @@ from textual.widgets import LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tutor.blas import single_threaded
+from tutor.reporting import reports
+
 PROGRESS_EVERY = 0.25  # seconds between progress lines: never redraw per training step
 
 #: The screens an experiment may open instead of running here, as the intro names them.
@@ -200,8 +203,9 @@ class TryPanel(Vertical):
                 where[try_id] = elsewhere.target if elsewhere is not None else None
             except Exception:  # an unknown id still gets listed; running it reports the problem
                 about[try_id], where[try_id] = ("", ""), None
-        self.app.call_from_thread(self._show_descriptions, about, where)
+        self._show_descriptions(about, where)
 
+    @reports
     def _show_descriptions(self, about: dict[str, tuple[str, str]], where: dict[str, str | None]) -> None:
         self.about, self.where = about, where
         self.query_one("#try-intro", Static).update(intro_text(self.try_ids, where))
@@ -275,19 +279,22 @@ class TryPanel(Vertical):
 
         def report(line: str) -> None:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._status, line)
+                self._status(line)
 
         try:
-            text = run_try(try_id, width, report, lambda: worker.is_cancelled)
+            with single_threaded():
+                text = run_try(try_id, width, report, lambda: worker.is_cancelled)
             ok = not worker.is_cancelled
         except Exception as exc:  # a failing experiment is shown, never a traceback
             text, ok = f"{try_id} could not run: {exc}", False
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._done, try_id, ok, text)
+            self._done(try_id, ok, text)
 
+    @reports
     def _status(self, line: str) -> None:
         self.query_one("#try-status", Static).update(line)
 
+    @reports
     def _done(self, try_id: str, ok: bool, text: str) -> None:
         self.running = None
         self.query_one(LoadingIndicator).display = False
