@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -160,10 +161,14 @@ def load_course_questions(source: Path | str | Traversable | None = None) -> tup
 
 def lesson_headings(source: Path | str | Traversable | None = None) -> dict[str, tuple[str, list[str]]]:
     """``{lesson id: (title, its '##' headings)}`` read from the lesson files' front matter and Markdown."""
+    return _lesson_headings(_root(source))
+
+
+@lru_cache(maxsize=4)
+def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str]]]:
     from tutor.mdtext import headings
 
     out = {}
-    root = _root(source)
     for path in sorted((p for p in root.iterdir() if re.match(r"^\d{2}-.*\.md$", p.name)), key=lambda p: p.name):
         text = path.read_text(encoding="utf-8")
         parts = text.split("+++", 2)
@@ -224,7 +229,7 @@ def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ..
     root = _root(source)
     if source is not None and not root.joinpath("answers").is_dir():
         root = _root(None)
-    lessons = lesson_headings(root)
+    lessons = _lesson_headings(root)
     entries = [_course_entry(q) for q in load_course_questions(root)]
     answers = root.joinpath("answers")
     files = sorted((p for p in answers.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name) \

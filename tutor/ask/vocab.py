@@ -16,18 +16,18 @@ from typing import Any
 
 _GREEK = {"λ": " lambda ", "μ": " mu ", "σ": " sigma ", "ε": " epsilon ", "θ": " theta ", "α": " alpha ",
           "’": "'", "−": "-", "–": "-", "—": " - ", "²": "^2 "}
-_HIGH_LOW = re.compile(r"\b(high|low)[\s-]+(bias|variance)\b")
 _WORD = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 
 
 def clean(text: str) -> str:
-    """Lower case with Greek letters spelled out; "high bias"/"low variance" also as one word each."""
+    """Lower case with Greek letters spelled out ("high bias" and "high variance" are told apart by their
+    synonym groups, underfit and overfit)."""
     text = text.lower()
     for k, v in _GREEK.items():
         text = text.replace(k, v)
     # Snowball stems "normally" like "normalize": "the input layer normally gets..." is not about normalizing.
     text = re.sub(r"\bnormally\b", "usually", text)
-    return _HIGH_LOW.sub(lambda m: f"{m.group(0)} {m.group(1)}{m.group(2)}", text)
+    return text
 
 
 def _pattern(phrases: list[str]) -> re.Pattern:
@@ -53,10 +53,19 @@ class Vocabulary:
         self.stop = set(data["stopwords"].split())
         self.filler = set(data["filler"].split())
         self.filler_stems = set(self.stemmer.stemWords(sorted(self.filler)))
-        self.groups = [(name, _pattern(phrases)) for name, phrases in data["synonyms"].items()]
+        # One pattern for every synonym and alias phrase (longest first), then a table from phrase to tokens:
+        # one scan of a text finds them all.
+        self.phrase_tokens: dict[str, set[str]] = {}
+        for name, phrases in data["synonyms"].items():
+            for p in phrases:
+                self.phrase_tokens.setdefault(clean(p).strip(), set()).add(f"syn:{name}")
         group_of = {clean(p).strip(): name for name, phrases in data["synonyms"].items() for p in phrases}
-        self.aliases = [(canonical, group_of.get(clean(canonical).strip()), _pattern(words))
-                        for canonical, words in data["aliases"].items()]
+        for canonical, words in data["aliases"].items():
+            key = clean(canonical).strip()
+            extra = set(self.words(key)) | ({f"syn:{group_of[key]}"} if key in group_of else set())
+            for w in words:
+                self.phrase_tokens.setdefault(clean(w).strip(), set()).update(extra)
+        self.phrases = _pattern(list(self.phrase_tokens))
         self.outside = [(block["where"], _pattern(block["names"])) for block in data["outside"]]
         self.anchors = _pattern(data["unit"]["anchors"])
 
@@ -69,16 +78,10 @@ class Vocabulary:
         """Index tokens: stemmed content words plus one ``syn:<group>`` token per synonym group named."""
         low = clean(text)
         out = self.words(low)
-        extra = []
-        for canonical, group, pattern in self.aliases:
-            if pattern.search(low):
-                extra += self.words(clean(canonical)) + ([f"syn:{group}"] if group else [])
-        out += extra
-        seen_groups = {t for t in extra if t.startswith("syn:")}
-        for name, pattern in self.groups:
-            if f"syn:{name}" not in seen_groups and pattern.search(low):
-                out.append(f"syn:{name}")
-        return out
+        found: set[str] = set()
+        for match in self.phrases.finditer(low):
+            found |= self.phrase_tokens[match.group(0)]
+        return out + sorted(found)
 
     def outside_topic(self, text: str) -> tuple[str | None, str]:
         """Where a question's topic is taught when it is not in this unit.

@@ -1,5 +1,5 @@
-"""Ask: a question box, the answer with its source lesson, related topics, this session's history, and the
-nine course questions as one-key shortcuts."""
+"""Ask: a question box, the answer with its source lesson (o opens it), related questions to ask next, this
+session's history, and the nine course questions as one-key shortcuts."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
-from tutor.qa import course_number
+from tutor.ask import course_number
 from tutor.screens.base import TutorScreen
 
 PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
 COURSE_TITLE = "Course questions"
 COURSE_HINT = "type 1-9 and enter"
 INTRO = ("Ask anything about train/dev/test sets, bias and variance, regularization, dropout, normalization, "
-         "initialization or gradient checking. Each answer names the lesson it comes from.\n\n"
+         "initialization or gradient checking, in your own words; numbers work too (\"99% on training, 80% "
+         "on dev\"). Each answer names the lesson section it comes from.\n\n"
          "For one of the course questions on the right, type its number (1-9) and press enter, or pick it "
          "with the mouse.")
 
@@ -49,7 +50,7 @@ class AskScreen(TutorScreen):
     def __init__(self, question: str | None = None) -> None:
         super().__init__()
         self.first_question = question
-        self.current: Any = None  # the tutor.qa.Answer on show
+        self.current: Any = None  # the tutor.ask.Answer on show
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +78,7 @@ class AskScreen(TutorScreen):
         self.query_one("#history").border_title = "Asked this session"
         self.query_one("#open-source").display = False
         self.query_one("#answer-actions").display = False
-        from tutor.qa import COURSE_QUESTIONS
+        from tutor.ask import COURSE_QUESTIONS
 
         self.query_one("#course-questions", OptionList).add_options(
             [Option(Content.assemble((f"{q.id} ", "bold"), q.question), id=str(q.id))
@@ -93,7 +94,7 @@ class AskScreen(TutorScreen):
     @work(thread=True, exclusive=True, group="ask")
     def _warm(self) -> None:
         """Build the search index off the UI thread, so the first answer comes quickly."""
-        from tutor.qa import get_engine
+        from tutor.ask import get_engine
 
         self.app.call_from_thread(self._status, "Preparing the search index…")
         try:
@@ -121,13 +122,21 @@ class AskScreen(TutorScreen):
     @work(thread=True, exclusive=True, group="ask")
     def _answer(self, question: str) -> None:
         from core.errors import TutorError
-        from tutor.qa import answer
+        from tutor.ask import answer
 
         try:
             result = answer(question, self.course.source)
         except TutorError as exc:
             self.app.call_from_thread(self._status, str(exc))
             return
+        self.app.call_from_thread(self._answered, result)
+
+    @work(thread=True, exclusive=True, group="ask")
+    def _answer_entry(self, entry_id: str) -> None:
+        """Show one bank entry (a related question picked below an answer)."""
+        from tutor.ask import answer_entry
+
+        result = answer_entry(entry_id, source=self.course.source)
         self.app.call_from_thread(self._answered, result)
 
     def _answered(self, result: Any) -> None:
@@ -145,10 +154,8 @@ class AskScreen(TutorScreen):
         box.border_title = "Answer"
         lines = result.answer.split("\n")
         lesson_id = result.source.get("lesson")
-        related = [x for x in (self._lesson(i) for i in result.related) if x is not None]
-        if not lesson_id and related:
-            # the closest topics appear below as buttons to open
-            lines = [line for line in lines if not line.startswith("Closest topics:")]
+        if result.kind in ("unsure", "unknown") and result.related:
+            lines = lines[:1]  # the closest questions are listed below, as questions to pick
         head = [Content.styled(result.question, "bold")]
         if result.course_question:
             head.append(Content.styled(f"Course question {result.course_question}", "italic"))
@@ -160,15 +167,16 @@ class AskScreen(TutorScreen):
             lesson = self._lesson(lesson_id)
             title = f"{lesson.order} · {lesson.title}" if lesson else lesson_id
             section = result.source.get("section")
-            source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else ""))
+            source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else "")
+                          + f"   (confidence {result.confidence:.2f})")
             button.display = True
             self.query_one("#answer-actions").display = True
         else:
             source.update("No lesson covers this. Try other words, or a course question on the right."
-                          if not related else "No lesson covers this exactly.")
+                          if not result.related else "No lesson section answers this for sure.")
             button.display = False
             self.query_one("#answer-actions").display = False
-        self._show_related(related, closest=not lesson_id)
+        self._show_related(result)
         self.refresh_bindings()
         box.scroll_home(animate=False)
 
@@ -178,13 +186,19 @@ class AskScreen(TutorScreen):
         except Exception:
             return None
 
-    def _show_related(self, lessons: list[Any], closest: bool = False) -> None:
+    def _show_related(self, result: Any) -> None:
         column = self.query_one("#related", Vertical)
         column.remove_children()
-        label = "Closest topics (enter or a click opens one):" if closest else "Related topics:"
-        self.query_one("#related-label", Static).update(label if lessons else "")
-        column.mount_all([Button(f"{x.order} · {x.title}", name=x.id, classes="related", compact=True)
-                          for x in lessons])
+        if result.kind == "unsure":
+            label = "Did you mean (enter or a click asks it):"
+        elif result.kind == "unknown":
+            label = "Closest questions I can answer (enter or a click asks one):"
+        else:
+            label = "Related questions (enter or a click asks one):"
+        pairs = list(zip(result.related, result.related_questions))
+        self.query_one("#related-label", Static).update(label if pairs else "")
+        column.mount_all([Button(question, name=entry_id, classes="related", compact=True)
+                          for entry_id, question in pairs])
 
     def _show_history(self) -> None:
         history = self.query_one("#history", OptionList)
@@ -215,13 +229,15 @@ class AskScreen(TutorScreen):
 
     @on(Button.Pressed, ".related")
     def _related(self, event: Button.Pressed) -> None:
-        self.post_message(Navigate("lesson", event.button.name))
+        if event.button.name:
+            self._status(f"Thinking about: {event.button.label}")
+            self._answer_entry(event.button.name)
 
     def action_open_source_key(self) -> None:
         self.action_open_source()
 
     def action_course_question(self, number: int) -> None:
-        from tutor.qa import COURSE_QUESTIONS
+        from tutor.ask import COURSE_QUESTIONS
 
         if 1 <= number <= len(COURSE_QUESTIONS):
             self.ask(COURSE_QUESTIONS[number - 1].question)
