@@ -202,13 +202,15 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
 
     question = _checked(question)
     engine = get_engine(source)
+    ranking = engine.index.search(question)
+    if ranking.exact:  # one of the bank's own phrasings (a course question, a related question picked)
+        return answer_entry(engine.entries[ranking.order[0]].id, question, source, ranking, 1.0)
     computed = numeric.answer_numbers(question, engine)
     if computed is not None:
         return computed
     where, names = engine.index.vocab.outside_topic(question)
     if where is not None:
         return _unknown(question, engine, None, 0.0, outside=(where, names))
-    ranking = engine.index.search(question)
     conf = confidence(ranking, engine)
     if not ranking.order or ranking.known < MIN_KNOWN:
         return _unknown(question, engine, ranking, conf)

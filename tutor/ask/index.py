@@ -142,8 +142,10 @@ class Index:
             best_doc[k] = start + int(np.argmax(phrase[start:end]))
         score = best_phrase + ANSWER_WEIGHT * self._scores(self.answers, tokens)
         wanted = intents(question)
+        if not wanted and len(set(tokens)) <= 2:
+            wanted = {"definition"}  # a bare term ("dropout", "weight decay") asks what it is
+        bonus = np.array([bool(wanted & kinds) for kinds in self.kinds], dtype=float)
         if wanted:
-            bonus = np.array([bool(wanted & kinds) for kinds in self.kinds], dtype=float)
             score = score * (1 + INTENT_BONUS * bonus)
         order = [int(k) for k in np.argsort(-score, kind="stable") if score[k] > 0]
         if not order:

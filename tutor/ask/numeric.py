@@ -18,18 +18,18 @@ if TYPE_CHECKING:
 _LABEL_NAMES = {"train": "train error", "dev": "dev error", "bayes": "Bayes (human-level) error",
                 "train_dev": "train-dev error", "test": "test error"}
 _ORDER = ("bayes", "train", "train_dev", "dev", "test")
-#: Follow-up questions for each diagnosis focus (searched in the bank, so they follow its wording).
-_FOLLOW_UP = {"bias": "how do I fix high bias underfitting bigger network",
-              "variance": "how do I fix high variance overfitting regularization more data",
-              None: "how to read bias and variance from training and dev error"}
 
 
 def _pct(x: float) -> str:
     return f"{round(x * 100, 6):g}%"
 
 
-def _related(engine: Engine, query: str) -> tuple[list[str], list[str]]:
-    ranking = engine.index.search(query)
+def _related(engine: Engine, question: str, fallback: str) -> tuple[list[str], list[str]]:
+    """The bank entries closest to the question itself (its words beside the numbers: "will flipped images
+    help?"), or to ``fallback`` when it has none."""
+    ranking = engine.index.search(question, exact=False)
+    if not ranking.order:
+        ranking = engine.index.search(fallback, exact=False)
     ids = [engine.entries[k].id for k in ranking.order[:3]]
     return ids, [engine.entry(i).question for i in ids]
 
@@ -62,8 +62,7 @@ def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
     if read["accuracy"]:
         said += " (errors from the accuracies you gave: error = 100% − accuracy)"
     text = f"I read {said}.\n\n{render_diagnosis(d)}"
-    focus = d.focus if d.focus in _FOLLOW_UP else None
-    related, questions = _related(engine, _FOLLOW_UP[focus])
+    related, questions = _related(engine, question, "how to read bias and variance from training and dev error")
     details = {"numbers_read": {k: errors[k] for k in _ORDER if k in errors}, "as_written": read["raw"],
                "accuracy": read["accuracy"], "diagnosis": d.to_dict()}
     return Answer(question, text, "diagnosis", _source(*DIAGNOSIS_SOURCE), 0.95, related,
@@ -85,7 +84,7 @@ def _split(question: str, m: int, engine: Engine) -> Answer:
         related = engine.related(e, None)
         return Answer(question, text, "course", _source(e.topic, e.section), 0.95, related, e.id, course.id,
                       details, [engine.entry(r).question for r in related])
-    related, questions = _related(engine, "split ratios small data big data dev test size")
+    related, questions = _related(engine, question, "split ratios small data big data dev test size")
     text = f"I read {m:,} examples.\n\n{table}"
     return Answer(question, text, "split", _source(*SPLIT_SOURCE), 0.9, related, details=details,
                   related_questions=questions)
@@ -101,7 +100,7 @@ def _gradcheck(question: str, diff: float, engine: Engine) -> Answer:
             f"‖gradapprox − grad‖₂ / (‖gradapprox‖₂ + ‖grad‖₂), with epsilon 1e-7).\n\n"
             f"Verdict: {verdicts.get(band.name, band.name)}: {band.label}.\n"
             f"{band.advice[:1].upper() + band.advice[1:]}.")
-    related, questions = _related(engine, "gradient check fails look at the components which layer bug")
+    related, questions = _related(engine, question, "gradient check fails look at the components")
     details = {"numbers_read": {"difference": diff}, "band": band.to_dict()}
     return Answer(question, text, "gradcheck", _source(*GRADCHECK_SOURCE), 0.9, related, details=details,
                   related_questions=questions)

@@ -67,7 +67,8 @@ class Vocabulary:
                 self.phrase_tokens.setdefault(clean(w).strip(), set()).update(extra)
         self.phrases = _pattern(list(self.phrase_tokens))
         self.outside = [(block["where"], _pattern(block["names"])) for block in data["outside"]]
-        self.anchors = _pattern(data["unit"]["anchors"])
+        # anchors match as word beginnings: "regulari" is regularize, regularized, regularization...
+        self.anchors = re.compile(_pattern(data["unit"]["anchors"]).pattern.replace("(?![a-z0-9_])", ""))
 
     def words(self, text: str) -> list[str]:
         """Stemmed content words of a cleaned text (no stop or filler words)."""
