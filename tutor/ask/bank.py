@@ -217,7 +217,7 @@ def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ..
 
     Args:
         source: a lessons directory holding ``answers/``; default the installed ``lessons``. A directory
-            without ``answers/`` (a test's lesson fixtures) uses the installed bank.
+            without ``answers/`` (a test's lesson fixtures) gets the installed bank's entries on its lessons.
 
     Returns:
         The course questions' entries, then the bank files' entries in file order.
@@ -227,7 +227,11 @@ def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ..
             duplicate id.
     """
     root = _root(source)
+    only: set[str] | None = None
     if source is not None and not root.joinpath("answers").is_dir():
+        # a lessons directory without its own bank (a test's few lessons): the installed bank's entries
+        # on the lessons it has, so that every answer's source can be opened
+        only = set(_lesson_headings(root))
         root = _root(None)
     lessons = _lesson_headings(root)
     entries = [_course_entry(q) for q in load_course_questions(root)]
@@ -251,4 +255,6 @@ def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ..
         if e.section not in lessons[e.topic][1]:
             raise TutorError(f"entry {e.id!r}", f"section {e.section!r} is not a heading of {e.topic}",
                              "; ".join(lessons[e.topic][1]))
+    if only is not None:
+        entries = [e for e in entries if e.topic in only or e.course_question]  # the nine are always there
     return tuple(entries)

@@ -93,7 +93,7 @@ class Engine:
         self.entries = load_bank(source)
         self.by_id = {e.id: k for k, e in enumerate(self.entries)}
         self.index = Index(self.entries, vocabulary())
-        self.titles = {lid: title for lid, (title, _) in lesson_headings(None).items()}
+        self.titles = {lid: title for lid, (title, _) in lesson_headings(source).items()}
 
     def entry(self, entry_id: str) -> Entry:
         try:
@@ -149,7 +149,9 @@ def confidence(ranking: Ranking, engine: Engine) -> float:
                   if (engine.entries[k].topic, engine.entries[k].section) != (top.topic, top.section)), 0.0)
     lead = (ranking.scores[0] - rival) / ranking.scores[0] if ranking.scores[0] > 0 else 0.0
     conf = 0.5 * ranking.coverage + 0.3 * ranking.reach + 0.4 * min(1.0, 2 * lead)
-    return max(0.0, min(1.0, conf * min(1.0, ranking.known / MIN_KNOWN)))
+    # words of the question that the bank never uses ("bake bread", a topic of lessons not installed) make
+    # any match less sure
+    return max(0.0, min(1.0, conf * ranking.known ** 2))
 
 
 def answer_entry(entry_id: str, question: str | None = None, source: Path | str | None = None,

@@ -16,6 +16,8 @@ from typing import Any
 
 _GREEK = {"λ": " lambda ", "μ": " mu ", "σ": " sigma ", "ε": " epsilon ", "θ": " theta ", "α": " alpha ",
           "’": "'", "−": "-", "–": "-", "—": " - ", "²": "^2 "}
+#: One-letter words that are names in this unit (the bias b, the weights W, the cost J); others are noise.
+_LETTERS = {"b", "w", "j"}
 _WORD = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 
 
@@ -25,6 +27,8 @@ def clean(text: str) -> str:
     text = text.lower()
     for k, v in _GREEK.items():
         text = text.replace(k, v)
+    text = re.sub(r"n't\b", " not", text)
+    text = re.sub(r"'(?:s|re|ve|ll|d|m)\b", "", text)
     # Snowball stems "normally" like "normalize": "the input layer normally gets..." is not about normalizing.
     text = re.sub(r"\bnormally\b", "usually", text)
     return text
@@ -72,7 +76,8 @@ class Vocabulary:
 
     def words(self, text: str) -> list[str]:
         """Stemmed content words of a cleaned text (no stop or filler words)."""
-        raw = [w for w in _WORD.findall(text) if w not in self.stop and w not in self.filler]
+        raw = [w for w in _WORD.findall(text)
+               if w not in self.stop and w not in self.filler and (len(w) > 1 or w in _LETTERS)]
         return [s for s in self.stemmer.stemWords(raw) if s not in self.filler_stems]
 
     def tokens(self, text: str) -> list[str]:

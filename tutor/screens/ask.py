@@ -64,7 +64,7 @@ class AskScreen(TutorScreen):
                     with Horizontal(id="answer-actions"):
                         yield Button("Open source lesson (^o)", id="open-source", variant="primary")
                     yield Static("", id="related-label", markup=False)
-                    yield Vertical(id="related")
+                    yield OptionList(id="related")
             with Vertical(id="ask-side"):
                 yield OptionList(id="course-questions")
                 yield OptionList(id="history")
@@ -169,8 +169,8 @@ class AskScreen(TutorScreen):
             section = result.source.get("section")
             source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else "")
                           + f"   (confidence {result.confidence:.2f})")
-            button.display = True
-            self.query_one("#answer-actions").display = True
+            button.display = lesson is not None  # a lesson this course does not have cannot be opened
+            self.query_one("#answer-actions").display = lesson is not None
         else:
             source.update("No lesson covers this. Try other words, or a course question on the right."
                           if not result.related else "No lesson section answers this for sure.")
@@ -187,8 +187,8 @@ class AskScreen(TutorScreen):
             return None
 
     def _show_related(self, result: Any) -> None:
-        column = self.query_one("#related", Vertical)
-        column.remove_children()
+        related = self.query_one("#related", OptionList)
+        related.clear_options()
         if result.kind == "unsure":
             label = "Did you mean (enter or a click asks it):"
         elif result.kind == "unknown":
@@ -197,8 +197,8 @@ class AskScreen(TutorScreen):
             label = "Related questions (enter or a click asks one):"
         pairs = list(zip(result.related, result.related_questions))
         self.query_one("#related-label", Static).update(label if pairs else "")
-        column.mount_all([Button(question, name=entry_id, classes="related", compact=True)
-                          for entry_id, question in pairs])
+        related.add_options([Option(Content(question), id=entry_id) for entry_id, question in pairs])
+        related.display = bool(pairs)
 
     def _show_history(self) -> None:
         history = self.query_one("#history", OptionList)
@@ -223,15 +223,15 @@ class AskScreen(TutorScreen):
 
     @on(Button.Pressed, "#open-source")
     def action_open_source(self) -> None:
-        if self.current is not None and self.current.source.get("lesson"):
+        if self.check_action("open_source", ()):
             source = self.current.source
             self.post_message(Navigate("lesson", source["lesson"], section=source.get("section")))
 
-    @on(Button.Pressed, ".related")
-    def _related(self, event: Button.Pressed) -> None:
-        if event.button.name:
-            self._status(f"Thinking about: {event.button.label}")
-            self._answer_entry(event.button.name)
+    @on(OptionList.OptionSelected, "#related")
+    def _related(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._status(f"Thinking about: {event.option.prompt}")
+            self._answer_entry(event.option.id)
 
     def action_open_source_key(self) -> None:
         self.action_open_source()
@@ -251,7 +251,8 @@ class AskScreen(TutorScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_source":
-            return self.current is not None and bool(self.current.source.get("lesson"))
+            lesson_id = self.current.source.get("lesson") if self.current is not None else None
+            return bool(lesson_id) and self._lesson(lesson_id) is not None
         if action == "open_source_key":
             return self.check_action("open_source", parameters) and not isinstance(self.focused, Input)
         if action in ("course_question", "focus_question"):
