@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV_SET = ROOT / "tests" / "fixtures" / "ask_dev.toml"
-BUCKETS = (0.0, 0.45, 0.6, 0.75, 0.9, 1.01)
+BUCKETS = (0.0, 0.4, 0.55, 0.7, 0.85, 1.01)
 
 
 def load(half: str = "all", path: Path = DEV_SET) -> list[dict]:
@@ -62,7 +62,7 @@ def grade(item: dict, a: object) -> tuple[bool, str]:
 
 def evaluate(items: list[dict]) -> dict:
     """Answer every item; return the per-type counts, declines, calibration rows and failures."""
-    from tutor.ask import answer
+    from tutor.ask import answer, answer_entry
 
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     buckets: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -75,8 +75,15 @@ def evaluate(items: list[dict]) -> dict:
         counts[1] += 1
         if not item.get("decline"):
             b = next(i for i in range(len(BUCKETS) - 1) if a.confidence < BUCKETS[i + 1])
-            buckets[b][0] += ok
-            buckets[b][1] += 1
+            # an "unsure" is wrong in the unit; whether its best guess would have been right tells whether
+            # the threshold holds back good answers
+            guess_ok = ok
+            if a.kind == "unsure" and a.related:
+                guess_ok = grade(item, answer_entry(a.related[0]))[0]
+            row = buckets[b]
+            row[0] += ok
+            row[1] += 1
+            row.append(guess_ok)
         if not ok:
             failures.append((item["q"], item["type"], why, a.confidence))
     return {"by_type": dict(by_type), "buckets": dict(buckets), "failures": failures}
@@ -95,11 +102,15 @@ def report(result: dict, show_failures: bool) -> None:
         r, n = by_type["outside"]
         print(f"out-of-unit declined: {r}/{n}")
     print("\nreliability (in-unit questions)")
-    print(f"{'confidence':<14}{'answers':>8}{'right':>8}{'share':>9}")
+    print(f"{'confidence':<14}{'answers':>8}{'right':>8}{'share':>9}{'best guess right':>18}")
     for i in range(len(BUCKETS) - 1):
-        r, n = result["buckets"].get(i, [0, 0])
+        r, n, *guesses = result["buckets"].get(i, [0, 0])
         label = f"{BUCKETS[i]:.2f}-{min(BUCKETS[i + 1], 1.0):.2f}"
-        print(f"{label:<14}{n:>8}{r:>8}{(r / n if n else float('nan')):>9.0%}")
+        share = f"{r / n:>9.0%}" if n else f"{'-':>9}"
+        guess = f"{sum(guesses) / n:>18.0%}" if n else f"{'-':>18}"
+        print(f"{label:<14}{n:>8}{r:>8}{share}{guess}")
+    print(f"(answers below {BUCKETS[1]:.2f} are 'not sure' with the closest entries; 'best guess right' is the share"
+          " whose first offered entry would have been right)")
     if show_failures:
         print("\nwrong:")
         for q, kind, why, conf in result["failures"]:

@@ -28,9 +28,12 @@ UNKNOWN_TEXT = "I don't know that one."
 #: Longer text is not a question.
 MAX_QUESTION = 2000
 #: Below this confidence the tutor says it is not sure and offers the closest entries.
-MIN_CONFIDENCE = 0.45
+MIN_CONFIDENCE = 0.4
 #: Below this share of the question's words found anywhere in the bank, the unit does not cover it.
 MIN_KNOWN = 0.5
+#: The information (total idf of its known words) of a question specific enough for full confidence: about
+#: two distinctive words. A lone common word ("layers", "numbers") is answered only when nothing else is close.
+FULL_INFORMATION = 8.0
 RELATED = 3
 
 #: Where the engine's own answers point: (lesson, section).
@@ -151,6 +154,7 @@ def confidence(ranking: Ranking, engine: Engine) -> float:
     conf = 0.5 * ranking.coverage + 0.3 * ranking.reach + 0.4 * min(1.0, 2 * lead)
     # words of the question that the bank never uses ("bake bread", a topic of lessons not installed) make
     # any match less sure
+    conf *= min(1.0, ranking.information / FULL_INFORMATION)
     return max(0.0, min(1.0, conf * ranking.known ** 2))
 
 

@@ -54,6 +54,7 @@ class Ranking:
         reach: the same share over everything the top entry says (phrasings and answer).
         known: share of the question's words (idf-weighted) found anywhere in the bank.
         exact: the question is one of the top entry's phrasings, word for word.
+        information: total idf of the question's words that the bank knows (a lone common word says little).
     """
 
     order: list[int]
@@ -62,6 +63,7 @@ class Ranking:
     reach: float = 0.0
     known: float = 0.0
     exact: bool = False
+    information: float = 0.0
 
 
 class Index:
@@ -154,7 +156,8 @@ class Index:
         return Ranking(order, [float(score[k]) for k in order],
                        coverage=self._share(tokens, set(self.phrase_tokens[best_doc[top]])),
                        reach=self._share(tokens, self.entry_tokens[top]),
-                       known=self._share(tokens, self.known_tokens))
+                       known=self._share(tokens, self.known_tokens),
+                       information=sum(self.idf.get(t, 0.0) for t in set(tokens)))
 
     def _share(self, tokens: list[str], have: set[str]) -> float:
         words = set(tokens)

@@ -18,7 +18,7 @@ _GREEK = {"λ": " lambda ", "μ": " mu ", "σ": " sigma ", "ε": " epsilon ", "�
           "’": "'", "−": "-", "–": "-", "—": " - ", "²": "^2 "}
 #: One-letter words that are names in this unit (the bias b, the weights W, the cost J); others are noise.
 _LETTERS = {"b", "w", "j"}
-_WORD = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+_WORD = re.compile(r"\d+(?:\.\d+)?(?:e-?\d+)?|[a-z0-9]+(?:_[a-z0-9]+)*")
 
 
 def clean(text: str) -> str:
@@ -77,7 +77,7 @@ class Vocabulary:
     def words(self, text: str) -> list[str]:
         """Stemmed content words of a cleaned text (no stop or filler words)."""
         raw = [w for w in _WORD.findall(text)
-               if w not in self.stop and w not in self.filler and (len(w) > 1 or w in _LETTERS)]
+               if w not in self.stop and w not in self.filler and (len(w) > 1 or w in _LETTERS or w.isdigit())]
         return [s for s in self.stemmer.stemWords(raw) if s not in self.filler_stems]
 
     def tokens(self, text: str) -> list[str]:
