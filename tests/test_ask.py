@@ -196,7 +196,7 @@ def test_gradient_differences_go_to_the_core_bands(text, difference, band, engin
 def test_huge_numbers_never_overflow(engine):
     huge = "9" * 310
     for text in (f"I have {huge} examples, how to split", f"train {huge}% dev 5%", f"gradient difference {huge}",
-                 f"{huge} examples", f"train error {huge} dev error 0.1", f"split 1e309 examples"):
+                 f"{huge} examples", f"train error {huge} dev error 0.1", "split 1e309 examples"):
         a = answer(text)  # no OverflowError, no traceback
         assert a.kind in {"split", "diagnosis", "gradcheck", "bank", "course", "unsure", "unknown"}
     assert read_size(f"{huge} examples") is None and read_difference(f"grad diff {huge}") is None

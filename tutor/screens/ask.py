@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.messages import Navigate
 from tutor.ask import course_number
+from tutor.messages import Navigate
 from tutor.screens.base import TutorScreen
 
 PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
