@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -142,6 +143,8 @@ def test_a_tab_shows_the_tutor_keys_work_and_its_app_ends_with_the_tab(browser, 
         shown = tab.wait_for_text("Train, dev and test sets", timeout=60)  # the course map, lessons loaded
         assert "Course map" in shown
         assert len(app_processes(server.pid)) == 1
+        tab.click_text("Bias and variance")  # the mouse works: a click on a topic selects it
+        tab.wait_for_text("2 · Bias and variance", timeout=20)
         tab.focus()  # the terminal takes the keys
         tab.press("Control+p")  # the command palette opens in the browser too
         tab.wait_for_text("Search for commands", timeout=20)
@@ -232,7 +235,7 @@ def test_the_tutor_opens_through_jupyter_server_proxy(browser, tmp_path):
                JUPYTER_RUNTIME_DIR=str(tmp_path / "jrun"), TEXTUAL_ANIMATIONS="none")
     jupyter = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root", "--ServerApp.disable_check_xsrf=True",
          f"--ServerApp.root_dir={tmp_path}", "--ServerApp.base_url=/user/learner/"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     servers: list[int] = []
@@ -266,3 +269,39 @@ def _argv(pid: int) -> list[bytes]:
         return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return []
+
+
+# ------------------------------------------------------------------------------------------- no orphans
+
+
+async def test_a_tab_app_that_ignores_quit_and_sigterm_is_still_ended_with_what_it_started(tmp_path):
+    pytest.importorskip("textual_serve", reason="the web extra is not installed")
+    from tutor.web import server as web_server
+
+    pids = tmp_path / "pids"
+    stubborn = ("import os, signal, subprocess, sys, time\n"
+                "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                "child = subprocess.Popen(['sleep', '120'])\n"
+                f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+                "print('__GANGLION__', flush=True)\n"
+                "time.sleep(120)\n")
+
+    async def ignore(*_args) -> None:
+        return None
+
+    tab = web_server.TabApp([sys.executable, "-c", stubborn], write_bytes=ignore, write_str=ignore, close=ignore,
+                            download_manager=web_server.Server("x").download_manager)
+    await tab.start(80, 24)
+    for _ in range(200):
+        if pids.exists() and pids.read_text():
+            break
+        await asyncio.sleep(0.05)
+    app_pid, child_pid = map(int, pids.read_text().split())
+    await asyncio.wait_for(tab.stop(), web_server.QUIT_GRACE + 2 * web_server.TERM_GRACE + 5)
+    for pid in (app_pid, child_pid):
+        for _ in range(100):
+            if not _alive(pid):
+                break
+            await asyncio.sleep(0.05)
+        assert not _alive(pid), f"process {pid} outlived its tab"
+    await tab.stop()  # a second stop (the server calls it from two places) does nothing

@@ -183,6 +183,19 @@ class TerminalTab:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the page never showed {needle!r}; it shows:\n{shown}")
 
+    def click_text(self, needle: str) -> None:
+        """Click the middle of the first place the terminal shows ``needle`` (a real mouse click)."""
+        lines = self.text().splitlines()
+        row = next((i for i, line in enumerate(lines) if needle in line), None)
+        if row is None:
+            raise AssertionError(f"the page does not show {needle!r} to click on")
+        col = lines[row].index(needle) + len(needle) // 2
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None, "the terminal is not on the page"
+        cols, rows = self.size()
+        self.page.mouse.click(box["x"] + (col + 0.5) * box["width"] / cols,
+                              box["y"] + (row + 0.5) * box["height"] / rows)
+
     def focus(self) -> None:
         """Give the keyboard to the terminal (xterm's input box), without a click the app would see."""
         self.page.focus("textarea.xterm-helper-textarea")
