@@ -118,6 +118,20 @@ def test_bank_files_are_checked(tmp_path):
             load_bank(tmp_path)
 
 
+def test_bm25_scores_as_bm25s_does():
+    bm25s = pytest.importorskip("bm25s")
+    from tutor.ask.bm25 import BM25
+
+    docs = [entry_tokens for entry_tokens in get_engine().index.phrase_tokens[:400]]
+    theirs = bm25s.BM25()
+    theirs.index(docs, show_progress=False)
+    ours = BM25(docs)
+    for query in (docs[0], docs[7] + docs[7][:1], ["syn:l2", "decay", "nothing-like-this"]):
+        known = [t for t in query if t in theirs.vocab_dict]
+        expected = theirs.get_scores(known) if known else [0.0] * len(docs)
+        assert ours.scores(query) == pytest.approx(list(expected), rel=1e-5, abs=1e-6)
+
+
 def test_importing_ask_is_cheap():
     code = ("import sys, tutor.ask; print(sorted(m for m in ('bm25s', 'Stemmer', 'numpy', 'markdown_it', "
             "'textual') if m in sys.modules))")

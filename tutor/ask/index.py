@@ -1,5 +1,5 @@
-"""The search index over the answer bank: BM25 (``bm25s``) on each entry's question and paraphrases, and on
-its answer.
+"""The search index over the answer bank: BM25 (:mod:`tutor.ask.bm25`) on each entry's question and
+paraphrases, and on its answer.
 
 An entry's score is its best-matching phrasing (the canonical question or a paraphrase, each indexed as its
 own short document, so one close paraphrase is enough) plus a smaller share of its answer's score (which
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.ask.bank import Entry
+from tutor.ask.bm25 import BM25
 from tutor.ask.vocab import Vocabulary, clean
 
 #: Weight of the answer text's BM25 score beside the best phrasing's.
@@ -75,10 +76,6 @@ class Index:
     """
 
     def __init__(self, entries: tuple[Entry, ...], vocab: Vocabulary) -> None:
-        import bm25s
-        import numpy as np
-
-        self._np = np
         self.entries = entries
         self.vocab = vocab
         texts, owner = [], []
@@ -86,26 +83,17 @@ class Index:
             for text in (e.question, *e.paraphrases):
                 texts.append(text)
                 owner.append(k)
-        self.owner = np.array(owner)
-        self.starts = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]])
+        self.owner = owner
         self.phrase_tokens = [vocab.tokens(t) for t in texts]
         self.answer_tokens = [vocab.tokens(f"{e.section}. {e.answer}") for e in entries]
-        self.phrases = bm25s.BM25()
-        self.phrases.index(self.phrase_tokens, show_progress=False)
-        self.answers = bm25s.BM25()
-        self.answers.index(self.answer_tokens, show_progress=False)
+        self.phrases = BM25(self.phrase_tokens)
+        self.answers = BM25(self.answer_tokens)
         self.exact = {_key(t): k for t, k in zip(texts, owner)}
         # idf over the phrasings (what questions say), for the coverage shares
-        n = len(texts)
-        df: dict[str, int] = {}
-        for toks in self.phrase_tokens:
-            for t in set(toks):
-                df[t] = df.get(t, 0) + 1
-        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-        answer_vocab = {t for toks in self.answer_tokens for t in toks}
-        self.known_tokens = set(df) | answer_vocab
-        self.entry_tokens = [set() for _ in entries]
+        self.idf = self.phrases.idf
+        self.unknown_idf = math.log(1 + (len(texts) + 0.5) / 0.5)
+        self.known_tokens = set(self.idf) | set(self.answers.idf)
+        self.entry_tokens: list[set[str]] = [set() for _ in entries]
         for toks, k in zip(self.phrase_tokens, owner):
             self.entry_tokens[k] |= set(toks)
         for k, toks in enumerate(self.answer_tokens):
@@ -115,12 +103,6 @@ class Index:
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_idf if token not in self.known_tokens else 2.0)
 
-    def _scores(self, retriever: Any, tokens: list[str]) -> Any:
-        known = [t for t in tokens if t in retriever.vocab_dict]
-        if not known:
-            return self._np.zeros(retriever.scores["num_docs"])
-        return self._np.asarray(retriever.get_scores(known), dtype=float)
-
     def search(self, question: str, exact: bool = True) -> Ranking:
         """Rank the entries for ``question``.
 
@@ -129,7 +111,6 @@ class Index:
             exact: a question that is one of the bank's phrasings word for word goes straight to its entry
                 (a related question picked in the app, a course question); False ranks it like any other.
         """
-        np = self._np
         key = _key(question)
         tokens = self.vocab.tokens(question)
         if exact and key in self.exact:
@@ -137,23 +118,23 @@ class Index:
             return Ranking([k], [1.0], 1.0, 1.0, 1.0, exact=True)
         if not tokens:
             return Ranking([], [])
-        phrase = self._scores(self.phrases, tokens)
-        best_phrase = np.maximum.reduceat(phrase, self.starts)
-        best_doc = np.zeros(len(self.entries), dtype=int)
-        for k, (start, end) in enumerate(zip(self.starts, list(self.starts[1:]) + [len(phrase)])):
-            best_doc[k] = start + int(np.argmax(phrase[start:end]))
-        score = best_phrase + ANSWER_WEIGHT * self._scores(self.answers, tokens)
+        n = len(self.entries)
+        best = [0.0] * n
+        best_doc = [-1] * n
+        for doc, score in enumerate(self.phrases.scores(tokens)):
+            k = self.owner[doc]
+            if best_doc[k] < 0 or score > best[k]:
+                best[k], best_doc[k] = score, doc
         wanted = intents(question)
         if not wanted and len(set(tokens)) <= 2:
             wanted = {"definition"}  # a bare term ("dropout", "weight decay") asks what it is
-        bonus = np.array([bool(wanted & kinds) for kinds in self.kinds], dtype=float)
-        if wanted:
-            score = score * (1 + INTENT_BONUS * bonus)
-        order = [int(k) for k in np.argsort(-score, kind="stable") if score[k] > 0]
+        score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
+                 for b, a, kinds in zip(best, self.answers.scores(tokens), self.kinds)]
+        order = sorted((k for k in range(n) if score[k] > 0), key=lambda k: -score[k])
         if not order:
             return Ranking([], [], known=self._share(tokens, self.known_tokens))
         top = order[0]
-        return Ranking(order, [float(score[k]) for k in order],
+        return Ranking(order, [score[k] for k in order],
                        coverage=self._share(tokens, set(self.phrase_tokens[best_doc[top]])),
                        reach=self._share(tokens, self.entry_tokens[top]),
                        known=self._share(tokens, self.known_tokens),
