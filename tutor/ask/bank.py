@@ -159,13 +159,14 @@ def load_course_questions(source: Path | str | Traversable | None = None) -> tup
     return tuple(out)
 
 
-def lesson_headings(source: Path | str | Traversable | None = None) -> dict[str, tuple[str, list[str]]]:
-    """``{lesson id: (title, its '##' headings)}`` read from the lesson files' front matter and Markdown."""
+def lesson_headings(source: Path | str | Traversable | None = None) -> dict[str, tuple[str, list[str], int]]:
+    """``{lesson id: (title, its '##' headings, order)}`` from the lesson files' front matter and Markdown
+    (cheap: no directive is computed, unlike :func:`tutor.lessons.load_lessons`)."""
     return _lesson_headings(_root(source))
 
 
 @lru_cache(maxsize=4)
-def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str]]]:
+def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str], int]]:
     from tutor.mdtext import headings
 
     out = {}
@@ -179,7 +180,8 @@ def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str]]]:
         except tomllib.TOMLDecodeError:
             continue
         if isinstance(meta.get("id"), str):
-            out[meta["id"]] = (str(meta.get("title", meta["id"])), [h for _, h in headings(parts[2])])
+            order = meta.get("order") if isinstance(meta.get("order"), int) else int(path.name[:2])
+            out[meta["id"]] = (str(meta.get("title", meta["id"])), [h for _, h in headings(parts[2])], order)
     return out
 
 

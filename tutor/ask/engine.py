@@ -96,7 +96,8 @@ class Engine:
         self.entries = load_bank(source)
         self.by_id = {e.id: k for k, e in enumerate(self.entries)}
         self.index = Index(self.entries, vocabulary())
-        self.titles = {lid: title for lid, (title, _) in lesson_headings(source).items()}
+        #: {lesson id: "N · Title"} of the course's lessons, for the screens (no lesson loading needed)
+        self.lesson_names = {lid: f"{order} · {title}" for lid, (title, _, order) in lesson_headings(source).items()}
 
     def entry(self, entry_id: str) -> Entry:
         try:

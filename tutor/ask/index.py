@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from tutor.ask.bank import Entry
 from tutor.ask.bm25 import BM25

@@ -14,24 +14,27 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-_GREEK = {"λ": " lambda ", "μ": " mu ", "σ": " sigma ", "ε": " epsilon ", "θ": " theta ", "α": " alpha ",
-          "’": "'", "−": "-", "–": "-", "—": " - ", "²": "^2 "}
+_GREEK = str.maketrans({"λ": " lambda ", "μ": " mu ", "σ": " sigma ", "ε": " epsilon ", "θ": " theta ",
+                        "α": " alpha ", "’": "'", "−": "-", "–": "-", "—": " - ", "²": "^2 "})
+_CONTRACTION = re.compile(r"n't\b|'(?:s|re|ve|ll|d|m)\b|\bnormally\b")
+_EXPANDED = {"n't": " not", "normally": "usually"}
 #: One-letter words that are names in this unit (the bias b, the weights W, the cost J); others are noise.
 _LETTERS = {"b", "w", "j"}
 _WORD = re.compile(r"\d+(?:\.\d+)?(?:e-?\d+)?|[a-z0-9]+(?:_[a-z0-9]+)*")
+#: Words for matching phrases: "two-sided" and "two sided", "np.zeros" and "np zeros" are the same phrase.
+_PHRASE_WORD = re.compile(r"[a-z0-9_^]+")
+_LONGEST_PHRASE = 6
 
 
 def clean(text: str) -> str:
-    """Lower case with Greek letters spelled out ("high bias" and "high variance" are told apart by their
-    synonym groups, underfit and overfit)."""
-    text = text.lower()
-    for k, v in _GREEK.items():
-        text = text.replace(k, v)
-    text = re.sub(r"n't\b", " not", text)
-    text = re.sub(r"'(?:s|re|ve|ll|d|m)\b", "", text)
-    # Snowball stems "normally" like "normalize": "the input layer normally gets..." is not about normalizing.
-    text = re.sub(r"\bnormally\b", "usually", text)
-    return text
+    """Lower case with Greek letters spelled out and contractions undone ("can't" -> "ca not", "it's" ->
+    "it"). Snowball stems "normally" like "normalize", so it becomes "usually" ("the input layer normally
+    gets..." is not about normalizing)."""
+    return _CONTRACTION.sub(lambda m: _EXPANDED.get(m.group(0), ""), text.lower().translate(_GREEK))
+
+
+def _phrase_key(text: str) -> str:
+    return " ".join(_PHRASE_WORD.findall(clean(text)))
 
 
 def _pattern(phrases: list[str]) -> re.Pattern:
@@ -57,19 +60,20 @@ class Vocabulary:
         self.stop = set(data["stopwords"].split())
         self.filler = set(data["filler"].split())
         self.filler_stems = set(self.stemmer.stemWords(sorted(self.filler)))
-        # One pattern for every synonym and alias phrase (longest first), then a table from phrase to tokens:
-        # one scan of a text finds them all.
+        # A table from every synonym and alias phrase (as its words) to the tokens it adds; a text's runs of up
+        # to six words are looked up in it (much faster than one regex alternation of every phrase).
         self.phrase_tokens: dict[str, set[str]] = {}
         for name, phrases in data["synonyms"].items():
             for p in phrases:
-                self.phrase_tokens.setdefault(clean(p).strip(), set()).add(f"syn:{name}")
-        group_of = {clean(p).strip(): name for name, phrases in data["synonyms"].items() for p in phrases}
+                self.phrase_tokens.setdefault(_phrase_key(p), set()).add(f"syn:{name}")
+        group_of = {_phrase_key(p): name for name, phrases in data["synonyms"].items() for p in phrases}
         for canonical, words in data["aliases"].items():
-            key = clean(canonical).strip()
+            key = _phrase_key(canonical)
             extra = set(self.words(key)) | ({f"syn:{group_of[key]}"} if key in group_of else set())
             for w in words:
-                self.phrase_tokens.setdefault(clean(w).strip(), set()).update(extra)
-        self.phrases = _pattern(list(self.phrase_tokens))
+                self.phrase_tokens.setdefault(_phrase_key(w), set()).update(extra)
+        self.phrase_tokens.pop("", None)
+        self.longest = min(_LONGEST_PHRASE, max(len(k.split()) for k in self.phrase_tokens))
         self.outside = [(block["where"], _pattern(block["names"])) for block in data["outside"]]
         # anchors match as word beginnings: "regulari" is regularize, regularized, regularization...
         self.anchors = re.compile(_pattern(data["unit"]["anchors"]).pattern.replace("(?![a-z0-9_])", ""))
@@ -85,8 +89,13 @@ class Vocabulary:
         low = clean(text)
         out = self.words(low)
         found: set[str] = set()
-        for match in self.phrases.finditer(low):
-            found |= self.phrase_tokens[match.group(0)]
+        words = _PHRASE_WORD.findall(low)
+        table = self.phrase_tokens
+        for i in range(len(words)):
+            for n in range(1, min(self.longest, len(words) - i) + 1):
+                hit = table.get(" ".join(words[i:i + n]))
+                if hit:
+                    found |= hit
         return out + sorted(found)
 
     def outside_topic(self, text: str) -> tuple[str | None, str]:

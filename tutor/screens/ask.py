@@ -164,13 +164,12 @@ class AskScreen(TutorScreen):
         source = self.query_one("#answer-source", Static)
         button = self.query_one("#open-source", Button)
         if lesson_id:
-            lesson = self._lesson(lesson_id)
-            title = f"{lesson.order} · {lesson.title}" if lesson else lesson_id
+            name = self._lesson_name(lesson_id)
             section = result.source.get("section")
-            source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else "")
+            source.update(f"Source: lesson {name or lesson_id}" + (f", section “{section}”" if section else "")
                           + f"   (confidence {result.confidence:.2f})")
-            button.display = lesson is not None  # a lesson this course does not have cannot be opened
-            self.query_one("#answer-actions").display = lesson is not None
+            button.display = name is not None  # a lesson this course does not have cannot be opened
+            self.query_one("#answer-actions").display = name is not None
         else:
             source.update("No lesson covers this. Try other words, or a course question on the right."
                           if not result.related else "No lesson section answers this for sure.")
@@ -180,11 +179,12 @@ class AskScreen(TutorScreen):
         self.refresh_bindings()
         box.scroll_home(animate=False)
 
-    def _lesson(self, lesson_id: str) -> Any:
-        try:
-            return self.course.get(lesson_id)
-        except Exception:
-            return None
+    def _lesson_name(self, lesson_id: str) -> str | None:
+        """"N · Title" of a lesson of this course, or None. From the answer engine's lesson headings: the
+        course's lessons may still be loading in a worker, and waiting for them here would block the UI."""
+        from tutor.ask import get_engine
+
+        return get_engine(self.course.source).lesson_names.get(lesson_id)
 
     def _show_related(self, result: Any) -> None:
         related = self.query_one("#related", OptionList)
@@ -252,7 +252,7 @@ class AskScreen(TutorScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_source":
             lesson_id = self.current.source.get("lesson") if self.current is not None else None
-            return bool(lesson_id) and self._lesson(lesson_id) is not None
+            return bool(lesson_id) and self._lesson_name(lesson_id) is not None
         if action == "open_source_key":
             return self.check_action("open_source", parameters) and not isinstance(self.focused, Input)
         if action in ("course_question", "focus_question"):
