@@ -43,10 +43,11 @@ def grade(item: dict, a: object) -> tuple[bool, str]:
     if item.get("decline"):
         return kind in ("unknown", "unsure"), f"answered ({kind}) instead of declining"
     text = a.answer.lower()  # type: ignore[attr-defined]
-    if "kind" in item:
-        allowed = {item["kind"]} | ({"course"} if item["kind"] == "split" else set())
-        if kind not in allowed:
-            return False, f"kind {kind}, expected {item['kind']}"
+    allowed = {item["kind"]} | ({"course"} if item["kind"] == "split" else set()) if "kind" in item else set()
+    if kind in allowed:
+        pass
+    elif "kind" in item and "accept" not in item:
+        return False, f"kind {kind}, expected {item['kind']}"
     else:
         if kind not in ("bank", "course"):
             return False, f"kind {kind}"

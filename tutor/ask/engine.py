@@ -156,7 +156,7 @@ def confidence(ranking: Ranking, engine: Engine) -> float:
     # words of the question that the bank never uses ("bake bread", a topic of lessons not installed) make
     # any match less sure
     conf *= min(1.0, ranking.information / FULL_INFORMATION)
-    return max(0.0, min(1.0, conf * ranking.known ** 2))
+    return max(0.0, min(1.0, conf * ranking.known))
 
 
 def answer_entry(entry_id: str, question: str | None = None, source: Path | str | None = None,
