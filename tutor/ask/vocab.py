@@ -60,6 +60,7 @@ class Vocabulary:
         self.stop = set(data["stopwords"].split())
         self.filler = set(data["filler"].split())
         self.filler_stems = set(self.stemmer.stemWords(sorted(self.filler)))
+        self._stems: dict[str, str] = {}  # word -> stem, filled as texts are tokenized
         # A table from every synonym and alias phrase (as its words) to the tokens it adds; a text's runs of up
         # to six words are looked up in it (much faster than one regex alternation of every phrase).
         self.phrase_tokens: dict[str, set[str]] = {}
@@ -74,15 +75,24 @@ class Vocabulary:
                 self.phrase_tokens.setdefault(_phrase_key(w), set()).update(extra)
         self.phrase_tokens.pop("", None)
         self.longest = min(_LONGEST_PHRASE, max(len(k.split()) for k in self.phrase_tokens))
+        self.phrase_starts = {k.split()[0] for k in self.phrase_tokens}
         self.outside = [(block["where"], _pattern(block["names"])) for block in data["outside"]]
         # anchors match as word beginnings: "regulari" is regularize, regularized, regularization...
         self.anchors = re.compile(_pattern(data["unit"]["anchors"]).pattern.replace("(?![a-z0-9_])", ""))
 
     def words(self, text: str) -> list[str]:
         """Stemmed content words of a cleaned text (no stop or filler words)."""
-        raw = [w for w in _WORD.findall(text)
-               if w not in self.stop and w not in self.filler and (len(w) > 1 or w in _LETTERS or w.isdigit())]
-        return [s for s in self.stemmer.stemWords(raw) if s not in self.filler_stems]
+        out = []
+        stems = self._stems
+        for w in _WORD.findall(text):
+            if w in self.stop or w in self.filler or (len(w) == 1 and w not in _LETTERS and not w.isdigit()):
+                continue
+            s = stems.get(w)
+            if s is None:
+                s = stems[w] = self.stemmer.stemWord(w)
+            if s not in self.filler_stems:
+                out.append(s)
+        return out
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens: stemmed content words plus one ``syn:<group>`` token per synonym group named."""
@@ -91,7 +101,9 @@ class Vocabulary:
         found: set[str] = set()
         words = _PHRASE_WORD.findall(low)
         table = self.phrase_tokens
-        for i in range(len(words)):
+        for i, first in enumerate(words):
+            if first not in self.phrase_starts:
+                continue
             for n in range(1, min(self.longest, len(words) - i) + 1):
                 hit = table.get(" ".join(words[i:i + n]))
                 if hit:
