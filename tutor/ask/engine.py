@@ -243,8 +243,8 @@ def _closest(engine: Engine, ranking: Ranking, limit: int = RELATED) -> list[str
 def _unsure(question: str, engine: Engine, ranking: Ranking, conf: float) -> Answer:
     closest = _closest(engine, ranking)
     questions = [engine.entry(r).question for r in closest]
-    text = ("I'm not sure what you are asking. Did you mean one of these?\n"
-            + "\n".join(f"- {q}" for q in questions))
+    text = ("I'm not sure which answer you want: your question fits several of them about equally, or none "
+            "of them well.\nDid you mean one of these?\n" + "\n".join(f"- {q}" for q in questions))
     return Answer(question, text, "unsure", _source(None, None), round(conf, 3), closest,
                   related_questions=questions, details={"reason": "weak or ambiguous match"})
 
