@@ -417,9 +417,7 @@ def _insert_checks(body: str, checks: tuple[CheckQuestion, ...], lesson_id: str 
         elif start is not None:
             end = i
             break
-    rendered = render_checks(checks, lesson_id).rstrip("
-").split("
-")
+    rendered = render_checks(checks, lesson_id).rstrip("\n").split("\n")
     if start is None:
         return "\n".join(lines + ["", f"## {CHECK_HEADING}", ""] + rendered) + "\n"
     before, after = lines[:end], lines[end:]
