@@ -214,10 +214,13 @@ def _course_entry(q: CourseQuestion) -> Entry:
                  q.kinds or ("why",), q.answer, q.related or tuple(q.lessons[1:]), q.id, q.key_points)
 
 
-def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ...]:
+def load_bank(source: Path | str | Traversable | None = None, strict: bool = True) -> tuple[Entry, ...]:
     """Every entry of the answer bank, checked.
 
     Args:
+        strict: raise for an entry whose section is not (or no longer) a heading of its lesson; False leaves
+            such entries out instead (the app: a heading renamed in a lesson must not take Ask down; the tests
+            load strictly, so the bank is fixed before it ships).
         source: a lessons directory holding ``answers/``; default the installed ``lessons``. A directory
             without ``answers/`` (a test's lesson fixtures) gets the installed bank's entries on its lessons.
 
@@ -248,6 +251,7 @@ def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ..
             raise TutorError(where, f"topic {topic!r} is not a lesson id", ", ".join(lessons))
         entries += [_entry(raw, topic, where) for raw in data.get("entry") or []]
     seen: set[str] = set()
+    stale: set[str] = set()
     for e in entries:
         if e.id in seen:
             raise TutorError("answers", f"duplicate entry id {e.id!r}", "ids unique across the bank")
@@ -255,8 +259,11 @@ def load_bank(source: Path | str | Traversable | None = None) -> tuple[Entry, ..
         if e.topic not in lessons:
             raise TutorError(f"entry {e.id!r}", f"topic {e.topic!r} is not a lesson id", ", ".join(lessons))
         if e.section not in lessons[e.topic][1]:
-            raise TutorError(f"entry {e.id!r}", f"section {e.section!r} is not a heading of {e.topic}",
-                             "; ".join(lessons[e.topic][1]))
+            if strict:
+                raise TutorError(f"entry {e.id!r}", f"section {e.section!r} is not a heading of {e.topic}",
+                                 "; ".join(lessons[e.topic][1]))
+            stale.add(e.id)
+    entries = [e for e in entries if e.id not in stale]
     if only is not None:
         entries = [e for e in entries if e.topic in only or e.course_question]  # the nine are always there
     return tuple(entries)

@@ -93,7 +93,7 @@ class Engine:
     def __init__(self, source: Path | str | None = None) -> None:
         from tutor.ask.bank import lesson_headings
 
-        self.entries = load_bank(source)
+        self.entries = load_bank(source, strict=False)
         self.by_id = {e.id: k for k, e in enumerate(self.entries)}
         self.index = Index(self.entries, vocabulary())
         #: {lesson id: "N · Title"} of the course's lessons, for the screens (no lesson loading needed)
