@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -40,14 +39,6 @@ def _phrase_key(text: str) -> str:
 def _pattern(phrases: list[str]) -> re.Pattern:
     alternatives = sorted({re.escape(clean(p).strip()) for p in phrases if p.strip()}, key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9_])(?:" + "|".join(alternatives) + r")(?![a-z0-9_])")
-
-
-@dataclass(frozen=True)
-class Outside:
-    """A topic taught outside this unit: where, and the phrase of the question that names it."""
-
-    where: str
-    names: tuple[str, ...]
 
 
 class Vocabulary:
