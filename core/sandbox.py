@@ -24,8 +24,6 @@ memory is capped per process (``RLIMIT_AS``); :func:`containment` says which app
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import contextlib
 import json
 import os
@@ -36,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 

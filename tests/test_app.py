@@ -195,17 +195,17 @@ async def test_ask_answers_with_its_source_and_keeps_a_history(tmp_path: Path) -
         await pilot.press("a")
         await settle(pilot)
         assert screen_name(app) == "AskScreen" and app.focused.id == "question"
-        await pilot.press(*"why does dropout regularize", "enter")
+        await pilot.press(*"what is the dev set for", "enter")
         await settle(pilot, rounds=5)
-        assert app.screen.current.source["lesson"] == "bias-variance"
-        expect(app, "Source: lesson 2 · Bias and variance", "Dropout and regularization")
+        assert app.screen.current.source["lesson"] == "train-dev-test"
+        expect(app, "Source: lesson 1 · Train, dev and test sets", "What the training, dev and test sets are")
         await pilot.press("1")  # in the box, a digit is text (a question may start with a number) ...
         assert app.screen.query_one("#question").value == "1"
-        await pilot.press("backspace", "tab", "3")  # ... out of the box, a digit asks course question 3
+        await pilot.press("backspace", "tab", "2")  # ... out of the box, a digit asks course question 2
         await settle(pilot, rounds=5)
-        assert app.screen.current.course_question == 3
-        expect(app, "Course question 3")
-        assert [a.question for a in app.asked][0] == "why does dropout regularize"
+        assert app.screen.current.course_question == 2
+        expect(app, "Course question 2")
+        assert [a.question for a in app.asked][0] == "what is the dev set for"
         assert len(app.asked) == 2
         assert app.screen.query_one("#history").option_count == 2
         await pilot.press("o")  # open the source lesson
@@ -213,7 +213,7 @@ async def test_ask_answers_with_its_source_and_keeps_a_history(tmp_path: Path) -
         assert screen_name(app) == "LessonScreen"
         await pilot.press("a")
         await settle(pilot)
-        expect(app, "Asked this session", "why does dropout regularize")  # the session's history survives
+        expect(app, "Asked this session", "what is the dev set for")  # the session's history survives
 
 
 async def test_ask_at_start_and_unknown_questions(tmp_path: Path) -> None:
@@ -227,21 +227,42 @@ async def test_ask_at_start_and_unknown_questions(tmp_path: Path) -> None:
         await settle(pilot, rounds=5)
         assert app.screen.current.kind == "unknown"
         expect(app, "I don't know that one", "No lesson covers this")
-        assert "below" not in screen_text(app) and not app.screen.query(".related")  # no list promised
+        assert "below" not in screen_text(app) and not app.screen.query_one("#related").display  # no list
         assert not app.screen.query_one("#open-source").display
         await pilot.press(*"how do I bake bread with bias", "enter")
         await settle(pilot, rounds=5)
+        unknown = app.screen.current
+        assert unknown.kind == "unknown" and unknown.related
+        related = app.screen.query_one("#related")  # the closest questions, to ask with one key or click
+        assert [related.get_option_at_index(i).id for i in range(related.option_count)] == unknown.related
+        expect(app, "Closest questions I can answer (enter or a click asks one):")
+        assert str(related.get_option_at_index(0).prompt) == unknown.related_questions[0]
+        assert unknown.related_questions[0] not in app.screen.query_one("#answer-text").render().plain
+        related.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot, rounds=5)
+        assert app.screen.current.entry == unknown.related[0] and app.screen.current.kind == "bank"
+        expect(app, "Related questions (enter or a click asks one):")
+        await pilot.press("ctrl+o")  # its source lesson opens over Ask ...
+        await settle(pilot)
+        assert app.screen.lesson.id == app.screen_stack[-2].current.source["lesson"]
+        await pilot.press("escape")  # ... and escape comes back to the answer, not home
+        await settle(pilot)
+        assert screen_name(app) == "AskScreen" and app.screen.current.entry == unknown.related[0]
+
+
+async def test_ask_reads_accuracies_and_declines_other_courses(tmp_path: Path) -> None:
+    app = app_for(tmp_path, screen="ask")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"99% on training, 80% on dev", "enter")
+        await settle(pilot, rounds=5)
+        assert app.screen.current.kind == "diagnosis"
+        expect(app, "train error 1%, dev error 20%", "high variance")
+        await pilot.press(*"how does the Adam optimizer work", "enter")
+        await settle(pilot, rounds=5)
         assert app.screen.current.kind == "unknown"
-        buttons = list(app.screen.query(".related"))  # the closest topics, as lessons to open
-        assert buttons and buttons[0].name == "bias-variance"
-        expect(app, "Closest topics (enter or a click opens one):", "2 · Bias and variance")
-        assert "Closest topics: Bias" not in screen_text(app)  # not said twice
-        await pilot.click(buttons[0])
-        await settle(pilot)
-        assert app.screen.lesson.id == "bias-variance"
-        await pilot.press("escape")  # back to the answer, not home
-        await settle(pilot)
-        assert screen_name(app) == "AskScreen" and app.screen.current.question == "how do I bake bread with bias"
+        expect(app, "not covered in this unit", "Course 2, Week 2")
 
 
 async def test_ask_a_lone_digit_asks_that_course_question(tmp_path: Path) -> None:

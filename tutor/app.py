@@ -52,7 +52,7 @@ class DLTutorApp(App[int]):
         self.start = dict(start or {})
         #: The lesson that n/p last asked for and that has not opened yet: quick presses page on from it.
         self.paging_to: str | None = None
-        self.asked: list[Any] = []  # this session's Ask history (tutor.qa.Answer)
+        self.asked: list[Any] = []  # this session's Ask history (tutor.ask.Answer)
         self._saver = Saver(self.store, self._saved_soon)
         saved_theme = self.store.progress.theme
         if saved_theme and saved_theme in self.available_themes:

@@ -53,7 +53,6 @@ COURSE_QUESTION_IDS = range(1, 10)
 _FILE_NAME = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DIRECTIVE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\s+[^\s{}]+)*)\s*\}\}")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 #: key -> (python type, words for the error message)
 _FIELDS: dict[str, tuple[type, str]] = {
@@ -357,27 +356,15 @@ def slugify(heading: str) -> str:
     return slug or "section"
 
 
-def _heading_of(line: str) -> str | None:
-    if line.startswith("## ") and not line.startswith("###"):
-        return line[3:].strip().rstrip("#").strip()
-    return None
-
-
 def split_sections(body: str, lesson_id: str, title: str) -> tuple[Section, ...]:
-    """Cut ``body`` at its ``##`` headings (never inside fenced code); anchors are unique slugs."""
-    parts: list[tuple[str, list[str]]] = [(title, [])]
-    in_fence = False
-    for line in body.split("\n"):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _heading_of(line)
-        if heading is not None:
-            parts.append((heading, []))
-        else:
-            parts[-1][1].append(line)
+    """Cut ``body`` at its ``##`` headings (the shared Markdown layer: never inside fenced code); anchors are
+    unique slugs."""
+    from tutor.mdtext import sections as markdown_sections
+
+    parts = [(title if heading is None else heading, text) for heading, text in markdown_sections(body)]
     sections, used = [], set()
-    for n, (heading, lines) in enumerate(parts):
-        text = "\n".join(lines).strip()
+    for n, (heading, text) in enumerate(parts):
+        text = text.strip()
         if n == 0 and not text:
             continue
         anchor = base = "introduction" if n == 0 else slugify(heading)
@@ -420,19 +407,16 @@ def render_answers(checks: Iterable[CheckQuestion]) -> str:
 
 def _insert_checks(body: str, checks: tuple[CheckQuestion, ...], lesson_id: str = "ID") -> str:
     """Append the rendered checks to the end of the Check yourself section (created last if absent)."""
+    from tutor.mdtext import headings
+
     lines = body.rstrip("\n").split("\n")
-    in_fence, start = False, None
-    for i, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _heading_of(line)
-        if heading is not None and heading.lower() == CHECK_HEADING.lower():
+    start, end = None, len(lines)
+    for i, heading in headings(body):
+        if heading.lower() == CHECK_HEADING.lower():
             start = i
-        elif heading is not None and start is not None:
+        elif start is not None:
             end = i
             break
-    else:
-        end = len(lines)
     rendered = render_checks(checks, lesson_id).rstrip("\n").split("\n")
     if start is None:
         return "\n".join(lines + ["", f"## {CHECK_HEADING}", ""] + rendered) + "\n"

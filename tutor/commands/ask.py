@@ -1,4 +1,4 @@
-"""``dltutor ask``: answer a question on the unit from the course's answers, the lessons and the engine."""
+"""``dltutor ask``: answer a question on the unit from the answer bank (lessons/answers) and the engine."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(as_json: bool) -> int:
-    from tutor.qa import COURSE_QUESTIONS
+    from tutor.ask import COURSE_QUESTIONS
 
     if as_json:
         from tutor.output import print_json
@@ -53,19 +53,19 @@ def _list(as_json: bool) -> int:
 
 def course_shortcut(text: str) -> str:
     """The question to answer for ``text``: a lone digit 1-9 stands for that course question, as in the app's
-    Ask screen (same rule: :func:`tutor.qa.course_number`); any other text is the question itself.
-    A bare number that is no shortcut ("12") is refused by :func:`tutor.qa.answer` with the range 1-9."""
+    Ask screen (same rule: :func:`tutor.ask.course_number`); any other text is the question itself.
+    A bare number that is no shortcut ("12") is refused by :func:`tutor.ask.answer` with the range 1-9."""
     if not text.strip().isdigit():
         return text
     # Imported only for a bare number, so that answering a question in words never loads Textual.
-    from tutor.qa import COURSE_QUESTIONS, course_number
+    from tutor.ask import COURSE_QUESTIONS, course_number
 
     number = course_number(text)
     return COURSE_QUESTIONS[number - 1].question if number is not None else text
 
 
 def _answer_one(text: str, as_json: bool, out: TextIO) -> None:
-    from tutor.qa import answer, render_answer
+    from tutor.ask import answer, render_answer
 
     result = answer(course_shortcut(text))
     if as_json:

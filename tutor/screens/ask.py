@@ -1,5 +1,5 @@
-"""Ask: a question box, the answer with its source lesson, related topics, this session's history, and the
-nine course questions as one-key shortcuts."""
+"""Ask: a question box, the answer with its source lesson (o opens it), related questions to ask next, this
+session's history, and the nine course questions as one-key shortcuts."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.ask import course_number
 from tutor.messages import Navigate
-from tutor.qa import course_number
 from tutor.reporting import reports
 from tutor.screens.base import TutorScreen
 
@@ -22,7 +22,8 @@ PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
 COURSE_TITLE = "Course questions"
 COURSE_HINT = "type 1-9 and enter"
 INTRO = ("Ask anything about train/dev/test sets, bias and variance, regularization, dropout, normalization, "
-         "initialization or gradient checking. Each answer names the lesson it comes from.\n\n"
+         "initialization or gradient checking, in your own words; numbers work too (\"99% on training, 80% "
+         "on dev\"). Each answer names the lesson section it comes from.\n\n"
          "For one of the course questions on the right, type its number (1-9) and press enter, or pick it "
          "with the mouse.")
 
@@ -50,7 +51,7 @@ class AskScreen(TutorScreen):
     def __init__(self, question: str | None = None) -> None:
         super().__init__()
         self.first_question = question
-        self.current: Any = None  # the tutor.qa.Answer on show
+        self.current: Any = None  # the tutor.ask.Answer on show
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,7 +65,7 @@ class AskScreen(TutorScreen):
                     with Horizontal(id="answer-actions"):
                         yield Button("Open source lesson (^o)", id="open-source", variant="primary")
                     yield Static("", id="related-label", markup=False)
-                    yield Vertical(id="related")
+                    yield OptionList(id="related")
             with Vertical(id="ask-side"):
                 yield OptionList(id="course-questions")
                 yield OptionList(id="history")
@@ -78,7 +79,7 @@ class AskScreen(TutorScreen):
         self.query_one("#history").border_title = "Asked this session"
         self.query_one("#open-source").display = False
         self.query_one("#answer-actions").display = False
-        from tutor.qa import COURSE_QUESTIONS
+        from tutor.ask import COURSE_QUESTIONS
 
         self.query_one("#course-questions", OptionList).add_options(
             [Option(Content.assemble((f"{q.id} ", "bold"), q.question), id=str(q.id))
@@ -94,7 +95,7 @@ class AskScreen(TutorScreen):
     @work(thread=True, exclusive=True, group="ask")
     def _warm(self) -> None:
         """Build the search index off the UI thread, so the first answer comes quickly."""
-        from tutor.qa import get_engine
+        from tutor.ask import get_engine
 
         self._status("Preparing the search index…")
         try:
@@ -122,13 +123,21 @@ class AskScreen(TutorScreen):
     @work(thread=True, exclusive=True, group="ask")
     def _answer(self, question: str) -> None:
         from core.errors import TutorError
-        from tutor.qa import answer
+        from tutor.ask import answer
 
         try:
             result = answer(question, self.course.source)
         except TutorError as exc:
             self._status(str(exc))
             return
+        self._answered(result)
+
+    @work(thread=True, exclusive=True, group="ask")
+    def _answer_entry(self, entry_id: str) -> None:
+        """Show one bank entry (a related question picked below an answer)."""
+        from tutor.ask import answer_entry
+
+        result = answer_entry(entry_id, source=self.course.source)
         self._answered(result)
 
     @reports
@@ -148,10 +157,8 @@ class AskScreen(TutorScreen):
         box.border_title = "Answer"
         lines = result.answer.split("\n")
         lesson_id = result.source.get("lesson")
-        related = [x for x in (self._lesson(i) for i in result.related) if x is not None]
-        if not lesson_id and related:
-            # the closest topics appear below as buttons to open
-            lines = [line for line in lines if not line.startswith("Closest topics:")]
+        if result.kind in ("unsure", "unknown") and result.related:
+            lines = lines[:1]  # the closest questions are listed below, as questions to pick
         head = [Content.styled(result.question, "bold")]
         if result.course_question:
             head.append(Content.styled(f"Course question {result.course_question}", "italic"))
@@ -160,34 +167,41 @@ class AskScreen(TutorScreen):
         source = self.query_one("#answer-source", Static)
         button = self.query_one("#open-source", Button)
         if lesson_id:
-            lesson = self._lesson(lesson_id)
-            title = f"{lesson.order} · {lesson.title}" if lesson else lesson_id
+            name = self._lesson_name(lesson_id)
             section = result.source.get("section")
-            source.update(f"Source: lesson {title}" + (f", section “{section}”" if section else ""))
-            button.display = True
-            self.query_one("#answer-actions").display = True
+            source.update(f"Source: lesson {name or lesson_id}" + (f", section “{section}”" if section else "")
+                          + f"   (confidence {result.confidence:.2f})")
+            button.display = name is not None  # a lesson this course does not have cannot be opened
+            self.query_one("#answer-actions").display = name is not None
         else:
             source.update("No lesson covers this. Try other words, or a course question on the right."
-                          if not related else "No lesson covers this exactly.")
+                          if not result.related else "No lesson section answers this for sure.")
             button.display = False
             self.query_one("#answer-actions").display = False
-        self._show_related(related, closest=not lesson_id)
+        self._show_related(result)
         self.refresh_bindings()
         box.scroll_home(animate=False)
 
-    def _lesson(self, lesson_id: str) -> Any:
-        try:
-            return self.course.get(lesson_id)
-        except Exception:
-            return None
+    def _lesson_name(self, lesson_id: str) -> str | None:
+        """"N · Title" of a lesson of this course, or None. From the answer engine's lesson headings: the
+        course's lessons may still be loading in a worker, and waiting for them here would block the UI."""
+        from tutor.ask import get_engine
 
-    def _show_related(self, lessons: list[Any], closest: bool = False) -> None:
-        column = self.query_one("#related", Vertical)
-        column.remove_children()
-        label = "Closest topics (enter or a click opens one):" if closest else "Related topics:"
-        self.query_one("#related-label", Static).update(label if lessons else "")
-        column.mount_all([Button(f"{x.order} · {x.title}", name=x.id, classes="related", compact=True)
-                          for x in lessons])
+        return get_engine(self.course.source).lesson_names.get(lesson_id)
+
+    def _show_related(self, result: Any) -> None:
+        related = self.query_one("#related", OptionList)
+        related.clear_options()
+        if result.kind == "unsure":
+            label = "Did you mean (enter or a click asks it):"
+        elif result.kind == "unknown":
+            label = "Closest questions I can answer (enter or a click asks one):"
+        else:
+            label = "Related questions (enter or a click asks one):"
+        pairs = list(zip(result.related, result.related_questions))
+        self.query_one("#related-label", Static).update(label if pairs else "")
+        related.add_options([Option(Content(question), id=entry_id) for entry_id, question in pairs])
+        related.display = bool(pairs)
 
     def _show_history(self) -> None:
         history = self.query_one("#history", OptionList)
@@ -212,19 +226,21 @@ class AskScreen(TutorScreen):
 
     @on(Button.Pressed, "#open-source")
     def action_open_source(self) -> None:
-        if self.current is not None and self.current.source.get("lesson"):
+        if self.check_action("open_source", ()):
             source = self.current.source
             self.post_message(Navigate("lesson", source["lesson"], section=source.get("section")))
 
-    @on(Button.Pressed, ".related")
-    def _related(self, event: Button.Pressed) -> None:
-        self.post_message(Navigate("lesson", event.button.name))
+    @on(OptionList.OptionSelected, "#related")
+    def _related(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._status(f"Thinking about: {event.option.prompt}")
+            self._answer_entry(event.option.id)
 
     def action_open_source_key(self) -> None:
         self.action_open_source()
 
     def action_course_question(self, number: int) -> None:
-        from tutor.qa import COURSE_QUESTIONS
+        from tutor.ask import COURSE_QUESTIONS
 
         if 1 <= number <= len(COURSE_QUESTIONS):
             self.ask(COURSE_QUESTIONS[number - 1].question)
@@ -238,7 +254,8 @@ class AskScreen(TutorScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_source":
-            return self.current is not None and bool(self.current.source.get("lesson"))
+            lesson_id = self.current.source.get("lesson") if self.current is not None else None
+            return bool(lesson_id) and self._lesson_name(lesson_id) is not None
         if action == "open_source_key":
             return self.check_action("open_source", parameters) and not isinstance(self.focused, Input)
         if action in ("course_question", "focus_question"):

@@ -53,7 +53,7 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
                                 partial(post, Navigate("quiz", lesson.id, chooser=False)),
                                 f"The quiz questions of lesson {lesson.order}"))
     try:
-        from tutor.qa import COURSE_QUESTIONS
+        from tutor.ask import COURSE_QUESTIONS
     except ImportError:  # pragma: no cover - the question file ships with the package
         COURSE_QUESTIONS = []
     for q in COURSE_QUESTIONS:

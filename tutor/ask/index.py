@@ -1,0 +1,145 @@
+"""The search index over the answer bank: BM25 (:mod:`tutor.ask.bm25`) on each entry's question and
+paraphrases, and on its answer.
+
+An entry's score is its best-matching phrasing (the canonical question or a paraphrase, each indexed as its
+own short document, so one close paraphrase is enough) plus a smaller share of its answer's score (which
+knows the words a learner may use that no phrasing has). Besides the ranking, :meth:`Index.search` reports how
+much of the question the best entry accounts for (idf-weighted coverage), which the confidence is built on:
+a BM25 score alone says nothing about whether a question is covered at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from tutor.ask.bank import Entry
+from tutor.ask.bm25 import BM25
+from tutor.ask.vocab import Vocabulary, clean
+
+#: Weight of the answer text's BM25 score beside the best phrasing's.
+ANSWER_WEIGHT = 0.35
+#: Bonus (a share of the score) for an entry whose kinds include what the question asks for (why, how...).
+INTENT_BONUS = 0.12
+
+_INTENTS = (
+    ("why", re.compile(r"\bwhy\b|\bhow come\b|\bwhat is the (?:reason|point|intuition)\b|\bintuition\b")),
+    ("implementation", re.compile(r"\b(?:code|implement\w*|numpy|np\.|python|line of|write|snippet)\b")),
+    ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or)\b")),
+    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b")),
+    ("how", re.compile(r"\bhow (?:do|should|can|to|much|big|many)\b|\bwhat should\b|\bwhich\b|\bsteps?\b")),
+    ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
+)
+
+
+def intents(question: str) -> set[str]:
+    """The kinds of answer a question asks for (``why``, ``how``, ``definition``...), from its wording."""
+    low = clean(question)
+    return {kind for kind, pattern in _INTENTS if pattern.search(low)}
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9_]+", clean(text)))
+
+
+@dataclass
+class Ranking:
+    """The entries ranked for one question.
+
+    Args:
+        order: entry indices, best first (entries that match no word at all are left out).
+        scores: the score of each entry in ``order``.
+        coverage: idf-weighted share of the question's words that the top entry's best phrasing has.
+        reach: the same share over everything the top entry says (phrasings and answer).
+        known: share of the question's words (idf-weighted) found anywhere in the bank.
+        exact: the question is one of the top entry's phrasings, word for word.
+        information: total idf of the question's words that the bank knows (a lone common word says little).
+    """
+
+    order: list[int]
+    scores: list[float]
+    coverage: float = 0.0
+    reach: float = 0.0
+    known: float = 0.0
+    exact: bool = False
+    information: float = 0.0
+
+
+class Index:
+    """BM25 indexes over the bank's phrasings and answers.
+
+    Args:
+        entries: the bank.
+        vocab: the tokenizer.
+    """
+
+    def __init__(self, entries: tuple[Entry, ...], vocab: Vocabulary) -> None:
+        self.entries = entries
+        self.vocab = vocab
+        texts, owner = [], []
+        for k, e in enumerate(entries):
+            for text in (e.question, *e.paraphrases):
+                texts.append(text)
+                owner.append(k)
+        self.owner = owner
+        self.phrase_tokens = [vocab.tokens(t) for t in texts]
+        self.answer_tokens = [vocab.tokens(f"{e.section}. {e.answer}") for e in entries]
+        self.phrases = BM25(self.phrase_tokens)
+        self.answers = BM25(self.answer_tokens)
+        self.exact = {_key(t): k for t, k in zip(texts, owner)}
+        # idf over the phrasings (what questions say), for the coverage shares
+        self.idf = self.phrases.idf
+        self.unknown_idf = math.log(1 + (len(texts) + 0.5) / 0.5)
+        self.known_tokens = set(self.idf) | set(self.answers.idf)
+        self.entry_tokens: list[set[str]] = [set() for _ in entries]
+        for toks, k in zip(self.phrase_tokens, owner):
+            self.entry_tokens[k] |= set(toks)
+        for k, toks in enumerate(self.answer_tokens):
+            self.entry_tokens[k] |= set(toks)
+        self.kinds = [set(e.kinds) for e in entries]
+
+    def weight(self, token: str) -> float:
+        return self.idf.get(token, self.unknown_idf if token not in self.known_tokens else 2.0)
+
+    def search(self, question: str, exact: bool = True) -> Ranking:
+        """Rank the entries for ``question``.
+
+        Args:
+            question: the question.
+            exact: a question that is one of the bank's phrasings word for word goes straight to its entry
+                (a related question picked in the app, a course question); False ranks it like any other.
+        """
+        key = _key(question)
+        tokens = self.vocab.tokens(question)
+        if exact and key in self.exact:
+            k = self.exact[key]
+            return Ranking([k], [1.0], 1.0, 1.0, 1.0, exact=True)
+        if not tokens:
+            return Ranking([], [])
+        n = len(self.entries)
+        best = [0.0] * n
+        best_doc = [-1] * n
+        for doc, score in enumerate(self.phrases.scores(tokens)):
+            k = self.owner[doc]
+            if best_doc[k] < 0 or score > best[k]:
+                best[k], best_doc[k] = score, doc
+        wanted = intents(question)
+        if not wanted and len(set(tokens)) <= 2:
+            wanted = {"definition"}  # a bare term ("dropout", "weight decay") asks what it is
+        score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
+                 for b, a, kinds in zip(best, self.answers.scores(tokens), self.kinds)]
+        order = sorted((k for k in range(n) if score[k] > 0), key=lambda k: -score[k])
+        if not order:
+            return Ranking([], [], known=self._share(tokens, self.known_tokens))
+        top = order[0]
+        return Ranking(order, [score[k] for k in order],
+                       coverage=self._share(tokens, set(self.phrase_tokens[best_doc[top]])),
+                       reach=self._share(tokens, self.entry_tokens[top]),
+                       known=self._share(tokens, self.known_tokens),
+                       information=sum(self.idf.get(t, 0.0) for t in set(tokens)))
+
+    def _share(self, tokens: list[str], have: set[str]) -> float:
+        words = set(tokens)
+        total = sum(self.weight(t) for t in words)
+        return sum(self.weight(t) for t in words if t in have) / total if total else 0.0

@@ -1,0 +1,106 @@
+"""Questions that carry numbers, answered by the core: a diagnosis, a split, a gradient-check verdict.
+
+The rules live in :mod:`core.diagnose` and :mod:`core.gradcheck`; this module only reads the numbers
+(:mod:`tutor.ask.numbers`), calls those functions and words the result, saying what it read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from core.errors import TutorError
+from tutor.ask.numbers import DATA_WORDS, SPLIT_WORDS, read_difference, read_errors, read_size
+
+if TYPE_CHECKING:
+    from tutor.ask.engine import Answer, Engine
+
+_LABEL_NAMES = {"train": "train error", "dev": "dev error", "bayes": "Bayes (human-level) error",
+                "train_dev": "train-dev error", "test": "test error"}
+_ORDER = ("bayes", "train", "train_dev", "dev", "test")
+
+
+def _pct(x: float) -> str:
+    return f"{round(x * 100, 6):g}%"
+
+
+def _related(engine: Engine, question: str, fallback: str) -> tuple[list[str], list[str]]:
+    """The bank entries closest to the question itself (its words beside the numbers: "will flipped images
+    help?"), or to ``fallback`` when it has none."""
+    ranking = engine.index.search(question, exact=False)
+    if not ranking.order:
+        ranking = engine.index.search(fallback, exact=False)
+    ids = [engine.entries[k].id for k in ranking.order[:3]]
+    return ids, [engine.entry(i).question for i in ids]
+
+
+def answer_numbers(question: str, engine: Engine) -> Answer | None:
+    """The engine's answer when the question gives numbers it can compute with, else None."""
+    diff = read_difference(question)
+    if diff is not None:
+        return _gradcheck(question, diff, engine)
+    read = read_errors(question)
+    if read is not None and "train" in read["errors"] and "dev" in read["errors"]:
+        return _diagnosis(question, read, engine)
+    m = read_size(question)
+    if m is not None and set(re.findall(r"[a-z][a-z\-]*", question.lower())) & (SPLIT_WORDS | DATA_WORDS):
+        try:
+            return _split(question, m, engine)
+        except TutorError:
+            return None  # an impossible size: answer from the bank instead
+    return None
+
+
+def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
+    from core.diagnose import diagnose, render_diagnosis
+    from tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
+
+    errors = read["errors"]
+    d = diagnose(errors["train"], errors["dev"], bayes_error=errors.get("bayes"),
+                 train_dev_error=errors.get("train_dev"), test_error=errors.get("test"))
+    said = ", ".join(f"{_LABEL_NAMES[k]} {_pct(errors[k])}" for k in _ORDER if k in errors)
+    if read["accuracy"]:
+        said += " (errors from the accuracies you gave: error = 100% − accuracy)"
+    text = f"I read {said}.\n\n{render_diagnosis(d)}"
+    related, questions = _related(engine, question, "how to read bias and variance from training and dev error")
+    details = {"numbers_read": {k: errors[k] for k in _ORDER if k in errors}, "as_written": read["raw"],
+               "accuracy": read["accuracy"], "diagnosis": d.to_dict()}
+    return Answer(question, text, "diagnosis", _source(*DIAGNOSIS_SOURCE), 0.95, related,
+                  details=details, related_questions=questions)
+
+
+def _split(question: str, m: int, engine: Engine) -> Answer:
+    from core.diagnose import render_split, split_advice
+    from tutor.ask.engine import COURSE_QUESTIONS, SPLIT_SOURCE, Answer, _source
+
+    advice = split_advice(m)
+    table = render_split(advice)
+    details = {"numbers_read": {"m": m}, "split": advice.to_dict()}
+    course = next((q for q in COURSE_QUESTIONS if read_size(q.question) == m), None)
+    if course is not None:
+        # the course question on exactly this size has a model answer: give it first
+        e = engine.entry(course.entry)
+        text = f"{e.answer}\n\nThe engine's split for {m:,} examples:\n{table}"
+        related = engine.related(e, None)
+        return Answer(question, text, "course", _source(e.topic, e.section), 0.95, related, e.id, course.id,
+                      details, [engine.entry(r).question for r in related])
+    related, questions = _related(engine, question, "split ratios small data big data dev test size")
+    text = f"I read {m:,} examples.\n\n{table}"
+    return Answer(question, text, "split", _source(*SPLIT_SOURCE), 0.9, related, details=details,
+                  related_questions=questions)
+
+
+def _gradcheck(question: str, diff: float, engine: Engine) -> Answer:
+    from core.bands import describe, verdict_band
+    from tutor.ask.engine import GRADCHECK_SOURCE, Answer, _source
+
+    band = verdict_band(diff)
+    verdicts = {"right": "the gradient is right", "look": "look carefully", "bug": "probably a bug"}
+    text = (f"I read a gradient-check difference of {diff:.3g} (the relative difference "
+            f"‖gradapprox − grad‖₂ / (‖gradapprox‖₂ + ‖grad‖₂), with epsilon 1e-7).\n\n"
+            f"Verdict: {verdicts.get(band.name, band.name)}: {describe(diff)}.\n"
+            f"{band.advice[:1].upper() + band.advice[1:]}.")
+    related, questions = _related(engine, question, "gradient check fails look at the components")
+    details = {"numbers_read": {"difference": diff}, "band": band.to_dict()}
+    return Answer(question, text, "gradcheck", _source(*GRADCHECK_SOURCE), 0.9, related, details=details,
+                  related_questions=questions)
