@@ -173,7 +173,8 @@ def _kill_group(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _run_child(request: dict, timeout: float, display: str) -> dict:
+def _run_child(request: dict, timeout: float, display: str, module: str = "core.learner") -> dict:
+    """Run ``python -m module REQUEST RESULT`` (default this module) with the learner-file limits; its result."""
     root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -181,7 +182,7 @@ def _run_child(request: dict, timeout: float, display: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="dltutor-learner-") as tmp:
         req, res = Path(tmp) / "request.json", Path(tmp) / "result.json"
         req.write_text(json.dumps(request))
-        command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", str(req), str(res)]
+        command = [sys.executable, "-X", "faulthandler", "-m", module, str(req), str(res)]
         # Output goes to files, not pipes: a process their code leaves behind would hold a pipe open and
         # keep us waiting. Their own session lets us kill everything they started, at the end or on timeout.
         with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb") as err:

@@ -1,0 +1,173 @@
+"""Checks of the cost exercises (L2 and L1 cost) and of normalizing inputs.
+
+A cost is probed term by term: with lambd = 0 it must be the cross-entropy; with one weight matrix at a time
+(the others zero) the penalty of that matrix alone; doubling the weights must multiply an L2 penalty by 4
+and an L1 penalty by 2; biases must not count. That names a missing term, a factor or a wrong power.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from core.exercises import reference as ref
+from core.exercises.checking import Tester, as_array, factor_text, shape_text
+from core.exercises.helpers import compute_cost, compute_cost_with_regularization_test_case
+
+
+def _case(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict]:
+    rng = np.random.RandomState(seed)
+    params = {"W1": rng.randn(4, 3), "b1": rng.randn(4, 1), "W2": rng.randn(3, 4), "b2": rng.randn(3, 1),
+              "W3": rng.randn(1, 3), "b3": rng.randn(1, 1)}
+    A3 = rng.uniform(0.05, 0.95, (1, m))
+    Y = (rng.rand(1, m) < 0.5).astype(int)
+    Y[0, :2] = (0, 1)
+    return A3, Y, params
+
+
+def _number(t: Tester, name: str, value) -> float:
+    arr = as_array(value)
+    if arr is None or arr.size != 1:
+        shape = "" if arr is None else f" of shape {arr.shape}"
+        t.fail("returns a number", f"{name} returned {type(value).__name__}{shape}, not one number (the cost)"
+                                   f"{t.line_of(name)}")
+    return float(arr.reshape(()))
+
+
+def _penalty_factor(r: float, m: int, lambd: float, kind: str) -> str:
+    """Name a ratio (your penalty / the expected penalty)."""
+    if kind == "l2":
+        named = {2.0: "lambd/m instead of lambd/(2m): the 1/2 is missing",
+                 0.5: "lambd/(4m): a 1/2 too many",
+                 float(m): "lambd/2 without the 1/m",
+                 2.0 * m: "lambd times the sum, without the 1/(2m)",
+                 1.0 / lambd: "without lambd", 2.0 / lambd: "1/m times the sum: lambd/2 is missing"}
+    else:
+        named = {0.5: "lambd/(2m) instead of lambd/m (this exercise's L1 term has no 1/2)",
+                 float(m): "lambd without the 1/m", 1.0 / lambd: "without lambd"}
+    for value, text in named.items():
+        if math.isclose(r, value, rel_tol=1e-6):
+            return text
+    return factor_text(r, m)
+
+
+def _check_cost(t: Tester, name: str, kind: str) -> None:
+    expected_fn = ref.compute_cost_with_regularization if kind == "l2" else ref.compute_cost_with_l1
+    term = "(lambd/(2m)) * sum of W^2" if kind == "l2" else "(lambd/m) * sum of |W|"
+    t.function(name, "(A3, Y, parameters, lambd)")
+    A3, Y, params = _case(5, 6)
+    m = Y.shape[1]
+    ce = float(compute_cost(A3, Y))
+    got0 = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in params.items()}, 0.0))
+    if not math.isclose(got0, ce, rel_tol=1e-9, abs_tol=1e-12):
+        how = f"is {factor_text(got0 / ce, m)}" if ce else f"is {got0:.6g}"
+        t.fail("cross-entropy part", f"with lambd = 0 your cost {how} instead of the cross-entropy {ce:.8g}: the "
+               f"first part must be compute_cost(A3, Y) (the average over m of -Y log A3 - (1-Y) log(1-A3))"
+               f"{t.line_of(name)}")
+    t.add("cross-entropy part", True, "with lambd = 0 the cost is the plain cross-entropy")
+    lambd = 0.7
+    for key in ("W1", "W2", "W3"):
+        only = {k: (v.copy() if k == key else np.zeros_like(v)) for k, v in params.items()}
+        got = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in only.items()}, lambd)) - ce
+        want = float(expected_fn(A3, Y, only, lambd)) - ce
+        if math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-12):
+            continue
+        if abs(got) <= 1e-12 * max(1.0, abs(want)):
+            t.fail(f"{key}'s term", f"{key} does not count in your penalty: the sum must run over W1, W2 and W3"
+                   f"{t.line_mentioning(name, 'square', 'abs', 'norm', 'lambd')}")
+        doubled = {k: 2 * v for k, v in only.items()}
+        got2 = _number(t, name, t.call(name, A3, Y, doubled, lambd)) - ce
+        growth = got2 / got if got else float("nan")
+        right = 4.0 if kind == "l2" else 2.0
+        if not math.isclose(growth, right, rel_tol=1e-6):
+            what = {2.0: "grows like |W| (a norm or a plain sum, not squared)", 4.0: "grows like W^2 (squares: "
+                    "that is L2; L1 takes np.abs)"}.get(round(growth, 6), f"changes by {growth:.4g}x")
+            t.fail(f"{key}'s term", f"doubling {key} should multiply its penalty by {right:g}; yours {what}. The "
+                   f"term is {term}{t.line_mentioning(name, 'square', 'norm', 'abs', '**', 'lambd')}")
+        t.fail(f"{key}'s term", f"the penalty of {key} alone is {_penalty_factor(got / want, m, lambd, kind)} "
+               f"(yours {got:.6g}, expected {want:.6g} with m = {m}, lambd = {lambd}){t.line_mentioning(name, 'lambd')}")
+    t.add("each W's term", True, f"W1, W2 and W3 each add {term}")
+    biases = {k: (v.copy() if k.startswith("b") else np.zeros_like(v)) for k, v in params.items()}
+    got_b = _number(t, name, t.call(name, A3, Y, biases, lambd)) - ce
+    if abs(got_b) > 1e-12:
+        t.fail("biases not penalized", f"with every W zero your penalty is still {got_b:.6g}: it counts the "
+               f"biases; the course penalizes the weights only{t.line_mentioning(name, 'parameters', 'b1')}")
+    t.add("biases not penalized", True, "")
+    A3b, Yb, params_b = _case(11, 9)
+    got = _number(t, name, t.call(name, A3b, Yb, {k: v.copy() for k, v in params_b.items()}, 0.1))
+    want = float(expected_fn(A3b, Yb, params_b, 0.1))
+    if not math.isclose(got, want, rel_tol=1e-9):
+        t.fail("another case", f"m = 9, lambd = 0.1: your cost is {got:.8g}, expected {want:.8g} (is m or lambd "
+               f"fixed somewhere instead of taken from Y and the argument?){t.line_of(name)}")
+    t.add("another case", True, f"m = 9, lambd = 0.1: {got:.8g}")
+    if kind == "l2":
+        a3, Y, params = compute_cost_with_regularization_test_case()
+        got = _number(t, name, t.call(name, a3, Y, {k: v.copy() for k, v in params.items()}, 0.1))
+        want = float(expected_fn(a3, Y, params, 0.1))
+        if math.isclose(got, want, rel_tol=1e-9):
+            t.add("the notebook's case", True, f"cost = {got:.16g} with lambd = 0.1 (the notebook expects "
+                                               f"1.78648594516)")
+        else:
+            t.fail("the notebook's case", f"cost = {got:.10g} with lambd = 0.1; the notebook expects {want:.10g}"
+                                          f"{t.line_of(name)}")
+
+
+def check_l2_cost(t: Tester) -> None:
+    _check_cost(t, "compute_cost_with_regularization", "l2")
+
+
+def check_l1_cost(t: Tester) -> None:
+    _check_cost(t, "compute_cost_with_l1", "l1")
+
+
+def check_normalize_inputs(t: Tester) -> None:
+    name = "normalize_inputs"
+    t.function(name, "(X_train, X_test)")
+    rng = np.random.RandomState(2)
+    X_train = rng.randn(3, 40) * np.array([[1.0], [50.0], [0.2]]) + np.array([[3.0], [-20.0], [0.5]])
+    X_test = rng.randn(3, 15) * np.array([[1.5], [30.0], [0.3]]) + np.array([[2.0], [-10.0], [0.8]])
+    keep_train, keep_test = X_train.copy(), X_test.copy()
+    out = t.call(name, X_train, X_test)
+    try:
+        train_n, test_n = (np.asarray(a, dtype=np.float64) for a in out)
+    except (TypeError, ValueError):
+        t.fail("returns two arrays", f"{name} must return (X_train_norm, X_test_norm); it returned "
+                                     f"{type(out).__name__}{t.line_of(name)}")
+    if not (np.array_equal(X_train, keep_train) and np.array_equal(X_test, keep_test)):
+        t.fail("inputs left unchanged", f"{name} changed X_train or X_test in place (X -= mu): work on new arrays "
+                                        f"so the caller's data stays as it was{t.line_of(name)}")
+    for label, got, X in (("X_train_norm", train_n, X_train), ("X_test_norm", test_n, X_test)):
+        if got.shape != X.shape:
+            t.fail("shapes", f"{label} has {shape_text(got.shape, X.shape)}{t.line_of(name)}")
+    t.add("returns two arrays", True, "(X_train_norm, X_test_norm) with the shapes of the inputs")
+    want_train, want_test = ref.normalize_inputs(X_train, X_test)
+    if not np.allclose(train_n, want_train, rtol=1e-7, atol=1e-9):
+        col_mean = np.mean(X_train, axis=0, keepdims=True)
+        col_std = np.std(X_train, axis=0, keepdims=True)
+        mu = np.mean(X_train, axis=1, keepdims=True)
+        var = np.mean((X_train - mu) ** 2, axis=1, keepdims=True)
+        if np.allclose(train_n, (X_train - col_mean) / col_std, rtol=1e-7):
+            why = "it normalizes each EXAMPLE (axis=0); examples are columns, so each feature is a row: axis=1"
+        elif np.allclose(train_n, (X_train - mu) / var, rtol=1e-7):
+            why = "it divides by the variance sigma^2; divide by the standard deviation sigma = sqrt(sigma^2)"
+        elif np.allclose(train_n, X_train - mu, rtol=1e-7):
+            why = "it subtracts the mean but does not divide by sigma"
+        elif np.allclose(train_n, X_train / np.sqrt(var), rtol=1e-7):
+            why = "it divides by sigma but does not subtract the mean first"
+        else:
+            means = np.mean(train_n, axis=1)
+            why = f"its features have means {np.array2string(means, precision=3)} (should be 0) and variances " \
+                  f"{np.array2string(np.var(train_n, axis=1), precision=3)} (should be 1)"
+        t.fail("training set normalized", f"X_train_norm is wrong: {why}{t.line_of(name)}")
+    t.add("training set normalized", True, "mean 0 and variance 1 per feature")
+    if not np.allclose(test_n, want_test, rtol=1e-7, atol=1e-9):
+        mu_t = np.mean(X_test, axis=1, keepdims=True)
+        own = (X_test - mu_t) / np.sqrt(np.mean((X_test - mu_t) ** 2, axis=1, keepdims=True))
+        if np.allclose(test_n, own, rtol=1e-7):
+            why = "it uses the TEST set's own mean and variance; use the training set's mu and sigma for both"
+        else:
+            why = "it is not (X_test - mu) / sigma with the training set's mu and sigma"
+        t.fail("test set with the training statistics", f"X_test_norm is wrong: {why}{t.line_of(name)}")
+    t.add("test set with the training statistics", True, "the test inputs are shifted and scaled exactly as "
+                                                          "the training inputs")
