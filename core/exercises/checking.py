@@ -64,6 +64,7 @@ class Tester:
         fn = self.learner.own_function(name)
         if fn is None:
             self.fail(f"defines {name}", self.learner.missing_message(name, signature))
+        self.add(f"defines {name}", True, "")
         return fn
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -79,6 +80,9 @@ class Tester:
         except (Stop, TimeUp):
             raise
         except _ANYTHING as exc:  # their code may raise anything, sys.exit included
+            if isinstance(exc, NotImplementedError) and str(exc) == name:
+                self.fail(f"{name} is written", f"{name} is not written yet: replace the starter's raise "
+                                                 f"NotImplementedError with your code (# YOUR CODE HERE){self.line_of(name)}")
             failure = self.learner.failure(exc, f"in {name}")
             self.fail(f"{name} runs", failure.message)
 
