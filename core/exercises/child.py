@@ -56,8 +56,12 @@ class ExerciseLearner(_Learner):
     def missing_message(self, name: str, signature: str) -> str:
         defined = sorted(k for k, v in vars(self.module).items()
                          if isinstance(v, types.FunctionType) and v.__code__.co_filename == self.path)
+        import difflib
+
+        close = difflib.get_close_matches(name, defined, n=1, cutoff=0.8)
+        spelled = f"; is {close[0]} meant to be {name}?" if close else ""
         return (f"{self.display} defines no {name}{signature}; it defines "
-                f"{', '.join(defined) or 'no functions'} (the name must be exactly the course's)")
+                f"{', '.join(defined) or 'no functions'} (the name must be exactly the course's{spelled})")
 
 
 def _checker(exercise_id: str):

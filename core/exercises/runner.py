@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from core.exercises.checking import Check
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 600.0
 CHILD_MODULE = "core.exercises.child"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass
@@ -124,6 +126,7 @@ def check_exercise(exercise_id: str, path: str | os.PathLike, *, timeout: float 
 
 
 def _result(exercise: Exercise, display: str, checks: list[Check], output: str, seconds: float) -> ExerciseResult:
+    output = _ANSI.sub("", output)  # the notebook's coloured prints, shown as plain text
     passed = bool(checks) and all(c.passed for c in checks)
     return ExerciseResult(exercise.id, display, passed, checks, None if passed else exercise.hint(1), output,
                           seconds)
