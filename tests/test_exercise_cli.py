@@ -129,3 +129,39 @@ def test_watch_rechecks_on_save_until_it_passes(tmp_path):
             proc.wait()
     assert code == 0, "".join(lines) + proc.stderr.read()
     assert any("PASSED" in ln for ln in lines)
+
+
+def _pass(capsys, exercise_id, fixture):
+    code, _, _ = run(["exercise", "check", exercise_id, str(FIXTURES / fixture)], capsys)
+    assert code == 0
+
+
+def test_train_with_exercises_needs_passed_exercises(capsys):
+    code, _, err = run(["train", "--preset", "course-reg-dropout", "--with-exercises"], capsys)
+    assert code == 2 and "dropout-forward has not passed yet" in err
+    code, _, err = run(["train", "--preset", "course-init-he", "--with-exercises"], capsys)
+    assert code == 2 and "--preset course-reg-l2 or --preset course-reg-dropout" in err
+
+
+def test_train_with_exercises_reproduces_the_reference(capsys):
+    _pass(capsys, "dropout-forward", "dropout_forward/correct.py")
+    _pass(capsys, "dropout-backward", "dropout_backward/correct.py")
+    code, out, _ = run(["train", "--preset", "course-reg-dropout", "--with-exercises", "--iterations", "1001",
+                        "--json"], capsys)
+    doc = json.loads(out)
+    assert code == 0 and doc["reproduced"] is True and doc["diverged_at"] is None
+    assert [c["iteration"] for c in doc["costs"]] == [0, 1000]
+    assert doc["costs"][0]["yours"] == doc["costs"][0]["reference"]
+    code, out, _ = run(["train", "--preset", "course-reg-dropout", "--with-exercises", "--l2", "0.7"], capsys)
+    assert code == 2
+
+
+def test_train_with_exercises_shows_where_a_run_diverges(capsys):
+    from tutor.progress import load
+
+    _pass(capsys, "l2-cost", "l2_cost/correct.py")
+    store, _ = load()  # as if a buggy backward had passed: the run must part from the reference
+    store.record_exercise("l2-backward", True, str(FIXTURES / "l2_backward" / "bug_half_l2_term.py"))
+    code, out, _ = run(["train", "--preset", "course-reg-l2", "--with-exercises", "--iterations", "1001"], capsys)
+    assert code == 1
+    assert "DIFFERS" in out and "parts from the reference at iteration 1,000" in out

@@ -108,11 +108,9 @@ def run_checks(request: dict) -> dict:
     try:
         with contextlib.redirect_stdout(output):
             try:
-                learner.load()
                 if request.get("mode") == "train":
-                    from core.exercises.course_run import train_in_child
-
-                    return {"ok": True, "train": train_in_child(learner, request), "output": tail(output.getvalue())}
+                    return _train(request, output, budget)
+                learner.load()
                 _checker(request["exercise"])(tester)
             except Stop:
                 pass
@@ -127,6 +125,19 @@ def run_checks(request: dict) -> dict:
     checks = [c.to_dict() for c in tester.checks]
     return {"ok": True, "checks": checks, "passed": bool(checks) and all(c["passed"] for c in checks),
             "output": tail(output.getvalue())}
+
+
+def _train(request: dict, output: io.StringIO, budget: float) -> dict:
+    from core.exercises.course_run import train_in_child
+
+    try:
+        return {"ok": True, "train": train_in_child(request), "output": tail(output.getvalue())}
+    except _Failure as failure:
+        return {"ok": False, "kind": failure.kind, "message": failure.message, "line": failure.line,
+                "output": tail(output.getvalue())}
+    except _TimeUp:
+        return {"ok": False, "kind": "timeout", "output": tail(output.getvalue()),
+                "message": f"training with your functions did not finish within {budget:g} s"}
 
 
 def _main(argv: list[str]) -> int:
