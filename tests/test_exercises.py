@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import TutorError
 from core.exercises.catalogue import EXERCISES, get_exercise, starter_text
 from core.exercises.runner import check_exercise, check_in_process
-from core.errors import TutorError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 
@@ -163,8 +163,8 @@ def test_course_numbers_match_the_published_reference():
     cost, cache = forward_propagation_n(X, Y, params)
     assert cost == gc["n_dimensional"]["cost_at_case"]
     buggy = backward_propagation_n(X, Y, cache)
-    assert ref.gradient_check_n(params, buggy, X, Y) == pytest.approx(gc["n_dimensional"]["buggy_backprop"]["difference"],
-                                                                      rel=1e-9)
+    buggy_difference = gc["n_dimensional"]["buggy_backprop"]["difference"]
+    assert ref.gradient_check_n(params, buggy, X, Y) == pytest.approx(buggy_difference, rel=1e-9)
     fixed = _fixed_gradients(X, Y, cache)
     assert ref.gradient_check_n(params, fixed, X, Y) == pytest.approx(gc["n_dimensional"]["fixed_backprop_difference"],
                                                                       rel=1e-6)

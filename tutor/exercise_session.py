@@ -14,11 +14,11 @@ from pathlib import Path
 from core.errors import TutorError
 
 
-def default_dir() -> Path:
-    """Where the app keeps starter files: ``exercises/`` in the tutor's data directory."""
+def default_dir(home: str | os.PathLike | None = None) -> Path:
+    """Where the app keeps starter files: ``exercises/`` in the tutor's data directory (or in ``home``)."""
     from tutor.progress import data_dir
 
-    return data_dir() / "exercises"
+    return Path(home if home is not None else data_dir()) / "exercises"
 
 
 def starter_path(exercise_id: str, directory: str | os.PathLike | None = None) -> Path:

@@ -82,7 +82,8 @@ class Tester:
         except _ANYTHING as exc:  # their code may raise anything, sys.exit included
             if isinstance(exc, NotImplementedError) and str(exc) == name:
                 self.fail(f"{name} is written", f"{name} is not written yet: replace the starter's raise "
-                                                 f"NotImplementedError with your code (# YOUR CODE HERE){self.line_of(name)}")
+                                                 f"NotImplementedError with your code (# YOUR CODE HERE)"
+                                                 f"{self.line_of(name)}")
             failure = self.learner.failure(exc, f"in {name}")
             self.fail(f"{name} runs", failure.message)
 
@@ -184,7 +185,7 @@ def factor_text(r: float, m: int | None = None, keep_prob: float | None = None, 
                        (-float(m), f"minus m = -{m} times the expected (a 1/m missing and the wrong sign)")]
     if keep_prob and keep_prob != 1:
         candidates += [(keep_prob, f"keep_prob = {keep_prob:g} times the expected (a missing / keep_prob)"),
-                       (1.0 / keep_prob, f"1/keep_prob times the expected (an extra / keep_prob)"),
+                       (1.0 / keep_prob, "1/keep_prob times the expected (an extra / keep_prob)"),
                        (keep_prob ** 2, "keep_prob^2 times the expected (multiplied by keep_prob instead of "
                                         "divided)")]
     if lambd and lambd not in (1.0, 2.0, 0.5):

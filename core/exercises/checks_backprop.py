@@ -20,7 +20,7 @@ from core.exercises.checking import (
     relative_difference,
     shape_text,
 )
-from core.exercises.helpers import compute_cost, forward_propagation, relu, sigmoid
+from core.exercises.helpers import compute_cost, forward_propagation, relu
 
 ORDER = ("dW3", "db3", "dW2", "db2", "dW1", "db1")
 PARAMS = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -225,7 +225,6 @@ def check_dropout_forward(t: Tester) -> None:
         if bad:
             t.fail("A2 with dropout", f"keep_prob {kp}: {bad}{t.line_of(name, 'A2')}")
         if not close(A3, want_A3):
-            Z3 = np.dot(params["W3"], want[7]) + params["b3"]
             why = "A3 is not sigmoid(np.dot(W3, A2) + b3): no dropout on the output layer, and no mask or " \
                   "/ keep_prob there"
             t.fail("A3", f"{why}{t.line_of(name, 'A3')}")

@@ -86,7 +86,8 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
             t.fail(f"{key}'s term", f"doubling {key} should multiply its penalty by {right:g}; yours {what}. The "
                    f"term is {term}{t.line_mentioning(name, 'square', 'norm', 'abs', '**', 'lambd')}")
         t.fail(f"{key}'s term", f"the penalty of {key} alone is {_penalty_factor(got / want, m, lambd, kind)} "
-               f"(yours {got:.6g}, expected {want:.6g} with m = {m}, lambd = {lambd}){t.line_mentioning(name, 'lambd')}")
+               f"(yours {got:.6g}, expected {want:.6g} with m = {m}, lambd = {lambd})"
+               f"{t.line_mentioning(name, 'lambd')}")
     t.add("each W's term", True, f"W1, W2 and W3 each add {term}")
     biases = {k: (v.copy() if k.startswith("b") else np.zeros_like(v)) for k, v in params.items()}
     got_b = _number(t, name, t.call(name, A3, Y, biases, lambd)) - ce

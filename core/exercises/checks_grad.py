@@ -117,7 +117,8 @@ def check_gradcheck_1d(t: Tester) -> None:
                "eps: its error is O(eps) (0.0301 for theta^3 at 1 with eps 0.01), the two-sided (J(theta + eps) - "
                f"J(theta - eps)) / (2 eps) only O(eps^2) (0.0001){t.line_of('gradient_check')}")
     if round(eps, 12) not in steps or round(-eps, 12) not in steps:
-        t.fail("uses epsilon", f"gradient_check(x, theta, epsilon={eps}) evaluated J at theta {', '.join(f'{s:+g}' for s in steps)}: "
+        shifts = ", ".join(f"{s:+g}" for s in steps)
+        t.fail("uses epsilon", f"gradient_check(x, theta, epsilon={eps}) evaluated J at theta {shifts}: "
                f"it must use its epsilon argument, theta + epsilon and theta - epsilon{t.line_of('gradient_check')}")
     t.add("two-sided difference", True, "J at theta + epsilon and theta - epsilon")
     if not math.isclose(value, want, rel_tol=1e-6, abs_tol=1e-15):

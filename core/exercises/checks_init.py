@@ -153,7 +153,8 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
                        f"loop{t.line_of(name, key)}")
             if l > 1 and close(params["W1"], expected["W1"], 1e-10, 0):
                 t.fail("the course's draws", f"{where} differs although W1 is right: the draws after W1 are not "
-                       f"the course's (an extra draw, e.g. a random bias, or layers in another order){t.line_of(name, key)}")
+                       f"the course's (an extra draw, e.g. a random bias, or layers in another order)"
+                       f"{t.line_of(name, key)}")
             t.fail("the course's draws", f"{where} is not what np.random.seed(3) followed by np.random.randn("
                    f"{layers[l]}, {layers[l - 1]}) gives for this layer: the first value is {got.flat[0]:.6g}, "
                    f"expected {want.flat[0]:.6g} (seed 3 first, one randn(n[l], n[l-1]) per layer in order, "
@@ -161,8 +162,8 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
     unit = ref.initialize([3, 2, 1], "random")["W1"] if method == "random" else \
         ref.initialize([2, 4, 1], "he")["W1"][0]
     shown = np.array2string(unit, precision=8, separator=" ")
-    t.add("the course's numbers", True, f"{'W1 for [3, 2, 1]' if method == 'random' else 'first row of W1 for [2, 4, 1]'} "
-          f"= {shown}, as the notebook prints")
+    what = "W1 for [3, 2, 1]" if method == "random" else "first row of W1 for [2, 4, 1]"
+    t.add("the course's numbers", True, f"{what} = {shown}, as the notebook prints")
 
 
 def _reseeded_draw(layers: list[int], l: int, method: str) -> np.ndarray:  # noqa: E741

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
 SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
-                "workbench", "vanishing", "numgrad", "normalization", "lab")
+                "workbench", "vanishing", "numgrad", "normalization", "lab", "exercises")
 
 
 def warm_up() -> None:
@@ -90,6 +90,10 @@ def build_screen(request: Navigate) -> Screen:
         from tutor.screens.lab import LabScreen
 
         return LabScreen(preset=request.try_id)
+    if target == "exercises":
+        from tutor.screens.exercises import ExercisesScreen
+
+        return ExercisesScreen(exercise=request.try_id, lesson=request.lesson)
     if target in ("vanishing", "numgrad", "normalization"):
         from tutor.screens.panels import build_panel
 

@@ -206,7 +206,7 @@ class LessonScreen(TutorScreen):
     def placement_of(self, request: Navigate) -> str | None:
         # An experiment or this lesson's quiz opens over the lesson (escape comes back to it); the next
         # lesson or a linked one takes this lesson's place.
-        if request.target in ("workbench", "lab", "vanishing", "numgrad", "normalization"):
+        if request.target in ("workbench", "lab", "vanishing", "numgrad", "normalization", "exercises"):
             return "over"
         if request.target == "quiz" and request.lesson is not None:
             return "over"
