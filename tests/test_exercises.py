@@ -233,3 +233,18 @@ def test_bad_input_is_a_tutor_error(tmp_path):
         check_exercise("init-he", FIXTURES / "init_he" / "correct.py", timeout=0)
     with pytest.raises(TutorError, match="hint level"):
         get_exercise("init-he").hint(4)
+
+
+def test_the_exercise_engine_imports_no_ui_module():
+    import json
+    import subprocess
+    import sys
+
+    code = ("import importlib, json, pkgutil, sys, core.exercises as e\n"
+            "for m in pkgutil.iter_modules(e.__path__): importlib.import_module('core.exercises.' + m.name)\n"
+            "print(json.dumps(sorted(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    loaded = json.loads(out.stdout)
+    assert "core.exercises.child" in loaded
+    assert [m for m in loaded if m.split(".")[0] in {"textual", "plotext", "textual_plotext", "rich", "tutor"}] == []
