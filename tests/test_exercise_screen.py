@@ -125,8 +125,7 @@ async def test_a_lesson_page_links_to_its_exercise(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
-        button = next(b for b in app.screen.query("PanelLink Button") if b.name == "exercises")
-        button.press()
+        app.screen.query_one("#exercise-link Button").press()
         await until(lambda: type(app.screen).__name__ == "ExercisesScreen")
         await pilot.pause()
         assert app.screen.selected == "dropout-forward"

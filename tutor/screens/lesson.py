@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from tutor.messages import Navigate
 from tutor.screens.base import TutorScreen
+from tutor.widgets.exercise_link import ExerciseLink
 from tutor.widgets.panel_link import PanelLink
 from tutor.widgets.question import Choice, QuestionCard
 from tutor.widgets.try_panel import TryPanel
@@ -139,6 +140,7 @@ class LessonScreen(TutorScreen):
                                    show_table_of_contents=self.app.size.width >= 100)
             with TabPane("Try it", id="try"):
                 yield PanelLink(lesson.id, id="try-links")
+                yield ExerciseLink(lesson.id, id="exercise-link")
                 yield TryPanel(lesson.try_ids, selected=self.try_id, id="try-panel")
             with TabPane("Check yourself", id="check"):
                 with Vertical(id="check-area"):

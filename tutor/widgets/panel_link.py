@@ -20,10 +20,6 @@ def links_for(lesson_id: str) -> list[tuple[str, str]]:
         links.append((f"▶ Panel: {PANELS[panel][0]}", panel))
     if lesson_id in WORKBENCH_LESSONS:
         links.append(("▶ Gradient-check workbench", "workbench"))
-    from core.exercises.catalogue import exercises_for_lesson
-
-    if exercises_for_lesson(lesson_id):
-        links.append(("▶ Exercise", "exercises"))
     return links
 
 
@@ -37,7 +33,6 @@ class PanelLink(Horizontal):
 
     def __init__(self, lesson_id: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.lesson_id = lesson_id
         self.links = links_for(lesson_id)
 
     def compose(self) -> ComposeResult:
@@ -50,7 +45,5 @@ class PanelLink(Horizontal):
     @on(Button.Pressed)
     def _open(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.name == "exercises":
-            self.post_message(Navigate("exercises", lesson=self.lesson_id))
-        elif event.button.name:
+        if event.button.name:
             self.post_message(Navigate(event.button.name))
