@@ -20,7 +20,12 @@ from core.exercises.checking import (
     relative_difference,
     shape_text,
 )
-from core.exercises.helpers import compute_cost, forward_propagation, relu
+from core.exercises.helpers import (
+    compute_cost,
+    forward_propagation,
+    forward_propagation_with_dropout_test_case,
+    relu,
+)
 
 ORDER = ("dW3", "db3", "dW2", "db2", "dW1", "db1")
 PARAMS = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -237,6 +242,14 @@ def check_dropout_forward(t: Tester) -> None:
         shown = np.array2string(np.asarray(want_A3), precision=8, separator=" ")
         t.add(f"keep_prob {kp}", True, f"masks, scaling, cache and A3 right ({'-'.join(map(str, layers))} network, "
                                        f"m = {m}): A3 = {shown if m <= 5 else 'as the course computes it'}")
+    X, params = forward_propagation_with_dropout_test_case()
+    A3, _ = _forward_out(t, name, t.call(name, X.copy(), {k: v.copy() for k, v in params.items()}, 0.7))
+    want_A3, _ = ref.forward_dropout(X, params, 0.7)
+    shown = np.array2string(np.asarray(want_A3), precision=8, separator=" ")
+    if not close(A3, want_A3):
+        t.fail("the notebook's case", f"keep_prob 0.7 on the notebook's test case: A3 should be {shown}"
+                                      f"{t.line_of(name)}")
+    t.add("the notebook's case", True, f"A3 = {shown} with keep_prob 0.7, as the notebook prints")
 
 
 # --- dropout backward ---------------------------------------------------------------------------------------

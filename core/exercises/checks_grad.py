@@ -95,12 +95,12 @@ def check_gradcheck_1d(t: Tester) -> None:
     seen: list[float] = []
     x, theta, eps = 2.0, 1.0, 1e-2
 
-    def probe_forward(x_, theta_):
-        seen.append(float(np.asarray(theta_).reshape(())))
-        return x_ * np.asarray(theta_) ** 3
+    def probe_forward(x, theta):  # the course's parameter names: a call by keyword works too
+        seen.append(float(np.asarray(theta).reshape(())))
+        return x * np.asarray(theta) ** 3
 
-    def probe_backward(x_, theta_):
-        return 3 * x_ * np.asarray(theta_) ** 2
+    def probe_backward(x, theta):
+        return 3 * x * np.asarray(theta) ** 2
 
     with _swapped(t, forward_propagation=probe_forward, backward_propagation=probe_backward):
         value = _number(t, "gradient_check", t.call("gradient_check", x, theta, eps))
@@ -129,7 +129,7 @@ def check_gradcheck_1d(t: Tester) -> None:
                f"{value:.6g}, expected ||grad - gradapprox|| / (||grad|| + ||gradapprox||) = {want:.6g}"
                f"{': ' + named if named else ''}{t.line_of('gradient_check')}")
     t.add("the difference", True, "||grad - gradapprox|| / (||grad|| + ||gradapprox||)")
-    with _swapped(t, backward_propagation=lambda x_, theta_: 2 * x_):
+    with _swapped(t, backward_propagation=lambda x, theta: 2 * x):
         wrong = _number(t, "gradient_check", t.call("gradient_check", 2, 4, 1e-7))
     if wrong < 1e-3:
         t.fail("catches a wrong gradient", f"with a backward_propagation that returns 2x, gradient_check returned "
@@ -155,15 +155,15 @@ def check_gradcheck_n(t: Tester) -> None:
     name = "gradient_check_n"
     t.function(name, "(parameters, gradients, X, Y, epsilon=1e-7)")
     X, Y, params = gradient_check_n_test_case()
-    cost, cache = forward_propagation_n(X, Y, params)
+    _, cache = forward_propagation_n(X, Y, params)
     buggy = backward_propagation_n(X, Y, cache)
     fixed = _fixed_gradients(X, Y, cache)
     base, _ = dictionary_to_vector(params)
     calls: list[np.ndarray] = []
 
-    def probe(X_, Y_, parameters):
+    def probe(X, Y, parameters):  # the course's parameter names: a call by keyword works too
         calls.append(np.concatenate([np.reshape(parameters[k], -1) for k in ("W1", "b1", "W2", "b2", "W3", "b3")]))
-        return forward_propagation_n(X_, Y_, parameters)
+        return forward_propagation_n(X, Y, parameters)
 
     with _swapped(t, forward_propagation_n=probe):
         got = _number(t, name, t.call(name, _copy(params), _copy(fixed), X.copy(), Y.copy(), 1e-7))

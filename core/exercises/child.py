@@ -87,7 +87,7 @@ def _time_up_message(learner: ExerciseLearner, exc: BaseException, seconds: floa
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == learner.path]
     line = frames[-1].lineno if frames else None
     func = f" in {frames[-1].name}" if frames and frames[-1].name != "<module>" else ""
-    return (f"{learner.at(line)}{func}: still running after {seconds:g} s and stopped there (an endless loop? a "
+    return (f"{learner.at(line)}{func}: still running after {seconds:.1f} s and stopped there (an endless loop? a "
             f"while whose condition never changes?){learner.quote(line)}", line)
 
 

@@ -172,11 +172,88 @@ def compute_cost_with_regularization_test_case():
     return a3, Y_assess, parameters
 
 
+def _case_params(shapes) -> dict:
+    return {key: np.random.randn(*shape) for key, shape in shapes}
+
+
+_SMALL = (("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1)))
+
+
+def forward_propagation_with_dropout_test_case():
+    """The notebook's case: ``(X_assess, parameters)``, X (3, 5); with keep_prob 0.7 A3 is
+    [[0.36974721 0.00305176 0.04565099 0.49683389 0.36974721]]."""
+    np.random.seed(1)
+    X_assess = np.random.randn(3, 5)
+    return X_assess, _case_params(_SMALL)
+
+
+def backward_propagation_with_regularization_test_case():
+    """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` (the notebook's own holds fixed numbers;
+    these are drawn, so the printed gradients differ from the notebook's)."""
+    np.random.seed(1)
+    X_assess = np.random.randn(3, 5)
+    Y_assess = np.array([[1, 1, 0, 1, 0]])
+    _, cache = forward_propagation(X_assess, _case_params(_SMALL))
+    return X_assess, Y_assess, cache
+
+
+def backward_propagation_with_dropout_test_case():
+    """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` with the dropout cache (keep_prob 0.8;
+    drawn, so the printed gradients differ from the notebook's)."""
+    from core.exercises.reference import forward_dropout
+
+    np.random.seed(1)
+    X_assess = np.random.randn(3, 5)
+    Y_assess = np.array([[1, 1, 0, 1, 0]])
+    _, cache = forward_dropout(X_assess, _case_params(_SMALL), 0.8)
+    return X_assess, Y_assess, cache
+
+
+def load_2D_dataset():
+    """``reg_utils.load_2D_dataset`` without the plot: the goalkeeper data's built-in stand-in (train, test)."""
+    from core.data import course_standin
+
+    ds = course_standin("football")
+    return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
+
+
+def load_dataset():
+    """``init_utils.load_dataset`` without the plot: the circles (train 300, test 100)."""
+    from core.data import course_standin
+
+    ds = course_standin("circles")
+    return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
+
+
+def _notebook_test(*args, **kwargs):
+    """The newer notebooks' ``public_tests`` calls (``initialize_parameters_he_test(target)``...): skipped
+    here, where ``dltutor exercise check`` runs the checks."""
+    print("(dltutor: the notebook's public test is skipped here; dltutor exercise check runs the checks)")
+
+
+def _no_plot(*args, **kwargs):
+    """The notebooks' plotting helpers: nothing to draw in a terminal check."""
+    return None
+
+
+plot_decision_boundary = predict_dec = _no_plot
+initialize_parameters_zeros_test = initialize_parameters_random_test = initialize_parameters_he_test = _notebook_test
+compute_cost_with_regularization_test = backward_propagation_with_regularization_test = _notebook_test
+forward_propagation_with_dropout_test = backward_propagation_with_dropout_test = _notebook_test
+gradient_check_test = gradient_check_n_test = _notebook_test
+
 #: Everything a learner's file finds already defined, as in the notebook.
 HELPER_NAMES = ("sigmoid", "relu", "compute_cost", "compute_loss", "initialize_parameters", "forward_propagation",
                 "backward_propagation", "update_parameters", "predict", "dictionary_to_vector",
                 "vector_to_dictionary", "gradients_to_vector", "forward_propagation_n", "backward_propagation_n",
-                "gradient_check_n_test_case", "compute_cost_with_regularization_test_case")
+                "gradient_check_n_test_case", "compute_cost_with_regularization_test_case",
+                "forward_propagation_with_dropout_test_case", "backward_propagation_with_regularization_test_case",
+                "backward_propagation_with_dropout_test_case", "load_2D_dataset", "load_dataset",
+                "plot_decision_boundary", "predict_dec", "initialize_parameters_zeros_test",
+                "initialize_parameters_random_test", "initialize_parameters_he_test",
+                "compute_cost_with_regularization_test", "backward_propagation_with_regularization_test",
+                "forward_propagation_with_dropout_test", "backward_propagation_with_dropout_test",
+                "gradient_check_test", "gradient_check_n_test")
 #: The module names a notebook imports them from.
 MODULE_NAMES = ("dltutor_helpers", "reg_utils", "init_utils", "gc_utils", "testCases", "testCases_v2",
                 "public_tests")
