@@ -71,6 +71,7 @@ BUGS = {
         "bug_multiply_keep_prob": ("gradients", ["dA1 is multiplied by keep_prob"]),
         "bug_scaled_twice": ("gradients", ["1/keep_prob", "extra / keep_prob", "dA2"]),
         "bug_db_wrong_axis": ("shapes", ["db1", "axis=1"]),
+        "bug_missing_mask": ("mask D1 on dA1", ["dA1 is not multiplied by D1", "dA1 = dA1 * D1"]),
     },
     "gradcheck-1d": {
         "bug_one_sided": ("two-sided difference", ["one-sided", "O(eps)"]),

@@ -280,6 +280,29 @@ def _name_dropout_mistake(X, Y, cache, kp, got: dict, key: str, m: int) -> tuple
     return f"{key} {text}", key
 
 
+def _check_dA(t: Tester, name: str, grads: dict, X, Y, cache, kp: float) -> None:
+    """The course's gradients also hold dA1 and dA2 after the mask and the scaling: a mask left out does not
+    change dW and db (relu's derivative reads the dropped A), but it shows in dA."""
+    want = ref.backward_dropout(X, Y, cache, kp)
+    for layer in (2, 1):
+        key = f"dA{layer}"
+        got = as_array(grads.get(key)) if key in grads else None
+        if got is None or got.shape != want[key].shape or close(got, want[key], 1e-6, 1e-10):
+            continue
+        masks, scales = [True, True], ["divide", "divide"]
+        masks[layer - 1] = False
+        unmasked = ref.backward_dropout(X, Y, cache, kp, mask=tuple(masks), scale=tuple(scales))[key]
+        if close(got, unmasked, 1e-6, 1e-10):
+            t.fail(f"mask D{layer} on dA{layer}", f"dA{layer} is not multiplied by D{layer}: shut down the same units "
+                   f"as the forward pass (dA{layer} = dA{layer} * D{layer}). Your dW and db come out right only "
+                   f"because relu's derivative reads the dropped A{layer}; the exercise applies the mask"
+                   f"{t.line_of(name, key)}")
+        t.fail(f"mask D{layer} on dA{layer}", f"the dA{layer} you return {describe(got, want[key], keep_prob=kp)}: it "
+               f"should be np.dot(W{layer + 1}.T, dZ{layer + 1}) * D{layer} / keep_prob{t.line_of(name, key)}")
+    if "dA1" in grads and "dA2" in grads:
+        t.add("masks on dA1 and dA2", True, "dA2 = dA2 * D2 / keep_prob and dA1 = dA1 * D1 / keep_prob")
+
+
 def check_dropout_backward(t: Tester) -> None:
     name = "backward_propagation_with_dropout"
     t.function(name, "(X, Y, cache, keep_prob)")
@@ -296,6 +319,7 @@ def check_dropout_backward(t: Tester) -> None:
             text, at = _name_dropout_mistake(X, Y, cache, kp, got, key, m)
             t.fail("gradients", f"keep_prob {kp}, m = {m}: {text}{context}{t.line_of(name, at)}")
         t.add("gradients", True, f"every dW and db right with keep_prob {kp} ({'-'.join(map(str, layers))}, m = {m})")
+        _check_dA(t, name, grads, X, Y, cache, kp)
         masks = [cache[1], cache[6]]
 
         def J(p, X=X, Y=Y, masks=masks, kp=kp):
