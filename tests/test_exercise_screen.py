@@ -140,3 +140,28 @@ def test_the_palette_offers_the_exercises(tmp_path: Path) -> None:
     names = [c.name for c in tutor_commands(app)]
     assert "Exercises: the course's graded functions" in names
     assert "Exercise: He initialization" in names
+
+
+async def test_train_with_my_functions_from_the_screen(tmp_path: Path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    import core.presets
+
+    real = core.presets.get_preset
+    monkeypatch.setattr(core.presets, "get_preset",
+                        lambda name: replace(real(name), config=replace(real(name).config, iterations=1001)))
+    app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_exercises(pilot, try_id="l2-backward")
+        await pilot.press("t")
+        await until(lambda: "needs l2-cost, l2-backward passed first" in status(screen))
+        app.store.record_exercise("l2-cost", True, str(FIXTURES / "l2_cost" / "correct.py"))
+        app.store.record_exercise("l2-backward", True, str(FIXTURES / "l2_backward" / "correct.py"))
+        await pilot.press("t")
+        await until(lambda: "Training finished." in status(screen), timeout=120)
+        text = str(screen.query_one("#exercise-result .output", Static).render())
+        assert "trained with YOUR functions" in text and "verdict: reproduced" in text
+        await pilot.press("up")  # the init exercises train nothing: no Train button there
+        await pilot.press("up", "up", "up")
+        assert screen.selected == "init-zeros" and not screen.query_one("#train").display
