@@ -165,3 +165,40 @@ def test_train_with_exercises_shows_where_a_run_diverges(capsys):
     code, out, _ = run(["train", "--preset", "course-reg-l2", "--with-exercises", "--iterations", "1001"], capsys)
     assert code == 1
     assert "DIFFERS" in out and "parts from the reference at iteration 1,000" in out
+
+
+def test_progress_counts_passed_exercises(capsys):
+    _pass(capsys, "init-he", "init_he/correct.py")
+    code, out, _ = run(["progress"], capsys)
+    assert code == 0 and "1 of 11 exercises passed" in out
+    code, out, _ = run(["progress", "--json"], capsys)
+    assert json.loads(out)["exercises"]["init-he"]["passed"] is True
+
+
+def test_exercise_records_merge_between_two_tutors(tmp_path):
+    from tutor.progress import Progress, ProgressStore
+
+    times = iter(range(1, 100))
+    a, b = ProgressStore(tmp_path, clock=lambda: next(times)), ProgressStore(tmp_path, clock=lambda: next(times))
+    a.load()
+    b.load()
+    a.record_exercise("init-he", True, "/a/init_he.py")
+    b.record_exercise("init-he", False, "/b/init_he.py")  # b had not seen the pass: a pass stays a pass
+    b.record_exercise("l2-cost", False, "/b/l2_cost.py")
+    record = b.progress.exercises["init-he"]
+    assert record.passed and record.file == "/a/init_he.py" and record.attempts == 1
+    assert b.progress.exercise_status("l2-cost") == "attempted"
+    assert b.progress.exercise_status("gradcheck-n") == "not started"
+    again = Progress.from_dict(json.loads(b.path.read_text()))
+    assert again.exercises == b.progress.exercises
+    a.reset()
+    assert a.progress.exercises == {}
+
+
+def test_a_malformed_exercise_record_is_moved_aside(tmp_path):
+    from tutor.progress import FILENAME, ProgressStore
+
+    (tmp_path / FILENAME).write_text(json.dumps({"version": 1, "exercises": {"init-he": {"passed": True}}}))
+    store = ProgressStore(tmp_path)
+    notice = store.load()
+    assert notice and store.progress.exercises == {}

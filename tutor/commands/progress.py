@@ -87,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     read = sum(r["status"] != "not started" for r in rows)
     practised = sum(r["status"] == "practised" for r in rows)
     print(f"{read} of {len(rows)} lessons read, {practised} practised")
+    from core.exercises.catalogue import EXERCISES
+
+    passed = sum(progress.exercise_status(e) == "passed" for e in EXERCISES)
+    print(f"{passed} of {len(EXERCISES)} exercises passed (dltutor exercises)")
     if progress.position and progress.position.lesson:
         print(f"continue with: dltutor lesson {progress.position.lesson} --open")
     return 0
