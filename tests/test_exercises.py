@@ -32,12 +32,14 @@ BUGS = {
         "bug_random_bias": ("biases are zero", ["b1", "np.zeros((n[l], 1))"]),
         "bug_seed_in_loop": ("the course's draws", ["W2", "inside the loop"]),
         "bug_uniform": ("the course's draws", ["np.random.rand", "randn"]),
+        "bug_other_seed": ("the course's draws", ["np.random.seed(1)", "seeds with 3"]),
     },
     "init-he": {
         "bug_xavier": ("the weights' scale", ["Xavier", "sqrt(2 / n[l-1])"]),
         "bug_wrong_layer": ("the weights' scale", ["sqrt(2 / n[l])", "THIS layer"]),
         "bug_no_sqrt": ("the weights' scale", ["np.sqrt is missing"]),
         "bug_no_seed": ("seeds np.random.seed(3) itself", ["np.random.seed(3)"]),
+        "bug_transposed_draw": ("the course's draws", ["transposed", "randn(layers_dims[l], layers_dims[l-1])"]),
     },
     "l2-cost": {
         "bug_missing_half": ("W1's term", ["lambd/m instead of lambd/(2m)", "1/2 is missing"]),
@@ -55,7 +57,7 @@ BUGS = {
         "bug_half_l2_term": ("gradients", ["(lambd/(2m)) * W2", "the 2 of the square comes down"]),
         "bug_missing_l2_term": ("gradients", ["(lambd/m) * W1 is missing", "dW3, db3, dW2, db2 are right"]),
         "bug_bias_regularized": ("gradients", ["db3", "biases are not regularized"]),
-        "bug_no_relu_derivative": ("gradients", ["dW2", "dW3, db3 are right"]),
+        "bug_no_relu_derivative": ("gradients", ["dW2", "dW3 and db3 are right", "(A2 > 0)"]),
         "bug_wrong_sign": ("gradients", ["subtracted", "W3"]),
     },
     "dropout-forward": {
@@ -65,6 +67,7 @@ BUGS = {
         "bug_mask_per_unit": ("mask D1", ["(2, 1)", "(2, 5)", "per unit AND example"]),
         "bug_multiply_keep_prob": ("A2 with dropout", ["multiplied by keep_prob"]),
         "bug_cache_without_masks": ("returns (A3, cache)", ["14-tuple", "12 items"]),
+        "bug_other_seed": ("mask D1", ["np.random.seed(0)", "seeds with 1"]),
     },
     "dropout-backward": {
         "bug_missing_divide": ("gradients", ["dA2 is not divided by keep_prob"]),

@@ -107,7 +107,11 @@ def _name_l2_mistake(X, Y, cache, lambd, got: dict, key: str, m: int) -> str:
         if close(got[key], plain[key] + lambd / m * W_b, 1e-6, 1e-10):
             return f"{key} has an L2 term; biases are not regularized, so db has none"
     want = ref.backward_l2(X, Y, cache, lambd)[key]
-    return f"{key} {describe(got[key], want, m=m, lambd=lambd)}"
+    text = f"{key} {describe(got[key], want, m=m, lambd=lambd)}"
+    if l < 3 and "wrong values" in text:
+        text += (f"; dW{l + 1} and db{l + 1} are right, so look at dA{l} = np.dot(W{l + 1}.T, dZ{l + 1}) and "
+                 f"dZ{l} = dA{l} * (A{l} > 0), relu's derivative")
+    return text
 
 
 def check_l2_backward(t: Tester) -> None:
@@ -124,8 +128,9 @@ def check_l2_backward(t: Tester) -> None:
             earlier = ORDER[:ORDER.index(key)]
             context = f" ({', '.join(earlier)} are right, so look at the lines between them and {key})" \
                 if earlier else ""
-            t.fail("gradients", f"X {X.shape}, m = {m}, lambd = {lambd}: "
-                   f"{_name_l2_mistake(X, Y, cache, lambd, got, key, m)}{context}{t.line_of(name, key)}")
+            text = _name_l2_mistake(X, Y, cache, lambd, got, key, m)
+            context = "" if "are right" in text else context
+            t.fail("gradients", f"X {X.shape}, m = {m}, lambd = {lambd}: {text}{context}{t.line_of(name, key)}")
         t.add("gradients", True, f"every dW and db right on a {'-'.join(map(str, layers))} network, m = {m}, "
                                  f"lambd = {lambd}")
 
@@ -167,6 +172,15 @@ def _mask_problem(D, Z, keep_prob: float, ref_mask: np.ndarray, which: str) -> s
     if close(D, 1 - ref_mask, 0, 0):
         return f"{which} keeps a unit where the draw is >= keep_prob, so units survive with probability " \
                f"1 - keep_prob: use {which} < keep_prob"
+    np.random.seed(1)
+    if which == "D1" and close(D, (np.random.randn(*D.shape) < keep_prob).astype(int), 0, 0):
+        return "D1 is drawn with np.random.randn (a normal draw): use np.random.rand, uniform on [0, 1), so that " \
+               "D1 < keep_prob keeps each unit with probability keep_prob"
+    if which == "D1":
+        for seed in range(0, 101):
+            if seed != 1 and close(D, ref.dropout_masks([D.shape], keep_prob, seed=seed)[0], 0, 0):
+                return f"D1 comes from np.random.seed({seed}); the course seeds with 1 (np.random.seed(1), first " \
+                       f"line of the function)"
     if which == "D2" and close(D, ref.dropout_masks([D.shape], keep_prob, seed=1)[0], 0, 0):
         return "D2 repeats D1's draw: np.random.seed(1) is called again before D2 (seed once, at the top)"
     return f"{which} is not the course's mask: np.random.seed(1) at the top of the function, then np.random.rand" \
