@@ -15,10 +15,6 @@ import types
 
 import numpy as np
 
-from core.gradcheck import dictionary_to_vector as _dictionary_to_vector
-from core.gradcheck import gradients_to_vector as _gradients_to_vector
-from core.gradcheck import vector_to_dictionary as _vector_to_dictionary
-
 
 def sigmoid(x):
     """sigmoid(x) = 1 / (1 + exp(-x))."""
@@ -98,19 +94,28 @@ def predict(X, y, parameters):
     return (a3 > 0.5).astype(int)
 
 
+# core.gradcheck is imported when these are first called: most exercises never need it, and it is the
+# slowest import of a check's child process.
+
 def dictionary_to_vector(parameters):
     """``gc_utils.dictionary_to_vector``: W1, b1, W2, b2, W3, b3 reshaped to (-1, 1) and stacked."""
-    return _dictionary_to_vector(parameters)
+    from core.gradcheck import dictionary_to_vector as course_version
+
+    return course_version(parameters)
 
 
 def vector_to_dictionary(theta):
     """``gc_utils.vector_to_dictionary``: the course's 47 numbers back into W1 (5, 4) ... b3 (1, 1)."""
-    return _vector_to_dictionary(theta)
+    from core.gradcheck import vector_to_dictionary as course_version
+
+    return course_version(theta)
 
 
 def gradients_to_vector(gradients):
     """``gc_utils.gradients_to_vector``: dW1, db1, ... reshaped to (-1, 1) and stacked."""
-    return _gradients_to_vector(gradients)
+    from core.gradcheck import gradients_to_vector as course_version
+
+    return course_version(gradients)
 
 
 def forward_propagation_n(X, Y, parameters):
