@@ -66,14 +66,13 @@ def check_and_record(exercise_id: str, path: str | os.PathLike, store=None, time
     from core.exercises.runner import DEFAULT_TIMEOUT, check_exercise
 
     result = check_exercise(exercise_id, path, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    loaded = None
     if store is None:
         from tutor.progress import load
 
-        store, notice = load()
-        if notice:
-            return result, notice
-    notice = store.record_exercise(result.id, result.passed, str(Path(path).resolve()))
-    return result, notice
+        store, loaded = load()
+    notice = store.record_exercise(result.id, result.passed, str(Path(path).expanduser().resolve()))
+    return result, " ".join(n for n in (loaded, notice) if n) or None
 
 
 def changes(path: str | os.PathLike, stop: threading.Event | None = None) -> Iterator[None]:
