@@ -135,9 +135,16 @@ async def test_check_yourself_gives_feedback_and_a_score(tmp_path: Path) -> None
         card = app.screen.query_one("QuestionCard")
         assert app.focused is card
         expect(app, "Check 1 of 2", "98% train, 1% dev, 1% test")
+        # the Read tab shows the questions, not their answers
+        assert "98% train, 1% dev, 1% test" in app.screen._markdown
+        assert "100,000 examples" not in app.screen._markdown and "Answers." not in app.screen._markdown
         await pilot.press("a")  # wrong
         assert card.answered and card.right == {"b"}
         expect(app, "Not quite: the answer is b.", "100,000 examples")
+        # and a note on every option: why the chosen one is wrong, why the others are right or wrong
+        expect(app, "your choice: wrong. That rule of thumb suits a few thousand examples",
+               "correct (not chosen). 100,000 dev and 100,000 test examples are plenty.",
+               "wrong. Two thirds of the data would only measure")
         await pilot.press("a")  # answered already: nothing changes
         await pilot.press("enter")
         await settle(pilot)

@@ -23,6 +23,7 @@ from tutor.lessons import (
     get_lesson,
     lesson_ids,
     load_lessons,
+    markdown_of,
     render_text,
     section_for,
     topics,
@@ -149,7 +150,9 @@ def test_checks_are_rendered_into_the_check_yourself_section(lessons):
             assert f"**{n}. {check.question}**" in section.text
             for i, option in enumerate(check.options):
                 assert f"- {chr(97 + i)}) {option}" in section.text
-            assert check.explanation in section.text
+            # the answers are not in the body (the learner answers first), only where to find them
+            assert check.explanation not in section.text
+        assert "**Answers.**" not in lesson.body and f"dltutor lesson {lesson.id} --answers" in section.text
 
 
 def test_sections_are_well_formed(lessons):
@@ -326,7 +329,10 @@ def test_to_dict_is_json_ready(lessons):
     data = json.loads(json.dumps(by_id(lessons, "dropout").to_dict()))
     assert data["id"] == "dropout" and data["try"] == list(by_id(lessons, "dropout").try_ids)
     assert data["sections"][-1]["heading"] == CHECK_HEADING
-    assert all(set(c) == {"question", "options", "answer", "explanation"} for c in data["checks"])
+    assert all(set(c) == {"question", "options", "solution"} for c in data["checks"])
+    for check, c in zip(by_id(lessons, "dropout").checks, data["checks"], strict=True):
+        assert c["solution"] == {"answer": check.answer, "key": "abcd"[check.answer],
+                                 "explanation": check.explanation, "why": list(check.why)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -408,6 +414,32 @@ def load_error(directory: Path) -> TutorError:
     with pytest.raises(TutorError) as info:
         load_lessons(directory)
     return info.value
+
+
+def test_check_why_gives_one_note_per_option(tmp_path):
+    text = fixture_text("alpha", 1).replace('explanation = "Because."',
+                                            'explanation = "Because."\nwhy = ["No.", "Right.", "No, too."]')
+    (tmp_path / "01-alpha.md").write_text(text, encoding="utf-8")
+    check = load_lessons(tmp_path)[0].checks[0]
+    assert check.why == ("No.", "Right.", "No, too.") and check.answer_key == "a"
+    (tmp_path / "01-alpha.md").write_text(text.replace(', "No, too."', ""), encoding="utf-8")
+    err = load_error(tmp_path)
+    assert err.field == "01-alpha.md:check[0].why" and "2 notes for 3 options" in str(err)
+    (tmp_path / "01-alpha.md").write_text(text.replace('"No, too."', '""'), encoding="utf-8")
+    assert load_error(tmp_path).field == "01-alpha.md:check[0].why"
+
+
+def test_render_answers_only_when_asked(tmp_path):
+    text = fixture_text("alpha", 1).replace('explanation = "Because."',
+                                            'explanation = "Because."\nwhy = ["Yes.", "Not b.", "Not c."]')
+    (tmp_path / "01-alpha.md").write_text(text, encoding="utf-8")
+    lesson = load_lessons(tmp_path)[0]
+    assert "Because." not in markdown_of(lesson) and "Not b." not in markdown_of(lesson)
+    with_answers = markdown_of(lesson, answers=True)
+    assert "1. a) a. Because." in with_answers
+    assert "- b) is wrong: Not b." in with_answers and "- c) is wrong: Not c." in with_answers
+    assert "--answers" not in with_answers  # the answers take the place of the hint
+    assert "Because." in render_text(lesson, answers=True) and "Because." not in render_text(lesson)
 
 
 def test_fixture_lessons_load(tmp_path):
@@ -592,6 +624,48 @@ def test_cli_lesson_json(capsys):
     assert main(["lesson", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["id"] == "bias-variance" and len(data["checks"]) == 3
+    # the answers are there for a program, under a name that says what they are
+    assert [c["solution"]["key"] for c in data["checks"]] == ["abc"[c.answer] for c in
+                                                               get_lesson("bias-variance").checks]
+
+
+def test_cli_lesson_check_asks_the_questions_with_feedback(capsys, monkeypatch):
+    import io
+
+    lesson = get_lesson("dropout")
+    keys = [check.answer_key for check in lesson.checks]
+    wrong = "b" if keys[1] != "b" else "a"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{keys[0]}\n{wrong}\n{keys[2]}\n"))
+    assert main(["lesson", "dropout", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert f"Question 1/{len(keys)}" in out and lesson.checks[0].question in out
+    assert out.count("Correct.") == 2 and f"Not quite: the answer is {keys[1]}." in out
+    assert f"Score: 2/{len(keys)}" in out
+    second = lesson.checks[1]
+    assert f"{wrong}) your choice: wrong. {second.why['ab'.index(wrong)]}" in out  # why the choice is wrong
+
+
+@pytest.mark.parametrize("lesson_id", EXPECTED_IDS)
+def test_cli_lesson_hides_the_check_answers_until_asked(capsys, lesson_id):
+    lesson = get_lesson(lesson_id)
+    assert main(["lesson", lesson_id]) == 0
+    hidden = " ".join(capsys.readouterr().out.split())  # unwrapped: the terminal width folds lines
+    for check in lesson.checks:
+        assert " ".join(check.question.split()) in hidden
+        assert " ".join(check.explanation.split()) not in hidden
+        for i, why in enumerate(check.why):
+            assert " ".join(why.split()) not in hidden, (lesson_id, i)
+    assert "Answers." not in hidden and f"dltutor lesson {lesson_id} --answers" in hidden
+
+    assert main(["lesson", lesson_id, "--answers"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Answers." in shown
+    for n, check in enumerate(lesson.checks, 1):
+        right = " ".join(check.options[check.answer].split())
+        assert f"{n} {check.answer_key}) {right}. {' '.join(check.explanation.split())}" in shown
+        for i, why in enumerate(check.why):  # every wrong option says why it is wrong
+            if i != check.answer:
+                assert f"{'abcd'[i]}) is wrong: {' '.join(why.split())}" in shown, (lesson_id, i)
 
 
 def test_cli_lesson_unknown_id(capsys):

@@ -20,6 +20,7 @@ from tutor.quiz import (
     parse_answers,
     parse_choice,
     select_questions,
+    without_verdict,
 )
 
 TOPIC_IDS = [
@@ -362,6 +363,11 @@ def test_cli_scripted_answers(quiz, capsys):
     assert main(["quiz", "--answers", "1:b,2:a+c"]) == 0
     out = capsys.readouterr().out
     assert "1: b correct" in out and "2: a+c wrong (answer: b+d)" in out and "Score: 1/2 (50%)" in out
+    # a wrong answer says why: the options wrongly chosen and the ones missed, each with its explanation
+    q2 = load_quiz()[1]
+    assert f"  a) your choice: wrong. {without_verdict(q2.option('a').explanation)}" in out
+    assert "  b) correct. " in out and "  d) correct. " in out
+    assert out.count("your choice") == 2  # question 1 was right: no notes for it
 
 
 def test_cli_scripted_answers_json(quiz, capsys):

@@ -6,6 +6,7 @@ lessons (whose numbers the engine computes) load in a worker after the first fra
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -154,7 +155,9 @@ def run_app(screen: str | None = None, lesson: str | None = None, preset: str | 
         from tutor.lessons import get_lesson
 
         lesson = get_lesson(lesson).id  # an unknown id is an error message, not an app that opens blank
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # textual-serve runs one app per browser tab with Textual's web driver: its terminal is the browser.
+    in_browser = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+    if not in_browser and not (sys.stdin.isatty() and sys.stdout.isatty()):
         from core.errors import TutorError
 
         # Without a terminal the app would wait forever for keys that never come (scripts, CI, pipes).

@@ -69,6 +69,8 @@ _ARGPARSE_WORDING = [
      r"\1: \2 is not one of the choices (allowed: \3)"),
     (re.compile(r"argument (\S+?): not allowed with argument (\S+)"),
      r"\1: cannot be used together with \2 (allowed: one of the two)"),
+    # a type= callable's ArgumentTypeError already says the problem and what is allowed
+    (re.compile(r"argument (\S+?): (.*\(allowed: .*\))", re.S), r"\1: \2"),
 ]
 
 

@@ -15,13 +15,15 @@ A lesson file is ``lessons/NN-<id>.md``::
     options = ["...", "..."]
     answer = 1
     explanation = "..."
+    why = ["why option a is wrong", "why option b is right"]
     +++
     Markdown body with ``##`` sections and directives such as {{ bias_variance_table }}.
 
 Directives (``{{ name }}`` or ``{{ name key=value ... }}``) are replaced by Markdown that the NumPy core
 computes, so a number in a lesson can never drift from the engine that the lab and the CLI use. The
 ``[[check]]`` questions are rendered into the body's ``## Check yourself`` section, so the Markdown on its
-own shows them too.
+own shows them too, without their answers: those are shown only when the learner asks
+(:func:`markdown_of` with ``answers=True``, ``dltutor lesson ID --answers``, the app's Check yourself tab).
 
 UI-free: the CLI and the Textual screens both read lessons through this module. Rich is imported only by
 :func:`render_text`.
@@ -69,6 +71,10 @@ _CHECK_FIELDS: dict[str, tuple[type, str]] = {
     "answer": (int, "the 0-based index of the right option"),
     "explanation": (str, "a string"),
 }
+#: optional check fields: ``why`` says, for each option in order, why it is right or wrong
+_CHECK_OPTIONAL: dict[str, tuple[type, str]] = {
+    "why": (list, "one string per option saying why it is right or wrong"),
+}
 
 
 @dataclass(frozen=True)
@@ -87,16 +93,27 @@ class Section:
 
 @dataclass(frozen=True)
 class CheckQuestion:
-    """A multiple-choice question from a lesson's ``[[check]]`` table; ``answer`` is 0-based."""
+    """A multiple-choice question from a lesson's ``[[check]]`` table; ``answer`` is 0-based.
+
+    ``why`` holds one note per option (why it is right or wrong), or is empty when the file gives none.
+    """
 
     question: str
     options: tuple[str, ...]
     answer: int
     explanation: str
+    why: tuple[str, ...] = ()
+
+    @property
+    def answer_key(self) -> str:
+        """The letter of the right option (``"a"`` for index 0)."""
+        return chr(97 + self.answer)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "options": list(self.options), "answer": self.answer,
-                "explanation": self.explanation}
+        """The question and its options, with everything that gives the answer away under ``solution``."""
+        return {"question": self.question, "options": list(self.options),
+                "solution": {"answer": self.answer, "key": self.answer_key, "explanation": self.explanation,
+                             "why": list(self.why)}}
 
 
 @dataclass(frozen=True)
@@ -236,7 +253,7 @@ def parse_lesson(text: str, name: str, path: str | None = None) -> Lesson:
     checks = tuple(_parse_check(c, name, i) for i, c in enumerate(meta["check"]))
     problems: list[str] = []
     body = expand_directives(body, name, problems)
-    body = _insert_checks(body, checks)
+    body = _insert_checks(body, checks, meta["id"])
     lesson_id = meta["id"]
     return Lesson(
         id=lesson_id,
@@ -311,9 +328,9 @@ def _parse_check(table: Any, name: str, index: int) -> CheckQuestion:
             raise TutorError(f"{where}.{key}", "missing field", words)
         if not _is(table[key], kind):
             raise TutorError(f"{where}.{key}", f"wrong type {type(table[key]).__name__}", words)
-    unknown = sorted(set(table) - set(_CHECK_FIELDS))
+    unknown = sorted(set(table) - set(_CHECK_FIELDS) - set(_CHECK_OPTIONAL))
     if unknown:
-        raise TutorError(f"{where}.{unknown[0]}", "unknown field", ", ".join(_CHECK_FIELDS))
+        raise TutorError(f"{where}.{unknown[0]}", "unknown field", ", ".join([*_CHECK_FIELDS, *_CHECK_OPTIONAL]))
     options = table["options"]
     if len(options) < 2 or not all(isinstance(o, str) and o.strip() for o in options):
         raise TutorError(f"{where}.options", "need at least two non-empty strings",
@@ -321,8 +338,13 @@ def _parse_check(table: Any, name: str, index: int) -> CheckQuestion:
     if not 0 <= table["answer"] < len(options):
         raise TutorError(f"{where}.answer", f"answer {table['answer']} is out of range",
                          f"0..{len(options) - 1} (0-based index into options)")
+    why = table.get("why", [])
+    if not isinstance(why, list) or (why and (len(why) != len(options)
+                                              or not all(isinstance(w, str) and w.strip() for w in why))):
+        raise TutorError(f"{where}.why", f"{len(why) if isinstance(why, list) else 'no list of'} notes for "
+                         f"{len(options)} options", _CHECK_OPTIONAL["why"][1])
     return CheckQuestion(table["question"].strip(), tuple(o.strip() for o in options), table["answer"],
-                         table["explanation"].strip())
+                         table["explanation"].strip(), tuple(w.strip() for w in why))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -367,21 +389,36 @@ def split_sections(body: str, lesson_id: str, title: str) -> tuple[Section, ...]
     return tuple(sections)
 
 
-def render_checks(checks: Iterable[CheckQuestion]) -> str:
-    """The checks as Markdown: the questions with lettered options, then the answers with explanations."""
-    checks = list(checks)
+#: The line under the check questions of a lesson's body: where the answers are (never in the body itself).
+ANSWERS_HINT = ("*Answer them in the app's Check yourself tab (press k) or with `dltutor lesson {id} --check`, "
+                "which explain every option; `dltutor lesson {id} --answers` prints the answers.*")
+
+
+def render_checks(checks: Iterable[CheckQuestion], lesson_id: str = "ID") -> str:
+    """The checks as Markdown: the questions with lettered options and where to find the answers (not the
+    answers themselves, which :func:`render_answers` writes)."""
     out = []
     for n, check in enumerate(checks, 1):
         out.append(f"**{n}. {check.question}**\n")
         out.extend(f"- {chr(97 + i)}) {option}" for i, option in enumerate(check.options))
         out.append("")
-    out.append("**Answers.**\n")
-    for n, check in enumerate(checks, 1):
-        out.append(f"{n}. {chr(97 + check.answer)}) {check.options[check.answer]}. {check.explanation}")
+    out.append(ANSWERS_HINT.format(id=lesson_id))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _insert_checks(body: str, checks: tuple[CheckQuestion, ...]) -> str:
+def render_answers(checks: Iterable[CheckQuestion]) -> str:
+    """The answers to the checks as Markdown: each right option with the explanation, then a note on every
+    other option (why it is wrong)."""
+    out = ["**Answers.**", ""]
+    for n, check in enumerate(checks, 1):
+        out.append(f"{n}. {check.answer_key}) {check.options[check.answer]}. {check.explanation}")
+        for i, note in enumerate(check.why):
+            if i != check.answer:
+                out.append(f"    - {chr(97 + i)}) is wrong: {note}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _insert_checks(body: str, checks: tuple[CheckQuestion, ...], lesson_id: str = "ID") -> str:
     """Append the rendered checks to the end of the Check yourself section (created last if absent)."""
     lines = body.rstrip("\n").split("\n")
     in_fence, start = False, None
@@ -396,7 +433,7 @@ def _insert_checks(body: str, checks: tuple[CheckQuestion, ...]) -> str:
             break
     else:
         end = len(lines)
-    rendered = render_checks(checks).rstrip("\n").split("\n")
+    rendered = render_checks(checks, lesson_id).rstrip("\n").split("\n")
     if start is None:
         return "\n".join(lines + ["", f"## {CHECK_HEADING}", ""] + rendered) + "\n"
     before, after = lines[:end], lines[end:]
@@ -876,8 +913,9 @@ def validate_lessons(lessons: Iterable[Lesson], known_ids: Iterable[str]) -> Non
                                  f"`{try_id}` in '## {TRY_HEADING}'")
 
 
-def render_text(lesson: Lesson, width: int = 100) -> str:
-    """The lesson as plain text for a terminal: Rich's Markdown rendering, without colour."""
+def render_text(lesson: Lesson, width: int = 100, answers: bool = False) -> str:
+    """The lesson as plain text for a terminal: Rich's Markdown rendering, without colour (the checks'
+    answers only with ``answers=True``)."""
     from io import StringIO
 
     from rich.console import Console
@@ -886,11 +924,22 @@ def render_text(lesson: Lesson, width: int = 100) -> str:
     buffer = StringIO()
     console = Console(file=buffer, width=width, color_system=None, no_color=True, force_terminal=False,
                       highlight=False, emoji=False)
-    console.print(markdown_of(lesson, Markdown))
+    console.print(markdown_of(lesson, Markdown, answers=answers))
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n")).strip("\n") + "\n"
 
 
-def markdown_of(lesson: Lesson, markdown_class: Any = None) -> Any:
-    """The lesson's full Markdown (title line + body), or a ``rich.markdown.Markdown`` of it."""
+def markdown_of(lesson: Lesson, markdown_class: Any = None, answers: bool = False) -> Any:
+    """The lesson's full Markdown (title line + body), or a ``rich.markdown.Markdown`` of it.
+
+    Args:
+        lesson: the lesson.
+        markdown_class: e.g. ``rich.markdown.Markdown``; ``None`` returns the text.
+        answers: append the answers to the check questions (the body never shows them: the learner
+            answers first).
+    """
     text = f"# {lesson.title}\n\n{lesson.body}"
+    if answers and lesson.checks:
+        # the answers take the place of the line that says where to find them, right under the questions
+        hint, key = ANSWERS_HINT.format(id=lesson.id), render_answers(lesson.checks).rstrip("\n")
+        text = text.replace(hint, key) if hint in text else text.rstrip("\n") + "\n\n" + key + "\n"
     return text if markdown_class is None else markdown_class(text)

@@ -2,7 +2,8 @@
 
 The CLI (``dltutor quiz``) and the app's quiz screen both use these functions, so they grade alike.
 Options are keyed ``a``, ``b``, ``c``... in file order and never shuffled, so a key in
-``--answers "1:b,2:a+c"`` always means the same option.
+``--answers "1:b,2:a+c"`` always means the same option; instead the file spreads the right answers over the
+positions and keeps option lengths from pointing at them (``tests/test_quiz_balance.py`` measures both).
 """
 
 from __future__ import annotations
@@ -217,6 +218,29 @@ def load_quiz(source: Path | str | None = None) -> list[QuizQuestion]:
     return [_parse_question(raw, n, where) for n, raw in enumerate(raw_questions, start=1)]
 
 
+def check_questions(lesson) -> list[QuizQuestion]:
+    """A lesson's Check yourself questions as single-answer quiz questions, so that they are asked and graded
+    like the quiz (``dltutor lesson ID --check``), each option explained by the check's ``why`` note (or,
+    without one, the right option by the check's explanation).
+
+    Args:
+        lesson: a :class:`tutor.lessons.Lesson`.
+
+    Returns:
+        One question per check, numbered 1..N.
+    """
+    questions = []
+    for n, check in enumerate(lesson.checks, start=1):
+        options = []
+        for i, (key, text) in enumerate(zip(string.ascii_lowercase, check.options)):
+            why = check.why[i] if check.why else ""
+            if i == check.answer:
+                why = f"{why} {check.explanation}".strip() if why != check.explanation else why
+            options.append(QuizOption(key, text, i == check.answer, why or "not the right option."))
+        questions.append(QuizQuestion(n, lesson.id, check.question, "single", tuple(options)))
+    return questions
+
+
 def get_question(questions: list[QuizQuestion], qid: int) -> QuizQuestion:
     """The question with id ``qid`` (TutorError naming the valid range otherwise)."""
     for q in questions:
@@ -359,6 +383,19 @@ def parse_answers(text: str, questions: list[QuizQuestion] | None = None) -> dic
     return result
 
 
+#: The verdict an explanation may open with ("True: ..."); the feedback says right or wrong itself.
+VERDICT_WORD = re.compile(r"(Right|Correct|Wrong|Incorrect|True|False|Yes|No)[:.,!]\s+")
+
+
+def without_verdict(explanation: str) -> str:
+    """``"True: the dev set..."`` -> ``"The dev set..."``, so the feedback never says right or wrong twice."""
+    why = explanation.strip()
+    match = VERDICT_WORD.match(why)
+    if match and match.end() < len(why):
+        why = why[match.end()].upper() + why[match.end() + 1:]
+    return why
+
+
 def grade(question: QuizQuestion, chosen: set[str]) -> Grade:
     """Grade one answer: right only if the chosen set equals the set of correct options.
 
@@ -391,7 +428,7 @@ def grade(question: QuizQuestion, chosen: set[str]) -> Grade:
         verdict = f"Not quite: the answer is {answer_text}."
     lines = [verdict]
     for o in question.options:
-        why = re.sub(r"^(Right|Correct|Wrong|Incorrect)[:.,!]\s*", "", o.explanation)
+        why = without_verdict(o.explanation)
         picked = "your choice: " if o.key in chosen else ""
         lines.append(f"  {o.key}) {picked}{'correct' if o.correct else 'wrong'}. {why}")
     return Grade(correct, chosen, right, "\n".join(lines), question.id)

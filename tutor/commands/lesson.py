@@ -1,4 +1,10 @@
-"""``dltutor lesson ID``: one lesson, rendered for the terminal (or as JSON, or opened in the app)."""
+"""``dltutor lesson ID``: one lesson, rendered for the terminal (or as JSON, or opened in the app).
+
+The Check yourself questions are printed without their answers, so the learner can think first;
+``--answers`` prints them under the questions with a note on every wrong option. ``--json`` carries them
+under each check's ``solution``; ``--check`` asks them at the prompt, one at a time, with the reason for
+every option after each answer.
+"""
 
 from __future__ import annotations
 
@@ -20,22 +26,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the lesson (sections, checks, body) as JSON")
     mode.add_argument("--open", action="store_true", help="open the tutor app on this lesson")
+    mode.add_argument("--check", action="store_true",
+                      help="answer the lesson's Check yourself questions at the prompt, with feedback")
+    parser.add_argument("--answers", action="store_true",
+                        help="also print the answers to the Check yourself questions (hidden by default)")
 
 
 def _width() -> int:
     return max(40, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
 
 
-def _print_lesson(lesson) -> None:
+def _print_lesson(lesson, answers: bool = False) -> None:
     from tutor.lessons import markdown_of, render_text
 
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console(width=_width()).print(markdown_of(lesson, Markdown))
+        Console(width=_width()).print(markdown_of(lesson, Markdown, answers=answers))
     else:
-        sys.stdout.write(render_text(lesson, width=_width()))
+        sys.stdout.write(render_text(lesson, width=_width(), answers=answers))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,14 +56,20 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(lesson.to_dict())
         return 0
+    if args.check:
+        from tutor.commands.quiz import interactive
+        from tutor.quiz import check_questions
+
+        interactive(check_questions(lesson), sys.stdin, sys.stdout)
+        return 0
     if args.open:
         # find_spec, not try/except ImportError: a broken app must show its own error, not this fallback.
         if importlib.util.find_spec("tutor.app") is not None:
             from tutor.app import run_app
 
             return int(run_app(lesson=lesson.id) or 0)
-        _print_lesson(lesson)
+        _print_lesson(lesson, args.answers)
         sys.stderr.write("note: the tutor app is not available in this build; the lesson is shown above.\n")
         return 0
-    _print_lesson(lesson)
+    _print_lesson(lesson, args.answers)
     return 0

@@ -1,4 +1,8 @@
-"""``dltutor quiz``: the quiz on a plain terminal, or graded from ``--answers`` for scripts."""
+"""``dltutor quiz``: the quiz on a plain terminal, or graded from ``--answers`` for scripts.
+
+Both explain the options: the interactive quiz every option after each answer, ``--answers`` the options
+a wrong answer chose or missed.
+"""
 
 from __future__ import annotations
 
@@ -100,6 +104,10 @@ def _scripted(questions: list, args: argparse.Namespace) -> int:
     for g in score.grades:
         verdict = "correct" if g.correct else f"wrong (answer: {'+'.join(sorted(g.right))})"
         print(f"{g.question_id}: {'+'.join(sorted(g.chosen))} {verdict}")
+        if not g.correct:
+            # why each option that was wrongly chosen or missed is wrong or right (the grade explains all)
+            print("\n".join(f"  {line.strip()}" for line in g.feedback.split("\n")[1:]
+                            if line.strip()[:1] in g.chosen ^ g.right))
     print(score.text())
     return 0
 

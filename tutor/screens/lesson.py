@@ -19,7 +19,7 @@ from tutor.messages import Navigate
 from tutor.screens.base import TutorScreen
 from tutor.widgets.exercise_link import ExerciseLink
 from tutor.widgets.panel_link import PanelLink
-from tutor.widgets.question import Choice, QuestionCard
+from tutor.widgets.question import Choice, QuestionCard, choice_note
 from tutor.widgets.try_panel import TryPanel
 
 LETTERS = "abcdefg"
@@ -319,7 +319,10 @@ class LessonScreen(TutorScreen):
         correct = event.chosen == {right}
         self.check_right += correct
         verdict = "Correct." if correct else f"Not quite: the answer is {right}."
-        event.card.show_result(correct, {right}, f"{verdict}\n{check.explanation}")
+        # a note on every option (why it is right or wrong), as the quiz gives, when the lesson has them
+        notes = [(f"{key})", choice_note(key == right, key in event.chosen, why))
+                 for key, why in zip(LETTERS, check.why, strict=False)]
+        event.card.show_result(correct, {right}, f"{verdict}\n{check.explanation}", notes)
 
     @on(QuestionCard.Next)
     async def _next_check(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual import on
@@ -15,28 +14,14 @@ from textual.widgets.option_list import Option
 
 from tutor.progress import MIXED
 from tutor.screens.base import TutorScreen
-from tutor.widgets.question import Choice, QuestionCard
+from tutor.widgets.question import Choice, QuestionCard, choice_note
 
 MIXED_COUNT = 10
-_VERDICT_WORD = re.compile(r"(Right|Correct|Wrong|Incorrect)[:.,!]\s*")
 
 
 def option_note(option: Any, chosen: bool) -> Content:
-    """What the feedback says about one option: whether it was chosen and right, then why.
-
-    An explanation that opens with its own verdict ("Right: ...") loses it, so the line never says "right"
-    twice.
-    """
-    why = option.explanation.strip()
-    match = _VERDICT_WORD.match(why)
-    if match and match.end() < len(why):
-        why = why[match.end()].upper() + why[match.end() + 1:]
-    verdict = "correct" if option.correct else "wrong"
-    if chosen:
-        head = Content.assemble(("your choice: ", "bold"), (verdict, "bold"), ". ")
-    else:
-        head = Content(f"{verdict}{' (not chosen)' if option.correct else ''}. ")
-    return head + Content(why)
+    """What the feedback says about one quiz option (see :func:`tutor.widgets.question.choice_note`)."""
+    return choice_note(option.correct, chosen, option.explanation)
 
 
 class QuizScreen(TutorScreen):

@@ -13,7 +13,24 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tutor.quiz import without_verdict
+
 LETTERS = "abcdefg"  # h stays "home"
+
+
+def choice_note(correct: bool, chosen: bool, why: str) -> Content:
+    """What the feedback says about one option: whether it was chosen and right, then why.
+
+    An explanation that opens with its own verdict ("Right: ...") loses it, so the line never says "right"
+    twice.
+    """
+    why = without_verdict(why)
+    verdict = "correct" if correct else "wrong"
+    if chosen:
+        head = Content.assemble(("your choice: ", "bold"), (verdict, "bold"), ". ")
+    else:
+        head = Content(f"{verdict}{' (not chosen)' if correct else ''}. ")
+    return head + Content(why)
 
 
 @dataclass(frozen=True)
