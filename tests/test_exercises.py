@@ -42,15 +42,16 @@ BUGS = {
         "bug_transposed_draw": ("the course's draws", ["transposed", "randn(layers_dims[l], layers_dims[l-1])"]),
     },
     "l2-cost": {
-        "bug_missing_half": ("W1's term", ["lambd/m instead of lambd/(2m)", "1/2 is missing"]),
-        "bug_missing_1_over_m": ("W1's term", ["without the 1/m"]),
+        "bug_missing_half": ("the penalty's factor", ["lambd/m instead of lambd/(2m)", "1/2 is missing"]),
+        "bug_missing_1_over_m": ("the penalty's factor", ["without the 1/m"]),
         "bug_missing_W3": ("W3's term", ["W3 does not count"]),
         "bug_norm_not_squared": ("W1's term", ["not squared", "multiply its penalty by 4"]),
         "bug_biases_penalized": ("biases not penalized", ["counts the biases"]),
+        "bug_W2_twice": ("W3's term", ["W3 does not count"]),
     },
     "l1-cost": {
         "bug_squares": ("W1's term", ["squares", "np.abs"]),
-        "bug_half": ("W1's term", ["lambd/(2m) instead of lambd/m"]),
+        "bug_half": ("the penalty's factor", ["lambd/(2m) instead of lambd/m"]),
         "bug_missing_W3": ("W3's term", ["W3 does not count"]),
     },
     "l2-backward": {
@@ -82,9 +83,11 @@ BUGS = {
         "bug_numerator_only": ("the difference", ["numerator alone"]),
         "bug_backward_returns_theta": ("backward_propagation", ["that is theta"]),
         "bug_forward_adds": ("forward_propagation", ["theta * x = 8"]),
+        "bug_precedence": ("the difference", ["/ 2 * epsilon", "/ (2 * epsilon)"]),
     },
     "gradcheck-n": {
         "bug_no_copy": ("two-sided difference", ["np.copy"]),
+        "bug_plus_from_base": ("two-sided difference", ["theta + epsilon", "theta_plus"]),
         "bug_one_sided": ("two-sided difference", ["one-sided"]),
         "bug_denominator_grad_only": ("difference for the corrected backward pass", ["||grad|| only"]),
         "bug_fixed_epsilon": ("uses epsilon", ["fixed inside the function"]),

@@ -67,15 +67,19 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
                f"{t.line_of(name)}")
     t.add("cross-entropy part", True, "with lambd = 0 the cost is the plain cross-entropy")
     lambd = 0.7
-    for key in ("W1", "W2", "W3"):
+    probes = {}
+    for key in ("W1", "W2", "W3"):  # one weight matrix at a time, the others zero
         only = {k: (v.copy() if k == key else np.zeros_like(v)) for k, v in params.items()}
         got = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in only.items()}, lambd)) - ce
-        want = float(expected_fn(A3, Y, only, lambd)) - ce
-        if math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-12):
-            continue
+        probes[key] = (only, got, float(expected_fn(A3, Y, only, lambd)) - ce)
+    wrong = [k for k, (_, got, want) in probes.items() if not math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-12)]
+    for key in wrong:
+        only, got, want = probes[key]
         if abs(got) <= 1e-12 * max(1.0, abs(want)):
             t.fail(f"{key}'s term", f"{key} does not count in your penalty: the sum must run over W1, W2 and W3"
                    f"{t.line_mentioning(name, 'square', 'abs', 'norm', 'lambd')}")
+    for key in wrong:
+        only, got, want = probes[key]
         doubled = {k: 2 * v for k, v in only.items()}
         got2 = _number(t, name, t.call(name, A3, Y, doubled, lambd)) - ce
         growth = got2 / got if got else float("nan")
@@ -85,8 +89,17 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
                     "that is L2; L1 takes np.abs)"}.get(round(growth, 6), f"changes by {growth:.4g}x")
             t.fail(f"{key}'s term", f"doubling {key} should multiply its penalty by {right:g}; yours {what}. The "
                    f"term is {term}{t.line_mentioning(name, 'square', 'norm', 'abs', '**', 'lambd')}")
-        t.fail(f"{key}'s term", f"the penalty of {key} alone is {_penalty_factor(got / want, m, lambd, kind)} "
-               f"(yours {got:.6g}, expected {want:.6g} with m = {m}, lambd = {lambd})"
+    if wrong and len(wrong) < 3:
+        key = wrong[0]
+        _, got, want = probes[key]
+        right_ones = [k for k in probes if k not in wrong]
+        t.fail(f"{key}'s term", f"{key}'s part of your penalty is {got / want:.4g} times what it should be while "
+               f"{' and '.join(right_ones)} {'is' if len(right_ones) == 1 else 'are'} right: is {key} written twice, "
+               f"or in place of another W?{t.line_mentioning(name, 'square', 'abs', 'norm', 'lambd')}")
+    if wrong:
+        _, got, want = probes["W1"]
+        t.fail("the penalty's factor", f"the penalty is {_penalty_factor(got / want, m, lambd, kind)} (W1 alone: "
+               f"yours {got:.6g}, expected {want:.6g} with m = {m}, lambd = {lambd})"
                f"{t.line_mentioning(name, 'lambd')}")
     t.add("each W's term", True, f"W1, W2 and W3 each add {term}")
     biases = {k: (v.copy() if k.startswith("b") else np.zeros_like(v)) for k, v in params.items()}

@@ -49,7 +49,8 @@ def _number(t: Tester, name: str, value) -> float:
     return float(arr.reshape(()))
 
 
-def _difference_formula(value: float, grad: float, approx_two: float, approx_one: float) -> str | None:
+def _difference_formula(value: float, grad: float, approx_two: float, approx_one: float,
+                        eps: float = 1e-2) -> str | None:
     """Which formula the learner's difference matches, when it is not the course's."""
     candidates = (
         (abs(grad - approx_one) / (abs(grad) + abs(approx_one)),
@@ -65,6 +66,10 @@ def _difference_formula(value: float, grad: float, approx_two: float, approx_one
                                                           "||grad|| + ||gradapprox||"),
         ((grad - approx_two) / (abs(grad) + abs(approx_two)), "no norm on the numerator (a sign can remain)"),
         (abs(grad - approx_two) ** 2 / (abs(grad) + abs(approx_two)), "a squared numerator"),
+        (abs(grad - (plus_minus := approx_two * 2 * eps) / 2 * eps) / (abs(grad) + abs(plus_minus / 2 * eps)),
+         "(J_plus - J_minus) / 2 * epsilon, which multiplies by epsilon: write / (2 * epsilon)"),
+        (approx_two, "gradapprox itself: return the relative difference between grad and gradapprox"),
+        (grad, "grad itself: return the relative difference between grad and gradapprox"),
     )
     for candidate, text in candidates:
         if math.isclose(value, candidate, rel_tol=1e-6, abs_tol=1e-15):
@@ -122,7 +127,7 @@ def check_gradcheck_1d(t: Tester) -> None:
                f"it must use its epsilon argument, theta + epsilon and theta - epsilon{t.line_of('gradient_check')}")
     t.add("two-sided difference", True, "J at theta + epsilon and theta - epsilon")
     if not math.isclose(value, want, rel_tol=1e-6, abs_tol=1e-15):
-        named = _difference_formula(value, grad, approx_two, approx_one)
+        named = _difference_formula(value, grad, approx_two, approx_one, eps)
         if named is None and math.isclose(value, abs(x - approx_two) / (abs(x) + abs(approx_two)), rel_tol=1e-6):
             named = "grad = x written in directly: call backward_propagation(x, theta), which is what is checked"
         t.fail("the difference", f"for J = x * theta^3 (x = 2, theta = 1, eps = 0.01) gradient_check returned "
@@ -186,6 +191,9 @@ def check_gradcheck_n(t: Tester) -> None:
         t.fail("two-sided difference", f"{name} never evaluates J at theta - epsilon{why}. A one-sided difference "
                f"has an O(eps) error, the course's two-sided (J_plus - J_minus) / (2 eps) an O(eps^2) one"
                f"{t.line_of(name, 'J_minus')}")
+    if not all((i, 1) in signs for i in range(n)):
+        t.fail("two-sided difference", f"{name} never evaluates J at theta + epsilon for some parameters: is "
+               f"J_plus computed from theta_plus (vector_to_dictionary(theta_plus))?{t.line_of(name, 'J_plus')}")
     steps = {round(float(abs(d[mv[0]])), 15) for mv, d in zip(moved, deltas, strict=True) if len(mv) == 1}
     if any(not math.isclose(s, 1e-7, rel_tol=1e-3) for s in steps):
         t.fail("uses epsilon", f"{name} nudges theta by {sorted(steps)[0]:g}, not by epsilon = 1e-7{t.line_of(name)}")
@@ -212,7 +220,7 @@ def _compare(t: Tester, name: str, got: float, want: float, what: str, params, g
         return
     one_sided = float(ref.gradient_check_n(params, grads, X, Y, eps, two_sided=False))
     g, a = _vectors(params, grads, X, Y, eps)
-    named = _difference_formula_n(got, g, a, one_sided)
+    named = _difference_formula_n(got, g, a, one_sided, eps)
     t.fail(f"difference for {what}", f"{name} returned {got:.6g}, expected {want:.6g}"
            f"{': ' + named if named else ''}{t.line_of(name, 'difference')}")
 
@@ -231,7 +239,8 @@ def _vectors(params, grads, X, Y, eps):
     return gradients_to_vector(grads), approx
 
 
-def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided: float) -> str | None:
+def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided: float,
+                          eps: float = 1e-7) -> str | None:
     norm = np.linalg.norm
     for candidate, text in (
             (one_sided, "a one-sided difference: evaluate J at theta - epsilon too"),
@@ -239,7 +248,9 @@ def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided:
             (norm(g - a), "the numerator alone: divide by ||grad|| + ||gradapprox||"),
             (norm(g - a) / norm(g), "a denominator of ||grad|| only: it is ||grad|| + ||gradapprox||"),
             (norm(g - a) / norm(g + a), "||grad + gradapprox|| as the denominator: it is ||grad|| + ||gradapprox||"),
-            (norm(g - a) ** 2 / (norm(g) + norm(a)), "a squared numerator")):
+            (norm(g - a) ** 2 / (norm(g) + norm(a)), "a squared numerator"),
+            (norm(g - a * eps * eps) / (norm(g) + norm(a * eps * eps)),
+             "(J_plus - J_minus) / 2 * epsilon, which multiplies by epsilon: write / (2 * epsilon)")):
         if math.isclose(value, float(candidate), rel_tol=1e-4):
             return text
     return None
