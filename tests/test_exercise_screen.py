@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 
+from core.exercises.catalogue import EXERCISES
 from tutor.app import make_app
 from tutor.messages import Navigate
 from tutor.tour import screen_text, settle
@@ -44,7 +45,7 @@ async def test_home_x_opens_the_list_with_statuses(tmp_path: Path) -> None:
         await until(lambda: type(app.screen).__name__ == "ExercisesScreen")
         await pilot.pause()
         options = app.screen.query_one("#exercise-list", OptionList)
-        assert options.option_count == 11
+        assert options.option_count == len(EXERCISES)
         assert "· Zero initialization" in str(options.get_option_at_index(0).prompt)
         assert "initialize_parameters_zeros(layers_dims)" in screen_text(app)
         assert str(tmp_path / "exercises" / "init_zeros.py") == app.screen.query_one("#exercise-file", Input).value
@@ -69,7 +70,7 @@ async def test_start_check_failing_highlight_hint_and_progress(tmp_path: Path) -
         failed = screen.query(".check.-failed")
         assert len(failed) == 1
         text = str(failed.first().render())
-        assert "W1's term" in text and "the 1/2 is missing" in text and "l2_cost.py:" in text
+        assert "the penalty's factor" in text and "the 1/2 is missing" in text and "l2_cost.py:" in text
         assert "Not yet" in status(screen)
         await pilot.press("i")
         hint = str(screen.query_one("#exercise-hint", Static).render())

@@ -94,6 +94,12 @@ BUGS = {
         "bug_divide_by_epsilon": ("difference for the corrected backward pass",
                                   ["divided by epsilon instead of 2 * epsilon"]),
     },
+    "weight-decay": {
+        "bug_missing_m": ("weights decay by (1 - alpha lambd / m)", ["the /m is missing"]),
+        "bug_decays_bias": ("biases are not decayed", ["b1", "not regularized"]),
+        "bug_grows": ("weights decay by (1 - alpha lambd / m)", ["the weights grow"]),
+        "bug_no_decay": ("weights decay by (1 - alpha lambd / m)", ["not decayed at all"]),
+    },
     "normalize-inputs": {
         "bug_test_own_stats": ("test set with the training statistics", ["TEST set's own"]),
         "bug_wrong_axis": ("normalize_inputs runs", ["ValueError"]),

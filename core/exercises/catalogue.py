@@ -267,6 +267,22 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
          "np.sum(np.abs(W3))).",
          "m = Y.shape[1]\ncross_entropy_cost = compute_cost(A3, Y)\nL1_cost = ...\nreturn ..."),
         course=False),
+    Exercise(
+        "weight-decay", "L2 regularization as weight decay", "why-regularization",
+        (Function("update_parameters_with_weight_decay", "parameters, grads, learning_rate, lambd, m",
+                  "One step of gradient descent on the L2-regularized cost, written as weight decay.\n\n"
+                  "    Arguments:\n    parameters -- python dictionary with W1, b1, ..., WL, bL\n"
+                  "    grads -- the gradients of the cross-entropy ALONE (dW1, db1, ...: no L2 term in them)\n"
+                  "    learning_rate -- alpha\n    lambd -- the L2 strength\n    m -- the number of examples\n\n"
+                  "    Returns:\n    parameters -- the updated dictionary"),),
+        "Show that L2 regularization shrinks the weights at every step: W := (1 - alpha lambd / m) W - alpha dW "
+        "for every layer (dW without the L2 term), and b := b - alpha db (biases are not decayed).",
+        ("Start from W := W - alpha (dW + (lambd/m) W) and collect the terms in W.",
+         "W[l] = (1 - learning_rate * lambd / m) * W[l] - learning_rate * dW[l]; b[l] = b[l] - learning_rate * "
+         "db[l]. Loop over the layers L = len(parameters) // 2.",
+         "L = len(parameters) // 2\nfor l in range(1, L + 1):\n    parameters['W' + str(l)] = (1 - ...) * ... - ...\n"
+         "    parameters['b' + str(l)] = ..."),
+        course=False),
 )}
 
 # the presets a learner's passed functions can train (set after the table, to keep it readable)

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from core.exercises import reference as ref
-from core.exercises.checking import Tester, as_array, factor_text, shape_text
+from core.exercises.checking import Tester, as_array, constant_ratio, factor_text, shape_text
 from core.exercises.helpers import compute_cost, compute_cost_with_regularization_test_case
 
 
@@ -185,3 +185,58 @@ def check_normalize_inputs(t: Tester) -> None:
         t.fail("test set with the training statistics", f"X_test_norm is wrong: {why}{t.line_of(name)}")
     t.add("test set with the training statistics", True, "the test inputs are shifted and scaled exactly as "
                                                           "the training inputs")
+
+
+def check_weight_decay(t: Tester) -> None:
+    name = "update_parameters_with_weight_decay"
+    t.function(name, "(parameters, grads, learning_rate, lambd, m)")
+    rng = np.random.RandomState(7)
+    shapes = {"W1": (4, 3), "b1": (4, 1), "W2": (2, 4), "b2": (2, 1), "W3": (1, 2), "b3": (1, 1)}
+    params = {k: rng.randn(*v) for k, v in shapes.items()}
+    grads = {"d" + k: rng.randn(*v) for k, v in shapes.items()}
+    lr, lambd, m = 0.1, 0.7, 5
+
+    def step(p, g, lambd_=lambd):
+        out = t.call(name, {k: v.copy() for k, v in p.items()}, {k: v.copy() for k, v in g.items()}, lr, lambd_, m)
+        if not isinstance(out, dict) or any(k not in out for k in shapes):
+            t.fail("returns the parameters", f"{name} must return the dictionary W1, b1, ..., W3, b3; it returned "
+                                             f"{type(out).__name__}{t.line_of(name)}")
+        return {k: np.asarray(out[k], dtype=np.float64) for k in shapes}
+
+    plain = step(params, grads, 0.0)
+    want = ref.weight_decay_step(params, grads, lr, 0.0, m)
+    for key in shapes:
+        if plain[key].shape != shapes[key]:
+            t.fail("returns the parameters", f"{key} has {shape_text(plain[key].shape, shapes[key])}"
+                                             f"{t.line_of(name, key)}")
+        if not np.allclose(plain[key], want[key], rtol=1e-9, atol=1e-12):
+            t.fail("plain gradient descent when lambd = 0", f"with lambd = 0 {key} should be {key} - learning_rate "
+                   f"* d{key}, as in update_parameters{t.line_of(name, key)}")
+    t.add("plain gradient descent when lambd = 0", True, "W := W - alpha dW, b := b - alpha db")
+    zero = {k: np.zeros_like(v) for k, v in grads.items()}
+    decayed = step(params, zero)  # no gradient: only the decay moves the weights
+    right = 1 - lr * lambd / m
+    for key in shapes:
+        ratio = constant_ratio(decayed[key], params[key])
+        if key.startswith("b"):
+            if ratio is None or not math.isclose(ratio, 1.0, rel_tol=1e-9):
+                t.fail("biases are not decayed", f"with zero gradients {key} changed (times {ratio:.6g}): the "
+                       f"biases are not regularized, so b := b - alpha db only{t.line_of(name, key)}")
+            continue
+        if ratio is None or not math.isclose(ratio, right, rel_tol=1e-9):
+            named = {round(1 - lr * lambd, 12): "1 - alpha lambd: the /m is missing",
+                     round(1 - lr * lambd / (2 * m), 12): "1 - alpha lambd / (2m): the derivative of "
+                                                          "(lambd/(2m)) ||W||^2 is (lambd/m) W",
+                     round(1 + lr * lambd / m, 12): "1 + alpha lambd / m: the weights grow; the decay subtracts",
+                     round(1 - lambd / m, 12): "1 - lambd / m: the learning rate is missing from the decay",
+                     1.0: "1: the weights are not decayed at all"}.get(round(ratio, 12) if ratio is not None else -1)
+            what = f"times {named}" if named else "not a constant factor of the old W"
+            t.fail("weights decay by (1 - alpha lambd / m)", f"with zero gradients {key} came out {what}; it should "
+                   f"be (1 - learning_rate * lambd / m) * {key} = {right:g} * {key}{t.line_of(name, key)}")
+    t.add("weights decay by (1 - alpha lambd / m)", True, f"with zero gradients W shrinks by {right:g} each step")
+    full = step(params, grads)
+    want = ref.weight_decay_step(params, grads, lr, lambd, m)
+    for key in shapes:
+        if not np.allclose(full[key], want[key], rtol=1e-9, atol=1e-12):
+            t.fail("the whole step", f"{key} is not (1 - alpha lambd / m) {key} - alpha d{key}{t.line_of(name, key)}")
+    t.add("the whole step", True, "the same as gradient descent on the cost with its L2 term")

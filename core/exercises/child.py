@@ -71,6 +71,7 @@ def _checker(exercise_id: str):
         "init-zeros": checks_init.check_init_zeros, "init-random": checks_init.check_init_random,
         "init-he": checks_init.check_init_he, "l2-cost": checks_cost.check_l2_cost,
         "l1-cost": checks_cost.check_l1_cost, "normalize-inputs": checks_cost.check_normalize_inputs,
+        "weight-decay": checks_cost.check_weight_decay,
         "l2-backward": checks_backprop.check_l2_backward, "dropout-forward": checks_backprop.check_dropout_forward,
         "dropout-backward": checks_backprop.check_dropout_backward,
         "gradcheck-1d": checks_grad.check_gradcheck_1d, "gradcheck-n": checks_grad.check_gradcheck_n,

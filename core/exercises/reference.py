@@ -173,3 +173,14 @@ def normalize_inputs(X_train, X_test):
     mu = np.mean(X_train, axis=1, keepdims=True)
     sigma = np.sqrt(np.mean((X_train - mu) ** 2, axis=1, keepdims=True))
     return (X_train - mu) / sigma, (X_test - mu) / sigma
+
+
+def weight_decay_step(parameters, grads, learning_rate, lambd, m, *, decay_bias: bool = False) -> dict:
+    """``W := (1 - learning_rate lambd / m) W - learning_rate dW``; ``b := b - learning_rate db``."""
+    out = {}
+    for l in range(1, len(parameters) // 2 + 1):  # noqa: E741
+        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+        out[f"W{l}"] = (1 - learning_rate * lambd / m) * W - learning_rate * grads[f"dW{l}"]
+        shrink = (1 - learning_rate * lambd / m) if decay_bias else 1
+        out[f"b{l}"] = shrink * b - learning_rate * grads[f"db{l}"]
+    return out
