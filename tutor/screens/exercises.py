@@ -114,7 +114,8 @@ class ExercisesScreen(TutorScreen):
         options = self.query_one("#exercise-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        options.add_options([Option(f"{MARKS[progress.exercise_status(e.id)]} {e.title}", id=e.id)
+        # ids, as the commands take them; the title heads the task beside the list
+        options.add_options([Option(f"{MARKS[progress.exercise_status(e.id)]} {e.id}", id=e.id)
                              for e in EXERCISES.values()])
         if highlighted is not None:
             options.highlighted = highlighted
