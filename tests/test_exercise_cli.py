@@ -140,8 +140,10 @@ def _pass(capsys, exercise_id, fixture):
 def test_train_with_exercises_needs_passed_exercises(capsys):
     code, _, err = run(["train", "--preset", "course-reg-dropout", "--with-exercises"], capsys)
     assert code == 2 and "dropout-forward has not passed yet" in err
-    code, _, err = run(["train", "--preset", "course-init-he", "--with-exercises"], capsys)
+    code, _, err = run(["train", "--preset", "lesson-overfit", "--with-exercises"], capsys)
     assert code == 2 and "--preset course-reg-l2 or --preset course-reg-dropout" in err
+    code, _, err = run(["train", "--preset", "course-init-he", "--with-exercises"], capsys)
+    assert code == 2 and "init-he has not passed yet" in err
 
 
 def test_train_with_exercises_reproduces_the_reference(capsys):
@@ -203,3 +205,10 @@ def test_a_malformed_exercise_record_is_moved_aside(tmp_path):
     store = ProgressStore(tmp_path)
     notice = store.load()
     assert notice and store.progress.exercises == {}
+
+
+def test_train_with_exercises_runs_the_initialization_experiment_with_your_init(capsys):
+    _pass(capsys, "init-he", "init_he/correct.py")
+    code, out, _ = run(["train", "--preset", "course-init-he", "--with-exercises", "--iterations", "2001"], capsys)
+    assert code == 0 and "verdict: reproduced" in out and "init-he:" in out
+    assert "0.8830537463" in out  # the published first cost of the He run (the circles stand-in is the course's data)

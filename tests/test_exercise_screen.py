@@ -163,6 +163,5 @@ async def test_train_with_my_functions_from_the_screen(tmp_path: Path, monkeypat
         await until(lambda: "Training finished." in status(screen), timeout=120)
         text = str(screen.query_one("#exercise-result .output", Static).render())
         assert "trained with YOUR functions" in text and "verdict: reproduced" in text
-        await pilot.press("up")  # the init exercises train nothing: no Train button there
-        await pilot.press("up", "up", "up")
-        assert screen.selected == "init-zeros" and not screen.query_one("#train").display
+        await pilot.press("down", "down", "down", "down", "down")  # normalize-inputs trains nothing
+        assert screen.selected == "normalize-inputs" and not screen.query_one("#train").display

@@ -287,13 +287,18 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
 
 # the presets a learner's passed functions can train (set after the table, to keep it readable)
 for _id, _preset in (("l2-cost", "course-reg-l2"), ("l2-backward", "course-reg-l2"),
-                     ("dropout-forward", "course-reg-dropout"), ("dropout-backward", "course-reg-dropout")):
+                     ("dropout-forward", "course-reg-dropout"), ("dropout-backward", "course-reg-dropout"),
+                     ("init-zeros", "course-init-zeros"), ("init-random", "course-init-random"),
+                     ("init-he", "course-init-he")):
     object.__setattr__(EXERCISES[_id], "trains", _preset)
 
 #: Which exercises a preset needs for ``train --with-exercises``.
 TRAINABLE: dict[str, tuple[str, ...]] = {
     "course-reg-l2": ("l2-cost", "l2-backward"),
     "course-reg-dropout": ("dropout-forward", "dropout-backward"),
+    "course-init-zeros": ("init-zeros",),
+    "course-init-random": ("init-random",),
+    "course-init-he": ("init-he",),
 }
 
 

@@ -1,9 +1,10 @@
-"""Train the course's Regularization experiment with the learner's own functions, and compare.
+"""Train the course's experiments with the learner's own functions, and compare.
 
 The child runs the notebook's ``model()`` loop (``initialize_parameters`` with seed 3, then for every
 iteration forward, cost, backward, update) with the learner's ``forward_propagation_with_dropout`` /
 ``backward_propagation_with_dropout`` or ``compute_cost_with_regularization`` /
-``backward_propagation_with_regularization`` in place of the course's; the parent runs the core's reference
+``backward_propagation_with_regularization`` in place of the course's (or the Initialization notebook's
+loop with their ``initialize_parameters_*``); the parent runs the core's reference
 training on the same data and options and says where the two agree or where they part.
 """
 
@@ -52,9 +53,21 @@ def train_in_child(request: dict) -> dict:
         except _ANYTHING as exc:  # their code may raise anything
             raise learner.failure(exc, f"in {name} at iteration {iteration}") from None
 
-    parameters = helpers.initialize_parameters([X.shape[0]] + list(request["hidden"]) + [1])
+    layers = [X.shape[0]] + list(request["hidden"]) + [1]
     costs = []
     started = time.perf_counter()
+    if request.get("init"):
+        parameters = call(request["init"], layers)
+        with np.errstate(all="ignore"):
+            for iteration in range(int(request["iterations"])):
+                a3, cache = helpers.forward_propagation(X, parameters)
+                cost = helpers.compute_loss(a3, Y)
+                grads = _init_backward(X, Y, cache)
+                parameters = helpers.update_parameters(parameters, grads, float(request["learning_rate"]))
+                if iteration % int(request["log_every"]) == 0:
+                    costs.append([iteration, float(np.squeeze(cost))])
+        return _finish(request, parameters, costs, time.perf_counter() - started)
+    parameters = helpers.initialize_parameters(layers)
     with np.errstate(all="ignore"):
         for iteration in range(int(request["iterations"])):
             if keep_prob < 1:
@@ -70,12 +83,36 @@ def train_in_child(request: dict) -> dict:
             parameters = helpers.update_parameters(parameters, grads, float(request["learning_rate"]))
             if iteration % int(request["log_every"]) == 0:
                 costs.append([iteration, float(np.squeeze(cost))])
-    seconds = time.perf_counter() - started
+    return _finish(request, parameters, costs, time.perf_counter() - started)
+
+
+def _finish(request: dict, parameters: dict, costs: list, seconds: float) -> dict:
+    from core.exercises import helpers
+
     accuracy = {}
-    for split, (Xs, Ys) in request["splits"].items():
-        Xs, Ys = np.asarray(Xs, dtype=np.float64), np.asarray(Ys)
-        accuracy[split] = float(np.mean(helpers.predict(Xs, Ys, parameters)[0, :] == Ys[0, :]))
+    with np.errstate(all="ignore"):
+        for split, (Xs, Ys) in request["splits"].items():
+            Xs, Ys = np.asarray(Xs, dtype=np.float64), np.asarray(Ys)
+            accuracy[split] = float(np.mean(helpers.predict(Xs, Ys, parameters)[0, :] == Ys[0, :]))
     return {"costs": costs, "accuracy": accuracy, "seconds": seconds}
+
+
+def _init_backward(X, Y, cache) -> dict:
+    """The Initialization notebook's backward pass (``init_utils``): the 1/m applied to dz3 first."""
+    m = X.shape[1]
+    (z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3) = cache
+    dz3 = 1. / m * (a3 - Y)
+    dW3 = np.dot(dz3, a2.T)
+    db3 = np.sum(dz3, axis=1, keepdims=True)
+    da2 = np.dot(W3.T, dz3)
+    dz2 = np.multiply(da2, np.int64(a2 > 0))
+    dW2 = np.dot(dz2, a1.T)
+    db2 = np.sum(dz2, axis=1, keepdims=True)
+    da1 = np.dot(W2.T, dz2)
+    dz1 = np.multiply(da1, np.int64(a1 > 0))
+    dW1 = np.dot(dz1, X.T)
+    db1 = np.sum(dz1, axis=1, keepdims=True)
+    return {"dW3": dW3, "db3": db3, "dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1}
 
 
 # --- parent side ------------------------------------------------------------------------------------------
@@ -116,13 +153,15 @@ class Comparison:
                 "output": self.output}
 
 
-def check_course_config(config) -> None:
+def check_course_config(config, init_exercise: bool = False) -> None:
     """Refuse options the course's ``model()`` loop (and so the learner's functions) cannot follow."""
     problems = []
     if len(config.layers) != 4:
         problems.append(f"layers {'-'.join(map(str, config.layers))} (the functions are written for 3 layers)")
-    if config.activation != "relu" or config.init != "inv-sqrt" or config.seed != 3:
+    if config.activation != "relu" or (not init_exercise and (config.init != "inv-sqrt" or config.seed != 3)):
         problems.append("a different activation, initialization or seed")
+    if init_exercise and (config.dropout or config.l2):
+        problems.append("regularization (the Initialization notebook's model has none)")
     if config.batch_size is not None or config.normalize or config.augment or config.early_stopping or config.l1:
         problems.append("mini-batches, normalization, augmentation, early stopping or L1")
     if config.dropout and (len(set(config.keep_probs)) != 1 or not config.fixed_masks):
@@ -140,7 +179,7 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
     """Train ``preset_name``'s experiment with the learner's functions (in a child) and with the core.
 
     Args:
-        preset_name: ``course-reg-l2`` or ``course-reg-dropout``.
+        preset_name: ``course-reg-l2``, ``course-reg-dropout`` or ``course-init-zeros/random/he``.
         config: the :class:`core.train.TrainConfig` (the preset's, perhaps with iterations/lr changed).
         dataset: the :class:`core.data.Dataset` (train split trained on, every split scored).
         files: exercise id -> the learner's file, for each exercise of :data:`TRAINABLE` ``[preset_name]``.
@@ -157,8 +196,9 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
     if preset_name not in TRAINABLE:
         raise TutorError("--with-exercises", f"preset {preset_name!r} has no exercises to train with",
                          ", ".join(f"--preset {p}" for p in TRAINABLE))
-    check_course_config(config)
     needed = TRAINABLE[preset_name]
+    init_name = EXERCISES[needed[0]].function_names[0] if needed[0].startswith("init-") else None
+    check_course_config(config, init_exercise=init_name is not None)
     paths = {}
     for exercise_id in needed:
         if exercise_id not in files:
@@ -171,7 +211,7 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
                "X": X.tolist(), "Y": Y.tolist(), "hidden": list(config.layers[1:-1]),
                "lambd": config.l2, "keep_prob": config.keep_probs[0] if config.dropout else 1.0,
                "iterations": config.iterations, "learning_rate": config.learning_rate,
-               "log_every": config.log_every, "alarm": max(1.0, timeout - 2),
+               "log_every": config.log_every, "alarm": max(1.0, timeout - 2), "init": init_name,
                "splits": {k: [Xs.tolist(), Ys.tolist()] for k, (Xs, Ys) in dataset.splits().items()}}
     result = _run_child(request, timeout, preset_name, module="core.exercises.child")
     if not result.get("ok"):

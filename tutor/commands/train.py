@@ -38,7 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, help="seed of every random draw in the run")
     p.add_argument("--log-every", type=int, help="record progress every N iterations")
     p.add_argument("--with-exercises", action="store_true",
-                   help="train course-reg-l2 or course-reg-dropout with YOUR passed exercise functions and compare")
+                   help="train a course preset (init, L2, dropout) with YOUR passed exercise functions and compare")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
