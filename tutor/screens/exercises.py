@@ -175,12 +175,10 @@ class ExercisesScreen(TutorScreen):
             text += "  Watching your file: save it to check again."
         self.query_one("#exercise-status", Static).update(text)
 
-    def _clear_result(self) -> None:
-        result = self.query_one("#exercise-result")
-        for child in list(result.children):
-            if child.id != "exercise-hint":
-                child.remove()
+    def _clear_result(self):
+        """Remove the shown result (awaitable: the removal completes on a later tick)."""
         self.query_one("#exercise-hint", Static).update("")
+        return self.query_one("#exercise-result").query(".check, .output").remove()
 
     # --- actions --------------------------------------------------------------------------------------------
 
@@ -278,7 +276,7 @@ class ExercisesScreen(TutorScreen):
                 return
 
     @on(Checked)
-    def _checked(self, message: Checked) -> None:
+    async def _checked(self, message: Checked) -> None:
         from core.exercises.catalogue import EXERCISES
         from tutor.exercise_text import result_text
 
@@ -292,7 +290,7 @@ class ExercisesScreen(TutorScreen):
 
         file = str(Path(message.path).expanduser().resolve())
         self.tutor.save(lambda store: store.record_exercise(result.id, result.passed, file))
-        self._clear_result()
+        await self._clear_result()
         box = self.query_one("#exercise-result")
         widgets = []
         for check in result.checks:
@@ -303,7 +301,7 @@ class ExercisesScreen(TutorScreen):
         if result.output.strip():
             widgets.append(Static("your code printed:\n" + result.output.rstrip()[-1500:], classes="output",
                                   markup=False))
-        box.mount_all(widgets, before=self.query_one("#exercise-hint"))
+        await box.mount_all(widgets, before=self.query_one("#exercise-hint"))
         passed = sum(c.passed for c in result.checks)
         text = (f"PASSED: all {passed} checks ({result.seconds:.2f} s)." if result.passed else
                 f"Not yet: {passed} of {len(result.checks)} checks pass ({result.seconds:.2f} s). Press i for a hint.")
@@ -360,9 +358,9 @@ class ExercisesScreen(TutorScreen):
         self.post_message(self.Trained(text))
 
     @on(Trained)
-    def _trained(self, message: Trained) -> None:
-        self._clear_result()
-        self.query_one("#exercise-result").mount(Static(message.text, classes="output", markup=False),
+    async def _trained(self, message: Trained) -> None:
+        await self._clear_result()
+        await self.query_one("#exercise-result").mount(Static(message.text, classes="output", markup=False),
                                                  before=self.query_one("#exercise-hint"))
         self._show_status("Training finished.")
 
