@@ -66,7 +66,7 @@ async def test_start_check_failing_highlight_hint_and_progress(tmp_path: Path) -
         assert "Wrote" in status(screen)
         starter.write_text((FIXTURES / "l2_cost" / "bug_missing_half.py").read_text())
         await pilot.press("c")
-        await until(lambda: screen.query(".check.-failed"))
+        await until(lambda: "Not yet" in status(screen))
         failed = screen.query(".check.-failed")
         assert len(failed) == 1
         text = str(failed.first().render())
