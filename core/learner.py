@@ -193,16 +193,18 @@ def printable(text: str) -> str:
 
 
 def _run_child(request: dict, timeout: float, display: str, memory: int = MEMORY_LIMIT,
-               cancelled: Callable[[], bool] | None = None, more_time: str = "--timeout gives it longer") -> dict:
-    """Run the check of ``request`` in a sandboxed child (:mod:`core.sandbox`); the child's result dict, or a
-    failure dict (``ok`` False) for a crash, a timeout is a :class:`LearnerError`."""
+               cancelled: Callable[[], bool] | None = None, more_time: str = "--timeout gives it longer",
+               module: str = "core.learner") -> dict:
+    """Run ``python -m module REQUEST FD`` (default this module's check) in a sandboxed child
+    (:mod:`core.sandbox`); the child's result dict, or a failure dict (``ok`` False) for a crash, a timeout is a
+    :class:`LearnerError`."""
     from core.sandbox import run
 
     env = dict(os.environ)
     if not any(env.get(name, "").strip() for name in BLAS_THREAD_VARIABLES):
         env["OPENBLAS_NUM_THREADS"] = "1"  # their course-sized network gains nothing from BLAS threads
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    command = [sys.executable, "-X", "faulthandler", "-m", "core.learner", json.dumps(request), "{fd}"]
+    command = [sys.executable, "-X", "faulthandler", "-m", module, json.dumps(request), "{fd}"]
     # The learner's working folder holds nothing of ours: they may write in it, or even delete it.
     with tempfile.TemporaryDirectory(prefix="dltutor-learner-", ignore_cleanup_errors=True) as tmp:
         finished = run(command, timeout=timeout, memory=memory, cwd=tmp, env=env, cancelled=cancelled)

@@ -65,8 +65,9 @@ def test_every_user_shares_the_definition():
 
 
 def test_cli_gradcheck_and_ask_use_the_same_words(capsys):
-    from tutor.cli import main
     from tutor.qa import band_wording
+
+    from tutor.cli import main
 
     assert band_wording(3e-4, "") == verdict_band(3e-4).label
     assert main(["gradcheck", "--variant", "fixed"]) == 0

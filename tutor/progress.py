@@ -104,6 +104,26 @@ class Position:
         return {"screen": self.screen, "lesson": self.lesson, "when": self.when}
 
 
+@dataclass(frozen=True)
+class ExerciseRecord:
+    """An exercise's checks so far: passed once (it stays passed), how many checks, the last one's time, and
+    the file that passed (what ``train --with-exercises`` runs)."""
+
+    passed: bool
+    attempts: int
+    when: float
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "attempts": self.attempts, "when": self.when, "file": self.file}
+
+    def merge(self, other: ExerciseRecord) -> ExerciseRecord:
+        later = max(self, other, key=lambda r: r.when)
+        passed_files = [r for r in (self, other) if r.passed and r.file]
+        file = max(passed_files, key=lambda r: r.when).file if passed_files else later.file
+        return ExerciseRecord(self.passed or other.passed, max(self.attempts, other.attempts), later.when, file)
+
+
 @dataclass
 class Progress:
     """The learner's progress. ``quiz`` maps a scope (a lesson id or ``"mixed"``) to its attempts."""
@@ -117,6 +137,15 @@ class Progress:
     """The colour theme the learner chose last (a Textual theme name), None for the default."""
     theme_at: float = 0.0
     """When the theme was chosen: of two records, the later choice wins."""
+    exercises: dict[str, ExerciseRecord] = field(default_factory=dict)
+    """Exercise id -> its record (see :class:`ExerciseRecord`)."""
+
+    def exercise_status(self, exercise_id: str) -> str:
+        """``"not started"``, ``"attempted"`` or ``"passed"`` for one exercise."""
+        record = self.exercises.get(exercise_id)
+        if record is None:
+            return "not started"
+        return "passed" if record.passed else "attempted"
 
     def best(self, scope: str) -> QuizAttempt | None:
         """The best attempt of a quiz scope (highest fraction, then the latest), or None."""
@@ -144,6 +173,9 @@ class Progress:
             quiz[scope] = sorted(joined, key=lambda a: (a.when, a.score, a.total))[-MAX_ATTEMPTS:]
         positions = [p for p in (self.position, other.position) if p is not None]
         theme_from = max((self, other), key=lambda p: p.theme_at)
+        exercises = dict(self.exercises)
+        for key, record in other.exercises.items():
+            exercises[key] = exercises[key].merge(record) if key in exercises else record
         return Progress(
             read=self.read | other.read,
             practised=self.practised | other.practised,
@@ -152,6 +184,7 @@ class Progress:
             reset_at=max(self.reset_at, other.reset_at),
             theme=theme_from.theme,
             theme_at=theme_from.theme_at,
+            exercises=exercises,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,6 +198,7 @@ class Progress:
             "reset_at": self.reset_at,
             "theme": self.theme,
             "theme_at": self.theme_at,
+            "exercises": {k: r.to_dict() for k, r in sorted(self.exercises.items())},
         }
 
     @classmethod
@@ -202,9 +236,15 @@ class Progress:
             if theme is not None and not isinstance(theme, str):
                 raise ValueError("'theme' is not a theme name")
             theme_at = check_stamp(data.get("theme_at", 0.0), "'theme_at'")
+            exercises = {}
+            for key, rec in (data.get("exercises") or {}).items():
+                file = rec.get("file")
+                exercises[str(key)] = ExerciseRecord(bool(rec["passed"]), check_count(rec["attempts"], "'attempts'", 10**9),
+                                                     check_stamp(rec["when"], "'when'"),
+                                                     None if file is None else str(file))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ValueError(f"malformed progress entry: {exc}") from exc
-        return cls(names("read"), names("practised"), quiz, position, reset_at, theme, theme_at)
+        return cls(names("read"), names("practised"), quiz, position, reset_at, theme, theme_at, exercises)
 
 
 def _attempt(a: Any, where: str) -> QuizAttempt:
@@ -457,6 +497,21 @@ class ProgressStore:
             quiz = dict(p.quiz)
             quiz[scope] = (list(quiz.get(scope, [])) + [attempt])[-MAX_ATTEMPTS:]
             return replace(p, quiz=quiz)
+
+        return self._save(change)
+
+    def record_exercise(self, exercise_id: str, passed: bool, file: str | None = None) -> str | None:
+        """Record one check of an exercise (a pass stays a pass; ``file`` is kept for the passing check)."""
+        stamp = self.clock()
+
+        def change(p: Progress) -> Progress:
+            exercises = dict(p.exercises)
+            old = exercises.get(exercise_id)
+            attempts = (old.attempts if old else 0) + 1
+            keep_file = file if passed or old is None or not old.passed else old.file
+            exercises[exercise_id] = ExerciseRecord(bool(passed) or bool(old and old.passed), attempts, stamp,
+                                                    keep_file)
+            return replace(p, exercises=exercises)
 
         return self._save(change)
 

@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"mixed quiz: best {best.score}/{best.total}, last {last.score}/{last.total} "
               f"({len(mixed)} attempt{'s' if len(mixed) != 1 else ''})")
     print(count_line(rows, SUMMARY_ID))
+    from core.exercises.catalogue import EXERCISES
+
+    passed = sum(progress.exercise_status(e) == "passed" for e in EXERCISES)
+    print(f"{passed} of {len(EXERCISES)} exercises passed (dltutor exercises)")
     if progress.position and progress.position.lesson:
         print(f"continue with: dltutor lesson {progress.position.lesson} --open")
     return 0

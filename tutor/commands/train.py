@@ -37,6 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="augment the training set with label-preserving reflections and jitter")
     p.add_argument("--seed", type=int, help="seed of every random draw in the run")
     p.add_argument("--log-every", type=int, help="record progress every N iterations")
+    p.add_argument("--with-exercises", action="store_true",
+                   help="train a course preset (init, L2, dropout) with YOUR passed exercise functions and compare")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -122,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(table([[p.name, p.lesson, p.title] for p in PRESETS.values()], ["preset", "lesson", "title"]))
         return 0
+    if args.with_exercises:
+        from tutor.exercise_train import run_with_exercises
+
+        return run_with_exercises(args, build_run)
     from core.train import Training
 
     preset, config, dataset = build_run(args)

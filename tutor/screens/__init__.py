@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
 SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
-                "workbench", "vanishing", "numgrad", "normalization", "lab", "progress")
+                "workbench", "vanishing", "numgrad", "normalization", "lab", "progress", "exercises")
 
 
 def warm_up() -> None:
@@ -94,6 +94,10 @@ def build_screen(request: Navigate) -> Screen:
         from tutor.screens.progress import ProgressScreen
 
         return ProgressScreen()
+    if target == "exercises":
+        from tutor.screens.exercises import ExercisesScreen
+
+        return ExercisesScreen(exercise=request.try_id, lesson=request.lesson)
     if target in ("vanishing", "numgrad", "normalization"):
         from tutor.screens.panels import build_panel
 

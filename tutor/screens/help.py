@@ -123,6 +123,9 @@ def sections(app: App) -> list[tuple[str, Rows]]:
     lab = _screen_class("lab", "LabScreen")
     if lab is not None:
         found.append(("Training lab (l on home)", own(lab)))
+    exercises = _screen_class("exercises", "ExercisesScreen")
+    if exercises is not None:
+        found.append(("Exercises (x on home)", own(exercises)))
     for name, title in panel_titles(app).items():
         panel = _screen_class(name, base=PanelScreen)
         if panel is not None:

@@ -55,6 +55,7 @@ class HomeScreen(TutorScreen):
         Binding("d", "go('diagnose')", "Diagnose"),
         Binding("g", "go('workbench')", "Gradcheck", tooltip="Gradient-check workbench"),
         Binding("l", "go('lab')", "Lab", tooltip="Training lab"),
+        Binding("x", "go('exercises')", "Exercises", show=False, tooltip="Exercises: write the course's functions"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tutor.messages import Navigate
 from tutor.reporting import showing
 from tutor.screens.base import TutorScreen
+from tutor.widgets.exercise_link import ExerciseLink
 from tutor.widgets.panel_link import PanelLink
 from tutor.widgets.question import Choice, QuestionCard, choice_note
 from tutor.widgets.try_panel import TryPanel
@@ -165,6 +166,7 @@ class LessonScreen(TutorScreen):
                                    show_table_of_contents=contents_fit(self.app.size.width, self._markdown))
             with TabPane("Try it", id="try"):
                 yield PanelLink(lesson.id, id="try-links")
+                yield ExerciseLink(lesson.id, id="exercise-link")
                 yield TryPanel(lesson.try_ids, selected=self.try_id, id="try-panel")
             with TabPane("Check yourself", id="check"):
                 with Vertical(id="check-area"):
@@ -232,7 +234,7 @@ class LessonScreen(TutorScreen):
     def placement_of(self, request: Navigate) -> str | None:
         # An experiment or this lesson's quiz opens over the lesson (escape comes back to it); the next
         # lesson or a linked one takes this lesson's place.
-        if request.target in ("workbench", "lab", "vanishing", "numgrad", "normalization"):
+        if request.target in ("workbench", "lab", "vanishing", "numgrad", "normalization", "exercises"):
             return "over"
         if request.target == "quiz" and request.lesson is not None:
             return "over"

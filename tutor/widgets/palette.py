@@ -66,6 +66,12 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     from tutor.screens.panels import palette_entries
 
     commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]
+    from core.exercises.catalogue import EXERCISES
+
+    commands.append(Command("Exercises: the course's graded functions", partial(post, Navigate("exercises")),
+                            "Write them in your own file; checked offline, with hints"))
+    commands += [Command(f"Exercise: {e.title}", partial(post, Navigate("exercises", try_id=e.id)),
+                         f"def {e.functions[0].name}({e.functions[0].signature})") for e in EXERCISES.values()]
     from tutor.lab_runner import lab_commands
 
     commands += [Command(name, partial(post, Navigate("lab", try_id=preset)), text)

@@ -1,0 +1,282 @@
+"""What the course's notebooks give the learner, written the course's way (the same arithmetic).
+
+The Regularization notebook imports ``reg_utils`` and ``testCases``, the Initialization notebook
+``init_utils``, the Gradient Checking notebook ``gc_utils`` and defines ``forward_propagation_n`` /
+``backward_propagation_n`` itself (the backward one with the notebook's two planted bugs). The checker
+preloads every name of :data:`HELPER_NAMES` into the learner's module and registers modules of those names,
+so ``from reg_utils import *``, ``from gc_utils import *`` or ``from dltutor_helpers import *`` work and
+notebook code runs unchanged. None of these is an exercise's answer.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+
+
+def sigmoid(x):
+    """sigmoid(x) = 1 / (1 + exp(-x))."""
+    return 1 / (1 + np.exp(-x))
+
+
+def relu(x):
+    """relu(x) = max(0, x)."""
+    return np.maximum(0, x)
+
+
+def compute_cost(a3, Y):
+    """Cross-entropy cost averaged over the m examples (``reg_utils.compute_cost``)."""
+    m = Y.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logprobs = np.multiply(-np.log(a3), Y) + np.multiply(-np.log(1 - a3), 1 - Y)
+    return 1. / m * np.nansum(logprobs)
+
+
+compute_loss = compute_cost  # init_utils' name
+
+
+def initialize_parameters(layer_dims):
+    """``reg_utils.initialize_parameters``: seed 3, ``randn / sqrt(n_prev)``, zero biases."""
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):  # noqa: E741
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def forward_propagation(X, parameters):
+    """LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID; returns ``A3`` and the course's cache
+    ``(Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)``."""
+    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    Z1 = np.dot(W1, X) + b1
+    A1 = relu(Z1)
+    Z2 = np.dot(W2, A1) + b2
+    A2 = relu(Z2)
+    Z3 = np.dot(W3, A2) + b3
+    A3 = sigmoid(Z3)
+    return A3, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+
+
+def backward_propagation(X, Y, cache):
+    """The plain backward pass of the 3-layer network (``reg_utils.backward_propagation``)."""
+    m = X.shape[1]
+    (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    dZ3 = A3 - Y
+    dW3 = 1. / m * np.dot(dZ3, A2.T)
+    db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)
+    dA2 = np.dot(W3.T, dZ3)
+    dZ2 = np.multiply(dA2, np.int64(A2 > 0))
+    dW2 = 1. / m * np.dot(dZ2, A1.T)
+    db2 = 1. / m * np.sum(dZ2, axis=1, keepdims=True)
+    dA1 = np.dot(W2.T, dZ2)
+    dZ1 = np.multiply(dA1, np.int64(A1 > 0))
+    dW1 = 1. / m * np.dot(dZ1, X.T)
+    db1 = 1. / m * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1,
+            "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+
+def update_parameters(parameters, grads, learning_rate):
+    """One step of gradient descent: ``W[l] -= learning_rate * dW[l]`` (and b)."""
+    L = len(parameters) // 2
+    for k in range(L):
+        parameters["W" + str(k + 1)] = parameters["W" + str(k + 1)] - learning_rate * grads["dW" + str(k + 1)]
+        parameters["b" + str(k + 1)] = parameters["b" + str(k + 1)] - learning_rate * grads["db" + str(k + 1)]
+    return parameters
+
+
+def predict(X, y, parameters):
+    """Predictions (1 where A3 > 0.5) of the 3-layer network, shape ``(1, m)``."""
+    a3, _ = forward_propagation(X, parameters)
+    return (a3 > 0.5).astype(int)
+
+
+# core.gradcheck is imported when these are first called: most exercises never need it, and it is the
+# slowest import of a check's child process.
+
+def dictionary_to_vector(parameters):
+    """``gc_utils.dictionary_to_vector``: W1, b1, W2, b2, W3, b3 reshaped to (-1, 1) and stacked."""
+    from core.gradcheck import dictionary_to_vector as course_version
+
+    return course_version(parameters)
+
+
+def vector_to_dictionary(theta):
+    """``gc_utils.vector_to_dictionary``: the course's 47 numbers back into W1 (5, 4) ... b3 (1, 1)."""
+    from core.gradcheck import vector_to_dictionary as course_version
+
+    return course_version(theta)
+
+
+def gradients_to_vector(gradients):
+    """``gc_utils.gradients_to_vector``: dW1, db1, ... reshaped to (-1, 1) and stacked."""
+    from core.gradcheck import gradients_to_vector as course_version
+
+    return course_version(gradients)
+
+
+def forward_propagation_n(X, Y, parameters):
+    """The Gradient Checking notebook's forward pass: returns ``cost`` and its cache."""
+    m = X.shape[1]
+    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    Z1 = np.dot(W1, X) + b1
+    A1 = relu(Z1)
+    Z2 = np.dot(W2, A1) + b2
+    A2 = relu(Z2)
+    Z3 = np.dot(W3, A2) + b3
+    A3 = sigmoid(Z3)
+    log_probs = np.multiply(-np.log(A3), Y) + np.multiply(-np.log(1 - A3), 1 - Y)
+    cost = 1. / m * np.sum(log_probs)
+    return cost, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+
+
+def backward_propagation_n(X, Y, cache):
+    """The notebook's backward pass AS HANDED OUT, with its two planted bugs (dW2 times 2, db1 with 4/m):
+    the one gradient checking is meant to catch."""
+    m = X.shape[1]
+    (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    dZ3 = A3 - Y
+    dW3 = 1. / m * np.dot(dZ3, A2.T)
+    db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)
+    dA2 = np.dot(W3.T, dZ3)
+    dZ2 = np.multiply(dA2, np.int64(A2 > 0))
+    dW2 = 1. / m * np.dot(dZ2, A1.T) * 2
+    db2 = 1. / m * np.sum(dZ2, axis=1, keepdims=True)
+    dA1 = np.dot(W2.T, dZ2)
+    dZ1 = np.multiply(dA1, np.int64(A1 > 0))
+    dW1 = 1. / m * np.dot(dZ1, X.T)
+    db1 = 4. / m * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1,
+            "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+
+def gradient_check_n_test_case():
+    """The notebook's case: X (4, 3), Y [[1, 1, 0]], W1 (5, 4) ... b3 (1, 1), drawn after np.random.seed(1)."""
+    np.random.seed(1)
+    x = np.random.randn(4, 3)
+    y = np.array([1, 1, 0])
+    parameters = {}
+    for key, shape in (("W1", (5, 4)), ("b1", (5, 1)), ("W2", (3, 5)), ("b2", (3, 1)), ("W3", (1, 3)),
+                       ("b3", (1, 1))):
+        parameters[key] = np.random.randn(*shape)
+    return x, y, parameters
+
+
+def compute_cost_with_regularization_test_case():
+    """The notebook's case for the L2 cost: ``(a3, Y, parameters)``; with lambd = 0.1 the cost is 1.78649."""
+    np.random.seed(1)
+    Y_assess = np.array([[1, 1, 0, 1, 0]])
+    parameters = {}
+    for key, shape in (("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)),
+                       ("b3", (1, 1))):
+        parameters[key] = np.random.randn(*shape)
+    a3 = np.array([[0.40682402, 0.01629284, 0.16722898, 0.10118111, 0.40682402]])
+    return a3, Y_assess, parameters
+
+
+def _case_params(shapes) -> dict:
+    return {key: np.random.randn(*shape) for key, shape in shapes}
+
+
+_SMALL = (("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1)))
+
+
+def forward_propagation_with_dropout_test_case():
+    """The notebook's case: ``(X_assess, parameters)``, X (3, 5); with keep_prob 0.7 A3 is
+    [[0.36974721 0.00305176 0.04565099 0.49683389 0.36974721]]."""
+    np.random.seed(1)
+    X_assess = np.random.randn(3, 5)
+    return X_assess, _case_params(_SMALL)
+
+
+def backward_propagation_with_regularization_test_case():
+    """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` (the notebook's own holds fixed numbers;
+    these are drawn, so the printed gradients differ from the notebook's)."""
+    np.random.seed(1)
+    X_assess = np.random.randn(3, 5)
+    Y_assess = np.array([[1, 1, 0, 1, 0]])
+    _, cache = forward_propagation(X_assess, _case_params(_SMALL))
+    return X_assess, Y_assess, cache
+
+
+def backward_propagation_with_dropout_test_case():
+    """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` with the dropout cache (keep_prob 0.8;
+    drawn, so the printed gradients differ from the notebook's)."""
+    from core.exercises.reference import forward_dropout
+
+    np.random.seed(1)
+    X_assess = np.random.randn(3, 5)
+    Y_assess = np.array([[1, 1, 0, 1, 0]])
+    _, cache = forward_dropout(X_assess, _case_params(_SMALL), 0.8)
+    return X_assess, Y_assess, cache
+
+
+def load_2D_dataset():
+    """``reg_utils.load_2D_dataset`` without the plot: the goalkeeper data's built-in stand-in (train, test)."""
+    from core.data import course_standin
+
+    ds = course_standin("football")
+    return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
+
+
+def load_dataset():
+    """``init_utils.load_dataset`` without the plot: the circles (train 300, test 100)."""
+    from core.data import course_standin
+
+    ds = course_standin("circles")
+    return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
+
+
+def _notebook_test(*args, **kwargs):
+    """The newer notebooks' ``public_tests`` calls (``initialize_parameters_he_test(target)``...): skipped
+    here, where ``dltutor exercise check`` runs the checks."""
+    print("(dltutor: the notebook's public test is skipped here; dltutor exercise check runs the checks)")
+
+
+def _no_plot(*args, **kwargs):
+    """The notebooks' plotting helpers: nothing to draw in a terminal check."""
+    return None
+
+
+plot_decision_boundary = predict_dec = _no_plot
+initialize_parameters_zeros_test = initialize_parameters_random_test = initialize_parameters_he_test = _notebook_test
+compute_cost_with_regularization_test = backward_propagation_with_regularization_test = _notebook_test
+forward_propagation_with_dropout_test = backward_propagation_with_dropout_test = _notebook_test
+gradient_check_test = gradient_check_n_test = _notebook_test
+
+#: Everything a learner's file finds already defined, as in the notebook.
+HELPER_NAMES = ("sigmoid", "relu", "compute_cost", "compute_loss", "initialize_parameters", "forward_propagation",
+                "backward_propagation", "update_parameters", "predict", "dictionary_to_vector",
+                "vector_to_dictionary", "gradients_to_vector", "forward_propagation_n", "backward_propagation_n",
+                "gradient_check_n_test_case", "compute_cost_with_regularization_test_case",
+                "forward_propagation_with_dropout_test_case", "backward_propagation_with_regularization_test_case",
+                "backward_propagation_with_dropout_test_case", "load_2D_dataset", "load_dataset",
+                "plot_decision_boundary", "predict_dec", "initialize_parameters_zeros_test",
+                "initialize_parameters_random_test", "initialize_parameters_he_test",
+                "compute_cost_with_regularization_test", "backward_propagation_with_regularization_test",
+                "forward_propagation_with_dropout_test", "backward_propagation_with_dropout_test",
+                "gradient_check_test", "gradient_check_n_test")
+#: The module names a notebook imports them from.
+MODULE_NAMES = ("dltutor_helpers", "reg_utils", "init_utils", "gc_utils", "testCases", "testCases_v2",
+                "public_tests")
+
+
+def namespace() -> dict:
+    """The names preloaded into a learner's module: ``np`` and every helper."""
+    this = sys.modules[__name__]
+    names = {name: getattr(this, name) for name in HELPER_NAMES}
+    names["np"] = np
+    return names
+
+
+def install_modules() -> None:
+    """Register the helper modules (``reg_utils``, ``gc_utils``, ...) so the notebook's imports work."""
+    names = namespace()
+    for module_name in MODULE_NAMES:
+        module = types.ModuleType(module_name)
+        module.__dict__.update(names)
+        module.__all__ = list(names)
+        sys.modules[module_name] = module
