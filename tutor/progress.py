@@ -239,8 +239,8 @@ class Progress:
             exercises = {}
             for key, rec in (data.get("exercises") or {}).items():
                 file = rec.get("file")
-                exercises[str(key)] = ExerciseRecord(bool(rec["passed"]), check_count(rec["attempts"], "'attempts'", 10**9),
-                                                     check_stamp(rec["when"], "'when'"),
+                attempts = check_count(rec["attempts"], "'attempts'", 10**9)
+                exercises[str(key)] = ExerciseRecord(bool(rec["passed"]), attempts, check_stamp(rec["when"], "'when'"),
                                                      None if file is None else str(file))
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ValueError(f"malformed progress entry: {exc}") from exc
