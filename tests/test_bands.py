@@ -21,10 +21,11 @@ from core.bands import (
     (1e-9, "right", "great"),
     (9.9e-8, "right", "great"),
     (1.5e-7, "right", "2e-7 threshold (passes)"),
+    (2e-7, "right", "2e-7 threshold (passes)"),  # the assignment fails only when difference > 2e-7
     (3e-7, "look", "just above the assignment's 2e-7 threshold"),
     (1e-5, "look", "around 1e-5: look carefully"),
     (5e-5, "look", "look carefully"),
-    (3e-4, "bug", "very likely a bug"),  # nearer 1e-3 than 1e-5: not "may be fine"
+    (3e-4, "bug", "very likely a bug"),  # past the 1e-4 log midpoint: not "may be fine"
     (1e-3, "bug", "very likely a bug"),
     (0.285, "bug", "above 1e-3"),
     (math.nan, "bug", "not a finite number"),
@@ -65,11 +66,12 @@ def test_every_user_shares_the_definition():
 
 
 def test_cli_gradcheck_and_ask_use_the_same_words(capsys):
-    from tutor.qa import band_wording
-
+    from tutor.ask import answer
     from tutor.cli import main
 
-    assert band_wording(3e-4, "") == verdict_band(3e-4).label
+    for d in (2e-7, 1e-4, 3e-4):
+        reply = answer(f"my gradient check difference is {d:g}, is that ok?")
+        assert reply.kind == "gradcheck" and describe(d) in reply.answer
     assert main(["gradcheck", "--variant", "fixed"]) == 0
     out = capsys.readouterr().out
     assert "RIGHT" in out or "right" in out
@@ -79,3 +81,19 @@ def test_bands_module_does_not_import_numpy():
     code = "import sys, core.bands; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_exactly_2e7_passes_as_the_assignment_does():
+    """The assignment's check is ``if difference > 2e-7: fail``: 2e-7 itself passes, just above does not."""
+    assert band_name(2e-7) == "right" and verdict_band(2e-7).name == "right"
+    assert band_name(2.0000001e-7) == "look"
+    words = describe(2e-7)
+    assert "passes" in words and "needs less" not in words and "look carefully" not in words
+
+
+def test_1e4_is_worded_as_the_log_midpoint():
+    """1e-4 is as far from 1e-5 as from 1e-3 on a log scale: it must not be called "nearer 1e-3"."""
+    for text in (describe(1e-4), verdict_band(1e-4).label, verdict_band(3e-4).label):
+        assert "nearer 1e-3" not in text
+    assert "between 'look carefully' (~1e-5) and 'very likely a bug' (~1e-3)" in describe(1e-4)
+    assert verdict_band(1e-4).name == "bug" and verdict_band(9.9e-5).name == "look"

@@ -84,7 +84,7 @@ def _oracle(t: Tester, name: str, got: dict, J, params: dict, what: str) -> None
         t.fail("two-sided differences", f"against two-sided differences of {what} the difference is {diff:.3g} "
                f"(above the course's 2e-7); worst block d{worst}{t.line_of(name, 'd' + worst)}")
     t.add("two-sided differences", True, f"difference {diff:.2g} against (J(theta + eps) - J(theta - eps)) / "
-                                         f"(2 eps) of {what} (eps = 1e-7; the course passes below 2e-7)")
+                                         f"(2 eps) of {what} (eps = 1e-7; the course fails only above 2e-7)")
 
 
 # --- L2 backward ------------------------------------------------------------------------------------------

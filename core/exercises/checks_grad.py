@@ -214,8 +214,8 @@ def check_gradcheck_n(t: Tester) -> None:
 
 def _compare(t: Tester, name: str, got: float, want: float, what: str, params, grads, X, Y, eps) -> None:
     if math.isclose(got, want, rel_tol=1e-4):
-        verdict = "below 2e-7: the gradient is right" if want < 2e-7 else "above 2e-7: the course says there is a " \
-                                                                          "mistake in backward propagation"
+        verdict = ("2e-7 or below: the gradient is right" if want <= 2e-7
+                   else "above 2e-7: the course says there is a mistake in backward propagation")
         t.add(f"difference for {what}", True, f"{got:.10g} ({verdict})")
         return
     one_sided = float(ref.gradient_check_n(params, grads, X, Y, eps, two_sided=False))

@@ -1,8 +1,8 @@
 """The course's verdict bands as a picture: a log scale from 1e-12 to 1 with a marker at the difference.
 
 Zones, words and colours come from :mod:`core.bands` (the one definition, NumPy-free): right below the
-assignment's pass threshold 2e-7, look carefully around 1e-5, very likely a bug from about 1e-3 (1e-4 on,
-nearer 1e-3 than 1e-5 on a log scale).
+assignment's pass threshold 2e-7 (2e-7 itself passes), look carefully around 1e-5, very likely a bug from
+about 1e-3 (1e-4 on: 1e-4 is the log midpoint between "look carefully" ~1e-5 and "very likely a bug" ~1e-3).
 """
 
 from __future__ import annotations
