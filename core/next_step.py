@@ -80,6 +80,11 @@ class Attempt:
         title: its title (for the message when it did not help).
         train_error, dev_error: the errors before it.
         undo: the configuration values it replaced (field -> value), put back when it did not help.
+        changes: what the step set (field -> value).
+        config, evidence, diagnosis: the run it was applied to (the best run so far): when the step does not
+            help, the next step is chosen from this run, the one the undo restores.
+        failed: ``(field, value)`` pairs set by earlier steps that did not help (never offered again).
+        failed_keys: the keys of earlier steps that did not help.
     """
 
     key: str
@@ -88,6 +93,12 @@ class Attempt:
     train_error: float
     dev_error: float | None
     undo: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    config: object = field(default=None, compare=False, repr=False)
+    evidence: Evidence | None = field(default=None, compare=False, repr=False)
+    diagnosis: object = field(default=None, compare=False, repr=False)
+    failed: tuple = ()
+    failed_keys: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -281,6 +292,40 @@ def _helped(attempt: Attempt, ev: Evidence) -> tuple[bool, str]:
     return after < before - 1e-12, f"{name} {_pct(before)} -> {_pct(after)}"
 
 
+def _pairs(changes: dict) -> set:
+    return {(k, tuple(v) if isinstance(v, list) else v) for k, v in changes.items()}
+
+
+def _still_falling(ev: Evidence) -> bool:
+    """Whether the training cost fell by more than :data:`STILL_FALLING` over the last fifth of the run."""
+    costs = [c for c in ev.costs if c is not None and math.isfinite(c)]
+    if len(costs) < 5:
+        return False
+    tail = costs[-max(2, len(costs) // 5):]
+    return tail[0] > 0 and (tail[0] - tail[-1]) / tail[0] > STILL_FALLING
+
+
+def _without_failed(step: Step, failed: set) -> Step | None:
+    """``step`` without the changes of steps that did not help (None when nothing else is left)."""
+    kept = {k: v for k, v in step.changes.items() if (k, tuple(v) if isinstance(v, list) else v) not in failed}
+    if kept == step.changes:
+        return step
+    if not kept:
+        return None
+    action = "turn early stopping off" if step.key == "no-early-stopping" else step.action
+    return Step(step.key, step.problem, step.title, step.why, action, kept, step.reverts)
+
+
+def _base(tried, ev: Evidence):
+    """``(helped, numbers, base)``: how the last step went, and the run to advise from (the restored best run
+    when it did not help, else None)."""
+    last = tried[-1]
+    helped, numbers = _helped(last, ev)
+    if helped or last.config is None or last.evidence is None:
+        return helped, numbers, None
+    return helped, numbers, (last.config, last.evidence, last.diagnosis)
+
+
 def advise(config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = ()) -> Advice:
     """The next step for a finished run, in the course's order, skipping steps already tried.
 
@@ -291,20 +336,31 @@ def advise(config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = 
         tried: the steps applied so far, oldest first; the last one is the step that led to this run.
 
     Returns:
-        An :class:`Advice`; its ``note`` says whether the last step helped.
+        An :class:`Advice`; its ``note`` says whether the last step helped. A step that did not help (measured
+        against the best run before it) is undone, and the next step is chosen from that restored run's
+        evidence; its changes never come back inside another step.
     """
     done = {a.key for a in tried}
     note = ""
     undo: dict = {}
+    failed: set = set(tried[-1].failed) if tried else set()
+    failed_keys: set = set(tried[-1].failed_keys) if tried else set()
     if tried:
         last = tried[-1]
-        helped, numbers = _helped(last, ev)
+        helped, numbers, base = _base(tried, ev)
         if helped:
             note = f"{last.title} helped ({numbers})."
         else:
             undo = {k: v for k, v in last.undo.items() if getattr(config, k, v) != v or k == "m"}
+            failed |= _pairs(last.changes)
+            failed_keys.add(last.key)
             note = (f"{last.title} did not help ({numbers}); "
-                    + ("it is undone and " if undo else "") + "the next step is tried instead.")
+                    + ("it is undone and " if undo else "") + "the next step is tried instead"
+                    + (", chosen from the best run so far." if base is not None else "."))
+            if ev.stopped == "cancelled":
+                return Advice(None, [], note)
+            if base is not None:
+                config, ev, diagnosis = base
     if ev.stopped == "cancelled":
         return Advice(None, [], note)
     candidates = symptom_steps(config, ev)
@@ -321,6 +377,13 @@ def advise(config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = 
         if getattr(diagnosis, "high_bias", False):
             candidates += bias_steps(config, ev)
     fresh = [s for s in candidates if s.key not in done and (s.changes or s.key == "more-data")]
+    fresh = [t for t in (_without_failed(s, failed) if s.changes else s for s in fresh) if t is not None]
+    if not fresh and diagnosis is not None and focus is None and not candidates:
+        done_words = (f"done: low bias and low variance (training error {_pct(ev.train_error)}, "
+                      f"{ev.heldout or 'dev'} error {_pct(ev.dev_error)}): nothing to fix")
+        return Advice(None, [], ((note + " ") if note else "") + done_words + ".", "done")
+    if not fresh and _still_falling(ev) and "train-longer" not in failed_keys and ev.stopped != "diverged":
+        fresh = [s for s in bias_steps(config, ev) if s.key == "train-longer"]
     if not fresh:
         if candidates:
             note = (note + " " if note else "") + "Every step for this run's symptoms has been tried."
@@ -334,7 +397,26 @@ def advise(config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = 
     return Advice(step, alternatives, note, step.problem)
 
 
-def attempt_of(step: Step, config, ev: Evidence) -> Attempt:
-    """The :class:`Attempt` of applying ``step`` to the run of ``config`` that showed ``ev``."""
+def attempt_of(step: Step, config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = ()) -> Attempt:
+    """The :class:`Attempt` of applying ``step`` to the run of ``config`` that showed ``ev``.
+
+    With ``tried`` (the attempts that led to that run): when the last of them did not help, the step is
+    applied to the restored best run, so that run's configuration, evidence and errors are recorded (what the
+    next "helped" is measured against), and the failed step's changes are remembered.
+    """
+    failed: set = set(tried[-1].failed) if tried else set()
+    failed_keys: set = set(tried[-1].failed_keys) if tried else set()
+    if tried:
+        helped, _numbers, base = _base(tried, ev)
+        if not helped:
+            failed |= _pairs(tried[-1].changes)
+            failed_keys.add(tried[-1].key)
+            if base is not None:
+                config, ev, diagnosis = base
+    if diagnosis is None and ev.dev_error is not None:
+        from core.diagnose import diagnose
+
+        diagnosis = diagnose(ev.train_error, ev.dev_error)
     undo = {k: (ev.examples if k == "m" else getattr(config, k)) for k in step.changes if k not in step.reverts}
-    return Attempt(step.key, step.problem, step.title, ev.train_error, ev.dev_error, undo)
+    return Attempt(step.key, step.problem, step.title, ev.train_error, ev.dev_error, undo, dict(step.changes),
+                   config, ev, diagnosis, tuple(sorted(failed, key=repr)), tuple(sorted(failed_keys)))

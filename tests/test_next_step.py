@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.next_step import Evidence, advise, attempt_of, gather_evidence, symptom_steps
+from core.next_step import Evidence, advise, attempt_of, gather_evidence, symptom_steps, variance_steps
 from core.presets import PRESETS
 from core.train import TrainConfig, Training
 from tutor.cli import main
@@ -110,7 +110,7 @@ def test_a_step_that_did_not_help_is_undone_and_the_next_one_tried_never_looping
         seen.append(advice.step.key)
         if tried and "did not help" in advice.note:
             assert "undone" in advice.note and advice.step.reverts
-        tried.append(attempt_of(advice.step, config, ev))
+        tried.append(attempt_of(advice.step, config, ev, diagnosis, tried))
         config, spec = _apply(advice.step, config, spec)
     assert seen[0] == "l2" and len(seen) >= 3
 
@@ -162,11 +162,12 @@ def test_more_data_only_for_generated_data():
 
     cfg = TrainConfig(layers=(2, 8, 1), l2=0.7, keep_probs=None, augment=True, early_stopping=8)
     first = advise(cfg, _evidence(), diagnose(0.0, 0.2))
-    tried = [attempt_of(s, cfg, _evidence()) for s in [first.step, *first.alternatives] if s.key != "more-data"]
-    made = advise(cfg, _evidence(generated=True, examples=160), diagnose(0.0, 0.2), tried)
-    assert made.step.key == "more-data" and made.step.changes == {"m": 320}
-    fixed = advise(cfg, _evidence(generated=False), diagnose(0.0, 0.2), tried)
-    assert fixed.step.key == "more-data" and fixed.step.changes == {}
+    for generated, want in ((True, {"m": 320}), (False, {})):
+        ev = _evidence(generated=generated, examples=160)
+        tried = [attempt_of(s, cfg, ev, diagnose(0.0, 0.2)) for s in [first.step, *first.alternatives]
+                 if s.key != "more-data"]
+        step = advise(cfg, ev, diagnose(0.0, 0.2), tried).step
+        assert step.key == "more-data" and step.changes == want
 
 
 def test_cli_train_prints_the_step_and_the_options_that_apply_it(capsys):
@@ -232,3 +233,84 @@ async def test_lab_x_applies_the_activation_step_and_the_run_trains(tmp_path: Pa
         assert lab.controls.values()["activation"] == "tanh" and lab.controls.values()["init"] == "xavier"
         assert lab.runs[0].training.result.accuracy["train"] > 0.8
         assert "helped" in lab.results.text() and lab.next.key != "activation-tanh"
+
+
+# --- The trail after a step that did not help (the restored best run is what counts) --------------------------
+
+
+def _variance_run():
+    from core.diagnose import diagnose
+
+    cfg = TrainConfig(layers=(2, 32, 32, 1))
+    ev = _evidence(train_error=0.01, dev_error=0.20, costs=[0.69, 0.3, 0.2, 0.19, 0.19, 0.19])
+    return cfg, ev, diagnose(0.01, 0.20)
+
+
+def test_after_an_undone_step_the_next_comes_from_the_restored_run():
+    from core.diagnose import diagnose
+
+    cfg, ev, diag = _variance_run()
+    l2 = advise(cfg, ev, diag).step
+    assert l2.key == "l2"
+    tried = [attempt_of(l2, cfg, ev, diag)]
+    # The L2 run fits worse everywhere: on its own evidence it reads as high bias ("bigger network").
+    bad_cfg = replace(cfg, l2=l2.changes["l2"])
+    bad_ev = _evidence(train_error=0.30, dev_error=0.31, costs=[0.69, 0.6, 0.6, 0.6, 0.6, 0.6])
+    after = advise(bad_cfg, bad_ev, diagnose(0.30, 0.31), tried)
+    assert "did not help" in after.note and "best run so far" in after.note
+    assert after.step.problem == "variance" and after.step.key == "dropout"  # the restored run's problem
+    assert after.step.changes["l2"] == 0.0  # the undo, not L2 again
+
+
+def test_helped_is_measured_against_the_best_run_not_the_failed_one():
+    from core.diagnose import diagnose
+
+    cfg, ev, diag = _variance_run()
+    l2 = advise(cfg, ev, diag).step
+    tried = [attempt_of(l2, cfg, ev, diag)]
+    bad_cfg, bad_ev = replace(cfg, l2=l2.changes["l2"]), _evidence(train_error=0.02, dev_error=0.25)
+    dropout = advise(bad_cfg, bad_ev, diagnose(0.02, 0.25), tried).step
+    tried.append(attempt_of(dropout, bad_cfg, bad_ev, diagnose(0.02, 0.25), tried))
+    assert tried[-1].dev_error == pytest.approx(0.20)  # recorded against the restored best run
+    # Dropout's run: 22% is better than the failed L2 run's 25%, but worse than the best run's 20%.
+    drop_cfg = replace(cfg, keep_probs=dropout.changes["keep_probs"])
+    after = advise(drop_cfg, _evidence(train_error=0.02, dev_error=0.22), diagnose(0.02, 0.22), tried)
+    assert "did not help" in after.note and "20% -> 22%" in after.note
+
+
+def test_an_undone_change_never_comes_back_inside_another_step():
+    from core.diagnose import diagnose
+
+    cfg = TrainConfig(layers=(2, 16, 16, 1), early_stopping=8)
+    ev = _evidence(stopped="early-stopping", best_iteration=200, train_error=0.2, dev_error=0.21)
+    l2_step = variance_steps(cfg, ev)[0]
+    tried = [attempt_of(l2_step, cfg, ev, diagnose(0.2, 0.21))]
+    bad_cfg = replace(cfg, l2=0.7)
+    after = advise(bad_cfg, _evidence(stopped="early-stopping", train_error=0.25, dev_error=0.26),
+                   diagnose(0.25, 0.26), tried)
+    step = after.step
+    assert step.key == "no-early-stopping" and step.changes["early_stopping"] is None
+    assert step.changes.get("l2") == 0.0 and "L2" not in step.action  # L2 0.7 did not help: not re-added
+
+
+def test_low_bias_and_low_variance_is_done_not_nothing_left():
+    from core.diagnose import diagnose
+
+    advice = advise(TrainConfig(layers=(2, 8, 1)), _evidence(train_error=0.005, dev_error=0.01),
+                    diagnose(0.005, 0.01))
+    assert advice.step is None and advice.problem == "done"
+    assert advice.note.startswith("done: low bias and low variance") and "Nothing left" not in advice.note
+
+
+def test_a_cost_still_falling_gets_train_longer_before_every_step_tried():
+    from core.diagnose import diagnose
+
+    cfg = TrainConfig(layers=(2, 8, 1), l2=0.7, augment=True, early_stopping=8)
+    falling = _evidence(train_error=0.0, dev_error=0.2, costs=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])
+    first = advise(cfg, falling, diagnose(0.0, 0.2))
+    tried: list = []
+    for s in [first.step, *first.alternatives]:
+        tried.append(attempt_of(s, cfg, falling, diagnose(0.0, 0.2), tried))
+    after = advise(cfg, falling, diagnose(0.0, 0.2), tried)
+    assert after.step is not None and after.step.key == "train-longer", after.note
+    assert "Every step" not in after.note

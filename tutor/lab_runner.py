@@ -475,13 +475,18 @@ class AdviceTrail:
             return None
         return (plan.config, plan.spec, plan.path)
 
-    def applied(self, step: NextStep, training, values_after: FormValues) -> None:
-        """Record that ``step`` was applied to the finished ``training``; ``values_after`` is the new form."""
+    def applied(self, step: NextStep, training, values_after: FormValues, diagnosis=None) -> None:
+        """Record that ``step`` was applied to the finished ``training`` (its bias/variance ``diagnosis``);
+        ``values_after`` is the new form. When the last step did not help, the step was chosen from the
+        restored best run, and that run is what the attempt records (what "helped" is measured against)."""
         from core.next_step import Step, attempt_of, gather_evidence
 
         core_step = Step(step.key, step.problem, step.title, step.why, step.action, step.config_changes,
                          step.reverts)
-        self.attempts.append(attempt_of(core_step, training.config, gather_evidence(training)))
+        generated = not str(values_after.get("dataset", "")).startswith("course-") and \
+            values_after.get("dataset") != FILE
+        self.attempts.append(attempt_of(core_step, training.config, gather_evidence(training, generated=generated),
+                                        diagnosis, self.attempts))
         self._expected = self._plan_key(values_after)
 
     def current(self, values: FormValues) -> list:
@@ -506,6 +511,9 @@ def next_step_of(training, diagnosis, values: FormValues, tried: list | tuple = 
     generated = not str(values.get("dataset", "")).startswith("course-") and values.get("dataset") != FILE
     advice = advise(training.config, gather_evidence(training, generated=generated), diagnosis, tried)
     if advice.step is None:
+        if advice.problem == "done":
+            return NextStep("Done: low bias and low variance", advice.note, "", {}, "done", "done",
+                            note=advice.note)
         if advice.note:
             return NextStep("Nothing left to try", advice.note, "", {}, note=advice.note)
         return None

@@ -99,6 +99,7 @@ class LabScreen(LabTraining, TutorScreen):
         self.shown = 0  # the run whose boundary and gradients are shown
         self.next: lab_runner.NextStep | None = None
         self.trail = lab_runner.AdviceTrail()
+        self.diagnosis = None  # the last finished run's bias/variance diagnosis (recorded with an applied step)
         self.values_run: dict = {}
         self.worker: Worker | None = None
         self._token = 0
@@ -332,7 +333,7 @@ class LabScreen(LabTraining, TutorScreen):
         values = dict(self.values_run or self.controls.values())
         values.update(step.changes)
         if self.runs and self.runs[0].training.result is not None:
-            self.trail.applied(step, self.runs[0].training, values)
+            self.trail.applied(step, self.runs[0].training, values, getattr(self, "diagnosis", None))
         self.controls.set_values(values)
         self.notify(f"{step.title}: {step.action}. The run before stays on the plots, faded.", timeout=4)
         self.start(keep_previous=True)
@@ -715,6 +716,7 @@ class LabScreen(LabTraining, TutorScreen):
 
             diagnosis = run_diagnosis(result.accuracy, heldout, run.plan.spec.bayes_error, run.training)
         self.next = None
+        self.diagnosis = diagnosis
         if result.stopped != "cancelled":
             self.next = lab_runner.next_step_of(run.training, diagnosis, self.values_run,
                                                 self.trail.current(self.values_run))
