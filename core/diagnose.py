@@ -315,8 +315,9 @@ class Diagnosis:
     """What :func:`diagnose` found.
 
     Attributes:
-        phrases: the verdicts, among ``"high bias"``/``"low bias"``, ``"high variance"``/``"low variance"``,
-            ``"data mismatch"``, ``"overfitting the dev set"``.
+        phrases: the verdicts, among ``"high bias"``/``"low bias"``, ``"high variance"``/``"low variance"``
+            (``"variance not measurable"`` when dev error is below training error), ``"data mismatch"``,
+            ``"overfitting the dev set"``.
         summary: the verdict and the numbers behind it, then :attr:`advice`.
         numbers: fractions: ``train_error``, ``dev_error``, ``bayes_error``, ``train_dev_error``,
             ``test_error`` (``None`` when not given), ``avoidable_bias``, ``variance``, ``data_mismatch``,
@@ -488,8 +489,14 @@ def _advice(focus: str | None, pressing: bool, gaps: dict, high: dict, thr: floa
         big, small = (av, vv) if focus == "avoidable_bias" else (vv, av)
         other = var_name if focus == "avoidable_bias" else "avoidable bias"
         this = "avoidable bias" if focus == "avoidable_bias" else var_name
-        ratio = f", {_times(big, small)} {other} ({_points(small)})" if small > 0 else \
-            f", against {_points(small)} of {other}"
+        if focus == "avoidable_bias" and v < 0:
+            ratio = f" ({other} not measurable: see the notes)"
+        elif focus != "avoidable_bias" and a < 0:
+            ratio = " (training error is below the Bayes estimate: see the notes)"
+        elif small > 0:
+            ratio = f", {_times(big, small)} {other} ({_points(small)})"
+        else:
+            ratio = f", and there is no {other}"
         return (f"Both gaps are under the {_threshold(thr)} threshold, but {this} ({_points(big)}) is the larger"
                 f"{ratio}: to lower the error further, work on {name}.")
     others = [k for k, *_ in _GAPS if k != focus and high.get(k)]
@@ -499,8 +506,10 @@ def _advice(focus: str | None, pressing: bool, gaps: dict, high: dict, thr: floa
         rest = [k for k in ("avoidable_bias", "variance") if k != focus][0]
         if gaps[rest] is not None and gaps[rest] < 0:
             against = ""
+        elif not gaps[rest]:
+            against = f"; there is no {labels[rest]}"
         else:
-            against = f", against {_points(max(gaps[rest] or 0.0, 0.0))} of {labels[rest]}"
+            against = f", against {_points(gaps[rest])} of {labels[rest]}"
         return f"Work on {name} first: {labels[focus]} ({_points(gaps[focus])}) is the high gap{against}."
     other = others[0]
     if gaps[focus] >= CLEARLY_LARGER * gaps[other] - 1e-12:
@@ -567,6 +576,8 @@ def diagnose(
         "dev_overfitting": how_high(dev_overfit, d, thr),
     }
     phrases = [hi if high[key] else lo for key, _name, hi, lo in _GAPS[:2]]
+    if variance < 0:  # dev (or train-dev) below training error: variance cannot be read, so not "low"
+        phrases[1] = "variance not measurable"
     phrases += [hi for key, _name, hi, _lo in _GAPS[2:] if high[key]]
 
     # Summary: a verdict head, then one clause per gap with the numbers.
@@ -722,7 +733,7 @@ def number_rows(d: Diagnosis) -> list[list[str]]:
         name, how = names[key]
         kind = n["high"][key]
         if key == "avoidable_bias" and gap < 0:
-            value, verdict = _signed_points(gap), "below the Bayes estimate (see notes)"
+            value, verdict = f"{_points(gap)} below the Bayes estimate", "below the Bayes estimate (see notes)"
         elif key == "variance" and gap < 0:
             value, verdict = "not measurable", f"{var_ref.split(' - ')[0]} below train by {_points(gap)} (see notes)"
         else:

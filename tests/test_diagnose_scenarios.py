@@ -129,3 +129,23 @@ def test_dev_examples_note_the_resolution():
     d = diagnose("0%", "2.5%", dev_examples=40)
     assert any("one example is 2.5 points" in n for n in d.notes)
     assert not any("one example" in n for n in diagnose("0%", "2.5%", dev_examples=100_000).notes)
+
+
+@pytest.mark.parametrize("train, dev", [("20%", "10%"), ("3%", "2%")])
+def test_dev_below_train_never_says_low_variance(train, dev):
+    d = diagnose(train, dev)
+    assert "low variance" not in d.phrases and "variance not measurable" in d.phrases
+    assert "low variance" not in d.summary.split(":")[0].lower()
+    assert "0 points of variance" not in d.summary + d.advice
+
+
+def test_zero_variance_is_not_against_0_points():
+    d = diagnose("10%", "10%")
+    assert d.focus == "bias" and "against 0 points" not in d.advice and "0 points of" not in d.summary
+
+
+def test_negative_avoidable_bias_reads_below_the_bayes_estimate():
+    d = diagnose("1%", "2%", bayes_error="2%")
+    row = next(r for r in number_rows(d) if r[0] == "avoidable bias")
+    assert row[1] == "1 point below the Bayes estimate" and not row[1].startswith("-")
+    assert "-1 point" not in render_diagnosis(d)
