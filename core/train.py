@@ -154,10 +154,12 @@ class Record:
 
     ``train_cost`` is computed as the course prints it: the cost gradient descent minimizes, with this
     iteration's dropout masks when dropout is on (``inf`` where the output saturates on a wrong label, as in
-    its random-initialization run). ``eval_cost`` is the training cost of the full network, no dropout, as
-    at test time (equal to ``train_cost`` without dropout); ``dev_cost`` is the full network's too, from the
-    output's pre-activations, so an overconfident wrong dev prediction keeps the dev curve finite. All three
-    include the L2/L1 term. Screens and the CLI plot ``eval_cost`` beside ``dev_cost`` so the two compare.
+    its random-initialization run), plus the L2/L1 penalty when there is one (the course's printed cost
+    J). ``eval_cost`` is the training cost of the full network, no dropout, as at test time, and without the
+    penalty; ``dev_cost`` is the full network's too, without the penalty (the penalty is a training term, not
+    part of how well the network predicts), from the output's pre-activations, so an overconfident wrong dev
+    prediction keeps the dev curve finite. Screens and the CLI plot ``eval_cost`` beside ``dev_cost`` so the
+    two compare like with like.
     """
 
     iteration: int
@@ -608,10 +610,10 @@ class Training:
             Xd, Yd = self.splits[self.heldout]
             AL = self.net.forward(Xd, self.net.buffers(Xd.shape[1]))
             # from the logits: an overconfident wrong dev prediction must not turn the dev curve into inf
-            dev_cost = network.cross_entropy_from_logits(self.net.buffers(Xd.shape[1]).Z[self.arch.L], Yd) + pen
+            dev_cost = network.cross_entropy_from_logits(self.net.buffers(Xd.shape[1]).Z[self.arch.L], Yd)
             dev_acc = float(np.mean(_labels(AL) == Yd[0]))
         record = Record(self.iteration, float(train_cost + pen), dev_cost, train_acc, dev_acc,
-                        self.net.grad_norms(), self.seconds + time.perf_counter() - start, float(eval_cost + pen))
+                        self.net.grad_norms(), self.seconds + time.perf_counter() - start, float(eval_cost))
         self.history.append(record)
         return record
 

@@ -42,7 +42,7 @@ def test_course_presets_reproduce_published_numbers(preset):
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["accuracy"]["train"] == expected["train_accuracy"]
-    assert d["accuracy"]["test"] == expected["test_accuracy"]
+    assert d["accuracy"]["dev"] == expected["test_accuracy"] == d["accuracy_by_split"]["test"]  # held out: "dev"
     costs = {h["iteration"]: h["train_cost"] for h in d["history"]}
     assert sorted(costs) == list(range(0, p.config.iterations, 1000))
     for it, cost in expected["cost"].items():
@@ -314,3 +314,18 @@ def test_gradient_descent_trouble_comes_before_the_recipe(capsys, argv, next_ste
     out = capsys.readouterr().out
     assert f"Next: {next_step}." in out
     assert "Next: Bigger network" not in out  # more units cannot fix a step size or a symmetric start
+
+
+def test_cli_json_keys_the_heldout_set_as_dev_and_names_each_cost(capsys):
+    """accuracy and final_cost use heldout_name; the costs say which is which; no L2 term in the dev cost."""
+    assert main(["train", "--dataset", "xor", "--layers", "2,6,1", "--iterations", "200", "--log-every", "100",
+                 "--l2", "5", "--seed", "3", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    name = d["heldout_name"]
+    assert name == "dev" and set(d["accuracy"]) == set(d["final_cost"]) == {"train", "dev"}
+    assert d["final_eval_cost"] == d["final_cost"] and {"final_eval_cost", "final_objective"} <= set(d["cost_fields"])
+    last = d["history"][-1]
+    # The objective carries the (large) L2 term; the full network's costs, train and dev, do not.
+    assert last["train_cost"] > last["eval_cost"] + 0.01
+    assert last["dev_cost"] < last["train_cost"]
+    assert d["final_objective"] == pytest.approx(last["train_cost"])

@@ -17,12 +17,34 @@ from typing import Any
 CSV_COLUMNS = ("iteration", "train_cost", "dev_cost", "train_accuracy", "dev_accuracy", "seconds")
 
 
+#: What each cost in a record is (the record states it, so no reader has to guess).
+COST_FIELDS = {
+    "final_cost": "same as final_eval_cost (kept for older readers)",
+    "final_eval_cost": "cross-entropy of the full network (no dropout masks, no L2/L1 term) on each split at the "
+                       "end, the held-out split under its report name",
+    "final_objective": "the last recorded cost gradient descent minimizes: with that iteration's dropout masks and "
+                       "with the L2/L1 term (what the course's exercise prints)",
+    "history.train_cost": "the cost gradient descent minimizes (dropout masks, L2/L1 term)",
+    "history.eval_cost": "training cost of the full network, no masks, no L2/L1 term",
+    "history.dev_cost": "held-out cost of the full network, no masks, no L2/L1 term",
+    "accuracy_by_split": "accuracy under the data's own split names (the course's file calls its held-out set test)",
+}
+
+
 def run_record(preset: str | None, config: Any, dataset: Any, training: Any, bayes: float | None = None) -> dict:
     """The run as ``dltutor train --json`` prints it: options, data, history, accuracy, how it ended, and the
     diagnosis and next step read from the run's own evidence (``bayes``: the data's Bayes error, if known)."""
     from tutor.training_text import heldout_label, run_advice, run_diagnosis
 
     result = training.result
+    heldout = training.heldout
+    name = heldout_label(heldout)
+
+    def by_name(values: dict) -> dict:  # the held-out split under its report name ("dev"), as heldout_name says
+        return {(name if k == heldout else k): v for k, v in values.items()}
+
+    records = list(training.history)  # History is iterable, not indexable
+    last = records[-1] if records else None
     diagnosis = None
     if result is not None and result.stopped not in ("diverged", "cancelled"):
         diagnosis = run_diagnosis(result.accuracy, training.heldout, bayes, training)
@@ -33,8 +55,12 @@ def run_record(preset: str | None, config: Any, dataset: Any, training: Any, bay
                  "sizes": {k: int(X.shape[1]) for k, (X, _) in dataset.splits().items()},
                  "dev_split": training.heldout},
         "history": [r.to_dict() for r in training.history],
-        "accuracy": result.accuracy if result else {},
-        "final_cost": result.cost if result else None,
+        "accuracy": by_name(result.accuracy) if result else {},
+        "accuracy_by_split": result.accuracy if result else {},
+        "final_cost": by_name(result.cost) if result else None,
+        "final_eval_cost": by_name(result.cost) if result else None,
+        "final_objective": None if last is None else last.train_cost,
+        "cost_fields": COST_FIELDS,
         "stopped": result.stopped if result else "running",
         "stop_iteration": result.iteration if result else training.iteration,
         "message": result.message if result else "",

@@ -31,13 +31,14 @@ def render_result(preset, config, dataset, training, records=None, width: int = 
         lines.append(line_chart(series, title="cost", xlabel="iteration", width=width, height=16))
     lines.append("")
     lines += cost_notes(config, heldout)
-    masks = "  with masks" if config.dropout else ""
+    penalty = "L2" if config.l2 else ("L1" if config.l1 else "")
+    masks = "  with masks" if config.dropout else (f"  with {penalty}" if penalty else "")
     lines.append("iteration  train cost" + (f"  {label} cost" if heldout else "") + masks)
     step = max(1, len(history) // 12)
     shown = history[::step] + ([history[-1]] if history and history[-1] is not history[::step][-1] else [])
     for r in shown:
         dev = f"  {r.dev_cost:>{len(label) + 5}.6g}" if r.dev_cost is not None else ""
-        masked = f"  {r.train_cost:>10.6g}" if config.dropout else ""
+        masked = f"  {r.train_cost:>10.6g}" if masks else ""
         lines.append(f"{r.iteration:>9,}  {eval_cost(r):>10.6g}{dev}{masked}")
     lines.append("")
     lines.append(f"accuracy: {accuracy_text(result.accuracy, heldout)}")
@@ -84,6 +85,12 @@ def cost_notes(config, heldout: str | None) -> list[str]:
     if config.dropout:
         notes.append("costs: train and dev costs are the full network's, no dropout, as at test time; 'with masks' "
                      "is the cost gradient descent minimizes, with that iteration's dropout masks (what the "
+                     "course's exercise prints)" + (", plus the regularization term" if config.l2 or config.l1
+                                                     else ""))
+    elif config.l2 or config.l1:
+        term = "L2" if config.l2 else "L1"
+        notes.append(f"costs: train and dev costs are the full network's cross-entropy, without the {term} term; "
+                     f"'with {term}' is the cost gradient descent minimizes, with the {term} term (what the "
                      "course's exercise prints)")
     return notes
 
