@@ -379,8 +379,11 @@ def advise(config, ev: Evidence, diagnosis=None, tried: list[Attempt] | tuple = 
     fresh = [s for s in candidates if s.key not in done and (s.changes or s.key == "more-data")]
     fresh = [t for t in (_without_failed(s, failed) if s.changes else s for s in fresh) if t is not None]
     if not fresh and diagnosis is not None and focus is None and not candidates:
-        done_words = (f"done: low bias and low variance (training error {_pct(ev.train_error)}, "
-                      f"{ev.heldout or 'dev'} error {_pct(ev.dev_error)}): nothing to fix")
+        phrases = list(getattr(diagnosis, "phrases", []))
+        verdict = ("low bias and low variance" if phrases[:2] == ["low bias", "low variance"]
+                   else ", ".join(phrases) or "nothing pressing")
+        done_words = (f"done: {verdict} (training error {_pct(ev.train_error)}, "
+                      f"{ev.heldout or 'dev'} error {_pct(ev.dev_error)}): nothing in the basic recipe to fix")
         return Advice(None, [], ((note + " ") if note else "") + done_words + ".", "done")
     if not fresh and _still_falling(ev) and "train-longer" not in failed_keys and ev.stopped != "diverged":
         fresh = [s for s in bias_steps(config, ev) if s.key == "train-longer"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.test_lab import finish, lab_app, open_lab
 from tutor.cli import main
 from tutor.tour import settle
+from tutor.training_text import heldout_label
 
 PANELS = ("cost", "error", "boundary", "grad", "weights", "results")
 
@@ -44,7 +45,7 @@ async def test_a_run_draws_error_curves_and_its_weights_then_shows_the_results(t
         lab.controls.set_values({"iterations": "2000", "log_every": "100"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert set(lab.error_plot.curves) == {"train", "test"}
+        assert set(lab.error_plot.curves) == {"train", "dev"}  # the held-out set is named "dev" everywhere
         xs, ys = lab.error_plot.curves["train"]
         result = lab.runs[0].training.result
         assert len(xs) >= 10 and 0 <= ys[-1] <= 100
@@ -81,7 +82,7 @@ async def test_compare_regularizers_shows_dev_cost_and_the_weights_of_each_run(t
         await pilot.press("2")
         await finish(pilot, lab)
         labels = [r.label for r in lab.runs]
-        heldout = lab.runs[0].training.heldout
+        heldout = heldout_label(lab.runs[0].training.heldout)  # "dev", also for the course file's "test"
         assert set(lab.cost_plot.curves) == {*labels, *(f"{label} {heldout}" for label in labels)}
         assert list(lab.weights.runs) == labels and len(lab.weights.summaries) == 3
 

@@ -512,7 +512,8 @@ def next_step_of(training, diagnosis, values: FormValues, tried: list | tuple = 
     advice = advise(training.config, gather_evidence(training, generated=generated), diagnosis, tried)
     if advice.step is None:
         if advice.problem == "done":
-            return NextStep("Done: low bias and low variance", advice.note, "", {}, "done", "done",
+            return NextStep("Done: " + advice.note.split("done: ", 1)[-1].split(" (")[0], advice.note, "", {},
+                            "done", "done",
                             note=advice.note)
         if advice.note:
             return NextStep("Nothing left to try", advice.note, "", {}, note=advice.note)

@@ -743,7 +743,9 @@ class LabScreen(LabTraining, TutorScreen):
             if self.next.changes:
                 parts.append(Content.assemble(("press x", "bold $accent"), f" to {self.next.action}."))
         elif diagnosis is not None and diagnosis.focus is None:
-            parts.append(Content("Low bias and low variance: nothing in the basic recipe to fix."))
+            verdict = ("Low bias and low variance" if "low variance" in diagnosis.phrases
+                       else ", ".join(diagnosis.phrases).capitalize())
+            parts.append(Content(f"{verdict}: nothing in the basic recipe to fix."))
         return Content("\n").join(parts)
 
     def _compare_summary(self) -> str:
