@@ -100,7 +100,10 @@ def verdict_band(difference: float) -> Band:
         return Band("right", "below 1e-7: great",
                     "the gradient is right: backpropagation agrees with the numerical gradient")
     if d <= COURSE_THRESHOLD:
-        return Band("right", "about 1e-7, within the assignment's 2e-7 threshold (passes)",
+        where = ("at the assignment's 2e-7 threshold (passes: it fails only above 2e-7)"
+                 if math.isclose(d, COURSE_THRESHOLD, rel_tol=1e-9) else
+                 "about 1e-7, under the assignment's 2e-7 threshold (passes)")
+        return Band("right", where,
                     "the gradient is right: at epsilon 1e-7 round-off alone gives about 1e-7")
     if d < LIKELY_BUG:
         near = "just above the assignment's 2e-7 threshold (it would not pass); " if d < 1e-6 else ""
