@@ -93,6 +93,9 @@ BUGS = {
         "bug_fixed_epsilon": ("uses epsilon", ["fixed inside the function"]),
         "bug_divide_by_epsilon": ("difference for the corrected backward pass",
                                   ["divided by epsilon instead of 2 * epsilon"]),
+        "bug_hardcoded_size": ("other layer sizes", ["hard-coded", "num_parameters = 47"]),
+        "bug_hardcoded_zeros": ("other layer sizes", ["hard-coded", "np.zeros((47, 1))"]),
+        "bug_skips_last": ("every parameter", ["last parameter", "range(num_parameters - 1)"]),
     },
     "weight-decay": {
         "bug_missing_m": ("weights decay by (1 - alpha lambd / m)", ["the /m is missing"]),
@@ -275,3 +278,21 @@ def test_keyword_calls_reach_the_probes(tmp_path):
     path = tmp_path / "kw.py"
     path.write_text(source.replace("forward_propagation(x, theta_plus)", "forward_propagation(x=x, theta=theta_plus)"))
     assert check_in_process("gradcheck-1d", path).passed
+
+
+def test_notebook_helpers_follow_the_parameters_given():
+    from core.exercises import helpers
+
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.standard_normal((6, 3)), "b1": rng.standard_normal((6, 1)), "W2": rng.standard_normal((4, 6)),
+              "b2": rng.standard_normal((4, 1)), "W3": rng.standard_normal((1, 4)), "b3": rng.standard_normal((1, 1))}
+    theta, _ = helpers.dictionary_to_vector(params)
+    assert theta.shape == (57, 1)
+    back = helpers.vector_to_dictionary(theta)
+    assert all(np.array_equal(back[k], params[k]) for k in params)
+    X, Y = rng.standard_normal((3, 4)), np.array([[1, 0, 1, 1]])
+    cost, cache = helpers.forward_propagation_n(X, Y, back)
+    grads = helpers.backward_propagation_n(X, Y, cache)
+    assert np.isfinite(cost) and helpers.gradients_to_vector(grads).shape == (57, 1)
+    course, _ = helpers.dictionary_to_vector(helpers.gradient_check_n_test_case()[2])
+    assert helpers.vector_to_dictionary(course)["W1"].shape == (5, 4)
