@@ -73,6 +73,9 @@ BUGS = {
         "bug_multiply_keep_prob": ("A2 with dropout", ["multiplied by keep_prob"]),
         "bug_cache_without_masks": ("returns (A3, cache)", ["14-tuple", "12 items"]),
         "bug_other_seed": ("mask D1", ["np.random.seed(0)", "seeds with 1"]),
+        "bug_hardcoded_keep_prob": ("uses keep_prob", ["keep_prob is hard-coded", "keep_prob = 0.86"]),
+        "bug_cache_order": ("cache layout", ["another order", "(Z1, A1, D1,", "(Z1, D1, A1,"]),
+        "bug_mask_on_z": ("Z1", ["applied to Z1, before relu", "Z1 = Z1 * D1"]),
     },
     "dropout-backward": {
         "bug_missing_divide": ("gradients", ["dA2 is not divided by keep_prob"]),

@@ -239,6 +239,7 @@ def check_dropout_forward(t: Tester) -> None:
                    f"the first line, then rand for D1, then rand for D2 (the checker compares numbers, and the "
                    f"course's published results need the same masks every iteration){t.line_of(name, 'D1')}")
         want_A3, want = ref.forward_dropout(X, params, kp)
+        _forward_cause(t, name, X, params, kp, A3, cache, want_A3, want)
         Z1 = np.dot(params["W1"], X) + params["b1"]
         if not close(cache[0], Z1):
             t.fail("Z1", f"Z1 = np.dot(W1, X) + b1 is not what the cache holds first (dropout on the input X? the "
@@ -279,6 +280,58 @@ def check_dropout_forward(t: Tester) -> None:
         t.fail("the notebook's case", f"keep_prob 0.7 on the notebook's test case: A3 should be {shown}"
                                       f"{t.line_of(name)}")
     t.add("the notebook's case", True, f"A3 = {shown} with keep_prob 0.7, as the notebook prints")
+
+
+_NAMES = tuple(_LAYOUT.strip("()").split(", "))
+
+
+def _forward_cause(t: Tester, name: str, X, params: dict, kp: float, A3, cache: tuple, want_A3, want: tuple) -> None:
+    """Causes checked before the item-by-item checks: the cache's order, the mask applied to Z before relu,
+    and a hard-coded keep_prob (right numbers for one keep_prob only)."""
+    if close(A3, want_A3) and all(close(a, b) for a, b in zip(cache, want, strict=True)):
+        return
+    # the cache's order: every item is the course's, in another place
+    order: list[int] = []
+    for item in cache:
+        j = next((j for j in range(len(want)) if j not in order and close(item, want[j])), None)
+        if j is None:
+            break
+        order.append(j)
+    if len(order) == len(want) and order != list(range(len(want))):
+        yours = ", ".join(_NAMES[j] for j in order)
+        moved = [f"{_NAMES[j]} is item {i + 1}" for i, j in enumerate(order) if i != j][:3]
+        t.fail("cache layout", f"your cache holds the right values in another order: ({yours}); it must be "
+               f"{_LAYOUT} (backward_propagation_with_dropout unpacks it in that order; {', '.join(moved)})"
+               f"{t.line_of(name, 'cache')}")
+    # the mask applied to Z (before relu) instead of to A
+    for layer, zi, di in ((1, 0, 1), (2, 5, 6)):
+        Z, D = as_array(cache[zi]), as_array(cache[di])
+        if Z is None or D is None or Z.shape != D.shape or close(Z, want[zi]) or not close(D, want[di], 0, 0):
+            continue
+        if layer == 2 and not close(cache[2], want[2]):
+            continue
+        if close(Z, want[zi] * D) or close(Z, want[zi] * D / kp):
+            t.fail(f"Z{layer}", f"the mask D{layer} is applied to Z{layer}, before relu: the course drops units of "
+                   f"the activation, A{layer} = relu(Z{layer}); A{layer} = A{layer} * D{layer}; A{layer} = "
+                   f"A{layer} / keep_prob, and the cache keeps Z{layer} = np.dot(W{layer}, "
+                   f"{'X' if layer == 1 else 'A1'}) + b{layer} as computed{t.line_of(name, f'Z{layer}')}")
+    # keep_prob hard-coded: another keep_prob gives the same numbers
+    other = 0.5 if kp != 0.5 else 0.6
+    again = t.call(name, X.copy(), {k: v.copy() for k, v in params.items()}, other)
+    try:
+        A3_other, cache_other = again
+    except (TypeError, ValueError):
+        return
+    if close(A3, A3_other, 0, 0) and len(cache_other) == len(cache) and \
+            all(close(a, b, 0, 0) for a, b in zip(cache, cache_other, strict=True)):
+        Z1 = np.dot(params["W1"], X) + params["b1"]
+        D1, A1 = as_array(cache[1]), as_array(cache[2])
+        r = constant_ratio(A1, relu(Z1) * D1) if D1 is not None and A1 is not None and A1.shape == Z1.shape \
+            else None
+        named = f" (your numbers are those of keep_prob = {1 / r:.4g})" if r else ""
+        t.fail("uses keep_prob", f"keep_prob is hard-coded: called with keep_prob = {kp:g} and with {other:g}, your "
+               f"function returns the same A3 and cache{named}. Use the keep_prob argument for the masks and the "
+               f"scaling{t.line_of(name, 'keep_prob')}")
 
 
 # --- dropout backward ---------------------------------------------------------------------------------------
