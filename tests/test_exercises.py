@@ -49,6 +49,8 @@ BUGS = {
         "bug_norm_not_squared": ("W1's term", ["not squared", "multiply its penalty by 4"]),
         "bug_biases_penalized": ("biases not penalized", ["counts the biases"]),
         "bug_W2_twice": ("W3's term", ["W3 does not count"]),
+        "bug_spectral_norm": ("W1's term", ["np.linalg.norm(W1, 2)", "spectral norm", "np.sum(np.square(W1))"]),
+        "bug_precedence": ("the penalty's factor", ["check operator precedence", "lambd/2*m is (lambd/2)*m"]),
     },
     "l1-cost": {
         "bug_squares": ("W1's term", ["squares", "np.abs"]),
@@ -114,6 +116,7 @@ BUGS = {
         "bug_decays_bias": ("biases are not decayed", ["b1", "not regularized"]),
         "bug_grows": ("weights decay by (1 - alpha lambd / m)", ["the weights grow"]),
         "bug_no_decay": ("weights decay by (1 - alpha lambd / m)", ["not decayed at all"]),
+        "bug_decay_twice": ("weights decay by (1 - alpha lambd / m)", ["1 - 2 alpha lambd / m", "applied twice"]),
     },
     "normalize-inputs": {
         "bug_test_own_stats": ("test set with the training statistics", ["TEST set's own"]),

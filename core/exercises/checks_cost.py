@@ -42,10 +42,16 @@ def _penalty_factor(r: float, m: int, lambd: float, kind: str) -> str:
                  0.5: "lambd/(4m): a 1/2 too many",
                  float(m): "lambd/2 without the 1/m",
                  2.0 * m: "lambd times the sum, without the 1/(2m)",
-                 1.0 / lambd: "without lambd", 2.0 / lambd: "1/m times the sum: lambd/2 is missing"}
+                 1.0 / lambd: "without lambd", 2.0 / lambd: "1/m times the sum: lambd/2 is missing",
+                 float(m * m): f"m^2 = {m * m} times the expected: check operator precedence: lambd/2*m is "
+                               f"(lambd/2)*m, so the m multiplies; write lambd/(2*m)",
+                 4.0 * m * m: f"4m^2 = {4 * m * m} times the expected: check operator precedence: 1/2*m is "
+                              f"(1/2)*m; write 1/(2*m)"}
     else:
         named = {0.5: "lambd/(2m) instead of lambd/m (this exercise's L1 term has no 1/2)",
-                 float(m): "lambd without the 1/m", 1.0 / lambd: "without lambd"}
+                 float(m): "lambd without the 1/m", 1.0 / lambd: "without lambd",
+                 float(m * m): f"m^2 = {m * m} times the expected: check operator precedence: lambd/1*m is "
+                               f"(lambd/1)*m; write lambd/m"}
     for value, text in named.items():
         if math.isclose(r, value, rel_tol=1e-6):
             return text
@@ -89,6 +95,16 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
                     "that is L2; L1 takes np.abs)"}.get(round(growth, 6), f"changes by {growth:.4g}x")
             t.fail(f"{key}'s term", f"doubling {key} should multiply its penalty by {right:g}; yours {what}. The "
                    f"term is {term}{t.line_mentioning(name, 'square', 'norm', 'abs', '**', 'lambd')}")
+    for key in wrong:
+        only, got, want = probes[key]
+        W = only[key]
+        if kind == "l2" and W.ndim == 2 and min(W.shape) > 1:
+            spectral = want * np.linalg.norm(W, 2) ** 2 / np.sum(np.square(W))
+            if math.isclose(got, spectral, rel_tol=1e-7):
+                t.fail(f"{key}'s term", f"{key}'s term uses np.linalg.norm({key}, 2), which for a matrix is its "
+                       f"largest singular value (the spectral norm), not the Frobenius norm: the course's term is "
+                       f"np.sum(np.square({key})) (= np.linalg.norm({key}) ** 2, 'fro' by default)"
+                       f"{t.line_mentioning(name, 'norm')}")
     if wrong and len(wrong) < 3:
         key = wrong[0]
         _, got, want = probes[key]
@@ -229,7 +245,14 @@ def check_weight_decay(t: Tester) -> None:
                                                           "(lambd/(2m)) ||W||^2 is (lambd/m) W",
                      round(1 + lr * lambd / m, 12): "1 + alpha lambd / m: the weights grow; the decay subtracts",
                      round(1 - lambd / m, 12): "1 - lambd / m: the learning rate is missing from the decay",
+                     round(1 - 2 * lr * lambd / m, 12): "1 - 2 alpha lambd / m: the decay is applied twice (for "
+                                                        "example lambd/m * W added to dW and W also shrunk, or the "
+                                                        "decay term written twice); apply it once",
+                     round((1 - lr * lambd / m) ** 2, 12): "(1 - alpha lambd / m)^2: the decay is applied twice; "
+                                                           "apply it once",
                      1.0: "1: the weights are not decayed at all"}.get(round(ratio, 12) if ratio is not None else -1)
+            if named is None and ratio is not None:
+                named = f"{ratio:.6g} (a constant factor, but not 1 - alpha lambd / m)"
             what = f"times {named}" if named else "not a constant factor of the old W"
             t.fail("weights decay by (1 - alpha lambd / m)", f"with zero gradients {key} came out {what}; it should "
                    f"be (1 - learning_rate * lambd / m) * {key} = {right:g} * {key}{t.line_of(name, key)}")
