@@ -41,6 +41,7 @@ BUGS = {
         "bug_no_sqrt": ("the weights' scale", ["np.sqrt is missing"]),
         "bug_no_seed": ("seeds np.random.seed(3) itself", ["np.random.seed(3)"]),
         "bug_transposed_draw": ("the course's draws", ["transposed", "randn(layers_dims[l], layers_dims[l-1])"]),
+        "bug_float32": ("the weights' dtype", ["float32", "float64", ".astype(np.float32)"]),
     },
     "l2-cost": {
         "bug_missing_half": ("the penalty's factor", ["lambd/m instead of lambd/(2m)", "1/2 is missing"]),

@@ -129,6 +129,12 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
             if close(got, want, 1e-10, 0):
                 continue
             where = f"{name}({list(layers)}): {key}"
+            for dtype in (np.float32, np.float16):
+                if np.array_equal(got, want.astype(dtype).astype(np.float64)):
+                    t.fail("the weights' dtype", f"{where} holds the right numbers rounded to {np.dtype(dtype).name} "
+                           f"(a cast such as .astype(np.{np.dtype(dtype).name})): keep NumPy's float64, as "
+                           f"np.random.randn returns it, so the numbers match the course's to every digit"
+                           f"{t.line_mentioning(name, 'float', 'astype', 'dtype')}")
             r = constant_ratio(got, want)
             scale = ref.initialize(list(layers), "random", scale=1.0)[key]  # the bare randn draw
             if r is not None:
