@@ -110,6 +110,8 @@ BUGS = {
                                   ["divided by epsilon instead of 2 * epsilon"]),
         "bug_hardcoded_size": ("other layer sizes", ["hard-coded", "num_parameters = 47"]),
         "bug_hardcoded_zeros": ("other layer sizes", ["hard-coded", "np.zeros((47, 1))"]),
+        "bug_precedence_denominator": ("difference for the corrected backward pass",
+                                       ["check operator precedence", "numerator / (||grad|| + ||gradapprox||)"]),
         "bug_skips_last": ("every parameter", ["last parameter", "range(num_parameters - 1)"]),
     },
     "weight-decay": {
@@ -117,6 +119,8 @@ BUGS = {
         "bug_decays_bias": ("biases are not decayed", ["b1", "not regularized"]),
         "bug_grows": ("weights decay by (1 - alpha lambd / m)", ["the weights grow"]),
         "bug_no_decay": ("weights decay by (1 - alpha lambd / m)", ["not decayed at all"]),
+        "bug_precedence": ("plain gradient descent when lambd = 0", ["check operator precedence",
+                                                                     "(1 - learning_rate * lambd) / m"]),
         "bug_decay_twice": ("weights decay by (1 - alpha lambd / m)", ["1 - 2 alpha lambd / m", "applied twice"]),
     },
     "normalize-inputs": {

@@ -226,6 +226,10 @@ def check_weight_decay(t: Tester) -> None:
             t.fail("returns the parameters", f"{key} has {shape_text(plain[key].shape, shapes[key])}"
                                              f"{t.line_of(name, key)}")
         if not np.allclose(plain[key], want[key], rtol=1e-9, atol=1e-12):
+            if key.startswith("W") and np.allclose(plain[key], params[key] / m - lr * grads["d" + key], rtol=1e-9):
+                t.fail("plain gradient descent when lambd = 0", f"with lambd = 0 {key} came out {key} / m - "
+                       f"learning_rate * d{key}: check operator precedence: (1 - learning_rate * lambd) / m divides "
+                       f"the whole bracket by m; write (1 - learning_rate * lambd / m){t.line_of(name, key)}")
             t.fail("plain gradient descent when lambd = 0", f"with lambd = 0 {key} should be {key} - learning_rate "
                    f"* d{key}, as in update_parameters{t.line_of(name, key)}")
     t.add("plain gradient descent when lambd = 0", True, "W := W - alpha dW, b := b - alpha db")
@@ -248,6 +252,9 @@ def check_weight_decay(t: Tester) -> None:
                      round(1 - 2 * lr * lambd / m, 12): "1 - 2 alpha lambd / m: the decay is applied twice (for "
                                                         "example lambd/m * W added to dW and W also shrunk, or the "
                                                         "decay term written twice); apply it once",
+                     round((1 - lr * lambd) / m, 12): "(1 - alpha lambd) / m: check operator precedence, the /m "
+                                                       "divides the whole bracket; write 1 - learning_rate * lambd "
+                                                       "/ m",
                      round((1 - lr * lambd / m) ** 2, 12): "(1 - alpha lambd / m)^2: the decay is applied twice; "
                                                            "apply it once",
                      1.0: "1: the weights are not decayed at all"}.get(round(ratio, 12) if ratio is not None else -1)

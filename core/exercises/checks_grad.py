@@ -67,7 +67,11 @@ def _difference_formula(value: float, grad: float, approx_two: float, approx_one
         ((grad - approx_two) / (abs(grad) + abs(approx_two)), "no norm on the numerator (a sign can remain)"),
         (abs(grad - approx_two) ** 2 / (abs(grad) + abs(approx_two)), "a squared numerator"),
         (abs(grad - (plus_minus := approx_two * 2 * eps) / 2 * eps) / (abs(grad) + abs(plus_minus / 2 * eps)),
-         "(J_plus - J_minus) / 2 * epsilon, which multiplies by epsilon: write / (2 * epsilon)"),
+         "check operator precedence: (J_plus - J_minus) / 2 * epsilon is ((J_plus - J_minus) / 2) * epsilon, "
+         "which multiplies by epsilon: write / (2 * epsilon)"),
+        (abs(grad - approx_two) / abs(grad) + abs(approx_two),
+         "check operator precedence: numerator / ||grad|| + ||gradapprox|| is (numerator / ||grad||) + "
+         "||gradapprox||: write numerator / (||grad|| + ||gradapprox||)"),
         (approx_two, "gradapprox itself: return the relative difference between grad and gradapprox"),
         (grad, "grad itself: return the relative difference between grad and gradapprox"),
     )
@@ -353,7 +357,11 @@ def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided:
             (norm(g - a) / norm(g + a), "||grad + gradapprox|| as the denominator: it is ||grad|| + ||gradapprox||"),
             (norm(g - a) ** 2 / (norm(g) + norm(a)), "a squared numerator"),
             (norm(g - a * eps * eps) / (norm(g) + norm(a * eps * eps)),
-             "(J_plus - J_minus) / 2 * epsilon, which multiplies by epsilon: write / (2 * epsilon)")):
+             "check operator precedence: (J_plus - J_minus) / 2 * epsilon is ((J_plus - J_minus) / 2) * epsilon, "
+             "which multiplies by epsilon: write / (2 * epsilon)"),
+            (norm(g - a) / norm(g) + norm(a),
+             "check operator precedence: numerator / ||grad|| + ||gradapprox|| is (numerator / ||grad||) + "
+             "||gradapprox||: write numerator / (||grad|| + ||gradapprox||)")):
         if math.isclose(value, float(candidate), rel_tol=1e-4):
             return text
     return None
