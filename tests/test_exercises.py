@@ -316,3 +316,10 @@ def test_notebook_helpers_follow_the_parameters_given():
     assert np.isfinite(cost) and helpers.gradients_to_vector(grads).shape == (57, 1)
     course, _ = helpers.dictionary_to_vector(helpers.gradient_check_n_test_case()[2])
     assert helpers.vector_to_dictionary(course)["W1"].shape == (5, 4)
+
+
+def test_gradcheck_n_with_the_notebooks_own_47_number_helpers_passes():
+    # a file that pastes gc_utils' helpers (written for 47 numbers) is not failed by the other-size case
+    result = check_in_process("gradcheck-n", FIXTURES / "misc" / "gradcheck_n_own_helpers.py")
+    assert result.passed, result.failing
+    assert any(c.name == "other layer sizes" and c.passed for c in result.checks)
