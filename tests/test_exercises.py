@@ -51,6 +51,7 @@ BUGS = {
         "bug_biases_penalized": ("biases not penalized", ["counts the biases"]),
         "bug_W2_twice": ("W3's term", ["W3 does not count"]),
         "bug_spectral_norm": ("W1's term", ["np.linalg.norm(W1, 2)", "spectral norm", "np.sum(np.square(W1))"]),
+        "bug_hardcoded_lambd": ("uses lambd", ["lambd is hard-coded", "lambd = 0.7"]),
         "bug_precedence": ("the penalty's factor", ["check operator precedence", "lambd/2*m is (lambd/2)*m"]),
     },
     "l1-cost": {

@@ -67,6 +67,12 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
     ce = float(compute_cost(A3, Y))
     got0 = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in params.items()}, 0.0))
     if not math.isclose(got0, ce, rel_tol=1e-9, abs_tol=1e-12):
+        again = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in params.items()}, 0.3))
+        unit = float(expected_fn(A3, Y, params, 1.0)) - ce
+        if got0 == again and unit and got0 > ce:
+            t.fail("uses lambd", f"with lambd = 0 and with lambd = 0.3 your cost is the same, {got0:.8g} (the cost "
+                   f"with lambd = {(got0 - ce) / unit:.4g}): lambd is hard-coded. Use the lambd argument"
+                   f"{t.line_of(name, 'lambd')}")
         how = f"is {factor_text(got0 / ce, m)}" if ce else f"is {got0:.6g}"
         t.fail("cross-entropy part", f"with lambd = 0 your cost {how} instead of the cross-entropy {ce:.8g}: the "
                f"first part must be compute_cost(A3, Y) (the average over m of -Y log A3 - (1-Y) log(1-A3))"
@@ -127,6 +133,10 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
     A3b, Yb, params_b = _case(11, 9)
     got = _number(t, name, t.call(name, A3b, Yb, {k: v.copy() for k, v in params_b.items()}, 0.1))
     want = float(expected_fn(A3b, Yb, params_b, 0.1))
+    if not math.isclose(got, want, rel_tol=1e-9) and math.isclose(
+            got, float(expected_fn(A3b, Yb, params_b, lambd)), rel_tol=1e-9):
+        t.fail("another case", f"m = 9, lambd = 0.1: your cost is {got:.8g}, the cost with lambd = {lambd:g}: lambd is "
+               f"hard-coded. Use the lambd argument{t.line_of(name, 'lambd')}")
     if not math.isclose(got, want, rel_tol=1e-9):
         t.fail("another case", f"m = 9, lambd = 0.1: your cost is {got:.8g}, expected {want:.8g} (is m or lambd "
                f"fixed somewhere instead of taken from Y and the argument?){t.line_of(name)}")
