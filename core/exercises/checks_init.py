@@ -146,6 +146,9 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
                 named = _scale_name(used, list(layers)) or f"{used[l]:.4g}"
                 right = "10" if method == "random" else "sqrt(2 / n[l-1])"
                 what = f"is the right draw scaled by {named}, where the exercise uses {right}"
+                if named.split(" (")[0].replace(" ", "") == right.replace(" ", ""):
+                    what = (f"has the right scale but differs from the course's numbers by a factor {r:.10g}: "
+                            f"rounded, or computed in another precision (keep float64)")
                 if r < 0:
                     what += " (and the sign is flipped)"
                 t.fail("the weights' scale", f"{where} {what}{t.line_of(name, key)}")
