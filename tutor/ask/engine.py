@@ -212,19 +212,25 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
     ranking = engine.index.search(question)
     if ranking.exact:  # one of the bank's own phrasings (a course question, a related question picked)
         return answer_entry(engine.entries[ranking.order[0]].id, question, source, ranking, 1.0)
+    asked = question
+    question = engine.index.prepare(question)
+    ranking = engine.index.search(question)
+    if ranking.exact:
+        return answer_entry(engine.entries[ranking.order[0]].id, asked, source, ranking, 1.0)
     computed = numeric.answer_numbers(question, engine)
     if computed is not None:
+        computed.question = asked
         return computed
     where, names = engine.index.vocab.outside_topic(question)
     if where is not None:
-        return _unknown(question, engine, None, 0.0, outside=(where, names))
+        return _unknown(asked, engine, None, 0.0, outside=(where, names))
     conf = confidence(ranking, engine)
     if not ranking.order or ranking.known < MIN_KNOWN:
-        return _unknown(question, engine, ranking, conf)
+        return _unknown(asked, engine, ranking, conf)
     if conf < MIN_CONFIDENCE:
-        return _unsure(question, engine, ranking, conf)
+        return _unsure(asked, engine, ranking, conf)
     top = engine.entries[ranking.order[0]]
-    return answer_entry(top.id, question, source, ranking, conf)
+    return answer_entry(top.id, asked, source, ranking, conf)
 
 
 def _closest(engine: Engine, ranking: Ranking, limit: int = RELATED) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tutor.ask.bank import Entry
 from tutor.ask.bm25 import BM25
+from tutor.ask.typos import Corrector
 from tutor.ask.vocab import Vocabulary, clean
 
 #: Weight of the answer text's BM25 score beside the best phrasing's.
@@ -98,6 +99,23 @@ class Index:
         for k, toks in enumerate(self.answer_tokens):
             self.entry_tokens[k] |= set(toks)
         self.kinds = [set(e.kinds) for e in entries]
+        self._corrector: Corrector | None = None
+
+    @property
+    def corrector(self) -> Corrector:
+        """The typo corrector over every word the bank, the vocabulary and the outside topics use (built on
+        first use)."""
+        if self._corrector is None:
+            vocab = self.vocab
+            texts = [t for e in self.entries for t in (e.question, *e.paraphrases, e.section, e.answer)]
+            texts += list(vocab.phrase_tokens)
+            texts += [p.pattern for _, p in vocab.outside] + [vocab.anchors.pattern]
+            self._corrector = Corrector(texts, vocab.stop | vocab.filler)
+        return self._corrector
+
+    def prepare(self, question: str) -> str:
+        """The question as the engine reads it: conversational filler out, misspelled unit words corrected."""
+        return self.corrector.correct(self.vocab.strip_filler(question))
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_idf if token not in self.known_tokens else 2.0)

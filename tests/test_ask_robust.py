@@ -1,0 +1,66 @@
+"""`dltutor ask` in a learner's own words: typos, conversational filler, yes/no openers, question forms,
+numbers that are not error rates, and unit questions that name a topic of another course."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.ask import answer, get_engine
+from tutor.ask.typos import Corrector, distance
+
+
+@pytest.fixture(scope="session")
+def engine():
+    return get_engine()
+
+
+def _check(text: str, entries: set[str] | str, engine) -> None:
+    a = answer(text)
+    want = {entries} if isinstance(entries, str) else entries
+    assert a.entry in want, f"{text!r} -> {a.kind} {a.entry} ({a.confidence}), want {sorted(want)}"
+
+
+# ------------------------------------------------------------------------------------------------ typos
+def test_distance_counts_a_swap_as_one_edit():
+    assert distance("dropuot", "dropout", 2) == 1
+    assert distance("stoping", "stopping", 2) == 1
+    assert distance("abcdef", "uvwxyz", 2) == 3
+
+
+def test_corrector_leaves_short_and_known_words_alone():
+    c = Corrector(["dropout regularization keeps weights small"])
+    assert c.correct("Dropuot regularisation") == "dropout regularization"
+    assert c.correct("the cat") == "the cat"
+    assert c.closest("bananas") is None
+
+
+@pytest.mark.parametrize("typo, right", [
+    ("what does droput do", "what does dropout do"),
+    ("whats the intuiton behind dropuot", "whats the intuition behind dropout"),
+    ("how does weigth decay shrink the wieghts", "how does weight decay shrink the weights"),
+    ("what is varaince in machine lerning", "what is variance in machine learning"),
+    ("why do we normalzie the inputs", "why do we normalize the inputs"),
+])
+def test_misspelled_unit_words_find_the_same_entry(typo, right, engine):
+    want = answer(right)
+    assert want.kind in ("bank", "course"), right
+    got = answer(typo)
+    assert got.entry == want.entry, f"{typo!r} -> {got.kind} {got.entry}, want {want.entry}"
+
+
+def test_misspelled_questions_are_not_declined(engine):
+    for text in ("what is eraly stoping", "gradiant cheking", "normalizaton of inputs"):
+        a = answer(text)
+        assert a.kind != "unknown", f"{text!r} was declined: {a.answer}"
+
+
+# ----------------------------------------------------------------------------------------------- filler
+@pytest.mark.parametrize("plain, chatty", [
+    ("what is the test set for?", "hey, quick question: what is the test set for?"),
+    ("what is inverted dropout?", "in the lecture, what is inverted dropout?"),
+    ("why does L2 regularization reduce overfitting?",
+     "Andrew says L2 regularization reduces overfitting, can you explain why?"),
+    ("what is data augmentation?", "I was wondering, in the course, what is data augmentation? thanks"),
+])
+def test_conversational_filler_does_not_change_the_answer(plain, chatty, engine):
+    assert answer(chatty).entry == answer(plain).entry, chatty
