@@ -64,3 +64,28 @@ def test_misspelled_questions_are_not_declined(engine):
 ])
 def test_conversational_filler_does_not_change_the_answer(plain, chatty, engine):
     assert answer(chatty).entry == answer(plain).entry, chatty
+
+
+# ------------------------------------------------------------------------------------ yes/no openers
+def test_a_verdict_is_dropped_when_the_question_is_asked_the_other_way_round(engine):
+    flipped = answer("are Glorot and Xavier init identical?")
+    assert flipped.entry == "init-xavier-glorot-same", flipped.entry
+    assert not flipped.answer.lower().startswith(("no", "yes")), flipped.answer[:40]
+    assert "same initialization" in flipped.answer
+
+
+def test_a_verdict_stays_for_the_question_it_answers(engine):
+    e = engine.entry("init-zero-biases-ok")
+    assert answer(e.question).answer.startswith("Yes")
+
+
+@pytest.mark.parametrize("asked, canonical, keep", [
+    ("is dropout on at test time?", "Should dropout be off at test time?", False),
+    ("xavier vs glorot", "Are Xavier and Glorot initialization different?", False),
+    ("does dropout not work at test time?", "Does dropout work at test time?", False),
+    ("do we use dropout at test time?", "Do I use dropout at test time?", True),
+])
+def test_same_form_compares_question_form_negation_and_opposites(asked, canonical, keep):
+    from tutor.ask.opener import same_form
+
+    assert same_form(asked, canonical) is keep

@@ -166,7 +166,10 @@ def answer_entry(entry_id: str, question: str | None = None, source: Path | str 
     e = engine.entry(entry_id)
     kind = "course" if e.course_question else "bank"
     related = engine.related(e, ranking)
-    return Answer(question or e.question, e.answer, kind, _source(e.topic, e.section), round(conf, 3), related,
+    from tutor.ask.opener import shown_answer
+
+    text = shown_answer(e.answer, question, e.question, engine.index.vocab.tokens)
+    return Answer(question or e.question, text, kind, _source(e.topic, e.section), round(conf, 3), related,
                   e.id, e.course_question, related_questions=[engine.entry(r).question for r in related])
 
 
