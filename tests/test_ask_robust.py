@@ -89,3 +89,35 @@ def test_same_form_compares_question_form_negation_and_opposites(asked, canonica
     from tutor.ask.opener import same_form
 
     assert same_form(asked, canonical) is keep
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+@pytest.mark.parametrize("text, bayes", [
+    ("the lowest error anybody could achieve is 4%; I get 9% on train and 10% on dev", 0.04),
+    ("radiologists get 1.5% error; my net has 2% train error and 9% dev error", 0.015),
+    ("best possible error is 3%, train error 3.5%, dev error 12%", 0.03),
+])
+def test_ways_of_naming_the_best_achievable_error_are_read_as_bayes(text, bayes, engine):
+    a = answer(text)
+    assert a.kind == "diagnosis", (text, a.kind)
+    assert a.details["numbers_read"]["bayes"] == pytest.approx(bayes), text
+
+
+@pytest.mark.parametrize("text, difference", [
+    ("my grad check relative difference came out as 0.45", 0.45),
+    ("gradient checking returns 0.17, what does that mean?", 0.17),
+])
+def test_any_gradient_check_difference_is_read_not_only_small_ones(text, difference, engine):
+    a = answer(text)
+    assert a.kind == "gradcheck" and a.details["numbers_read"]["difference"] == pytest.approx(difference), text
+    assert a.details["band"]["name"] == "bug"
+
+
+@pytest.mark.parametrize("text", [
+    "my training loss is 0.12 and my dev loss is 0.95, bias or variance?",
+    "cross-entropy cost 0.2 on train, 0.25 on dev",
+])
+def test_losses_are_not_diagnosed_as_error_rates(text, engine):
+    a = answer(text)
+    assert a.details.get("reason") == "losses are not error rates", (text, a.kind, a.answer[:80])
+    assert "not error rates" in a.answer and "high bias" not in a.answer.lower()
