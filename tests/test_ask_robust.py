@@ -121,3 +121,20 @@ def test_losses_are_not_diagnosed_as_error_rates(text, engine):
     a = answer(text)
     assert a.details.get("reason") == "losses are not error rates", (text, a.kind, a.answer[:80])
     assert "not error rates" in a.answer and "high bias" not in a.answer.lower()
+
+
+# ------------------------------------------------------------------- unit questions naming other topics
+@pytest.mark.parametrize("text, where", [
+    ("should I still use L2 regularization if I train with RMSprop?", "Course 2, Week 2"),
+    ("can I combine inverted dropout with a CNN?", "Course 4"),
+    ("do exploding gradients happen in LSTMs too?", "Course 5"),
+])
+def test_unit_part_is_answered_and_the_other_topic_is_pointed_to(text, where, engine):
+    a = answer(text)
+    assert a.kind in ("bank", "course"), (text, a.kind)
+    assert where in a.answer and "not part of this unit" in a.answer, (text, a.answer[-200:])
+
+
+def test_outside_topics_alone_are_still_declined(engine):
+    a = answer("how does RMSprop work?")
+    assert a.kind == "unknown" and "Course 2, Week 2" in a.answer

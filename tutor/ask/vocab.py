@@ -123,6 +123,13 @@ class Vocabulary:
                 return place, ", ".join(dict.fromkeys(found))
         return None, ""
 
+    def without_outside(self, text: str) -> str:
+        """The text with the names of outside topics taken out."""
+        low = clean(text)
+        for _, pattern in self.outside:
+            low = pattern.sub(" ", low)
+        return low
+
     def outside_topic(self, text: str) -> tuple[str | None, str]:
         """Where a question's topic is taught when it is not in this unit.
 
