@@ -138,3 +138,24 @@ def test_unit_part_is_answered_and_the_other_topic_is_pointed_to(text, where, en
 def test_outside_topics_alone_are_still_declined(engine):
     a = answer("how does RMSprop work?")
     assert a.kind == "unknown" and "Course 2, Week 2" in a.answer
+
+
+# --------------------------------------------------------------------------------------- question forms
+@pytest.mark.parametrize("text, entries", [
+    ("what's L2 regularisation?", {"l2-cost-logistic-regression", "l2-cost-neural-network"}),
+    ("how can I avoid my gradients blowing up or vanishing?", {"vanish-what-helps"}),
+    ("how would I know whether my network has exploding gradients?", {"vanish-detect"}),
+    ("how would I normalise the input features?", {"norm-what-is", "norm-numpy-code"}),
+])
+def test_the_question_form_picks_the_entry_of_that_kind(text, entries, engine):
+    _check(text, entries, engine)
+
+
+def test_form_reads_the_opening_words():
+    from tutor.ask.index import form
+
+    assert form("How do I normalize X?") == "howto"
+    assert form("how does dropout work") == "howworks"
+    assert form("Why is L2 called weight decay?") == "why"
+    assert form("Is Glorot the same as Xavier?") == "yesno"
+    assert form("dropout intuition") is None

@@ -28,10 +28,32 @@ _INTENTS = (
     ("why", re.compile(r"\bwhy\b|\bhow come\b|\bwhat is the (?:reason|point|intuition)\b|\bintuition\b")),
     ("implementation", re.compile(r"\b(?:code|implement\w*|numpy|np\.|python|line of|write|snippet)\b")),
     ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or)\b")),
-    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b")),
+    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)?|define|meaning of|explain)\b")),
     ("how", re.compile(r"\bhow (?:do|should|can|to|much|big|many)\b|\bwhat should\b|\bwhich\b|\bsteps?\b")),
     ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
 )
+
+
+#: What a how-question wants done (vocab.toml groups): fix a problem, or tell that it is there.
+_AIMS = {"syn:remedy", "syn:detect"}
+#: Bonus (a share of the score) for an entry whose canonical question has the learner's question form.
+FORM_BONUS = 0.06
+_FORMS = (
+    ("why", re.compile(r"^\s*(?:why|how come)\b")),
+    ("howto", re.compile(r"^\s*how (?:do|can|should|would|could|must|shall) (?:i|we|you|one)\b|^\s*how to\b")),
+    ("howworks", re.compile(r"^\s*how\b")),
+    ("when", re.compile(r"^\s*(?:when|at what point)\b")),
+    ("what", re.compile(r"^\s*(?:what|which)\b")),
+    ("yesno", re.compile(r"^\s*(?:is|are|am|was|were|does|do|did|can|could|should|shall|will|would|may|might|must"
+                         r"|has|have|isn|aren|doesn|don|didn|can't|cannot|shouldn|won|wouldn)\b")),
+)
+
+
+def form(question: str) -> str | None:
+    """The question's form from its opening words: ``why``, ``howto`` (how do I...), ``howworks`` (how does
+    X...), ``when``, ``what``, ``yesno``; None for a bare phrase ("dropout intuition")."""
+    low = clean(question)
+    return next((name for name, pattern in _FORMS if pattern.search(low)), None)
 
 
 def intents(question: str) -> set[str]:
@@ -99,6 +121,9 @@ class Index:
         for k, toks in enumerate(self.answer_tokens):
             self.entry_tokens[k] |= set(toks)
         self.kinds = [set(e.kinds) for e in entries]
+        self.forms = [form(e.question) for e in entries]
+        # what the canonical question wants done: fix something, or tell that it is happening
+        self.aims = [set(vocab.tokens(e.question)) & _AIMS for e in entries]
         self._corrector: Corrector | None = None
 
     @property
@@ -145,8 +170,17 @@ class Index:
         wanted = intents(question)
         if not wanted and len(set(tokens)) <= 2:
             wanted = {"definition"}  # a bare term ("dropout", "weight decay") asks what it is
+        asked = form(question)
+        aims = set(tokens) & _AIMS
+        # the aim counts only for an entry about every topic the question names ("avoid overfitting" is not
+        # "prevent vanishing gradients")
+        topics = {t for t in tokens if t.startswith("syn:")} - _AIMS
         score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
-                 for b, a, kinds in zip(best, self.answers.scores(tokens), self.kinds)]
+                 * (1 + FORM_BONUS * (asked is not None and asked == shape)
+                    - FORM_BONUS * (asked not in (None, "yesno") and shape == "yesno"))
+                 * (1 + INTENT_BONUS * bool(aims & aim and topics <= have))
+                 for b, a, kinds, shape, aim, have in zip(best, self.answers.scores(tokens), self.kinds, self.forms,
+                                                          self.aims, self.entry_tokens)]
         order = sorted((k for k in range(n) if score[k] > 0), key=lambda k: -score[k])
         if not order:
             return Ranking([], [], known=self._share(tokens, self.known_tokens))

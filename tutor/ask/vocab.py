@@ -25,11 +25,16 @@ _PHRASE_WORD = re.compile(r"[a-z0-9_^]+")
 _LONGEST_PHRASE = 6
 
 
+#: British spellings read as American ones ("regularisation", "normalise", "initialised").
+_BRITISH = re.compile(r"(?<=[a-z]{4})is(ation|ations|e|ed|es|ing|er|ers)\b")
+
+
 def clean(text: str) -> str:
     """Lower case with Greek letters spelled out and contractions undone ("can't" -> "ca not", "it's" ->
     "it"). Snowball stems "normally" like "normalize", so it becomes "usually" ("the input layer normally
     gets..." is not about normalizing)."""
-    return _CONTRACTION.sub(lambda m: _EXPANDED.get(m.group(0), ""), text.lower().translate(_GREEK))
+    low = _CONTRACTION.sub(lambda m: _EXPANDED.get(m.group(0), ""), text.lower().translate(_GREEK))
+    return _BRITISH.sub(r"iz\1", low)
 
 
 def _phrase_key(text: str) -> str:
