@@ -28,7 +28,7 @@ _INTENTS = (
     ("why", re.compile(r"\bwhy\b|\bhow come\b|\bwhat is the (?:reason|point|intuition)\b|\bintuition\b")),
     ("implementation", re.compile(r"\b(?:code|implement\w*|numpy|np\.|python|line of|write|snippet)\b")),
     ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or)\b")),
-    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)?|define|meaning of|explain)\b")),
+    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b")),
     ("how", re.compile(r"\bhow (?:do|should|can|to|much|big|many)\b|\bwhat should\b|\bwhich\b|\bsteps?\b")),
     ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
 )
@@ -56,9 +56,12 @@ def form(question: str) -> str | None:
     return next((name for name, pattern in _FORMS if pattern.search(low)), None)
 
 
+_WHATS = re.compile(r"\bwhat['’]s\b", re.IGNORECASE)
+
+
 def intents(question: str) -> set[str]:
     """The kinds of answer a question asks for (``why``, ``how``, ``definition``...), from its wording."""
-    low = clean(question)
+    low = clean(_WHATS.sub("what is", question))
     return {kind for kind, pattern in _INTENTS if pattern.search(low)}
 
 
