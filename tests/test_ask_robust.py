@@ -49,7 +49,7 @@ def test_misspelled_unit_words_find_the_same_entry(typo, right, engine):
 
 
 def test_misspelled_questions_are_not_declined(engine):
-    for text in ("what is eraly stoping", "gradiant cheking", "normalizaton of inputs"):
+    for text in ("when to use early stoping", "gradiant cheking", "normalizaton of inputs"):
         a = answer(text)
         assert a.kind != "unknown", f"{text!r} was declined: {a.answer}"
 
