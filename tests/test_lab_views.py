@@ -44,7 +44,7 @@ async def test_a_run_draws_error_curves_and_its_weights_then_shows_the_results(t
         lab.controls.set_values({"iterations": "2000", "log_every": "100"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert set(lab.error_plot.curves) == {"train", "test"}
+        assert set(lab.error_plot.curves) == {"train", "dev"}  # the held-out set is called dev everywhere
         xs, ys = lab.error_plot.curves["train"]
         result = lab.runs[0].training.result
         assert len(xs) >= 10 and 0 <= ys[-1] <= 100
@@ -81,8 +81,7 @@ async def test_compare_regularizers_shows_dev_cost_and_the_weights_of_each_run(t
         await pilot.press("2")
         await finish(pilot, lab)
         labels = [r.label for r in lab.runs]
-        heldout = lab.runs[0].training.heldout
-        assert set(lab.cost_plot.curves) == {*labels, *(f"{label} {heldout}" for label in labels)}
+        assert set(lab.cost_plot.curves) == {*labels, *(f"{label} dev" for label in labels)}
         assert list(lab.weights.runs) == labels and len(lab.weights.summaries) == 3
 
 
