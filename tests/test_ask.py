@@ -201,6 +201,7 @@ def test_ten_million_is_the_course_question_with_the_engine_split(engine):
 @pytest.mark.parametrize("text, difference, band", [
     ("my gradient check difference is 3e-4", 3e-4, "bug"),  # past the 1e-4 log midpoint (core.bands)
     ("my gradient check difference is 2e-7", 2e-7, "right"),  # the assignment fails only above 2e-7
+    ("my gradient check difference is 3e-5", 3e-5, "look"),
     ("grad check gives 2 x 10^-9", 2e-9, "right"),
     ("difference of 0.02 in gradient checking", 0.02, "bug")])
 def test_gradient_differences_go_to_the_core_bands(text, difference, band, engine):

@@ -93,11 +93,13 @@ def test_a_learner_child_gets_one_blas_thread_unless_the_user_chose(tmp_path: Pa
     class Stop(Exception):
         pass
 
-    def fake_popen(command, **kwargs):
+    def fake_run(command, **kwargs):
         seen.append(kwargs["env"])
         raise Stop
 
-    monkeypatch.setattr(learner.subprocess, "Popen", fake_popen)
+    from core import sandbox
+
+    monkeypatch.setattr(sandbox, "run", fake_run)
     for name in learner.BLAS_THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(Stop):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.errors import TutorError
@@ -40,6 +41,7 @@ BUGS = {
         "bug_no_sqrt": ("the weights' scale", ["np.sqrt is missing"]),
         "bug_no_seed": ("seeds np.random.seed(3) itself", ["np.random.seed(3)"]),
         "bug_transposed_draw": ("the course's draws", ["transposed", "randn(layers_dims[l], layers_dims[l-1])"]),
+        "bug_float32": ("the weights' dtype", ["float32", "float64", ".astype(np.float32)"]),
     },
     "l2-cost": {
         "bug_missing_half": ("the penalty's factor", ["lambd/m instead of lambd/(2m)", "1/2 is missing"]),
@@ -48,6 +50,9 @@ BUGS = {
         "bug_norm_not_squared": ("W1's term", ["not squared", "multiply its penalty by 4"]),
         "bug_biases_penalized": ("biases not penalized", ["counts the biases"]),
         "bug_W2_twice": ("W3's term", ["W3 does not count"]),
+        "bug_spectral_norm": ("W1's term", ["np.linalg.norm(W1, 2)", "spectral norm", "np.sum(np.square(W1))"]),
+        "bug_hardcoded_lambd": ("uses lambd", ["lambd is hard-coded", "lambd = 0.7"]),
+        "bug_precedence": ("the penalty's factor", ["check operator precedence", "lambd/2*m is (lambd/2)*m"]),
     },
     "l1-cost": {
         "bug_squares": ("W1's term", ["squares", "np.abs"]),
@@ -58,8 +63,11 @@ BUGS = {
         "bug_half_l2_term": ("gradients", ["(lambd/(2m)) * W2", "the 2 of the square comes down"]),
         "bug_missing_l2_term": ("gradients", ["(lambd/m) * W1 is missing", "dW3, db3, dW2, db2 are right"]),
         "bug_bias_regularized": ("gradients", ["db3", "biases are not regularized"]),
-        "bug_no_relu_derivative": ("gradients", ["dW2", "dW3 and db3 are right", "(A2 > 0)"]),
+        "bug_no_relu_derivative": ("gradients", ["dW2", "relu's derivative is missing", "(A2 > 0)"]),
         "bug_wrong_sign": ("gradients", ["subtracted", "W3"]),
+        "bug_relu_ge": ("gradients", ["(A2 >= 0) is true everywhere", "A2 >= 0"]),
+        "bug_z_for_a": ("gradients", ["dW3 uses Z2", "np.dot(dZ3, Z2.T)"]),
+        "bug_hardcoded_lambd": ("gradients", ["lambd is hard-coded", "lambd = 0.7"]),
     },
     "dropout-forward": {
         "bug_missing_divide": ("A1 with dropout", ["A1 is not divided by keep_prob"]),
@@ -69,6 +77,9 @@ BUGS = {
         "bug_multiply_keep_prob": ("A2 with dropout", ["multiplied by keep_prob"]),
         "bug_cache_without_masks": ("returns (A3, cache)", ["14-tuple", "12 items"]),
         "bug_other_seed": ("mask D1", ["np.random.seed(0)", "seeds with 1"]),
+        "bug_hardcoded_keep_prob": ("uses keep_prob", ["keep_prob is hard-coded", "keep_prob = 0.86"]),
+        "bug_cache_order": ("cache layout", ["another order", "(Z1, A1, D1,", "(Z1, D1, A1,"]),
+        "bug_mask_on_z": ("Z1", ["applied to Z1, before relu", "Z1 = Z1 * D1"]),
     },
     "dropout-backward": {
         "bug_missing_divide": ("gradients", ["dA2 is not divided by keep_prob"]),
@@ -76,6 +87,11 @@ BUGS = {
         "bug_scaled_twice": ("gradients", ["1/keep_prob", "extra / keep_prob", "dA2"]),
         "bug_db_wrong_axis": ("shapes", ["db1", "axis=1"]),
         "bug_missing_mask": ("mask D1 on dA1", ["dA1 is not multiplied by D1", "dA1 = dA1 * D1"]),
+        "bug_relu_ge": ("gradients", ["(A2 >= 0) is true everywhere", "A2 >= 0"]),
+        "bug_z_for_a": ("gradients", ["dW3 uses Z2", "np.dot(dZ3, Z2.T)"]),
+        "bug_hardcoded_keep_prob": ("gradients", ["keep_prob is hard-coded", "keep_prob = 0.86"]),
+        "bug_extra_keep_prob_dz": ("gradients", ["dZ2 has an extra factor keep_prob", "dA2 is right",
+                                                 "np.int64(A2 > 0)) * keep_prob"]),
     },
     "gradcheck-1d": {
         "bug_one_sided": ("two-sided difference", ["one-sided", "O(eps)"]),
@@ -93,12 +109,20 @@ BUGS = {
         "bug_fixed_epsilon": ("uses epsilon", ["fixed inside the function"]),
         "bug_divide_by_epsilon": ("difference for the corrected backward pass",
                                   ["divided by epsilon instead of 2 * epsilon"]),
+        "bug_hardcoded_size": ("other layer sizes", ["hard-coded", "num_parameters = 47"]),
+        "bug_hardcoded_zeros": ("other layer sizes", ["hard-coded", "np.zeros((47, 1))"]),
+        "bug_precedence_denominator": ("difference for the corrected backward pass",
+                                       ["check operator precedence", "numerator / (||grad|| + ||gradapprox||)"]),
+        "bug_skips_last": ("every parameter", ["last parameter", "range(num_parameters - 1)"]),
     },
     "weight-decay": {
         "bug_missing_m": ("weights decay by (1 - alpha lambd / m)", ["the /m is missing"]),
         "bug_decays_bias": ("biases are not decayed", ["b1", "not regularized"]),
         "bug_grows": ("weights decay by (1 - alpha lambd / m)", ["the weights grow"]),
         "bug_no_decay": ("weights decay by (1 - alpha lambd / m)", ["not decayed at all"]),
+        "bug_precedence": ("plain gradient descent when lambd = 0", ["check operator precedence",
+                                                                     "(1 - learning_rate * lambd) / m"]),
+        "bug_decay_twice": ("weights decay by (1 - alpha lambd / m)", ["1 - 2 alpha lambd / m", "applied twice"]),
     },
     "normalize-inputs": {
         "bug_test_own_stats": ("test set with the training statistics", ["TEST set's own"]),
@@ -275,3 +299,28 @@ def test_keyword_calls_reach_the_probes(tmp_path):
     path = tmp_path / "kw.py"
     path.write_text(source.replace("forward_propagation(x, theta_plus)", "forward_propagation(x=x, theta=theta_plus)"))
     assert check_in_process("gradcheck-1d", path).passed
+
+
+def test_notebook_helpers_follow_the_parameters_given():
+    from core.exercises import helpers
+
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.standard_normal((6, 3)), "b1": rng.standard_normal((6, 1)), "W2": rng.standard_normal((4, 6)),
+              "b2": rng.standard_normal((4, 1)), "W3": rng.standard_normal((1, 4)), "b3": rng.standard_normal((1, 1))}
+    theta, _ = helpers.dictionary_to_vector(params)
+    assert theta.shape == (57, 1)
+    back = helpers.vector_to_dictionary(theta)
+    assert all(np.array_equal(back[k], params[k]) for k in params)
+    X, Y = rng.standard_normal((3, 4)), np.array([[1, 0, 1, 1]])
+    cost, cache = helpers.forward_propagation_n(X, Y, back)
+    grads = helpers.backward_propagation_n(X, Y, cache)
+    assert np.isfinite(cost) and helpers.gradients_to_vector(grads).shape == (57, 1)
+    course, _ = helpers.dictionary_to_vector(helpers.gradient_check_n_test_case()[2])
+    assert helpers.vector_to_dictionary(course)["W1"].shape == (5, 4)
+
+
+def test_gradcheck_n_with_the_notebooks_own_47_number_helpers_passes():
+    # a file that pastes gc_utils' helpers (written for 47 numbers) is not failed by the other-size case
+    result = check_in_process("gradcheck-n", FIXTURES / "misc" / "gradcheck_n_own_helpers.py")
+    assert result.passed, result.failing
+    assert any(c.name == "other layer sizes" and c.passed for c in result.checks)

@@ -59,7 +59,7 @@ def test_ask_with_an_answer(snap_compare) -> None:
         await steady(pilot)
         await pilot.press("a")
         await steady(pilot)
-        await pilot.press(*"why does dropout regularize", "enter")
+        await pilot.press(*"how big should the test set be with a million examples", "enter")
         await steady(pilot)
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -156,15 +155,14 @@ def test_a_tab_shows_the_tutor_keys_work_and_its_app_ends_with_the_tab(browser, 
         tab.press("Escape")
         tab.wait_for_text("Course map")
         tab.press("l")
-        shown = tab.wait_for_text("Gradient norms", timeout=30)
-        assert "Learn rate" in shown
+        tab.wait_for_text("Learn rate", timeout=30)  # the lab's form
         tab.press("Space")  # a run starts and draws
         tab.wait_for_text("iteration", timeout=60)
         # a browser resize reaches the app, which lays itself out again
         wide = tab.size()
         tab.page.set_viewport_size({"width": 800, "height": 600})
         wait_until(lambda: tab.size()[0] < wide[0], 20, "the terminal to shrink with the window")
-        tab.wait_for_text("Gradient norms", timeout=30)
+        tab.wait_for_text("Learn rate", timeout=30)
         assert tab.outside_requests == []  # offline: the page loads nothing from the internet
         tab.page.close()
         wait_until(lambda: not app_processes(server.pid), 20, "the tab's app to end after its tab closed")
@@ -269,39 +267,3 @@ def _argv(pid: int) -> list[bytes]:
         return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return []
-
-
-# ------------------------------------------------------------------------------------------- no orphans
-
-
-async def test_a_tab_app_that_ignores_quit_and_sigterm_is_still_ended_with_what_it_started(tmp_path):
-    pytest.importorskip("textual_serve", reason="the web extra is not installed")
-    from tutor.web import server as web_server
-
-    pids = tmp_path / "pids"
-    stubborn = ("import os, signal, subprocess, sys, time\n"
-                "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-                "child = subprocess.Popen(['sleep', '120'])\n"
-                f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
-                "print('__GANGLION__', flush=True)\n"
-                "time.sleep(120)\n")
-
-    async def ignore(*_args) -> None:
-        return None
-
-    tab = web_server.TabApp([sys.executable, "-c", stubborn], write_bytes=ignore, write_str=ignore, close=ignore,
-                            download_manager=web_server.Server("x").download_manager)
-    await tab.start(80, 24)
-    for _ in range(200):
-        if pids.exists() and pids.read_text():
-            break
-        await asyncio.sleep(0.05)
-    app_pid, child_pid = map(int, pids.read_text().split())
-    await asyncio.wait_for(tab.stop(), web_server.QUIT_GRACE + 2 * web_server.TERM_GRACE + 5)
-    for pid in (app_pid, child_pid):
-        for _ in range(100):
-            if not _alive(pid):
-                break
-            await asyncio.sleep(0.05)
-        assert not _alive(pid), f"process {pid} outlived its tab"
-    await tab.stop()  # a second stop (the server calls it from two places) does nothing

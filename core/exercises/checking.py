@@ -182,7 +182,9 @@ def factor_text(r: float, m: int | None = None, keep_prob: float | None = None, 
         candidates += [(float(m), f"m = {m} times the expected (a 1/m is missing)"),
                        (1.0 / m, f"1/m = 1/{m} of the expected (an extra 1/m)"),
                        (2.0 * m, f"2m = {2 * m} times the expected (the 1/(2m) is missing)"),
-                       (-float(m), f"minus m = -{m} times the expected (a 1/m missing and the wrong sign)")]
+                       (-float(m), f"minus m = -{m} times the expected (a 1/m missing and the wrong sign)"),
+                       (float(m * m), f"m^2 = {m * m} times the expected: check operator precedence: a/2*m is "
+                                      f"(a/2)*m, so the m multiplies; write a/(2*m)")]
     if keep_prob and keep_prob != 1:
         candidates += [(keep_prob, f"keep_prob = {keep_prob:g} times the expected (a missing / keep_prob)"),
                        (1.0 / keep_prob, "1/keep_prob times the expected (an extra / keep_prob)"),

@@ -16,6 +16,7 @@ from core.exercises.checking import (
     as_array,
     central_differences,
     close,
+    constant_ratio,
     describe,
     relative_difference,
     shape_text,
@@ -128,9 +129,23 @@ def check_l2_backward(t: Tester) -> None:
             earlier = ORDER[:ORDER.index(key)]
             context = f" ({', '.join(earlier)} are right, so look at the lines between them and {key})" \
                 if earlier else ""
-            text = _name_l2_mistake(X, Y, cache, lambd, got, key, m)
-            context = "" if "are right" in text else context
-            t.fail("gradients", f"X {X.shape}, m = {m}, lambd = {lambd}: {text}{context}{t.line_of(name, key)}")
+            at = key
+            shared = _shared_cause(t, grads, got, key, want, {0: X, 1: cache[1], 2: cache[5]},
+                                   {1: cache[0], 2: cache[4]}, m, lambd=lambd)
+            if shared is not None:
+                text, at = shared
+            else:
+                text = _name_l2_mistake(X, Y, cache, lambd, got, key, m)
+                if "wrong values" in text or "times the expected" in text:
+                    other = 0.3 if lambd != 0.3 else 0.05
+                    again = t.call(name, X.copy(), Y.copy(), tuple(np.copy(c) for c in cache), other)
+                    plain = ref.backward_l2(X, Y, cache, 0.0)
+                    found = constant_ratio(got["dW3"] - plain["dW3"], cache[10] / m)
+                    hard = _hard_coded(got, again if isinstance(again, dict) else {}, "lambd", lambd, found)
+                    if hard:
+                        text, at = hard, "lambd"
+            context = "" if "are right" in text or "hard-coded" in text else context
+            t.fail("gradients", f"X {X.shape}, m = {m}, lambd = {lambd}: {text}{context}{t.line_of(name, at)}")
         t.add("gradients", True, f"every dW and db right on a {'-'.join(map(str, layers))} network, m = {m}, "
                                  f"lambd = {lambd}")
 
@@ -224,6 +239,7 @@ def check_dropout_forward(t: Tester) -> None:
                    f"the first line, then rand for D1, then rand for D2 (the checker compares numbers, and the "
                    f"course's published results need the same masks every iteration){t.line_of(name, 'D1')}")
         want_A3, want = ref.forward_dropout(X, params, kp)
+        _forward_cause(t, name, X, params, kp, A3, cache, want_A3, want)
         Z1 = np.dot(params["W1"], X) + params["b1"]
         if not close(cache[0], Z1):
             t.fail("Z1", f"Z1 = np.dot(W1, X) + b1 is not what the cache holds first (dropout on the input X? the "
@@ -264,6 +280,58 @@ def check_dropout_forward(t: Tester) -> None:
         t.fail("the notebook's case", f"keep_prob 0.7 on the notebook's test case: A3 should be {shown}"
                                       f"{t.line_of(name)}")
     t.add("the notebook's case", True, f"A3 = {shown} with keep_prob 0.7, as the notebook prints")
+
+
+_NAMES = tuple(_LAYOUT.strip("()").split(", "))
+
+
+def _forward_cause(t: Tester, name: str, X, params: dict, kp: float, A3, cache: tuple, want_A3, want: tuple) -> None:
+    """Causes checked before the item-by-item checks: the cache's order, the mask applied to Z before relu,
+    and a hard-coded keep_prob (right numbers for one keep_prob only)."""
+    if close(A3, want_A3) and all(close(a, b) for a, b in zip(cache, want, strict=True)):
+        return
+    # the cache's order: every item is the course's, in another place
+    order: list[int] = []
+    for item in cache:
+        j = next((j for j in range(len(want)) if j not in order and close(item, want[j])), None)
+        if j is None:
+            break
+        order.append(j)
+    if len(order) == len(want) and order != list(range(len(want))):
+        yours = ", ".join(_NAMES[j] for j in order)
+        moved = [f"{_NAMES[j]} is item {i + 1}" for i, j in enumerate(order) if i != j][:3]
+        t.fail("cache layout", f"your cache holds the right values in another order: ({yours}); it must be "
+               f"{_LAYOUT} (backward_propagation_with_dropout unpacks it in that order; {', '.join(moved)})"
+               f"{t.line_of(name, 'cache')}")
+    # the mask applied to Z (before relu) instead of to A
+    for layer, zi, di in ((1, 0, 1), (2, 5, 6)):
+        Z, D = as_array(cache[zi]), as_array(cache[di])
+        if Z is None or D is None or Z.shape != D.shape or close(Z, want[zi]) or not close(D, want[di], 0, 0):
+            continue
+        if layer == 2 and not close(cache[2], want[2]):
+            continue
+        if close(Z, want[zi] * D) or close(Z, want[zi] * D / kp):
+            t.fail(f"Z{layer}", f"the mask D{layer} is applied to Z{layer}, before relu: the course drops units of "
+                   f"the activation, A{layer} = relu(Z{layer}); A{layer} = A{layer} * D{layer}; A{layer} = "
+                   f"A{layer} / keep_prob, and the cache keeps Z{layer} = np.dot(W{layer}, "
+                   f"{'X' if layer == 1 else 'A1'}) + b{layer} as computed{t.line_of(name, f'Z{layer}')}")
+    # keep_prob hard-coded: another keep_prob gives the same numbers
+    other = 0.5 if kp != 0.5 else 0.6
+    again = t.call(name, X.copy(), {k: v.copy() for k, v in params.items()}, other)
+    try:
+        A3_other, cache_other = again
+    except (TypeError, ValueError):
+        return
+    if close(A3, A3_other, 0, 0) and len(cache_other) == len(cache) and \
+            all(close(a, b, 0, 0) for a, b in zip(cache, cache_other, strict=True)):
+        Z1 = np.dot(params["W1"], X) + params["b1"]
+        D1, A1 = as_array(cache[1]), as_array(cache[2])
+        r = constant_ratio(A1, relu(Z1) * D1) if D1 is not None and A1 is not None and A1.shape == Z1.shape \
+            else None
+        named = f" (your numbers are those of keep_prob = {1 / r:.4g})" if r else ""
+        t.fail("uses keep_prob", f"keep_prob is hard-coded: called with keep_prob = {kp:g} and with {other:g}, your "
+               f"function returns the same A3 and cache{named}. Use the keep_prob argument for the masks and the "
+               f"scaling{t.line_of(name, 'keep_prob')}")
 
 
 # --- dropout backward ---------------------------------------------------------------------------------------
@@ -330,7 +398,17 @@ def check_dropout_backward(t: Tester) -> None:
         if key is not None:
             earlier = ORDER[:ORDER.index(key)]
             context = f" ({', '.join(earlier)} are right)" if earlier else ""
-            text, at = _name_dropout_mistake(X, Y, cache, kp, got, key, m)
+            shared = _shared_cause(t, grads, got, key, want, {0: X, 1: cache[2], 2: cache[7]},
+                                   {1: cache[0], 2: cache[5]}, m, keep_prob=kp)
+            text, at = shared if shared is not None else _name_dropout_mistake(X, Y, cache, kp, got, key, m)
+            if shared is None and ("wrong values" in text or "times the expected" in text
+                                   or "keep_prob" in text and "look at" in text):
+                again = t.call(name, X.copy(), Y.copy(), tuple(np.copy(c) for c in cache), 0.5 if kp != 0.5 else 0.6)
+                ratio = constant_ratio(got["dW2"], ref.backward_dropout(X, Y, cache, 1.0)["dW2"])
+                hard = _hard_coded(got, again if isinstance(again, dict) else {}, "keep_prob", kp,
+                                   1 / ratio if ratio else None)
+                if hard:
+                    text, at, context = hard, "keep_prob", ""
             t.fail("gradients", f"keep_prob {kp}, m = {m}: {text}{context}{t.line_of(name, at)}")
         t.add("gradients", True, f"every dW and db right with keep_prob {kp} ({'-'.join(map(str, layers))}, m = {m})")
         _check_dA(t, name, grads, X, Y, cache, kp)
@@ -340,3 +418,48 @@ def check_dropout_backward(t: Tester) -> None:
             return ref.dropout_cost(X, Y, p, masks, kp)
 
     _oracle(t, name, got, J, params, "the cost with the forward pass's masks held fixed")
+
+
+# --- causes the L2 and dropout backward passes share ---------------------------------------------------------
+
+def _hard_coded(got: dict, again: dict, word: str, value: float, found: float | None) -> str | None:
+    """``word`` (lambd, keep_prob) is hard-coded when the gradients do not move with the argument."""
+    if not all(k in again and close(got[k], again[k], 1e-12, 1e-15) for k in ORDER):
+        return None
+    named = f" (your numbers are those of {word} = {found:.4g})" if found is not None else ""
+    return (f"{word} is hard-coded: called with {word} = {value:g} and again with another {word}, your gradients "
+            f"are the same{named}. Use the {word} argument")
+
+
+def _shared_cause(t: Tester, grads: dict, got: dict, key: str, want: dict, A: dict, Z: dict, m: int,
+                  **factors) -> tuple[str, str] | None:
+    """A cause both backward passes can have, named the same way in both: relu's derivative written
+    ``A >= 0``, Z where the formula has A, or an extra factor on the dZ line although dA is right."""
+    layer = int(key[-1])
+    if key.startswith("dW") and layer in (2, 3):
+        prev = layer - 1
+        dZ = want[f"dZ{layer}"]
+        swapped = want[key] - 1. / m * np.dot(dZ, A[prev].T) + 1. / m * np.dot(dZ, Z[prev].T)
+        if close(got[key], swapped, 1e-6, 1e-10):
+            return (f"{key} uses Z{prev} where the formula has A{prev}: {key} = 1/m * np.dot(dZ{layer}, A{prev}.T), "
+                    f"A{prev} being the activation relu(Z{prev}) the next layer received"), key
+    if layer == 3:
+        return None
+    gdA, gdZ = as_array(grads.get(f"dA{layer}")), as_array(grads.get(f"dZ{layer}"))
+    wdA, wdZ = want[f"dA{layer}"], want[f"dZ{layer}"]
+    if gdA is None or gdZ is None or gdA.shape != wdA.shape or gdZ.shape != wdZ.shape:
+        return None
+    if not close(gdA, wdA, 1e-6, 1e-10) or close(gdZ, wdZ, 1e-6, 1e-10):
+        return None
+    if close(gdZ, gdA, 1e-6, 1e-10) or close(gdZ, gdA * (A[layer] >= 0), 1e-6, 1e-10):
+        return (f"dZ{layer} equals dA{layer}: relu's derivative is missing or always 1. (A{layer} >= 0) is true "
+                f"everywhere (relu never returns a negative); it is dZ{layer} = dA{layer} * (A{layer} > 0)"), \
+            f"dZ{layer}"
+    r = constant_ratio(gdZ, wdZ)
+    kp = factors.get("keep_prob")
+    if r is not None and kp and abs(r - kp) < 1e-6 * kp:
+        text = "has an extra factor keep_prob (it is keep_prob times the expected)"
+    else:
+        text = describe(gdZ, wdZ, m=m, **factors) or "differs"
+    return (f"dZ{layer} {text}, although dA{layer} is right: the mistake is on the dZ{layer} line, which is "
+            f"dZ{layer} = dA{layer} * (A{layer} > 0) and nothing more"), f"dZ{layer}"

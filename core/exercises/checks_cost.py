@@ -42,10 +42,16 @@ def _penalty_factor(r: float, m: int, lambd: float, kind: str) -> str:
                  0.5: "lambd/(4m): a 1/2 too many",
                  float(m): "lambd/2 without the 1/m",
                  2.0 * m: "lambd times the sum, without the 1/(2m)",
-                 1.0 / lambd: "without lambd", 2.0 / lambd: "1/m times the sum: lambd/2 is missing"}
+                 1.0 / lambd: "without lambd", 2.0 / lambd: "1/m times the sum: lambd/2 is missing",
+                 float(m * m): f"m^2 = {m * m} times the expected: check operator precedence: lambd/2*m is "
+                               f"(lambd/2)*m, so the m multiplies; write lambd/(2*m)",
+                 4.0 * m * m: f"4m^2 = {4 * m * m} times the expected: check operator precedence: 1/2*m is "
+                              f"(1/2)*m; write 1/(2*m)"}
     else:
         named = {0.5: "lambd/(2m) instead of lambd/m (this exercise's L1 term has no 1/2)",
-                 float(m): "lambd without the 1/m", 1.0 / lambd: "without lambd"}
+                 float(m): "lambd without the 1/m", 1.0 / lambd: "without lambd",
+                 float(m * m): f"m^2 = {m * m} times the expected: check operator precedence: lambd/1*m is "
+                               f"(lambd/1)*m; write lambd/m"}
     for value, text in named.items():
         if math.isclose(r, value, rel_tol=1e-6):
             return text
@@ -61,6 +67,12 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
     ce = float(compute_cost(A3, Y))
     got0 = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in params.items()}, 0.0))
     if not math.isclose(got0, ce, rel_tol=1e-9, abs_tol=1e-12):
+        again = _number(t, name, t.call(name, A3, Y, {k: v.copy() for k, v in params.items()}, 0.3))
+        unit = float(expected_fn(A3, Y, params, 1.0)) - ce
+        if got0 == again and unit and got0 > ce:
+            t.fail("uses lambd", f"with lambd = 0 and with lambd = 0.3 your cost is the same, {got0:.8g} (the cost "
+                   f"with lambd = {(got0 - ce) / unit:.4g}): lambd is hard-coded. Use the lambd argument"
+                   f"{t.line_of(name, 'lambd')}")
         how = f"is {factor_text(got0 / ce, m)}" if ce else f"is {got0:.6g}"
         t.fail("cross-entropy part", f"with lambd = 0 your cost {how} instead of the cross-entropy {ce:.8g}: the "
                f"first part must be compute_cost(A3, Y) (the average over m of -Y log A3 - (1-Y) log(1-A3))"
@@ -89,6 +101,16 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
                     "that is L2; L1 takes np.abs)"}.get(round(growth, 6), f"changes by {growth:.4g}x")
             t.fail(f"{key}'s term", f"doubling {key} should multiply its penalty by {right:g}; yours {what}. The "
                    f"term is {term}{t.line_mentioning(name, 'square', 'norm', 'abs', '**', 'lambd')}")
+    for key in wrong:
+        only, got, want = probes[key]
+        W = only[key]
+        if kind == "l2" and W.ndim == 2 and min(W.shape) > 1:
+            spectral = want * np.linalg.norm(W, 2) ** 2 / np.sum(np.square(W))
+            if math.isclose(got, spectral, rel_tol=1e-7):
+                t.fail(f"{key}'s term", f"{key}'s term uses np.linalg.norm({key}, 2), which for a matrix is its "
+                       f"largest singular value (the spectral norm), not the Frobenius norm: the course's term is "
+                       f"np.sum(np.square({key})) (= np.linalg.norm({key}) ** 2, 'fro' by default)"
+                       f"{t.line_mentioning(name, 'norm')}")
     if wrong and len(wrong) < 3:
         key = wrong[0]
         _, got, want = probes[key]
@@ -111,6 +133,10 @@ def _check_cost(t: Tester, name: str, kind: str) -> None:
     A3b, Yb, params_b = _case(11, 9)
     got = _number(t, name, t.call(name, A3b, Yb, {k: v.copy() for k, v in params_b.items()}, 0.1))
     want = float(expected_fn(A3b, Yb, params_b, 0.1))
+    if not math.isclose(got, want, rel_tol=1e-9) and math.isclose(
+            got, float(expected_fn(A3b, Yb, params_b, lambd)), rel_tol=1e-9):
+        t.fail("another case", f"m = 9, lambd = 0.1: your cost is {got:.8g}, the cost with lambd = {lambd:g}: lambd is "
+               f"hard-coded. Use the lambd argument{t.line_of(name, 'lambd')}")
     if not math.isclose(got, want, rel_tol=1e-9):
         t.fail("another case", f"m = 9, lambd = 0.1: your cost is {got:.8g}, expected {want:.8g} (is m or lambd "
                f"fixed somewhere instead of taken from Y and the argument?){t.line_of(name)}")
@@ -210,6 +236,10 @@ def check_weight_decay(t: Tester) -> None:
             t.fail("returns the parameters", f"{key} has {shape_text(plain[key].shape, shapes[key])}"
                                              f"{t.line_of(name, key)}")
         if not np.allclose(plain[key], want[key], rtol=1e-9, atol=1e-12):
+            if key.startswith("W") and np.allclose(plain[key], params[key] / m - lr * grads["d" + key], rtol=1e-9):
+                t.fail("plain gradient descent when lambd = 0", f"with lambd = 0 {key} came out {key} / m - "
+                       f"learning_rate * d{key}: check operator precedence: (1 - learning_rate * lambd) / m divides "
+                       f"the whole bracket by m; write (1 - learning_rate * lambd / m){t.line_of(name, key)}")
             t.fail("plain gradient descent when lambd = 0", f"with lambd = 0 {key} should be {key} - learning_rate "
                    f"* d{key}, as in update_parameters{t.line_of(name, key)}")
     t.add("plain gradient descent when lambd = 0", True, "W := W - alpha dW, b := b - alpha db")
@@ -229,7 +259,17 @@ def check_weight_decay(t: Tester) -> None:
                                                           "(lambd/(2m)) ||W||^2 is (lambd/m) W",
                      round(1 + lr * lambd / m, 12): "1 + alpha lambd / m: the weights grow; the decay subtracts",
                      round(1 - lambd / m, 12): "1 - lambd / m: the learning rate is missing from the decay",
+                     round(1 - 2 * lr * lambd / m, 12): "1 - 2 alpha lambd / m: the decay is applied twice (for "
+                                                        "example lambd/m * W added to dW and W also shrunk, or the "
+                                                        "decay term written twice); apply it once",
+                     round((1 - lr * lambd) / m, 12): "(1 - alpha lambd) / m: check operator precedence, the /m "
+                                                       "divides the whole bracket; write 1 - learning_rate * lambd "
+                                                       "/ m",
+                     round((1 - lr * lambd / m) ** 2, 12): "(1 - alpha lambd / m)^2: the decay is applied twice; "
+                                                           "apply it once",
                      1.0: "1: the weights are not decayed at all"}.get(round(ratio, 12) if ratio is not None else -1)
+            if named is None and ratio is not None:
+                named = f"{ratio:.6g} (a constant factor, but not 1 - alpha lambd / m)"
             what = f"times {named}" if named else "not a constant factor of the old W"
             t.fail("weights decay by (1 - alpha lambd / m)", f"with zero gradients {key} came out {what}; it should "
                    f"be (1 - learning_rate * lambd / m) * {key} = {right:g} * {key}{t.line_of(name, key)}")

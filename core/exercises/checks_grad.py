@@ -20,6 +20,8 @@ from core.exercises.helpers import (
     dictionary_to_vector,
     forward_propagation_n,
     gradient_check_n_test_case,
+    gradients_to_vector,
+    vector_to_dictionary,
 )
 
 
@@ -67,7 +69,11 @@ def _difference_formula(value: float, grad: float, approx_two: float, approx_one
         ((grad - approx_two) / (abs(grad) + abs(approx_two)), "no norm on the numerator (a sign can remain)"),
         (abs(grad - approx_two) ** 2 / (abs(grad) + abs(approx_two)), "a squared numerator"),
         (abs(grad - (plus_minus := approx_two * 2 * eps) / 2 * eps) / (abs(grad) + abs(plus_minus / 2 * eps)),
-         "(J_plus - J_minus) / 2 * epsilon, which multiplies by epsilon: write / (2 * epsilon)"),
+         "check operator precedence: (J_plus - J_minus) / 2 * epsilon is ((J_plus - J_minus) / 2) * epsilon, "
+         "which multiplies by epsilon: write / (2 * epsilon)"),
+        (abs(grad - approx_two) / abs(grad) + abs(approx_two),
+         "check operator precedence: numerator / ||grad|| + ||gradapprox|| is (numerator / ||grad||) + "
+         "||gradapprox||: write numerator / (||grad|| + ||gradapprox||)"),
         (approx_two, "gradapprox itself: return the relative difference between grad and gradapprox"),
         (grad, "grad itself: return the relative difference between grad and gradapprox"),
     )
@@ -156,6 +162,87 @@ def ref_1d(x: float = 2.0, theta: float = 4.0, epsilon: float = 1e-7) -> float:
     return float(np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox)))
 
 
+def _other_size_case():
+    """A network of other layer sizes than the notebook's (3-6-4-1: 57 parameters, not 47)."""
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((3, 4))
+    Y = np.array([[1, 0, 1, 1]])
+    params = {}
+    for key, shape in (("W1", (6, 3)), ("b1", (6, 1)), ("W2", (4, 6)), ("b2", (4, 1)), ("W3", (1, 4)),
+                       ("b3", (1, 1))):
+        params[key] = rng.standard_normal(shape) * 0.5
+    return X, Y, params
+
+
+def _probe_call(t: Tester, name: str, params, grads, X, Y, eps, *, catch: bool = False):
+    """Call their gradient_check_n with a forward_propagation_n that records every theta it is given.
+
+    Returns ``(value or None, calls, failure message or None)``; ``catch``: an exception is returned as
+    its message instead of failing the check (to name its cause from the calls made first).
+    """
+    calls: list[np.ndarray] = []
+    keys = list(params)
+
+    def probe(X, Y, parameters):  # the course's parameter names: a call by keyword works too
+        calls.append(np.concatenate([np.reshape(parameters[k], -1) for k in keys if k in parameters]))
+        return forward_propagation_n(X, Y, parameters)
+
+    # on another network, the notebook's helpers (their own copies may be written for 47 numbers only)
+    helpers = {"dictionary_to_vector": dictionary_to_vector, "vector_to_dictionary": vector_to_dictionary,
+               "gradients_to_vector": gradients_to_vector} if catch else {}
+    with _swapped(t, forward_propagation_n=probe, **helpers):
+        if not catch:
+            return _number(t, name, t.call(name, _copy(params), _copy(grads), X.copy(), Y.copy(), eps)), calls, None
+        try:
+            return _number(t, name, t.call(name, _copy(params), _copy(grads), X.copy(), Y.copy(), eps)), calls, None
+        except Stop as exc:
+            t.checks.pop()
+            return None, calls, str(exc)
+
+
+def _coverage(calls, base: np.ndarray):
+    """From the thetas J was evaluated at: the deltas, the moved indices per call and the (index, sign) set."""
+    flat = base.reshape(-1)
+    deltas = [c - flat if c.shape == flat.shape else np.full(flat.shape, np.nan) for c in calls]
+    moved = [np.flatnonzero(~(np.abs(d) <= 1e-12)) for d in deltas]
+    signs = {(int(mv[0]), 1 if d[mv[0]] > 0 else -1) for mv, d in zip(moved, deltas, strict=True) if len(mv) == 1}
+    return deltas, moved, signs
+
+
+def _skipped_text(t: Tester, name: str, signs, n: int) -> str | None:
+    """Name a loop that stops early: ``range(num_parameters - 1)`` or a hard-coded number of parameters."""
+    done = {i for i, _ in signs}
+    if not done or done == set(range(n)):
+        return None
+    k = max(done) + 1
+    if done != set(range(k)) or k >= n:
+        return None
+    if k == n - 1:
+        return (f"{name} never nudges the last parameter (index {n - 1}): the loop stops one short. "
+                f"for i in range(num_parameters) visits all {n}, range(num_parameters - 1) skips the last"
+                f"{t.line_mentioning(name, 'range(')}")
+    where = _number_line(t, name, str(k)) or t.line_mentioning(name, "range(")
+    return (f"{name} checked only the first {k} of this network's {n} parameters: the number of parameters is "
+            f"hard-coded ({k}). Take it from the vector: num_parameters = parameters_values.shape[0]{where}")
+
+
+def _number_line(t: Tester, name: str, *numbers: str) -> str:
+    """``line_mentioning`` for a line of ``name`` that holds one of ``numbers`` as a number, else ''."""
+    import re
+
+    learner = t.learner
+    node = learner._function_node(name) if learner.tree is not None else None
+    if node is None:
+        return ""
+    end = getattr(node, "end_lineno", node.lineno) or node.lineno
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(x) for x in numbers) + r")(?![\w.])")
+    for line in range(end, node.lineno, -1):
+        text = learner.lines[line - 1] if line - 1 < len(learner.lines) else ""
+        if pattern.search(text.split("#", 1)[0]):
+            return f"\n  at {learner.at(line)}{learner.quote(line)}"
+    return ""
+
+
 def check_gradcheck_n(t: Tester) -> None:
     name = "gradient_check_n"
     t.function(name, "(parameters, gradients, X, Y, epsilon=1e-7)")
@@ -164,18 +251,12 @@ def check_gradcheck_n(t: Tester) -> None:
     buggy = backward_propagation_n(X, Y, cache)
     fixed = _fixed_gradients(X, Y, cache)
     base, _ = dictionary_to_vector(params)
-    calls: list[np.ndarray] = []
-
-    def probe(X, Y, parameters):  # the course's parameter names: a call by keyword works too
-        calls.append(np.concatenate([np.reshape(parameters[k], -1) for k in ("W1", "b1", "W2", "b2", "W3", "b3")]))
-        return forward_propagation_n(X, Y, parameters)
-
-    with _swapped(t, forward_propagation_n=probe):
-        got = _number(t, name, t.call(name, _copy(params), _copy(fixed), X.copy(), Y.copy(), 1e-7))
+    got, calls, _ = _probe_call(t, name, params, fixed, X, Y, 1e-7)
     n = base.shape[0]
-    flat = base.reshape(-1)
-    deltas = [c - flat for c in calls]
-    moved = [np.flatnonzero(np.abs(d) > 1e-12) for d in deltas]
+    deltas, moved, signs = _coverage(calls, base)
+    skipped = _skipped_text(t, name, signs, n)
+    if skipped:
+        t.fail("every parameter", skipped)
     if len(calls) < n:
         t.fail("every parameter", f"{name} called forward_propagation_n {len(calls)} times for {n} parameters: "
                f"each of the {n} needs J at theta + eps and theta - eps{t.line_of(name)}")
@@ -183,7 +264,6 @@ def check_gradcheck_n(t: Tester) -> None:
         t.fail("copies theta", f"{name} moved more than one parameter in one call of forward_propagation_n: the "
                f"nudges pile up. theta_plus = np.copy(parameters_values) for every i (and the same for "
                f"theta_minus){t.line_of(name, 'theta_plus')}")
-    signs = {(int(mv[0]), 1 if d[mv[0]] > 0 else -1) for mv, d in zip(moved, deltas, strict=True) if len(mv) == 1}
     if not all((i, -1) in signs for i in range(n)):
         at_base = sum(1 for mv in moved if len(mv) == 0)
         why = (" (J_minus is computed at theta itself: either a one-sided difference, or theta_minus = "
@@ -210,6 +290,38 @@ def check_gradcheck_n(t: Tester) -> None:
         t.fail("uses epsilon", f"with epsilon = 1e-4 your difference is {got4:.4g}, expected {want4:.4g}: is epsilon "
                f"fixed inside the function instead of taken from the argument?{t.line_of(name)}")
     t.add("uses epsilon", True, f"epsilon 1e-4 gives {got4:.3g}")
+    _check_other_size(t, name)
+
+
+def _check_other_size(t: Tester, name: str) -> None:
+    """The same check on a network of other layer sizes: a size written in for the notebook's fails here."""
+    X, Y, params = _other_size_case()
+    _, cache = forward_propagation_n(X, Y, params)
+    grads = _fixed_gradients(X, Y, cache)
+    base, _ = dictionary_to_vector(params)
+    n = base.shape[0]
+    got, calls, error = _probe_call(t, name, params, grads, X, Y, 1e-7, catch=True)
+    _, _, signs = _coverage(calls, base)
+    what = "a 3-6-4-1 network (57 parameters, the notebook's has 47)"
+    hard = _number_line(t, name, "47", "5, 4", "5,4", "3, 5", "3,5")
+    if hard and (error is not None or {i for i, _ in signs} != set(range(n))):
+        t.fail("other layer sizes", f"on {what} your {name} fails: a size is hard-coded for the notebook's "
+               f"47-parameter network. Take sizes from the parameters given (num_parameters = "
+               f"parameters_values.shape[0], np.zeros((num_parameters, 1))){hard}"
+               + (f"\n  ({error.splitlines()[0]})" if error else ""))
+    skipped = _skipped_text(t, name, signs, n)
+    if skipped:
+        t.fail("other layer sizes", f"on {what}: {skipped}")
+    if error is not None:
+        t.fail("other layer sizes", f"on {what}: {error}")
+    want = float(ref.gradient_check_n(params, grads, X, Y, 1e-7))
+    if not math.isclose(got, want, rel_tol=1e-4):
+        hard = _number_line(t, name, "47")
+        size = (" (a size is hard-coded for the notebook's 47-parameter network: take it from the parameters "
+                "given)") if hard else ""
+        t.fail("other layer sizes", f"on {what} your {name} returned {got:.6g}, expected {want:.6g}{size}"
+               f"{hard}")
+    t.add("other layer sizes", True, f"{what}: {got:.3g}")
 
 
 def _compare(t: Tester, name: str, got: float, want: float, what: str, params, grads, X, Y, eps) -> None:
@@ -226,8 +338,6 @@ def _compare(t: Tester, name: str, got: float, want: float, what: str, params, g
 
 
 def _vectors(params, grads, X, Y, eps):
-    from core.exercises.helpers import gradients_to_vector, vector_to_dictionary
-
     values, _ = dictionary_to_vector(params)
     approx = np.zeros_like(values)
     for i in range(values.shape[0]):
@@ -250,7 +360,11 @@ def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided:
             (norm(g - a) / norm(g + a), "||grad + gradapprox|| as the denominator: it is ||grad|| + ||gradapprox||"),
             (norm(g - a) ** 2 / (norm(g) + norm(a)), "a squared numerator"),
             (norm(g - a * eps * eps) / (norm(g) + norm(a * eps * eps)),
-             "(J_plus - J_minus) / 2 * epsilon, which multiplies by epsilon: write / (2 * epsilon)")):
+             "check operator precedence: (J_plus - J_minus) / 2 * epsilon is ((J_plus - J_minus) / 2) * epsilon, "
+             "which multiplies by epsilon: write / (2 * epsilon)"),
+            (norm(g - a) / norm(g) + norm(a),
+             "check operator precedence: numerator / ||grad|| + ||gradapprox|| is (numerator / ||grad||) + "
+             "||gradapprox||: write numerator / (||grad|| + ||gradapprox||)")):
         if math.isclose(value, float(candidate), rel_tol=1e-4):
             return text
     return None

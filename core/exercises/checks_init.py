@@ -129,6 +129,12 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
             if close(got, want, 1e-10, 0):
                 continue
             where = f"{name}({list(layers)}): {key}"
+            for dtype in (np.float32, np.float16):
+                if np.array_equal(got, want.astype(dtype).astype(np.float64)):
+                    t.fail("the weights' dtype", f"{where} holds the right numbers rounded to {np.dtype(dtype).name} "
+                           f"(a cast such as .astype(np.{np.dtype(dtype).name})): keep NumPy's float64, as "
+                           f"np.random.randn returns it, so the numbers match the course's to every digit"
+                           f"{t.line_mentioning(name, 'float', 'astype', 'dtype')}")
             r = constant_ratio(got, want)
             scale = ref.initialize(list(layers), "random", scale=1.0)[key]  # the bare randn draw
             if r is not None:
@@ -140,6 +146,9 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
                 named = _scale_name(used, list(layers)) or f"{used[l]:.4g}"
                 right = "10" if method == "random" else "sqrt(2 / n[l-1])"
                 what = f"is the right draw scaled by {named}, where the exercise uses {right}"
+                if named.split(" (")[0].replace(" ", "") == right.replace(" ", ""):
+                    what = (f"has the right scale but differs from the course's numbers by a factor {r:.10g}: "
+                            f"rounded, or computed in another precision (keep float64)")
                 if r < 0:
                     what += " (and the sign is flipped)"
                 t.fail("the weights' scale", f"{where} {what}{t.line_of(name, key)}")

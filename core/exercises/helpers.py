@@ -97,17 +97,33 @@ def predict(X, y, parameters):
 # core.gradcheck is imported when these are first called: most exercises never need it, and it is the
 # slowest import of a check's child process.
 
+#: The shapes of the parameters last given to :func:`dictionary_to_vector` (name -> shape, in vector order):
+#: :func:`vector_to_dictionary` cuts a vector of that size back into them, so the helpers work for any layer
+#: sizes (the notebook's own are written for its 47-number network only).
+_LAYOUT: dict[str, tuple[int, ...]] = {}
+
+
 def dictionary_to_vector(parameters):
     """``gc_utils.dictionary_to_vector``: W1, b1, W2, b2, W3, b3 reshaped to (-1, 1) and stacked."""
     from core.gradcheck import dictionary_to_vector as course_version
+    from core.gradcheck import parameter_names
 
-    return course_version(parameters)
+    theta, names = course_version(parameters)
+    _LAYOUT.clear()
+    _LAYOUT.update({k: tuple(np.shape(parameters[k])) for k in parameter_names(parameters)})
+    return theta, names
 
 
 def vector_to_dictionary(theta):
-    """``gc_utils.vector_to_dictionary``: the course's 47 numbers back into W1 (5, 4) ... b3 (1, 1)."""
+    """``gc_utils.vector_to_dictionary``: theta back into W1 ... b3, of the shapes last given to
+    :func:`dictionary_to_vector` (the course's 47 numbers, W1 (5, 4) ... b3 (1, 1), before any)."""
+    import math
+
     from core.gradcheck import vector_to_dictionary as course_version
 
+    size = int(np.size(theta))
+    if _LAYOUT and sum(math.prod(s) for s in _LAYOUT.values()) == size:
+        return course_version(theta, dict(_LAYOUT))
     return course_version(theta)
 
 

@@ -166,7 +166,10 @@ def answer_entry(entry_id: str, question: str | None = None, source: Path | str 
     e = engine.entry(entry_id)
     kind = "course" if e.course_question else "bank"
     related = engine.related(e, ranking)
-    return Answer(question or e.question, e.answer, kind, _source(e.topic, e.section), round(conf, 3), related,
+    from tutor.ask.opener import shown_answer
+
+    text = shown_answer(e.answer, question, e.question, engine.index.vocab.tokens)
+    return Answer(question or e.question, text, kind, _source(e.topic, e.section), round(conf, 3), related,
                   e.id, e.course_question, related_questions=[engine.entry(r).question for r in related])
 
 
@@ -212,19 +215,47 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
     ranking = engine.index.search(question)
     if ranking.exact:  # one of the bank's own phrasings (a course question, a related question picked)
         return answer_entry(engine.entries[ranking.order[0]].id, question, source, ranking, 1.0)
+    asked = question
+    question = engine.index.prepare(question)
+    ranking = engine.index.search(question)
+    if ranking.exact:
+        return answer_entry(engine.entries[ranking.order[0]].id, asked, source, ranking, 1.0)
     computed = numeric.answer_numbers(question, engine)
     if computed is not None:
+        computed.question = asked
         return computed
     where, names = engine.index.vocab.outside_topic(question)
     if where is not None:
-        return _unknown(question, engine, None, 0.0, outside=(where, names))
+        return _unknown(asked, engine, None, 0.0, outside=(where, names))
+    if engine.index.vocab.outside_mentions(question)[0] is not None:
+        # a unit question naming another course's topic: rank on the unit's part ("batch norm" is not the
+        # Frobenius norm)
+        ranking = engine.index.search(engine.index.vocab.without_outside(question), exact=False)
     conf = confidence(ranking, engine)
     if not ranking.order or ranking.known < MIN_KNOWN:
-        return _unknown(question, engine, ranking, conf)
+        return _unknown(asked, engine, ranking, conf)
     if conf < MIN_CONFIDENCE:
-        return _unsure(question, engine, ranking, conf)
+        return _unsure(asked, engine, ranking, conf)
     top = engine.entries[ranking.order[0]]
-    return answer_entry(top.id, question, source, ranking, conf)
+    return _flag_outside(answer_entry(top.id, asked, source, ranking, conf), question, engine)
+
+
+def _flag_outside(a: Answer, question: str, engine: Engine) -> Answer:
+    """A unit question that also names a topic taught elsewhere ("does dropout work with batch norm?"): the
+    answer covers the unit's part, and one sentence says where the other topic is taught."""
+    where, names = engine.index.vocab.outside_mentions(question)
+    if where is None or where in a.answer:
+        return a
+    named = names[:1].upper() + names[1:]
+    if where.startswith("outside"):
+        note = (f"{named} itself is not covered in this unit or elsewhere in this tutor; the answer above is this "
+                "unit's part.")
+    else:
+        note = (f"{named} itself is not part of this unit (Practical aspects of deep learning); it is taught in "
+                f"{where}. The answer above covers this unit's part.")
+    a.answer = f"{a.answer}\n\n{note}"
+    a.details = {**a.details, "outside": where, "named": names}
+    return a
 
 
 def _closest(engine: Engine, ranking: Ranking, limit: int = RELATED) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tutor.ask.bank import Entry
 from tutor.ask.bm25 import BM25
+from tutor.ask.typos import Corrector
 from tutor.ask.vocab import Vocabulary, clean
 
 #: Weight of the answer text's BM25 score beside the best phrasing's.
@@ -33,9 +34,34 @@ _INTENTS = (
 )
 
 
+#: What a how-question wants done (vocab.toml groups): fix a problem, or tell that it is there.
+_AIMS = {"syn:remedy", "syn:detect"}
+#: Bonus (a share of the score) for an entry whose canonical question has the learner's question form.
+FORM_BONUS = 0.06
+_FORMS = (
+    ("why", re.compile(r"^\s*(?:why|how come)\b")),
+    ("howto", re.compile(r"^\s*how (?:do|can|should|would|could|must|shall) (?:i|we|you|one)\b|^\s*how to\b")),
+    ("howworks", re.compile(r"^\s*how\b")),
+    ("when", re.compile(r"^\s*(?:when|at what point)\b")),
+    ("what", re.compile(r"^\s*(?:what|which)\b")),
+    ("yesno", re.compile(r"^\s*(?:is|are|am|was|were|does|do|did|can|could|should|shall|will|would|may|might|must"
+                         r"|has|have|isn|aren|doesn|don|didn|can't|cannot|shouldn|won|wouldn)\b")),
+)
+
+
+def form(question: str) -> str | None:
+    """The question's form from its opening words: ``why``, ``howto`` (how do I...), ``howworks`` (how does
+    X...), ``when``, ``what``, ``yesno``; None for a bare phrase ("dropout intuition")."""
+    low = clean(question)
+    return next((name for name, pattern in _FORMS if pattern.search(low)), None)
+
+
+_WHATS = re.compile(r"\bwhat['’]s\b", re.IGNORECASE)
+
+
 def intents(question: str) -> set[str]:
     """The kinds of answer a question asks for (``why``, ``how``, ``definition``...), from its wording."""
-    low = clean(question)
+    low = clean(_WHATS.sub("what is", question))
     return {kind for kind, pattern in _INTENTS if pattern.search(low)}
 
 
@@ -98,6 +124,26 @@ class Index:
         for k, toks in enumerate(self.answer_tokens):
             self.entry_tokens[k] |= set(toks)
         self.kinds = [set(e.kinds) for e in entries]
+        self.forms = [form(e.question) for e in entries]
+        # what the canonical question wants done: fix something, or tell that it is happening
+        self.aims = [set(vocab.tokens(e.question)) & _AIMS for e in entries]
+        self._corrector: Corrector | None = None
+
+    @property
+    def corrector(self) -> Corrector:
+        """The typo corrector over every word the bank, the vocabulary and the outside topics use (built on
+        first use)."""
+        if self._corrector is None:
+            vocab = self.vocab
+            texts = [t for e in self.entries for t in (e.question, *e.paraphrases, e.section, e.answer)]
+            texts += list(vocab.phrase_tokens)
+            texts += [p.pattern for _, p in vocab.outside] + [vocab.anchors.pattern]
+            self._corrector = Corrector(texts, vocab.stop | vocab.filler)
+        return self._corrector
+
+    def prepare(self, question: str) -> str:
+        """The question as the engine reads it: conversational filler out, misspelled unit words corrected."""
+        return self.corrector.correct(self.vocab.strip_filler(question))
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_idf if token not in self.known_tokens else 2.0)
@@ -127,8 +173,17 @@ class Index:
         wanted = intents(question)
         if not wanted and len(set(tokens)) <= 2:
             wanted = {"definition"}  # a bare term ("dropout", "weight decay") asks what it is
+        asked = form(question)
+        aims = set(tokens) & _AIMS
+        # the aim counts only for an entry about every topic the question names ("avoid overfitting" is not
+        # "prevent vanishing gradients")
+        topics = {t for t in tokens if t.startswith("syn:")} - _AIMS
         score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
-                 for b, a, kinds in zip(best, self.answers.scores(tokens), self.kinds)]
+                 * (1 + FORM_BONUS * (asked is not None and asked == shape)
+                    - FORM_BONUS * (asked not in (None, "yesno") and shape == "yesno"))
+                 * (1 + INTENT_BONUS * bool(aims & aim and topics <= have))
+                 for b, a, kinds, shape, aim, have in zip(best, self.answers.scores(tokens), self.kinds, self.forms,
+                                                          self.aims, self.entry_tokens)]
         order = sorted((k for k in range(n) if score[k] > 0), key=lambda k: -score[k])
         if not order:
             return Ranking([], [], known=self._share(tokens, self.known_tokens))

@@ -184,6 +184,16 @@ def _pair(labels: list[tuple[int, str]], nums: list[int], clause_of: list[int]) 
     return pairs
 
 
+#: Ways of naming the Bayes (best achievable) error without the words "Bayes" or "human".
+_BAYES_PHRASES = re.compile(
+    r"\b(?:the )?(?:best|lowest|minimum) (?:error )?(?:that )?(?:anyone|anybody|any model|any classifier|a human|"
+    r"people|an expert|one|we|you|a person|the experts) (?:can|could) (?:ever |possibly )?(?:do|get|achieve|reach|"
+    r"manage)\b|\b(?:the )?(?:best|lowest|minimum) (?:possible|achievable|attainable) (?:error(?: rate)?)?|"
+    r"\birreducible error\b|\bhuman[- ]level(?: performance)?\b|\b(?:a |the )?(?:doctor|doctors|radiologist|"
+    r"radiologists|annotator|annotators|labeler|labelers|labeller|labellers|people|person)\b(?= (?:get|gets|make|"
+    r"makes|achieve|achieves|have|has|are at|is at|reach|reaches)\b)", re.IGNORECASE)
+
+
 def read_errors(text: str) -> dict[str, Any] | None:
     """The error rates a question gives, by set: ``{"errors": {"train": 0.01, "dev": 0.11}, ...}``, or None.
 
@@ -198,7 +208,7 @@ def read_errors(text: str) -> dict[str, Any] | None:
         ``{"errors": {set: fraction}, "raw": {set: text as read}, "accuracy": bool}``; None when no number
         could be tied to a set.
     """
-    toks = _tokens(normalize_numbers(text))
+    toks = _tokens(normalize_numbers(_BAYES_PHRASES.sub(" bayes ", text)))
     words = {t.text for t in toks if t.kind == "word"}
     labels = [(i, _LABEL_OF[t.text]) for i, t in enumerate(toks) if t.kind == "word" and t.text in _LABEL_OF]
     nums = []
@@ -259,9 +269,12 @@ def read_difference(text: str) -> float | None:
         before = [x.text for x in toks[max(0, i - 2): i] if x.kind == "word"]
         if set(before) & _EPS_WORDS:
             continue
+        near_diff = any(x.kind == "word" and x.text in _DIFF_WORDS for x in toks[max(0, i - 4): i])
         if "e-" in t.text or 0 < t.value < 0.1:
-            near_diff = any(x.kind == "word" and x.text in _DIFF_WORDS for x in toks[max(0, i - 4): i])
             candidates.append((not near_diff, i, t.value))
+        elif near_diff and 0.1 <= t.value <= 1 and not _is_whole(t.value):
+            # the difference is at most 1 by its definition; "difference is 0.28" is a (badly failed) check
+            candidates.append((False, i, t.value))
     if not candidates:
         return None
     return sorted(candidates)[0][2]

@@ -41,6 +41,8 @@ def answer_numbers(question: str, engine: Engine) -> Answer | None:
         return _gradcheck(question, diff, engine)
     read = read_errors(question)
     if read is not None and "train" in read["errors"] and "dev" in read["errors"]:
+        if _LOSS.search(question) and not _RATE.search(question):
+            return _losses(question, read, engine)
         return _diagnosis(question, read, engine)
     m = read_size(question)
     if m is not None and set(re.findall(r"[a-z][a-z\-]*", question.lower())) & (SPLIT_WORDS | DATA_WORDS):
@@ -49,6 +51,39 @@ def answer_numbers(question: str, engine: Engine) -> Answer | None:
         except TutorError:
             return None  # an impossible size: answer from the bank instead
     return None
+
+
+_LOSS = re.compile(r"\b(?:loss|losses|cost|costs|cross[- ]?entropy|log[- ]?loss|mse|j_train|j_dev|j)\b", re.I)
+_RATE = re.compile(r"\b(?:error|errors|err|accuracy|accuracies|acc|accurate|misclassifi\w*|mistakes)\b|%|percent",
+                   re.I)
+
+
+def _losses(question: str, read: dict, engine: Engine) -> Answer:
+    """Losses are not error rates: say so instead of diagnosing them as percentages."""
+    from tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
+
+    raw = read["raw"]
+    train, dev = raw.get("train", "?"), raw.get("dev", "?")
+    text = (f"I read a training loss of {train} and a dev loss of {dev}. Those are values of the cost J, not error "
+            "rates, so I won't read them as percentages of misclassified examples: a cross-entropy loss has no "
+            "fixed scale (it depends on the loss function and on how confident the predictions are), and Bayes "
+            "error is an error rate, not a loss.\n\n")
+    try:
+        t, d = float(train), float(dev)
+    except ValueError:
+        t = d = float("nan")
+    if t == t and d == d and d > t:
+        text += ("What the two numbers do say: the dev loss is well above the training loss, so the model does "
+                 "better on examples it was trained on, the usual sign of variance (overfitting). " if d > 1.5 * t
+                 else "The dev loss is close to the training loss, so there is little sign of variance. ")
+    text += ("To diagnose bias and variance as the course does, compare the training and dev error rates (the share "
+             "of examples misclassified) with human-level error: avoidable bias = train error − Bayes error, "
+             "variance = dev error − train error.")
+    related, questions = _related(engine, question, "how to read bias and variance from training and dev error")
+    details = {"numbers_read": {"train_loss": raw.get("train"), "dev_loss": raw.get("dev")},
+               "reason": "losses are not error rates"}
+    return Answer(question, text, "diagnosis", _source(*DIAGNOSIS_SOURCE), 0.8, related,
+                  details=details, related_questions=questions)
 
 
 def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:

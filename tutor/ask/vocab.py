@@ -25,11 +25,16 @@ _PHRASE_WORD = re.compile(r"[a-z0-9_^]+")
 _LONGEST_PHRASE = 6
 
 
+#: British spellings read as American ones ("regularisation", "normalise", "initialised").
+_BRITISH = re.compile(r"(?<=[a-z]{4})is(ation|ations|e|ed|es|ing|er|ers)\b")
+
+
 def clean(text: str) -> str:
     """Lower case with Greek letters spelled out and contractions undone ("can't" -> "ca not", "it's" ->
     "it"). Snowball stems "normally" like "normalize", so it becomes "usually" ("the input layer normally
     gets..." is not about normalizing)."""
-    return _CONTRACTION.sub(lambda m: _EXPANDED.get(m.group(0), ""), text.lower().translate(_GREEK))
+    low = _CONTRACTION.sub(lambda m: _EXPANDED.get(m.group(0), ""), text.lower().translate(_GREEK))
+    return _BRITISH.sub(r"iz\1", low)
 
 
 def _phrase_key(text: str) -> str:
@@ -67,6 +72,9 @@ class Vocabulary:
         self.phrase_tokens.pop("", None)
         self.longest = min(_LONGEST_PHRASE, max(len(k.split()) for k in self.phrase_tokens))
         self.phrase_starts = {k.split()[0] for k in self.phrase_tokens}
+        self.question_filler = re.compile(
+            r"(?<![a-z0-9_])(?:" + "|".join(sorted(data.get("question_filler", []), key=len, reverse=True))
+            + r")(?![a-z0-9_])") if data.get("question_filler") else None
         self.outside = [(block["where"], _pattern(block["names"])) for block in data["outside"]]
         # anchors match as word beginnings: "regulari" is regularize, regularized, regularization...
         self.anchors = re.compile(_pattern(data["unit"]["anchors"]).pattern.replace("(?![a-z0-9_])", ""))
@@ -100,6 +108,32 @@ class Vocabulary:
                 if hit:
                     found |= hit
         return out + sorted(found)
+
+    def strip_filler(self, text: str) -> str:
+        """A question without its conversational filler ("hey, quick question:", "in the course", "Andrew
+        says"), which must not steer the ranking; the question itself when nothing else is left."""
+        if self.question_filler is None:
+            return text
+        low = text.lower().replace("’", "'")
+        stripped = self.question_filler.sub(" ", low)
+        stripped = re.sub(r"^[\s,:;.!-]+", "", re.sub(r"\s+", " ", stripped)).strip()
+        return stripped if re.search(r"[a-z0-9]", stripped) else text
+
+    def outside_mentions(self, text: str) -> tuple[str | None, str]:
+        """(where, names) of the first outside topic a question names, whether or not it also names the unit."""
+        low = clean(text)
+        for place, pattern in self.outside:
+            found = pattern.findall(low)
+            if found:
+                return place, ", ".join(dict.fromkeys(found))
+        return None, ""
+
+    def without_outside(self, text: str) -> str:
+        """The text with the names of outside topics taken out."""
+        low = clean(text)
+        for _, pattern in self.outside:
+            low = pattern.sub(" ", low)
+        return low
 
     def outside_topic(self, text: str) -> tuple[str | None, str]:
         """Where a question's topic is taught when it is not in this unit.

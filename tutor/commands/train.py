@@ -104,7 +104,9 @@ def build_run(args: argparse.Namespace):
         spec = replace(spec, **{k: v for k, v in (("m", args.m), ("noise", args.noise), ("ratios", ratios))
                                 if v is not None})
     dataset = spec.load(args.data)
-    if not args.fixed_masks:  # asked for explicitly, the quirk is the learner's choice
+    # asked for explicitly, the quirk is the learner's choice; with --with-exercises the learner's own
+    # forward_propagation_with_dropout reseeds every call, so the reference must keep the fixed masks too
+    if not args.fixed_masks and not getattr(args, "with_exercises", False):
         from core.presets import masks_for
 
         config, _ = masks_for(config, dataset)
