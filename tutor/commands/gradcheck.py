@@ -16,8 +16,8 @@ VARIANT_IDS = ("fixed", "course", "dW2-doubled", "db1-times-4", "missing-1-over-
 
 EPILOG = """\
 The course's rule at epsilon 1e-7: difference < 1e-7 great (the assignment fails only above 2e-7),
-around 1e-5 look carefully at each component, above about 1e-3 very likely a bug (from 1e-4 on, nearer
-1e-3 than 1e-5 on a log scale). Each block (dW1, db1, ...) is checked on its own,
+around 1e-5 look carefully at each component, above about 1e-3 very likely a bug (from 1e-4, the log midpoint
+between the two, a difference is treated as very likely a bug). Each block (dW1, db1, ...) is checked on its own,
 with the ratio analytic/numeric when it is a constant (dW2 is 2.00 times the true gradient).
 
 Examples:
