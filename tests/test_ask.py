@@ -193,6 +193,17 @@ def test_dataset_sizes_go_to_the_split_advice(text, m, engine):
     assert a.kind == "split" and a.details["numbers_read"]["m"] == m
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("how do I split " + "9" * 310 + " examples", "a number with 310 digits"),
+    ("how should I split 1e40 images", "1e+40"),
+    ("my data set has 30000000000000000 examples, what split?", "30,000,000,000,000,000")])
+def test_a_size_beyond_any_data_set_is_named_and_the_general_rule_given(text, shown, engine):
+    a = answer(text)
+    assert a.kind == "bank" and a.entry == "dev-test-set-size"
+    assert a.answer.startswith(f"I read {shown} as the number of examples, which is beyond any real data set")
+    assert "absolute numbers" in a.answer
+
+
 def test_ten_million_is_the_course_question_with_the_engine_split(engine):
     a = answer("I have 10M examples, how do I split them into train dev and test?")
     assert a.kind == "course" and a.course_question == 1 and "9,800,000" in a.answer

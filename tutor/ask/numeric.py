@@ -49,8 +49,18 @@ def answer_numbers(question: str, engine: Engine) -> Answer | None:
         try:
             return _split(question, m, engine)
         except TutorError:
-            return None  # an impossible size: answer from the bank instead
+            return _impossible_size(question, f"{m:,}" if m < 10**18 else f"{float(m):.3g}", engine)
+    if m is None and set(re.findall(r"[a-z][a-z\-]*", question.lower())) & (SPLIT_WORDS | DATA_WORDS):
+        huge = _HUGE.search(question)
+        if huge is not None and (huge.group("digits") or int(huge.group("exp")) > 15):
+            digits = huge.group("digits")
+            return _impossible_size(question, f"a number with {len(digits)} digits" if digits else huge.group(0),
+                                    engine)
     return None
+
+
+_HUGE = re.compile(r"(?<![\w.])(?:(?P<digits>\d{16,})|\d+(?:\.\d+)?\s*(?:e\+?|x\s*10\^)(?P<exp>\d+))(?![\w.])",
+                   re.I)
 
 
 _LOSS = re.compile(r"\b(?:loss|losses|cost|costs|cross[- ]?entropy|log[- ]?loss|mse|j_train|j_dev|j)\b", re.I)
@@ -123,6 +133,18 @@ def _split(question: str, m: int, engine: Engine) -> Answer:
     text = f"I read {m:,} examples.\n\n{table}"
     return Answer(question, text, "split", _source(*SPLIT_SOURCE), 0.9, related, details=details,
                   related_questions=questions)
+
+
+def _impossible_size(question: str, shown: str, engine: Engine) -> Answer:
+    """A size no data set has (beyond 1e15): say so, then give the general rule from the bank."""
+    from tutor.ask.engine import Answer, _source
+
+    e = engine.entry("dev-test-set-size")
+    text = (f"I read {shown} as the number of examples, which is beyond any real data set (allowed: 1 to 1e15 "
+            f"examples). The rule in general:\n\n{e.answer}")
+    related = engine.related(e, None)
+    return Answer(question, text, "bank", _source(e.topic, e.section), 0.6, related, e.id,
+                  details={"numbers_read": {"m": shown}}, related_questions=[engine.entry(r).question for r in related])
 
 
 def _gradcheck(question: str, diff: float, engine: Engine) -> Answer:
