@@ -21,7 +21,7 @@ from core.bands import (
     (1e-9, "right", "great"),
     (9.9e-8, "right", "great"),
     (1.5e-7, "right", "2e-7 threshold (passes)"),
-    (2e-7, "right", "2e-7 threshold (passes: it fails only above 2e-7)"),  # the assignment fails only when difference > 2e-7
+    (2e-7, "right", "2e-7 threshold (passes: it fails only above 2e-7)"),
     (3e-7, "look", "just above the assignment's 2e-7 threshold"),
     (1e-5, "look", "around 1e-5: look carefully"),
     (5e-5, "look", "look carefully"),
