@@ -63,7 +63,7 @@ def grade(item: dict, a: object) -> tuple[bool, str]:
 
 def evaluate(items: list[dict]) -> dict:
     """Answer every item; return the per-type counts, declines, calibration rows and failures."""
-    from tutor.ask import answer, answer_entry
+    from dltutor.tutor.ask import answer, answer_entry
 
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     buckets: dict[int, list[int]] = defaultdict(lambda: [0, 0])

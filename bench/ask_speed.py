@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _BUILD = """
 import time, json
 t0 = time.perf_counter()
-import tutor.ask
+import dltutor.tutor.ask
+from dltutor import tutor
 t1 = time.perf_counter()
 tutor.ask.get_engine()
 t2 = time.perf_counter()
@@ -37,7 +38,7 @@ print(json.dumps({"import": t1 - t0, "build": t2 - t1}))
 _APP = """
 import asyncio, json, tempfile, time
 from pathlib import Path
-from tutor.app import make_app
+from dltutor.tutor.app import make_app
 
 async def main():
     app = make_app(home=Path(tempfile.mkdtemp()), screen="ask")
@@ -68,7 +69,7 @@ def warm(repeats: int = 3) -> list[float]:
     """Seconds per answer over the development set, index already built."""
     sys.path.insert(0, str(ROOT))
     from bench.ask_eval import load
-    from tutor.ask import answer, get_engine
+    from dltutor.tutor.ask import answer, get_engine
 
     get_engine()
     questions = [item["q"] for item in load("all")]

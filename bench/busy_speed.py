@@ -34,7 +34,7 @@ def _train(iterations: int, free: bool) -> float:
     env["PYTHONPATH"] = str(ROOT)
     if free:
         env["OPENBLAS_NUM_THREADS"] = str(os.cpu_count() or 2)
-    command = [sys.executable, "-m", "tutor", "train", "--preset", "lesson-overfit", "--m", "320",
+    command = [sys.executable, "-m", "dltutor.tutor", "train", "--preset", "lesson-overfit", "--m", "320",
                "--iterations", str(iterations), "--json"]
     out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
     if out.returncode != 0:

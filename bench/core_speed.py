@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-import tutor.cli  # noqa: E402,F401  (pins the BLAS kernels as the dltutor command does, before NumPy loads)
+import dltutor.tutor.cli  # noqa: E402,F401  (pins the BLAS kernels as the dltutor command does, before NumPy loads)
 from bench import textbook  # noqa: E402
-from core.presets import COURSE_PRESETS, get_preset  # noqa: E402
-from core.train import Training  # noqa: E402
+from dltutor.core.presets import COURSE_PRESETS, get_preset  # noqa: E402
+from dltutor.core.train import Training  # noqa: E402
 
 
 def _core(preset, dataset) -> float:

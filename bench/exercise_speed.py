@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import tutor.cli  # noqa: E402,F401  (loads as the dltutor command does)
-from core.exercises.catalogue import EXERCISES  # noqa: E402
-from core.exercises.runner import check_exercise, check_in_process  # noqa: E402
+import dltutor.tutor.cli  # noqa: E402,F401  (loads as the dltutor command does)
+from dltutor.core.exercises.catalogue import EXERCISES  # noqa: E402
+from dltutor.core.exercises.runner import check_exercise, check_in_process  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "exercises"
 GOAL = 1.0

@@ -152,7 +152,7 @@ class Option:
 
 def command_options() -> dict[str, tuple[list[Option], bool]]:
     """Every subcommand's options, and whether it takes positional words, read from the parser itself."""
-    from tutor.cli import build_parser
+    from dltutor.tutor.cli import build_parser
 
     parser, _ = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -225,7 +225,7 @@ def _limit(seconds: float):
 
 def run_case(argv: list[str], limit: float = CASE_LIMIT) -> Outcome:
     """Run one argument list through ``tutor.cli.main`` in this process and classify what happened."""
-    from tutor.cli import main
+    from dltutor.tutor.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
@@ -283,7 +283,7 @@ def run_subprocess(argv: list[str], limit: float = 60.0, home: str | None = None
         env["DLTUTOR_HOME"] = home
     started = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, "-m", "tutor", *argv], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-m", "dltutor.tutor", *argv], capture_output=True, text=True,
                               errors="replace", timeout=limit, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return Outcome(argv, "hang", f"no answer within {limit:g} s", limit)

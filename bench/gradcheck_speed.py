@@ -24,17 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-import tutor.cli  # noqa: E402,F401  (loads as the dltutor command does)
-from core.gradcheck import (  # noqa: E402
+import dltutor.tutor.cli  # noqa: E402,F401  (loads as the dltutor command does)
+from dltutor.core.gradcheck import (  # noqa: E402
     dictionary_to_vector,
     gradient_check,
     gradients_to_vector,
     vector_to_dictionary,
 )
-from core.init import initialize  # noqa: E402
-from core.network import Architecture, backward, compute_cost, forward  # noqa: E402
-from core.rng import make_rng  # noqa: E402
-from core.variants import course_case  # noqa: E402
+from dltutor.core.init import initialize  # noqa: E402
+from dltutor.core.network import Architecture, backward, compute_cost, forward  # noqa: E402
+from dltutor.core.rng import make_rng  # noqa: E402
+from dltutor.core.variants import course_case  # noqa: E402
 
 
 def loop_check(arch, params, X, Y, epsilon=1e-7) -> float:

@@ -27,15 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import tutor.cli  # noqa: E402,F401  (pins the BLAS kernels as the dltutor command does, before NumPy loads)
+import dltutor.tutor.cli  # noqa: E402,F401  (pins the BLAS kernels as the dltutor command does, before NumPy loads)
 
 SIZE = (120, 40)
 
 
 def headless_rate(preset_name: str) -> float:
     """Iterations per second of ``dltutor train --preset`` (data, training, no printing)."""
-    from core.presets import get_preset
-    from core.train import Training
+    from dltutor.core.presets import get_preset
+    from dltutor.core.train import Training
 
     preset = get_preset(preset_name)
     start = time.perf_counter()
@@ -61,7 +61,7 @@ async def _wait(pilot, condition, timeout: float, step: float = 0.1) -> float:
 
 
 async def _open_lab(app, pilot):
-    from tutor.screens.lab import LabScreen
+    from dltutor.tutor.screens.lab import LabScreen
 
     await _wait(pilot, lambda: isinstance(app.screen, LabScreen), 30, 0.01)
     # The home screen beneath loads the lessons in a worker at start; measure once the app is at rest.
@@ -72,7 +72,7 @@ async def _open_lab(app, pilot):
 
 async def app_figures(preset_name: str, home: str) -> dict:
     """Throughput and refresh rate of one run in the lab, and the latency of a cancel."""
-    from tutor.app import make_app
+    from dltutor.tutor.app import make_app
 
     app = make_app(home=home, screen="lab", preset=preset_name)
     async with app.run_test(size=SIZE) as pilot:

@@ -44,7 +44,7 @@ class Session:
             os.chdir(ROOT)
             env = dict(os.environ, DLTUTOR_HOME=home, TERM="xterm-256color", COLUMNS=str(SIZE[0]),
                        LINES=str(SIZE[1]), TEXTUAL_ANIMATIONS="none")
-            os.execvpe(sys.executable, [sys.executable, "-m", "tutor"], env)
+            os.execvpe(sys.executable, [sys.executable, "-m", "dltutor.tutor"], env)
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
         self.buffer = b""

@@ -20,9 +20,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.errors import TutorError
-from core.files import regular_file, shorten
-from core.rng import Rng, make_rng, permutation, rand, randn
+from dltutor.core.errors import TutorError
+from dltutor.core.files import regular_file, shorten
+from dltutor.core.rng import Rng, make_rng, permutation, rand, randn
 
 #: The seed used when no rng is given: the same call gives the same data every time.
 DEFAULT_SEED = 1

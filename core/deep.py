@@ -24,10 +24,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from core.activations import ACTIVATIONS
-from core.errors import TutorError
-from core.init import initialize, weight_scale
-from core.rng import Rng, randn
+from dltutor.core.activations import ACTIVATIONS
+from dltutor.core.errors import TutorError
+from dltutor.core.init import initialize, weight_scale
+from dltutor.core.rng import Rng, randn
 
 MAX_DEPTH = 200
 MAX_WIDTH = 2000

@@ -32,8 +32,8 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from core.errors import TutorError
-from core.split import (  # noqa: F401  (split advice lived here; its users import it from either)
+from dltutor.core.errors import TutorError
+from dltutor.core.split import (  # noqa: F401  (split advice lived here; its users import it from either)
     BIG_DATA,
     MAX_EXAMPLES,
     SMALL_DATA,

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 #: Characters of a user's value shown in a message; longer values are cut in the middle.
 SHOWN = 80

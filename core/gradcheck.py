@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from core.activations import ACTIVATIONS, sigmoid
-from core.bands import (  # noqa: F401  (the bands' one definition, re-exported for the engine's users)
+from dltutor.core.activations import ACTIVATIONS, sigmoid
+from dltutor.core.bands import (  # noqa: F401  (the bands' one definition, re-exported for the engine's users)
     BUG_THRESHOLD,
     COURSE_THRESHOLD,
     LIKELY_BUG,
@@ -47,10 +47,10 @@ from core.bands import (  # noqa: F401  (the bands' one definition, re-exported 
     band_name,
     verdict_band,
 )
-from core.errors import TutorError
-from core.network import Architecture, backward, compute_cost, forward, one_hot
-from core.rng import Rng, make_rng, permutation, randn
-from core.variants import DEFAULT_L2, Cache, Variant, course_case, forward_cache, get_variant
+from dltutor.core.errors import TutorError
+from dltutor.core.network import Architecture, backward, compute_cost, forward, one_hot
+from dltutor.core.rng import Rng, make_rng, permutation, randn
+from dltutor.core.variants import DEFAULT_L2, Cache, Variant, course_case, forward_cache, get_variant
 
 #: Machine epsilon of float64 and the unit round-off (half of it).
 EPS_MACHINE = float(np.finfo(np.float64).eps)
@@ -1348,7 +1348,7 @@ def check_budget(layers: Sequence[int], m: int, *, mode: str = "full", k: int = 
             :data:`MAX_ACTIVATION_FLOATS` floats held at once, ``mode``/``samples`` beyond
             :data:`MAX_CHECK_WORK`, ``after-iterations`` beyond :data:`MAX_TRAIN_WORK`.
     """
-    from core.network import validate_layers
+    from dltutor.core.network import validate_layers
 
     layers = [int(n) for n in layers]
     validate_layers(layers)

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from core.errors import TutorError
-from core.rng import Rng, randn
+from dltutor.core.errors import TutorError
+from dltutor.core.rng import Rng, randn
 
 #: name -> what it does, in the course's words.
 INITS: dict[str, str] = {

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 #: Seconds the learner's code may run before it is stopped, by default and at most.
 DEFAULT_TIMEOUT = 20.0
@@ -128,8 +128,8 @@ def check_file(
         TutorError: a bad option or a path that is not a file.
         LearnerError: their code failed (message names their file and line).
     """
-    from core.files import regular_file
-    from core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
+    from dltutor.core.files import regular_file
+    from dltutor.core.gradcheck import MAX_ITERATIONS, MODES, check_epsilon
 
     display = str(path)
     file = regular_file(path, "--file", "the path of a .py file")
@@ -164,7 +164,7 @@ def check_file(
                              f"iteration{'' if after_iterations == 1 else 's'} of gradient descent with your "
                              f"gradients ({report.verdict})")
     report.learner_output = printable(tail(result.get("output", "")))
-    from core.sandbox import containment, total_memory_capped
+    from dltutor.core.sandbox import containment, total_memory_capped
 
     if not total_memory_capped():
         report.warnings.append(f"on this platform {containment(memory)}")
@@ -194,11 +194,11 @@ def printable(text: str) -> str:
 
 def _run_child(request: dict, timeout: float, display: str, memory: int = MEMORY_LIMIT,
                cancelled: Callable[[], bool] | None = None, more_time: str = "--timeout gives it longer",
-               module: str = "core.learner") -> dict:
+               module: str = "dltutor.core.learner") -> dict:
     """Run ``python -m module REQUEST FD`` (default this module's check) in a sandboxed child
     (:mod:`core.sandbox`); the child's result dict, or a failure dict (``ok`` False) for a crash, a timeout is a
     :class:`LearnerError`."""
-    from core.sandbox import run
+    from dltutor.core.sandbox import run
 
     env = dict(os.environ)
     if not any(env.get(name, "").strip() for name in BLAS_THREAD_VARIABLES):
@@ -252,7 +252,7 @@ def _crash(code: int, stderr: str, path: str, display: str) -> dict:
 
 
 def _report(check: dict, request: dict, result: dict):
-    from core.gradcheck import assemble_report
+    from dltutor.core.gradcheck import assemble_report
 
     names = result["names"]
     shapes = [tuple(s) for s in result["shapes"]]
@@ -378,7 +378,7 @@ class _Learner:
 
 def _gc_utils() -> types.ModuleType:
     """A stand-in for the course's ``gc_utils`` so pasted exercise code imports."""
-    from core.gradcheck import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
+    from dltutor.core.gradcheck import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
 
     mod = types.ModuleType("gc_utils")
     mod.sigmoid = lambda x: 1 / (1 + np.exp(-x))
@@ -414,8 +414,8 @@ class _Runner:
         self.warnings: list[str] = []
 
     def case(self) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], str]:
-        from core.gradcheck import parameter_names
-        from core.variants import course_case
+        from dltutor.core.gradcheck import parameter_names
+        from dltutor.core.variants import course_case
 
         module, learner = self.learner.module, self.learner
         seed = self.request["seed"]
@@ -472,8 +472,8 @@ class _Runner:
     def budget(self, layers: list[int], m: int, what: str, line: int | None,
                n_parameters: int | None = None) -> None:
         """Refuse a network beyond the parameter and activation budgets, or too large for full mode."""
-        from core.gradcheck import MAX_ACTIVATION_FLOATS
-        from core.network import MAX_PARAMETERS, count_parameters
+        from dltutor.core.gradcheck import MAX_ACTIVATION_FLOATS
+        from dltutor.core.network import MAX_PARAMETERS, count_parameters
 
         learner = self.learner
         n = count_parameters(layers) if n_parameters is None else n_parameters
@@ -553,7 +553,7 @@ class _Runner:
         return out
 
     def check(self, X: np.ndarray, Y: np.ndarray, params: dict) -> dict:
-        from core.gradcheck import (
+        from dltutor.core.gradcheck import (
             FULL_FALLBACK_LIMIT,
             dictionary_to_vector,
             fast_verdict,
@@ -683,7 +683,7 @@ def _limit_resources(memory: int = MEMORY_LIMIT, files: int = FILE_LIMIT) -> Non
 
 def _main(argv: list[str]) -> int:
     """The worker: ``argv`` is the request (JSON) and the descriptor to send the result on."""
-    from core.sandbox import Sender
+    from dltutor.core.sandbox import Sender
 
     request_text, fd = argv
     sender = Sender(int(fd))  # before their code runs: it cannot patch what sends the result

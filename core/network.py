@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.activations import ACTIVATIONS, sigmoid, softmax
-from core.errors import TutorError
-from core.rng import Rng, rand
+from dltutor.core.activations import ACTIVATIONS, sigmoid, softmax
+from dltutor.core.errors import TutorError
+from dltutor.core.rng import Rng, rand
 
 #: Networks larger than this are refused: a tutor should never hang or swap on a typo like 2,200000,1.
 MAX_PARAMETERS = 2_000_000

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from core.evidence import Evidence, gather_evidence  # noqa: F401  (advise's input; callers import it here too)
+from dltutor.core.evidence import Evidence, gather_evidence  # noqa: F401  (advise's input; callers import it here too)
 
 #: ||dW1|| / ||dW[L]|| at the first record below this: the gradient vanishes on its way to the input.
 VANISHING_RATIO = 1e-3
@@ -417,7 +417,7 @@ def attempt_of(step: Step, config, ev: Evidence, diagnosis=None, tried: list[Att
             if base is not None:
                 config, ev, diagnosis = base
     if diagnosis is None and ev.dev_error is not None:
-        from core.diagnose import diagnose
+        from dltutor.core.diagnose import diagnose
 
         diagnosis = diagnose(ev.train_error, ev.dev_error)
     undo = {k: (ev.examples if k == "m" else getattr(config, k)) for k in step.changes if k not in step.reverts}

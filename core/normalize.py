@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 #: A feature whose standard deviation is at most this (relative to its scale) is treated as constant.
 _CONSTANT_TOL = 1e-12

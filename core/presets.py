@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.errors import TutorError
-from core.train import TrainConfig
+from dltutor.core.errors import TutorError
+from dltutor.core.train import TrainConfig
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class DataSpec:
 
     def load(self, path: str | None = None):
         """The :class:`core.data.Dataset`: from ``path`` when given, else generated or built in."""
-        from core.data import get_dataset
+        from dltutor.core.data import get_dataset
 
         rng = None if self.seed is None else np.random.default_rng(self.seed)
         if path is not None:
@@ -62,7 +62,7 @@ class DataSpec:
 
 def scale_features(dataset, scale):
     """A copy of ``dataset`` with feature ``i`` of every split multiplied by ``scale[i]``."""
-    from core.data import Dataset
+    from dltutor.core.data import Dataset
 
     s = np.asarray(scale, dtype=np.float64).reshape(-1, 1)
     if s.shape[0] != dataset.n_features:

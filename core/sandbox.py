@@ -275,12 +275,15 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
     group = Cgroup(memory)
     spec = {"command": [a.replace("{fd}", str(write_fd)) for a in command], "fd": write_fd,
             "cgroup": str(group.path) if group.path else None}
-    root = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # The child imports dltutor as this process did: from an installed (or editable) package, which
+    # site-packages already gives it; a plain copy on sys.path is passed on.
+    root = Path(__file__).resolve().parents[2]
+    if (root / "dltutor" / "core" / "sandbox.py").is_file():
+        env["PYTHONPATH"] = str(root) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     data, timed_out, memory_exceeded, status, stopped = b"", False, False, None, False
     with tempfile.TemporaryFile() as err:  # unlinked: the learner's code cannot delete or replace it
         try:
-            proc = subprocess.Popen([sys.executable, "-m", "core.sandbox", json.dumps(spec)],
+            proc = subprocess.Popen([sys.executable, "-m", "dltutor.core.sandbox", json.dumps(spec)],
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env,
                                     cwd=cwd, pass_fds=(write_fd,), start_new_session=True)
         finally:

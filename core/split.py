@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 #: The course's boundaries between small, medium and big data for splitting.
 SMALL_DATA = 10_000

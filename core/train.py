@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from core import network
-from core.activations import ACTIVATIONS, LEAKY_SLOPE
-from core.errors import require
-from core.init import INITS, initialize
-from core.network import Architecture
-from core.rng import Rng, make_rng
+from dltutor.core import network
+from dltutor.core.activations import ACTIVATIONS, LEAKY_SLOPE
+from dltutor.core.errors import require
+from dltutor.core.init import INITS, initialize
+from dltutor.core.network import Architecture
+from dltutor.core.rng import Rng, make_rng
 
 STOP_REASONS = ("completed", "early-stopping", "diverged", "cancelled")
 
@@ -223,7 +223,7 @@ def prepare_data(config: TrainConfig, dataset, rng: Rng):
     Returns:
         ``(splits, normalizer)`` where ``splits`` maps split names to ``(X, Y)`` ready for the network.
     """
-    from core.data import augment, validate_xy
+    from dltutor.core.data import augment, validate_xy
 
     splits = dict(dataset.splits())
     for name, (X, Y) in splits.items():
@@ -260,7 +260,7 @@ def prepare_data(config: TrainConfig, dataset, rng: Rng):
         splits["train"] = (X, Y)
     normalizer = None
     if config.normalize:
-        from core.normalize import Normalizer
+        from dltutor.core.normalize import Normalizer
 
         normalizer = Normalizer.fit(splits["train"][0])
         splits = {k: (normalizer.transform(Xs), Ys) for k, (Xs, Ys) in splits.items()}

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.activations import ACTIVATIONS
-from core.errors import TutorError
-from core.network import Architecture, LayerCache, dropout_masks, forward, output_delta
-from core.rng import Rng, make_rng, randn
+from dltutor.core.activations import ACTIVATIONS
+from dltutor.core.errors import TutorError
+from dltutor.core.network import Architecture, LayerCache, dropout_masks, forward, output_delta
+from dltutor.core.rng import Rng, make_rng, randn
 
 #: The course's gradient-checking case: layer sizes, hidden activation, labels.
 COURSE_LAYERS = (4, 5, 3, 1)

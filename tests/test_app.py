@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from core.errors import TutorError
-from tutor.app import DLTutorApp, make_app, run_app
-from tutor.messages import Navigate
-from tutor.progress import FILENAME, MIXED, ProgressStore
-from tutor.tour import Stop, TourFailure, expect, run_tour, screen_text, settle
+from dltutor.core.errors import TutorError
+from dltutor.tutor.app import DLTutorApp, make_app, run_app
+from dltutor.tutor.messages import Navigate
+from dltutor.tutor.progress import FILENAME, MIXED, ProgressStore
+from dltutor.tutor.tour import Stop, TourFailure, expect, run_tour, screen_text, settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (100, 30)
@@ -458,7 +458,7 @@ async def test_help_lists_the_keys_of_every_screen(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         assert screen_name(app) == "HelpScreen"
-        from tutor.screens.help import sections
+        from dltutor.tutor.screens.help import sections
 
         found = dict(sections(app))
         assert ("t", "Try it: run the lesson's experiments") in found["Lesson"]
@@ -485,7 +485,7 @@ async def test_help_lists_the_keys_of_every_screen(tmp_path: Path) -> None:
 
 
 async def test_palette_reaches_screens_lessons_questions_and_presets(tmp_path: Path) -> None:
-    from tutor.widgets.palette import tutor_commands
+    from dltutor.tutor.widgets.palette import tutor_commands
 
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -517,8 +517,8 @@ async def test_palette_reaches_screens_lessons_questions_and_presets(tmp_path: P
 def test_a_try_id_opens_its_own_lesson_first(monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    from core.presets import PRESETS
-    from tutor.screens.base import Course
+    from dltutor.core.presets import PRESETS
+    from dltutor.tutor.screens.base import Course
 
     course = Course(FIXTURES)
     assert course.lesson_trying("lesson-underfit").id == "train-dev-test"  # its lesson is not a fixture
@@ -530,7 +530,7 @@ def test_a_try_id_opens_its_own_lesson_first(monkeypatch: pytest.MonkeyPatch) ->
 
 
 async def test_try_from_the_palette_highlights_it_and_escape_comes_back_to_the_lesson(tmp_path: Path) -> None:
-    from tutor.widgets.palette import tutor_commands
+    from dltutor.tutor.widgets.palette import tutor_commands
 
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -718,7 +718,7 @@ async def test_home_shows_saved_progress_marks(tmp_path: Path) -> None:
 
 
 def test_try_report_lines_wrap_and_say_where_the_numbers_come_from() -> None:
-    from tutor.widgets.try_panel import STAND_IN_NOTE, fit_report, intro_text
+    from dltutor.tutor.widgets.try_panel import STAND_IN_NOTE, fit_report, intro_text
 
     report = "\n".join(["preset x: y", "note: running on a built-in stand-in; pass --data with the course's file",
                         "│" + "─" * 58 + "│", "diagnosis: " + "high variance " * 8 + "Next: More data."])
@@ -746,8 +746,9 @@ def test_app_import_does_not_load_numpy_or_search() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, tutor.app; heavy = [m for m in ('numpy', 'bm25s', 'plotext', 'core.gradcheck') "
-            "if m in sys.modules]; print(heavy)")
+    code = ("import sys, dltutor.tutor.app; "
+            "heavy = [m for m in ('numpy', 'bm25s', 'plotext', 'dltutor.core.gradcheck') if m in sys.modules]; "
+            "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import TutorError
-from tutor.ask import (
+from dltutor.core.errors import TutorError
+from dltutor.tutor.ask import (
     COURSE_QUESTIONS,
     MAX_QUESTION,
     MIN_CONFIDENCE,
@@ -24,8 +24,8 @@ from tutor.ask import (
     read_size,
     render_answer,
 )
-from tutor.ask.engine import DIAGNOSIS_SOURCE, GRADCHECK_SOURCE, SPLIT_SOURCE
-from tutor.cli import main
+from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, GRADCHECK_SOURCE, SPLIT_SOURCE
+from dltutor.tutor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank()
@@ -41,7 +41,7 @@ def engine():
 
 
 def test_bank_covers_every_lesson_and_its_links_resolve(engine):
-    from tutor.ask.bank import lesson_headings
+    from dltutor.tutor.ask.bank import lesson_headings
 
     lessons = lesson_headings()
     ids = {e.id for e in BANK}
@@ -55,7 +55,7 @@ def test_bank_covers_every_lesson_and_its_links_resolve(engine):
 
 
 def test_engine_sources_are_real_sections():
-    from tutor.ask.bank import lesson_headings
+    from dltutor.tutor.ask.bank import lesson_headings
 
     lessons = lesson_headings()
     for lesson, section in (DIAGNOSIS_SOURCE, SPLIT_SOURCE, GRADCHECK_SOURCE):
@@ -63,7 +63,7 @@ def test_engine_sources_are_real_sections():
 
 
 def test_no_phrasing_belongs_to_two_entries():
-    from tutor.ask.index import _key
+    from dltutor.tutor.ask.index import _key
 
     owner: dict[str, str] = {}
     clashes = []
@@ -123,7 +123,7 @@ def test_bank_files_are_checked(tmp_path):
 
 def test_bm25_scores_as_bm25s_does():
     bm25s = pytest.importorskip("bm25s")
-    from tutor.ask.bm25 import BM25
+    from dltutor.tutor.ask.bm25 import BM25
 
     docs = [entry_tokens for entry_tokens in get_engine().index.phrase_tokens[:400]]
     theirs = bm25s.BM25()
@@ -136,7 +136,7 @@ def test_bm25_scores_as_bm25s_does():
 
 
 def test_importing_ask_is_cheap():
-    code = ("import sys, tutor.ask; print(sorted(m for m in ('bm25s', 'Stemmer', 'numpy', 'markdown_it', "
+    code = ("import sys, dltutor.tutor.ask; print(sorted(m for m in ('bm25s', 'Stemmer', 'numpy', 'markdown_it', "
             "'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
@@ -216,7 +216,7 @@ def test_ten_million_is_the_course_question_with_the_engine_split(engine):
     ("grad check gives 2 x 10^-9", 2e-9, "right"),
     ("difference of 0.02 in gradient checking", 0.02, "bug")])
 def test_gradient_differences_go_to_the_core_bands(text, difference, band, engine):
-    from core.gradcheck import verdict_band
+    from dltutor.core.gradcheck import verdict_band
 
     a = answer(text)
     assert a.kind == "gradcheck" and a.details["numbers_read"]["difference"] == pytest.approx(difference)
@@ -319,7 +319,7 @@ def test_development_set_accuracy_stays_above_its_floor(engine):
 
 
 def test_answer_json_contract(engine):
-    from tutor.output import dumps
+    from dltutor.tutor.output import dumps
 
     for text in ("why divide by keep_prob", "train error 1%, dev 11%", "what is batch norm"):
         d = json.loads(dumps(answer(text).to_dict()))
@@ -359,8 +359,8 @@ def test_cli_ask_list(capsys):
 
 @pytest.mark.parametrize("number", range(1, 10))
 def test_cli_ask_a_digit_answers_that_course_question(number, capsys):
-    from tutor.ask import course_number
-    from tutor.commands.ask import course_shortcut
+    from dltutor.tutor.ask import course_number
+    from dltutor.tutor.commands.ask import course_shortcut
 
     assert course_number(str(number)) == number
     assert course_shortcut(f" {number} ") == COURSE_QUESTIONS[number - 1].question
@@ -370,7 +370,7 @@ def test_cli_ask_a_digit_answers_that_course_question(number, capsys):
 
 
 def test_cli_ask_loop_reads_until_eof_and_numbers_that_are_no_shortcut_say_so(capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "tutor.app", None)  # no app: the plain loop
+    monkeypatch.setitem(sys.modules, "dltutor.tutor.app", None)  # no app: the plain loop
     monkeypatch.setattr("sys.stdin", io.StringIO("8\n12\nhow do transformers work\n"))
     assert main(["ask"]) == 0
     out = capsys.readouterr().out

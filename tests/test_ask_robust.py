@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.ask import answer, get_engine
-from tutor.ask.typos import Corrector, distance
+from dltutor.tutor.ask import answer, get_engine
+from dltutor.tutor.ask.typos import Corrector, distance
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +86,7 @@ def test_a_verdict_stays_for_the_question_it_answers(engine):
     ("do we use dropout at test time?", "Do I use dropout at test time?", True),
 ])
 def test_same_form_compares_question_form_negation_and_opposites(asked, canonical, keep):
-    from tutor.ask.opener import same_form
+    from dltutor.tutor.ask.opener import same_form
 
     assert same_form(asked, canonical) is keep
 
@@ -152,7 +152,7 @@ def test_the_question_form_picks_the_entry_of_that_kind(text, entries, engine):
 
 
 def test_form_reads_the_opening_words():
-    from tutor.ask.index import form
+    from dltutor.tutor.ask.index import form
 
     assert form("How do I normalize X?") == "howto"
     assert form("how does dropout work") == "howworks"

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from core.bands import (
+from dltutor.core.bands import (
     BAND_COLOUR,
     COURSE_THRESHOLD,
     band_name,
@@ -54,8 +54,8 @@ def test_edges_are_exact():
 
 
 def test_every_user_shares_the_definition():
-    from core import gradcheck
-    from tutor.widgets import gc_bands, gc_heatmap, gc_report
+    from dltutor.core import gradcheck
+    from dltutor.tutor.widgets import gc_bands, gc_heatmap, gc_report
 
     assert gradcheck.verdict_band is verdict_band
     for value in (1e-9, 1.5e-7, 3e-7, 1e-5, 3e-4, 1e-3, 0.3, math.nan):
@@ -66,8 +66,8 @@ def test_every_user_shares_the_definition():
 
 
 def test_cli_gradcheck_and_ask_use_the_same_words(capsys):
-    from tutor.ask import answer
-    from tutor.cli import main
+    from dltutor.tutor.ask import answer
+    from dltutor.tutor.cli import main
 
     for d in (2e-7, 1e-4, 3e-4):
         reply = answer(f"my gradient check difference is {d:g}, is that ok?")
@@ -78,7 +78,7 @@ def test_cli_gradcheck_and_ask_use_the_same_words(capsys):
 
 
 def test_bands_module_does_not_import_numpy():
-    code = "import sys, core.bands; print('numpy' in sys.modules)"
+    code = "import sys, dltutor.core.bands; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -21,7 +21,7 @@ def _blas_threads() -> int:
 def test_single_threaded_limits_the_blas_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy  # noqa: F401
 
-    from tutor.blas import single_threaded, user_choice
+    from dltutor.tutor.blas import single_threaded, user_choice
 
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
@@ -34,7 +34,7 @@ def test_single_threaded_limits_the_blas_and_restores_it(monkeypatch: pytest.Mon
 
 
 def test_overlapping_blocks_limit_once_and_the_last_one_out_restores(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tutor import blas
+    from dltutor.tutor import blas
 
     events: list[str] = []
 
@@ -55,7 +55,7 @@ def test_overlapping_blocks_limit_once_and_the_last_one_out_restores(monkeypatch
 
 
 def test_a_thread_count_the_user_set_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tutor.blas import single_threaded, user_choice
+    from dltutor.tutor.blas import single_threaded, user_choice
 
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     assert user_choice() == "OMP_NUM_THREADS=2"
@@ -65,7 +65,7 @@ def test_a_thread_count_the_user_set_is_left_alone(monkeypatch: pytest.MonkeyPat
 
 
 def _coretype_after_cli(env: dict[str, str]) -> str:
-    code = "import os, tutor.cli; print(os.environ.get('OPENBLAS_CORETYPE', ''))"
+    code = "import os, dltutor.tutor.cli; print(os.environ.get('OPENBLAS_CORETYPE', ''))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
                          timeout=60)
     assert out.returncode == 0, out.stderr
@@ -86,7 +86,7 @@ def test_an_openblas_coretype_the_user_set_is_kept() -> None:
 
 def test_a_learner_child_gets_one_blas_thread_unless_the_user_chose(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from core import learner
+    from dltutor.core import learner
 
     seen: list[dict] = []
 
@@ -97,7 +97,7 @@ def test_a_learner_child_gets_one_blas_thread_unless_the_user_chose(tmp_path: Pa
         seen.append(kwargs["env"])
         raise Stop
 
-    from core import sandbox
+    from dltutor.core import sandbox
 
     monkeypatch.setattr(sandbox, "run", fake_run)
     for name in learner.BLAS_THREAD_VARIABLES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.cli import build_parser, main
+from dltutor.tutor.cli import build_parser, main
 
 
 def test_every_command_is_discovered():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tutor.cli import main
+from dltutor.tutor.cli import main
 
 
 def _progress(capsys) -> dict:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.data import (
+from dltutor.core.data import (
     COURSE_STANDINS,
     DATASET_NAMES,
     GENERATORS,
@@ -26,8 +26,8 @@ from core.data import (
     split_sizes,
     validate_xy,
 )
-from core.errors import TutorError
-from core.normalize import Normalizer
+from dltutor.core.errors import TutorError
+from dltutor.core.normalize import Normalizer
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 

@@ -11,12 +11,12 @@ import warnings
 import numpy as np
 import pytest
 
-import core.deep as deep
-from core.activations import ACTIVATIONS
-from core.deep import INIT_CHOICES, identity_experiment, render_deep, run_deep
-from core.errors import TutorError
-from core.rng import make_rng
-from tutor.cli import main
+import dltutor.core.deep as deep
+from dltutor.core.activations import ACTIVATIONS
+from dltutor.core.deep import INIT_CHOICES, identity_experiment, render_deep, run_deep
+from dltutor.core.errors import TutorError
+from dltutor.core.rng import make_rng
+from dltutor.tutor.cli import main
 
 
 def rng(seed: int = 0):
@@ -181,7 +181,7 @@ def test_bad_values_raise_tutor_error(kwargs, field):
 
 
 def test_report_to_dict_is_json_with_inf_as_string():
-    from tutor.output import dumps
+    from dltutor.tutor.output import dumps
 
     payload = json.loads(dumps(identity_experiment(200, 100.0, rng()).to_dict()))
     assert payload["layers"][-1]["act_std"] == "inf"
@@ -190,8 +190,8 @@ def test_report_to_dict_is_json_with_inf_as_string():
 
 
 def test_core_deep_and_diagnose_do_not_import_ui():
-    code = ("import sys, core.deep, core.diagnose; ui = {'textual', 'plotext', 'rich', 'tutor'}; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ui))")
+    code = ("import sys, dltutor.core.deep, dltutor.core.diagnose; ui = {'textual', 'plotext', 'rich'}; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ui or m.startswith('dltutor.tutor')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -246,7 +246,7 @@ def test_cli_deep_bad_input_exit_2(argv, capsys):
 
 
 def test_cli_help_lists_match_core():
-    from tutor.commands import deep as command
+    from dltutor.tutor.commands import deep as command
 
     assert set(command.INIT_NAMES) == set(INIT_CHOICES)
     assert set(command.ACTIVATION_NAMES) == set(ACTIVATIONS)
@@ -257,7 +257,7 @@ def test_cli_help_lists_match_core():
 
 
 def test_size_budget_refuses_clearly_with_the_allowed_range():
-    from core.deep import MAX_WEIGHTS, check_size
+    from dltutor.core.deep import MAX_WEIGHTS, check_size
 
     with pytest.raises(TutorError) as info:
         check_size(20, 2000, 10_000)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from core.diagnose import (
+from dltutor.core.diagnose import (
     BIAS_STEPS,
     HIGH_GAP,
     VARIANCE_STEPS,
@@ -21,8 +21,8 @@ from core.diagnose import (
     split_advice,
     unit_warnings,
 )
-from core.errors import TutorError
-from tutor.cli import main
+from dltutor.core.errors import TutorError
+from dltutor.tutor.cli import main
 
 # --------------------------------------------------------------------------------------------------------
 # parse_error
@@ -126,7 +126,7 @@ def test_course_table(train, dev, bias, variance, form):
 
 
 def test_course_table_helper_matches_the_lecture():
-    from core.diagnose import COURSE_TABLE as lecture
+    from dltutor.core.diagnose import COURSE_TABLE as lecture
 
     assert lecture[1] == (0.15, 0.16)
     assert [d.phrases for d in course_table()] == [

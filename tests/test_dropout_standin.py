@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from core.presets import PRESETS, masks_for
-from core.train import Training
-from tutor import lab_runner
-from tutor.cli import main
+from dltutor.core.presets import PRESETS, masks_for
+from dltutor.core.train import Training
+from dltutor.tutor import lab_runner
+from dltutor.tutor.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from core.exercises.catalogue import EXERCISES
-from tutor.cli import main
+from dltutor.core.exercises.catalogue import EXERCISES
+from dltutor.tutor.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
@@ -110,7 +110,7 @@ def test_watch_rechecks_on_save_until_it_passes(tmp_path):
     path = tmp_path / "init_zeros.py"
     path.write_text((FIXTURES / "init_zeros" / "bug_transposed.py").read_text())
     env = dict(os.environ, PYTHONPATH=str(ROOT), DLTUTOR_HOME=str(tmp_path / "home"))
-    proc = subprocess.Popen([sys.executable, "-m", "tutor", "exercise", "watch", "init-zeros", str(path)],
+    proc = subprocess.Popen([sys.executable, "-m", "dltutor.tutor", "exercise", "watch", "init-zeros", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
@@ -160,7 +160,7 @@ def test_train_with_exercises_reproduces_the_reference(capsys):
 
 
 def test_train_with_exercises_shows_where_a_run_diverges(capsys):
-    from tutor.progress import load
+    from dltutor.tutor.progress import load
 
     _pass(capsys, "l2-cost", "l2_cost/correct.py")
     store, _ = load()  # as if a buggy backward had passed: the run must part from the reference
@@ -179,7 +179,7 @@ def test_progress_counts_passed_exercises(capsys):
 
 
 def test_exercise_records_merge_between_two_tutors(tmp_path):
-    from tutor.progress import Progress, ProgressStore
+    from dltutor.tutor.progress import Progress, ProgressStore
 
     times = iter(range(1, 100))
     a, b = ProgressStore(tmp_path, clock=lambda: next(times)), ProgressStore(tmp_path, clock=lambda: next(times))
@@ -199,7 +199,7 @@ def test_exercise_records_merge_between_two_tutors(tmp_path):
 
 
 def test_a_malformed_exercise_record_is_moved_aside(tmp_path):
-    from tutor.progress import FILENAME, ProgressStore
+    from dltutor.tutor.progress import FILENAME, ProgressStore
 
     (tmp_path / FILENAME).write_text(json.dumps({"version": 1, "exercises": {"init-he": {"passed": True}}}))
     store = ProgressStore(tmp_path)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 
-from core.exercises.catalogue import EXERCISES
-from tutor.app import make_app
-from tutor.messages import Navigate
-from tutor.tour import screen_text, settle
+from dltutor.core.exercises.catalogue import EXERCISES
+from dltutor.tutor.app import make_app
+from dltutor.tutor.messages import Navigate
+from dltutor.tutor.tour import screen_text, settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 LESSONS = Path(__file__).parent / "fixtures" / "lessons"
@@ -135,7 +135,7 @@ async def test_a_lesson_page_links_to_its_exercise(tmp_path: Path) -> None:
 
 
 def test_the_palette_offers_the_exercises(tmp_path: Path) -> None:
-    from tutor.widgets.palette import tutor_commands
+    from dltutor.tutor.widgets.palette import tutor_commands
 
     app = make_app(lessons_source=LESSONS, home=tmp_path)
     names = [c.name for c in tutor_commands(app)]
@@ -146,7 +146,7 @@ def test_the_palette_offers_the_exercises(tmp_path: Path) -> None:
 async def test_train_with_my_functions_from_the_screen(tmp_path: Path, monkeypatch) -> None:
     from dataclasses import replace
 
-    import core.presets
+    from dltutor import core
 
     real = core.presets.get_preset
     monkeypatch.setattr(core.presets, "get_preset",

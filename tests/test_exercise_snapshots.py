@@ -10,8 +10,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tutor.app import make_app
-from tutor.tour import settle
+from dltutor.tutor.app import make_app
+from dltutor.tutor.tour import settle
 
 LESSONS = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (100, 30)
@@ -40,7 +40,7 @@ def test_exercise_with_a_hint(snap_compare) -> None:
 
 def test_exercise_with_a_failing_check(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
-        from core.exercises.runner import check_in_process
+        from dltutor.core.exercises.runner import check_in_process
 
         await _open(pilot, ("down", "down"))
         # the result of a real check, shown as the checking worker shows it (its time fixed for the picture)

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import TutorError
-from core.exercises.catalogue import EXERCISES, get_exercise, starter_text
-from core.exercises.runner import check_exercise, check_in_process
+from dltutor.core.errors import TutorError
+from dltutor.core.exercises.catalogue import EXERCISES, get_exercise, starter_text
+from dltutor.core.exercises.runner import check_exercise, check_in_process
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 
@@ -185,9 +185,9 @@ def test_course_numbers_match_the_published_reference():
     from tests.helpers import reference
 
     published = json.loads(reference("published.json").read_text())
-    from core.exercises import reference as ref
-    from core.exercises.checks_grad import _fixed_gradients, ref_1d
-    from core.exercises.helpers import (
+    from dltutor.core.exercises import reference as ref
+    from dltutor.core.exercises.checks_grad import _fixed_gradients, ref_1d
+    from dltutor.core.exercises.helpers import (
         backward_propagation_n,
         compute_cost_with_regularization_test_case,
         forward_propagation_n,
@@ -277,14 +277,15 @@ def test_the_exercise_engine_imports_no_ui_module():
     import subprocess
     import sys
 
-    code = ("import importlib, json, pkgutil, sys, core.exercises as e\n"
-            "for m in pkgutil.iter_modules(e.__path__): importlib.import_module('core.exercises.' + m.name)\n"
+    code = ("import importlib, json, pkgutil, sys, dltutor.core.exercises as e\n"
+            "for m in pkgutil.iter_modules(e.__path__): importlib.import_module('dltutor.core.exercises.' + m.name)\n"
             "print(json.dumps(sorted(sys.modules)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     loaded = json.loads(out.stdout)
-    assert "core.exercises.child" in loaded
-    assert [m for m in loaded if m.split(".")[0] in {"textual", "plotext", "textual_plotext", "rich", "tutor"}] == []
+    assert "dltutor.core.exercises.child" in loaded
+    assert [m for m in loaded if m.split(".")[0] in {"textual", "plotext", "textual_plotext", "rich"}
+            or m.startswith("dltutor.tutor")] == []
 
 
 def test_notebook_cells_with_their_test_calls_run_unchanged():
@@ -302,7 +303,7 @@ def test_keyword_calls_reach_the_probes(tmp_path):
 
 
 def test_notebook_helpers_follow_the_parameters_given():
-    from core.exercises import helpers
+    from dltutor.core.exercises import helpers
 
     rng = np.random.default_rng(0)
     params = {"W1": rng.standard_normal((6, 3)), "b1": rng.standard_normal((6, 1)), "W2": rng.standard_normal((4, 6)),

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import core.gradcheck as gc
-from core.errors import TutorError
-from core.gradcheck import (
+import dltutor.core.gradcheck as gc
+from dltutor.core.errors import TutorError
+from dltutor.core.gradcheck import (
     check_variant,
     course_one_dimensional_check,
     dictionary_to_vector,
@@ -27,12 +27,12 @@ from core.gradcheck import (
     vector_to_dictionary,
     verdict_band,
 )
-from core.init import initialize
-from core.network import Architecture, backward, compute_cost, forward
-from core.rng import make_rng
-from core.variants import VARIANTS, course_case
-from tutor.cli import main
-from tutor.output import dumps
+from dltutor.core.init import initialize
+from dltutor.core.network import Architecture, backward, compute_cost, forward
+from dltutor.core.rng import make_rng
+from dltutor.core.variants import VARIANTS, course_case
+from dltutor.tutor.cli import main
+from dltutor.tutor.output import dumps
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
@@ -534,8 +534,8 @@ def test_cli_numgrad(capsys):
 
 
 def test_core_does_not_import_ui_modules():
-    code = ("import sys, core.gradcheck, core.variants, core.learner; "
-            "print(sorted(m for m in ('textual', 'plotext', 'rich', 'tutor') if m in sys.modules))")
+    code = ("import sys, dltutor.core.gradcheck, dltutor.core.variants, dltutor.core.learner; "
+            "print(sorted(m for m in ('textual', 'plotext', 'rich', 'dltutor.tutor') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout
     assert out.strip() == "[]"

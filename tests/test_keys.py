@@ -8,8 +8,8 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from tutor.app import DLTutorApp, make_app
-from tutor.tour import settle
+from dltutor.tutor.app import DLTutorApp, make_app
+from dltutor.tutor.tour import settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (100, 30)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from core.presets import PRESETS
-from tutor import lab_runner
-from tutor.app import make_app
-from tutor.screens.lab import LabScreen
-from tutor.tour import settle
+from dltutor.core.presets import PRESETS
+from dltutor.tutor import lab_runner
+from dltutor.tutor.app import make_app
+from dltutor.tutor.screens.lab import LabScreen
+from dltutor.tutor.tour import settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (120, 40)
@@ -178,7 +178,7 @@ async def test_a_run_whose_cost_went_up_is_told_to_lower_the_learning_rate(tmp_p
 
 
 async def test_the_lab_and_the_cli_give_the_same_verdict(tmp_path: Path, capsys) -> None:
-    from tutor.cli import main
+    from dltutor.tutor.cli import main
 
     app = lab_app(tmp_path, "course-reg-l2")
     async with app.run_test(size=SIZE) as pilot:
@@ -302,7 +302,7 @@ def test_step_changes_become_form_values() -> None:
     ({"dataset": "moons", "split": "0.7,0.4"}, "split", "sums to"),
 ])
 def test_invalid_values_name_their_field(changes, field, words) -> None:
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     values = {**lab_runner.preset_values("course-reg-none"), **changes}
     with pytest.raises(TutorError) as info:
@@ -433,7 +433,7 @@ async def test_checkboxes_show_their_state_by_their_mark(tmp_path: Path) -> None
 
 
 async def test_the_footer_keeps_a_space_after_the_compare_group(tmp_path: Path) -> None:
-    from tutor.tour import screen_text
+    from dltutor.tutor.tour import screen_text
 
     app = lab_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -492,7 +492,7 @@ async def test_resize_storm_while_training_on_a_log_axis(tmp_path: Path, monkeyp
 
 
 def test_long_series_are_thinned() -> None:
-    from tutor.widgets.lab_plots import MAX_POINTS, LabCostPlot
+    from dltutor.tutor.widgets.lab_plots import MAX_POINTS, LabCostPlot
 
     plot = LabCostPlot()
     for start in range(0, 3 * MAX_POINTS, 100):
@@ -552,8 +552,8 @@ async def test_a_lessons_try_it_counts_as_practice_of_that_lesson(tmp_path: Path
 
 
 def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:
-    import tutor.app
-    from tutor.cli import main
+    from dltutor import tutor
+    from dltutor.tutor.cli import main
 
     opened = {}
     monkeypatch.setattr(tutor.app, "run_app", lambda **kw: opened.update(kw) or 0)
@@ -565,7 +565,7 @@ def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:
 
 
 def test_the_tour_visits_the_lab(tmp_path: Path) -> None:
-    from tutor.tour import all_stops, run_tour
+    from dltutor.tutor.tour import all_stops, run_tour
 
     stops = [s for s in all_stops() if s.name in ("home", "lab")]
     assert [s.name for s in stops] == ["home", "lab"]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tutor.app import make_app
-from tutor.tour import settle
+from dltutor.tutor.app import make_app
+from dltutor.tutor.tour import settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 
@@ -24,7 +24,7 @@ def app(preset: str):
 
 
 async def lab_of(pilot: Pilot):
-    from tutor.screens.lab import LabScreen
+    from dltutor.tutor.screens.lab import LabScreen
 
     for _ in range(200):
         await settle(pilot)

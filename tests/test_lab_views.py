@@ -7,10 +7,10 @@ import csv
 import json
 from pathlib import Path
 
+from dltutor.tutor.cli import main
+from dltutor.tutor.tour import settle
+from dltutor.tutor.training_text import heldout_label
 from tests.test_lab import finish, lab_app, open_lab
-from tutor.cli import main
-from tutor.tour import settle
-from tutor.training_text import heldout_label
 
 PANELS = ("cost", "error", "boundary", "grad", "weights", "results")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import TutorError
-from core.gradcheck import check_variant, render_report
-from core.learner import LearnerError, check_file
-from tutor.cli import main
+from dltutor.core.errors import TutorError
+from dltutor.core.gradcheck import check_variant, render_report
+from dltutor.core.learner import LearnerError, check_file
+from dltutor.tutor.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learner"
 
@@ -213,7 +213,7 @@ def test_long_output_is_cut_at_a_line_and_says_so(tmp_path):
 
 
 def test_tail_keeps_short_output_and_marks_cuts():
-    from core.learner import tail
+    from dltutor.core.learner import tail
 
     assert tail("a\nb\n") == "a\nb\n"
     text = "".join(f"{i:04d}\n" for i in range(2000))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from importlib.resources import files
@@ -13,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import TutorError
-from tutor.cli import main
-from tutor.lessons import (
+from dltutor.core.errors import TutorError
+from dltutor.tutor.cli import main
+from dltutor.tutor.lessons import (
     CHECK_HEADING,
     DIRECTIVES,
     TRY_HEADING,
@@ -102,16 +104,16 @@ def test_try_ids_are_known_ids(lessons):
 
 
 def test_try_ids_exist_in_the_engine(lessons):
-    presets = pytest.importorskip("core.presets")
-    variants = pytest.importorskip("core.variants")
+    presets = pytest.importorskip("dltutor.core.presets")
+    variants = pytest.importorskip("dltutor.core.variants")
     known = set(presets.PRESETS) | set(variants.VARIANTS)
     for lesson in lessons:
         assert set(lesson.try_ids) <= known, lesson.id
 
 
 def test_each_preset_and_variant_is_tried_by_its_own_lesson(lessons):
-    presets = pytest.importorskip("core.presets")
-    variants = pytest.importorskip("core.variants")
+    presets = pytest.importorskip("dltutor.core.presets")
+    variants = pytest.importorskip("dltutor.core.variants")
     tried = {lesson.id: set(lesson.try_ids) for lesson in lessons}
     for item_id, item in list(presets.PRESETS.items()) + list(variants.VARIANTS.items()):
         assert item.lesson in tried, (item_id, item.lesson)
@@ -222,7 +224,7 @@ def test_bias_variance_table_uses_the_engine_phrases(lessons):
 
 
 def test_split_examples_follow_the_engine(lessons):
-    from core.diagnose import split_advice
+    from dltutor.core.diagnose import split_advice
 
     rows = {r[0]: r for r in table_rows(by_id(lessons, "train-dev-test").body)}
     assert set(rows) >= {"10,000", "1,000,000", "10,000,000"}
@@ -239,7 +241,7 @@ def test_split_examples_follow_the_engine(lessons):
 
 
 def test_recipe_steps_come_from_the_engine(lessons):
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     body = by_id(lessons, "basic-recipe").body
     for step in diagnose(0.14, 0.15).recipe + diagnose(0.01, 0.11).recipe:
@@ -275,7 +277,7 @@ def test_inverted_dropout_keeps_the_mean(lessons):
 
 
 def test_normalize_example_makes_the_cost_round(lessons):
-    pytest.importorskip("core.normalize")
+    pytest.importorskip("dltutor.core.normalize")
     rows = {r[0]: r for r in table_rows(by_id(lessons, "normalizing-inputs").body)}
     normalized = rows["train, normalized"]
     assert [float(x) for x in normalized[1:5]] == pytest.approx([0, 1, 0, 1], abs=1e-6)
@@ -284,7 +286,7 @@ def test_normalize_example_makes_the_cost_round(lessons):
 
 
 def test_gradcheck_bands_follow_the_engine(lessons):
-    gradcheck = pytest.importorskip("core.gradcheck")
+    gradcheck = pytest.importorskip("dltutor.core.gradcheck")
     body = by_id(lessons, "gradient-checking").body
     names = set()
     for d in (1e-7, 1e-5, 1e-2):
@@ -346,29 +348,48 @@ def test_to_dict_is_json_ready(lessons):
 
 
 def test_default_source_is_the_lessons_package(lessons):
-    package = files("lessons")
+    package = files("dltutor.lessons")
     assert all(Path(lesson.path).parent == Path(str(package)) for lesson in lessons)
     assert [x.id for x in load_lessons(Path(str(package)))] == EXPECTED_IDS
     assert load_lessons() is not load_lessons()  # callers get their own list ...
     assert load_lessons()[0] is load_lessons()[0]  # ... of the cached lessons
 
 
-def test_lessons_are_declared_package_data():
-    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'lessons\s*=\s*\[[^\]]*"\*\.md"', text)
+def test_what_is_installed_is_one_dltutor_namespace_with_its_data():
+    """Nothing generic (core, tutor, lessons) at the top of site-packages; the lessons, the answer bank and
+    the app's styles travel with the package (checked on the files pip recorded, for a regular install)."""
+    import sysconfig
+    from importlib import metadata
+
+    # the installed distribution (a build in the checkout leaves a dltutor.egg-info beside the sources)
+    dist = next(metadata.distributions(name="dltutor", path=[sysconfig.get_paths()["purelib"]]))
+    recorded = [str(f) for f in dist.files or []]
+    top = {f.split("/")[0] for f in recorded if not f.startswith("..")}
+    assert top <= {"dltutor", "dltutor-0.1.0.dist-info", "__pycache__"} | {t for t in top if "editable" in t}
+    if any(f.startswith("dltutor/") for f in recorded):  # a regular install (CI): its data files are in it
+        for wanted in ("dltutor/lessons/01-train-dev-test.md", "dltutor/lessons/quiz.toml",
+                       "dltutor/tutor/screens/lab.tcss", "dltutor/tutor/ask/vocab.toml",
+                       "dltutor/tutor/web/templates/app_index.html"):
+            assert wanted in recorded
+        assert any(f.startswith("dltutor/lessons/answers/") and f.endswith(".toml") for f in recorded)
+    code = "import importlib.util as u; print([n for n in ('core', 'tutor', 'lessons') if u.find_spec(n)])"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tempfile.gettempdir(), env=env, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_loading_from_a_zipped_package(tmp_path):
     """importlib.resources, not file paths: the lessons load even from a zip archive on sys.path."""
     archive = tmp_path / "site.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("lessons/__init__.py", "")
+        zf.writestr("dltutor/lessons/__init__.py", "")
         for path in sorted((REPO / "lessons").glob("*.md")):
-            zf.write(path, f"lessons/{path.name}")
+            zf.write(path, f"dltutor/lessons/{path.name}")
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import lessons; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import dltutor.lessons as lessons; "
         "assert lessons.__file__.startswith(sys.argv[1]), lessons.__file__; "
-        "from tutor.lessons import load_lessons; print(','.join(x.id for x in load_lessons()))"
+        "from dltutor.tutor.lessons import load_lessons; print(','.join(x.id for x in load_lessons()))"
     )
     out = subprocess.run([sys.executable, "-c", code, str(archive)], cwd=REPO, capture_output=True, text=True,
                          check=True, timeout=120)
@@ -681,7 +702,7 @@ def test_cli_lesson_unknown_id(capsys):
 
 
 def test_cli_lesson_open_calls_the_app(capsys, monkeypatch):
-    app = pytest.importorskip("tutor.app")
+    app = pytest.importorskip("dltutor.tutor.app")
     calls = []
     monkeypatch.setattr(app, "run_app", lambda **kwargs: calls.append(kwargs) or 0)
     assert main(["lesson", "3", "--open"]) == 0
@@ -693,7 +714,7 @@ def test_cli_lesson_open_without_app_prints_the_lesson(capsys, monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "tutor.app" else real(name, *a))
+                        lambda name, *a: None if name == "dltutor.tutor.app" else real(name, *a))
     assert main(["lesson", "dropout", "--open"]) == 0
     captured = capsys.readouterr()
     assert "Dropout regularization" in captured.out and "keep_prob" in captured.out
@@ -701,6 +722,6 @@ def test_cli_lesson_open_without_app_prints_the_lesson(capsys, monkeypatch):
 
 
 def test_module_does_not_import_rich_until_rendering():
-    code = "import sys, tutor.lessons; print('rich' in sys.modules)"
+    code = "import sys, dltutor.tutor.lessons; print('rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from core import network
-from core.errors import TutorError
-from core.init import initialize
-from core.network import Architecture
-from core.train import LeanNet
+from dltutor.core import network
+from dltutor.core.errors import TutorError
+from dltutor.core.init import initialize
+from dltutor.core.network import Architecture
+from dltutor.core.train import LeanNet
 from tests.helpers import reference
 
 
@@ -178,7 +178,7 @@ def test_cross_entropy_from_logits_agrees_and_stays_finite():
     rng = np.random.default_rng(0)
     Z = rng.normal(size=(1, 50))
     Y = (rng.random((1, 50)) > 0.5).astype(float)
-    from core.activations import sigmoid, softmax
+    from dltutor.core.activations import sigmoid, softmax
 
     assert network.cross_entropy_from_logits(Z, Y) == pytest.approx(network.cross_entropy(sigmoid(Z), Y), rel=1e-12)
     Zk = rng.normal(size=(4, 30))

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.next_step import Evidence, advise, attempt_of, gather_evidence, symptom_steps, variance_steps
-from core.presets import PRESETS
-from core.train import TrainConfig, Training
-from tutor.cli import main
-from tutor.training_text import run_diagnosis
+from dltutor.core.next_step import Evidence, advise, attempt_of, gather_evidence, symptom_steps, variance_steps
+from dltutor.core.presets import PRESETS
+from dltutor.core.train import TrainConfig, Training
+from dltutor.tutor.cli import main
+from dltutor.tutor.training_text import run_diagnosis
 
 
 def _run(config, spec):
@@ -139,7 +139,7 @@ def test_symptoms_in_the_course_order():
 
 
 def test_normalize_is_only_a_step_when_something_needs_fixing():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg = TrainConfig(layers=(2, 8, 1))
     ev = _evidence(feature_rms=[1.0, 50.0], train_error=0.005, dev_error=0.01)
@@ -148,7 +148,7 @@ def test_normalize_is_only_a_step_when_something_needs_fixing():
 
 
 def test_early_stopping_that_stops_before_fitting_is_told_to_train_longer():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg = TrainConfig(layers=(2, 64, 64, 1), early_stopping=8)
     ev = _evidence(stopped="early-stopping", best_iteration=250, train_error=0.2, dev_error=0.21)
@@ -158,7 +158,7 @@ def test_early_stopping_that_stops_before_fitting_is_told_to_train_longer():
 
 
 def test_more_data_only_for_generated_data():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg = TrainConfig(layers=(2, 8, 1), l2=0.7, keep_probs=None, augment=True, early_stopping=8)
     first = advise(cfg, _evidence(), diagnose(0.0, 0.2))
@@ -239,7 +239,7 @@ async def test_lab_x_applies_the_activation_step_and_the_run_trains(tmp_path: Pa
 
 
 def _variance_run():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg = TrainConfig(layers=(2, 32, 32, 1))
     ev = _evidence(train_error=0.01, dev_error=0.20, costs=[0.69, 0.3, 0.2, 0.19, 0.19, 0.19])
@@ -247,7 +247,7 @@ def _variance_run():
 
 
 def test_after_an_undone_step_the_next_comes_from_the_restored_run():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg, ev, diag = _variance_run()
     l2 = advise(cfg, ev, diag).step
@@ -263,7 +263,7 @@ def test_after_an_undone_step_the_next_comes_from_the_restored_run():
 
 
 def test_helped_is_measured_against_the_best_run_not_the_failed_one():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg, ev, diag = _variance_run()
     l2 = advise(cfg, ev, diag).step
@@ -279,7 +279,7 @@ def test_helped_is_measured_against_the_best_run_not_the_failed_one():
 
 
 def test_an_undone_change_never_comes_back_inside_another_step():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg = TrainConfig(layers=(2, 16, 16, 1), early_stopping=8)
     ev = _evidence(stopped="early-stopping", best_iteration=200, train_error=0.2, dev_error=0.21)
@@ -294,7 +294,7 @@ def test_an_undone_change_never_comes_back_inside_another_step():
 
 
 def test_low_bias_and_low_variance_is_done_not_nothing_left():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     advice = advise(TrainConfig(layers=(2, 8, 1)), _evidence(train_error=0.005, dev_error=0.01),
                     diagnose(0.005, 0.01))
@@ -303,7 +303,7 @@ def test_low_bias_and_low_variance_is_done_not_nothing_left():
 
 
 def test_a_cost_still_falling_gets_train_longer_before_every_step_tried():
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     cfg = TrainConfig(layers=(2, 8, 1), l2=0.7, augment=True, early_stopping=8)
     falling = _evidence(train_error=0.0, dev_error=0.2, costs=[1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1])

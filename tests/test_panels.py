@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tutor.app import DLTutorApp, make_app
-from tutor.screens.normalization import NormalizationScreen, RunCurve, iterations_text
-from tutor.screens.numgrad import NumgradScreen
-from tutor.screens.panels import LESSON_PANELS, PANELS, parse_float, parse_int
-from tutor.screens.vanishing import ACTIVATION_CHOICES, INIT_NAMES, VanishingScreen
-from tutor.tour import expect, screen_text, settle
-from tutor.widgets.panel_field import PanelField
-from tutor.widgets.panel_plot import SeriesPlot, decade_ticks, integer_ticks, log_limits
+from dltutor.tutor.app import DLTutorApp, make_app
+from dltutor.tutor.screens.normalization import NormalizationScreen, RunCurve, iterations_text
+from dltutor.tutor.screens.numgrad import NumgradScreen
+from dltutor.tutor.screens.panels import LESSON_PANELS, PANELS, parse_float, parse_int
+from dltutor.tutor.screens.vanishing import ACTIVATION_CHOICES, INIT_NAMES, VanishingScreen
+from dltutor.tutor.tour import expect, screen_text, settle
+from dltutor.tutor.widgets.panel_field import PanelField
+from dltutor.tutor.widgets.panel_plot import SeriesPlot, decade_ticks, integer_ticks, log_limits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (120, 40)
@@ -105,8 +105,8 @@ async def test_vanishing_fields_explain_bad_values_and_do_not_run(tmp_path: Path
 
 
 def test_the_form_offers_the_engines_choices() -> None:
-    from core.activations import ACTIVATIONS
-    from core.deep import INIT_CHOICES
+    from dltutor.core.activations import ACTIVATIONS
+    from dltutor.core.deep import INIT_CHOICES
 
     assert set(ACTIVATION_CHOICES) == set(ACTIVATIONS)
     assert set(INIT_NAMES) == set(INIT_CHOICES)
@@ -221,7 +221,7 @@ def test_iterations_to_target() -> None:
 
 
 def test_field_parsers_raise_tutor_errors_naming_the_field() -> None:
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     assert parse_float(" 1e-7 ", "epsilon", "0 < epsilon <= 1", 0, 1, low_open=True) == 1e-7
     with pytest.raises(TutorError, match=r"^epsilon: 'x' is not a number \(allowed: 0 < epsilon <= 1\)$"):
@@ -251,8 +251,8 @@ def test_every_panel_has_a_lesson() -> None:
 
 
 async def test_lessons_try_it_opens_the_workbench_and_the_panels(tmp_path: Path) -> None:
-    from tutor.messages import Navigate
-    from tutor.screens.workbench import WorkbenchScreen
+    from dltutor.tutor.messages import Navigate
+    from dltutor.tutor.screens.workbench import WorkbenchScreen
 
     app = make_app(home=tmp_path, lesson="gradient-checking")  # the installed lessons
     async with app.run_test(size=SIZE) as pilot:
@@ -314,8 +314,8 @@ async def test_numgrad_at_theta_zero_calls_the_errors_a_tie_and_up_down_move_bet
 
 
 def test_numgrad_compares_the_errors_in_words() -> None:
-    from core.gradcheck import one_dimensional_demo
-    from tutor.screens.numgrad import compare
+    from dltutor.core.gradcheck import one_dimensional_demo
+    from dltutor.tutor.screens.numgrad import compare
 
     def said(theta: float, eps: float) -> str:
         errors = one_dimensional_demo(theta, eps)["errors"]
@@ -354,7 +354,7 @@ async def test_normalization_says_the_raw_run_is_stuck_at_chance_at_a_large_rate
 
 
 def test_the_outcome_of_a_run_comes_from_its_costs() -> None:
-    from tutor.screens.normalization import outcome
+    from dltutor.tutor.screens.normalization import outcome
 
     its = list(range(0, 2000, 100))
 

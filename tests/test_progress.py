@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.cli import main
-from tutor.progress import FILENAME, MIXED, Progress, ProgressStore, data_dir, load
+from dltutor.tutor.cli import main
+from dltutor.tutor.progress import FILENAME, MIXED, Progress, ProgressStore, data_dir, load
 
 
 class Clock:

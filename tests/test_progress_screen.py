@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from tutor.app import make_app
-from tutor.messages import Navigate
-from tutor.tour import expect, settle
-from tutor.widgets.palette import tutor_commands
+from dltutor.tutor.app import make_app
+from dltutor.tutor.messages import Navigate
+from dltutor.tutor.tour import expect, settle
+from dltutor.tutor.widgets.palette import tutor_commands
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 
@@ -41,7 +41,7 @@ async def test_progress_screen_from_the_palette_counts_topics_and_opens_a_lesson
 
 
 def test_progress_is_a_screen_name() -> None:
-    from tutor.screens import SCREEN_NAMES, build_screen
+    from dltutor.tutor.screens import SCREEN_NAMES, build_screen
 
     assert "progress" in SCREEN_NAMES
     assert type(build_screen(Navigate("progress"))).__name__ == "ProgressScreen"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import TutorError
-from tutor.cli import main
-from tutor.commands.quiz import interactive
-from tutor.quiz import (
+from dltutor.core.errors import TutorError
+from dltutor.tutor.cli import main
+from dltutor.tutor.commands.quiz import interactive
+from dltutor.tutor.quiz import (
     QuizOption,
     QuizQuestion,
     grade,
@@ -59,7 +59,7 @@ def test_every_topic_lesson_has_at_least_two_questions(quiz):
 
 
 def test_quiz_lessons_are_the_lesson_files_ids(quiz):
-    from tutor.lessons import topics
+    from dltutor.tutor.lessons import topics
 
     assert [lesson.id for lesson in topics()] == TOPIC_IDS
     assert {q.lesson for q in quiz} <= {lesson.id for lesson in topics()}
@@ -314,7 +314,7 @@ def test_cli_quiz_reads_stdin(quiz, capsys, monkeypatch):
 
 
 def test_cli_quiz_saves_a_finished_quiz_not_a_stopped_one(quiz, capsys, monkeypatch, tmp_path):
-    from tutor.progress import MIXED, ProgressStore
+    from dltutor.tutor.progress import MIXED, ProgressStore
 
     monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path))
     questions = select_questions(quiz, lesson="dropout")

@@ -17,8 +17,8 @@ from statistics import mean
 import numpy as np
 import pytest
 
-from tutor.lessons import get_lesson, load_lessons
-from tutor.quiz import QuizQuestion, load_quiz
+from dltutor.tutor.lessons import get_lesson, load_lessons
+from dltutor.tutor.quiz import QuizQuestion, load_quiz
 
 LONGEST_MAX = 0.40  # chance is 25% with four options, 33% with three
 LONGEST_MIN = 0.10  # "the longest is never right" would give answers away too
@@ -141,8 +141,8 @@ def test_every_check_option_says_why(checks):
 
 
 def test_q39_a_deep_linear_stack_of_1_5_i_grows_like_1_5_to_the_l(quiz):
-    from core.deep import identity_experiment
-    from core.rng import make_rng
+    from dltutor.core.deep import identity_experiment
+    from dltutor.core.rng import make_rng
 
     q = by_id(quiz, 39)
     right = q.option(next(iter(q.right)))
@@ -166,7 +166,7 @@ def test_q40_keys_consequences_not_remedies(quiz):
 
 
 def test_q47_and_q46_errors_are_the_engine_s(quiz):
-    from core.gradcheck import one_dimensional_demo
+    from dltutor.core.gradcheck import one_dimensional_demo
 
     demo = one_dimensional_demo(theta=1.0, eps=0.01)
     one, two = demo["errors"]["one_sided"], demo["errors"]["two_sided"]
@@ -195,8 +195,8 @@ def test_q48_and_lesson_12_agree_that_eps_1e_7_is_past_the_balance_point(quiz):
 
 
 def test_lesson_10_says_weights_can_outweigh_a_small_slope():
-    from core.deep import run_deep
-    from core.rng import make_rng
+    from dltutor.core.deep import run_deep
+    from dltutor.core.rng import make_rng
 
     lesson = get_lesson("vanishing-gradients")
     section = next(s for s in lesson.sections if s.heading.startswith("Saturating activations"))

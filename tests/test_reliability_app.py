@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dltutor.tutor.tour import settle
 from tests.test_app import SIZE, app_for
-from tutor.tour import settle
 
 
 def _notifications(app) -> list[str]:
@@ -51,8 +51,8 @@ async def test_a_310_digit_number_typed_into_ask(tmp_path: Path) -> None:
 
 
 async def test_a_file_name_too_long_in_the_workbench_is_explained_beside_the_field(tmp_path: Path) -> None:
+    from dltutor.tutor.widgets.panel_field import PanelField
     from tests.test_workbench import finished
-    from tutor.widgets.panel_field import PanelField
 
     app = app_for(tmp_path, screen="workbench")
     async with app.run_test(size=SIZE) as pilot:

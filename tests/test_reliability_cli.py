@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from bench.fuzz_cli import _npy_bytes
-from tutor.cli import main
+from dltutor.tutor.cli import main
 
 
 def one_error_line(capsys, argv: list[str]) -> str:
@@ -42,8 +42,8 @@ def test_a_timestamp_as_class_label_is_refused_without_building_a_range(tmp_path
 def test_contiguity_check_costs_nothing_for_a_huge_label():
     import tracemalloc
 
-    from core.data import _check_contiguous
-    from core.errors import TutorError
+    from dltutor.core.data import _check_contiguous
+    from dltutor.core.errors import TutorError
 
     tracemalloc.start()
     with pytest.raises(TutorError, match="more classes than the tutor handles"):
@@ -138,8 +138,8 @@ def test_huge_feature_values_are_one_message_without_warnings(tmp_path, capsys, 
 
 
 def test_augment_jitter_message_does_not_contradict_itself():
-    from core.data import augment
-    from core.errors import TutorError
+    from dltutor.core.data import augment
+    from dltutor.core.errors import TutorError
 
     with pytest.raises(TutorError) as exc:
         augment(np.ones((2, 4)), np.array([[0, 1, 0, 1]]), 0, jitter=float("inf"))
@@ -159,7 +159,7 @@ def test_a_subnormal_identity_scale_charts_without_a_domain_error(capsys):
 
 
 def test_power_ticks_stay_positive_floats():
-    from tutor.charts import power_ticks
+    from dltutor.tutor.charts import power_ticks
 
     ticks, labels = power_ticks([5e-324, 1e-300])
     assert all(t > 0 for t in ticks) and labels[0] == "1e-307"
@@ -184,8 +184,8 @@ def test_gradcheck_list_refuses_options_it_would_ignore(capsys):
 
 
 def test_gradcheck_list_knows_every_option():
-    from tutor.cli import build_parser
-    from tutor.commands.gradcheck import _LIST_IGNORES
+    from dltutor.tutor.cli import build_parser
+    from dltutor.tutor.commands.gradcheck import _LIST_IGNORES
 
     parser, _ = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")

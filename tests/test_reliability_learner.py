@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from core.learner import LearnerError, check_file, printable
-from core.sandbox import _own_cgroup, containment, descendants
+from dltutor.core.learner import LearnerError, check_file, printable
+from dltutor.core.sandbox import _own_cgroup, containment, descendants
 from tests.test_learner import CORRECT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process tracking reads /proc")
@@ -165,7 +165,7 @@ def test_escape_codes_the_learner_prints_are_shown_escaped(tmp_path, capsys):
     with pytest.raises(LearnerError) as err:
         check_file(str(raises))
     assert "\x1b" not in err.value.message and "\\x1b[2Jgone" in err.value.message
-    from tutor.cli import main
+    from dltutor.tutor.cli import main
 
     assert main(["gradcheck", "--file", str(path)]) == 0
     assert "\x1b" not in capsys.readouterr().out
@@ -180,4 +180,4 @@ def test_the_supervisor_leaves_no_child_of_the_tutor(tmp_path, mode):
     path.write_text(CORRECT)
     check_file(str(path))
     assert [p for p in descendants(os.getpid()) if Path(f"/proc/{p}/cmdline").exists()
-            and b"core.sandbox" in Path(f"/proc/{p}/cmdline").read_bytes()] == []
+            and b"dltutor.core.sandbox" in Path(f"/proc/{p}/cmdline").read_bytes()] == []

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from dltutor.tutor import progress as progress_module
+from dltutor.tutor.cli import main
+from dltutor.tutor.progress import FILENAME, LOCKNAME, ProgressStore
+from dltutor.tutor.tour import settle
 from tests.test_app import SIZE, app_for
-from tutor import progress as progress_module
-from tutor.cli import main
-from tutor.progress import FILENAME, LOCKNAME, ProgressStore
-from tutor.tour import settle
 
 GOOD = {"version": 1, "read": ["dropout"], "practised": [], "quiz": {}, "position": None, "reset_at": 0.0}
 

@@ -12,11 +12,11 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tutor.app import make_app
-from tutor.messages import Navigate
-from tutor.reporting import report_to, reports, showing
-from tutor.screens.ask import AskScreen
-from tutor.tour import settle
+from dltutor.tutor.app import make_app
+from dltutor.tutor.messages import Navigate
+from dltutor.tutor.reporting import report_to, reports, showing
+from dltutor.tutor.screens.ask import AskScreen
+from dltutor.tutor.tour import settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 
@@ -32,7 +32,7 @@ class _SlowToLeave(Static):
 async def test_ask_workers_reporting_after_the_learner_left_do_not_crash(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A burst of shortcuts (a Ask, h Home) leaves Ask while its index build still runs."""
-    import tutor.ask
+    from dltutor import tutor
 
     release = threading.Event()
     started = threading.Event()

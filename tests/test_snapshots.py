@@ -11,8 +11,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tutor.app import make_app
-from tutor.tour import settle
+from dltutor.tutor.app import make_app
+from dltutor.tutor.tour import settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (100, 30)

@@ -11,12 +11,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.data import Dataset, make_dataset
-from core.errors import TutorError
-from core.presets import COURSE_PRESETS, PRESETS, get_preset
-from core.train import History, Record, TrainConfig, Training, run_training
+from dltutor.core.data import Dataset, make_dataset
+from dltutor.core.errors import TutorError
+from dltutor.core.presets import COURSE_PRESETS, PRESETS, get_preset
+from dltutor.core.train import History, Record, TrainConfig, Training, run_training
+from dltutor.tutor.cli import main
 from tests.helpers import reference
-from tutor.cli import main
 
 
 def _has_avx512() -> bool:
@@ -37,8 +37,8 @@ def test_course_presets_reproduce_published_numbers(preset):
         pytest.skip("the chaotic random-init run needs OpenBLAS's AVX-512 kernels to match bit for bit")
     data = reference(p.course_file)
     env = {k: v for k, v in os.environ.items() if k != "DLTUTOR_BLAS"}
-    out = subprocess.run([sys.executable, "-m", "tutor", "train", "--preset", preset, "--data", str(data), "--json"],
-                         capture_output=True, text=True, env=env, timeout=300)
+    out = subprocess.run([sys.executable, "-m", "dltutor.tutor", "train", "--preset", preset, "--data", str(data),
+                          "--json"], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["accuracy"]["train"] == expected["train_accuracy"]
@@ -257,7 +257,7 @@ def test_deep_preset_shows_vanishing_gradients_as_its_description_says():
 
 
 def test_run_diagnosis_uses_the_data_noise_floor():
-    from tutor.training_text import diagnosis_line
+    from dltutor.tutor.training_text import diagnosis_line
 
     # course-reg-none on the course's data: 94.8% train, 91.5% test; its data's noise floor is about 5%
     bayes = get_preset("course-reg-none").data.bayes_error
@@ -308,7 +308,7 @@ def test_one_class_and_unseen_dev_class_are_refused(tmp_path, capsys):
     (["--preset", "course-init-random", "--iterations", "2000"], "Initialization: He"),
 ])
 def test_gradient_descent_trouble_comes_before_the_recipe(capsys, argv, next_step) -> None:
-    from tutor.cli import main
+    from dltutor.tutor.cli import main
 
     assert main(["train", *argv]) == 0
     out = capsys.readouterr().out

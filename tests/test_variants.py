@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.errors import TutorError
-from core.init import initialize
-from core.network import Architecture, backward, forward
-from core.rng import make_rng
-from core.variants import (
+from dltutor.core.errors import TutorError
+from dltutor.core.init import initialize
+from dltutor.core.network import Architecture, backward, forward
+from dltutor.core.rng import make_rng
+from dltutor.core.variants import (
     COURSE_LAYERS,
     VARIANTS,
     Cache,
@@ -18,7 +18,7 @@ from core.variants import (
     forward_cache,
     get_variant,
 )
-from tutor.commands.gradcheck import VARIANT_IDS
+from dltutor.tutor.commands.gradcheck import VARIANT_IDS
 
 LESSON_IDS = {"train-dev-test", "bias-variance", "basic-recipe", "regularization", "why-regularization",
               "dropout", "understanding-dropout", "other-regularization", "normalizing-inputs",

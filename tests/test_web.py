@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dltutor.tutor.cli import main
 from tests.web_helpers import (
     CHROMIUM_ARGS,
     REPO,
@@ -25,7 +26,6 @@ from tests.web_helpers import (
     wait_for_port,
     wait_until,
 )
-from tutor.cli import main
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -64,7 +64,7 @@ def _progress(home: Path) -> dict:
 
 def test_serve_without_the_web_extra_names_the_install_command():
     code = ("import sys; sys.modules['textual_serve'] = None\n"
-            "from tutor.cli import main; raise SystemExit(main(['serve', '--port', '8123']))")
+            "from dltutor.tutor.cli import main; raise SystemExit(main(['serve', '--port', '8123']))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert out.returncode == 2
@@ -89,7 +89,7 @@ def test_serve_refuses_bad_options(argv, field, capsys):
 
 def test_serve_binds_to_this_machine_unless_told_and_warns_when_told(monkeypatch, capsys):
     pytest.importorskip("textual_serve", reason="the web extra is not installed")
-    import tutor.web.server as server
+    import dltutor.tutor.web.server as server
 
     calls = []
     monkeypatch.setattr(server, "serve", lambda **kw: calls.append(kw))
@@ -110,7 +110,7 @@ def test_a_port_in_use_is_a_clear_error():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        out = subprocess.run([sys.executable, "-m", "tutor", "serve", "--port", str(port)], cwd=REPO,
+        out = subprocess.run([sys.executable, "-m", "dltutor.tutor", "serve", "--port", str(port)], cwd=REPO,
                              capture_output=True, text=True, timeout=60,
                              env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert out.returncode == 2, out.stderr
@@ -118,11 +118,11 @@ def test_a_port_in_use_is_a_clear_error():
 
 
 def test_the_jupyter_launcher_entry_starts_the_server_on_the_proxy_port():
-    from tutor.web.jupyter import setup_dltutor
+    from dltutor.tutor.web.jupyter import setup_dltutor
 
     spec = setup_dltutor()
     assert spec["command"][-4:] == ["--host", "127.0.0.1", "--port", "{port}"]
-    assert spec["command"][1:4] == ["-m", "tutor", "serve"]
+    assert spec["command"][1:4] == ["-m", "dltutor.tutor", "serve"]
     assert spec["launcher_entry"]["title"] == "dltutor"
     assert Path(spec["launcher_entry"]["icon_path"]).is_file()
     points = {ep.name: ep.value for ep in metadata.entry_points(group="jupyter_serverproxy_servers")}

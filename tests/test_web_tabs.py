@@ -12,7 +12,7 @@ from tests.test_web import _alive
 
 async def test_a_tab_app_that_ignores_quit_and_sigterm_is_still_ended_with_what_it_started(tmp_path):
     pytest.importorskip("textual_serve", reason="the web extra is not installed")
-    from tutor.web import server as web_server
+    from dltutor.tutor.web import server as web_server
 
     pids = tmp_path / "pids"
     stubborn = ("import os, signal, subprocess, sys, time\n"

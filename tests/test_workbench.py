@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tutor.app import DLTutorApp, make_app
-from tutor.screens import SCREEN_NAMES, build_screen
-from tutor.screens.workbench import VARIANT_IDS, WorkbenchScreen
-from tutor.tour import expect, screen_text, settle
-from tutor.widgets.gc_heatmap import BlockHeatmap
-from tutor.widgets.gc_report import GcReportView
-from tutor.widgets.panel_field import PanelField
+from dltutor.tutor.app import DLTutorApp, make_app
+from dltutor.tutor.screens import SCREEN_NAMES, build_screen
+from dltutor.tutor.screens.workbench import VARIANT_IDS, WorkbenchScreen
+from dltutor.tutor.tour import expect, screen_text, settle
+from dltutor.tutor.widgets.gc_heatmap import BlockHeatmap
+from dltutor.tutor.widgets.gc_report import GcReportView
+from dltutor.tutor.widgets.panel_field import PanelField
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -336,14 +336,14 @@ async def test_g_on_home_opens_the_workbench_and_escape_goes_home(tmp_path: Path
 
 
 def test_the_screen_lists_the_engines_catalogue() -> None:
-    from core.variants import VARIANTS
+    from dltutor.core.variants import VARIANTS
 
     assert set(VARIANT_IDS) == set(VARIANTS)
 
 
 def test_the_bands_use_the_engines_thresholds() -> None:
-    from core import gradcheck
-    from tutor.widgets import gc_bands
+    from dltutor.core import gradcheck
+    from dltutor.tutor.widgets import gc_bands
 
     assert gc_bands.PASS_THRESHOLD == gradcheck.COURSE_THRESHOLD
     assert gc_bands.BUG_ABOVE == gradcheck.LIKELY_BUG
@@ -355,7 +355,7 @@ def test_the_bands_use_the_engines_thresholds() -> None:
 
 
 def test_navigation_knows_the_workbench_and_the_panels() -> None:
-    from tutor.messages import Navigate
+    from dltutor.tutor.messages import Navigate
 
     for name in ("workbench", "vanishing", "numgrad", "normalization"):
         assert name in SCREEN_NAMES
@@ -365,7 +365,7 @@ def test_navigation_knows_the_workbench_and_the_panels() -> None:
 
 
 def test_the_palette_reaches_the_workbench_every_variant_and_the_panels() -> None:
-    from tutor.screens.panels import palette_entries
+    from dltutor.tutor.screens.panels import palette_entries
 
     entries = {name: message for name, message, _ in palette_entries()}
     assert entries["Gradient-check workbench"].target == "workbench"

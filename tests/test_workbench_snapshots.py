@@ -14,8 +14,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tutor.app import make_app
-from tutor.tour import settle
+from dltutor.tutor.app import make_app
+from dltutor.tutor.tour import settle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 SIZE = (120, 40)
@@ -74,7 +74,7 @@ def test_numgrad_panel(snap_compare) -> None:
 
 def test_normalization_panel(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
-        from tutor.screens.normalization import NormalizationScreen
+        from dltutor.tutor.screens.normalization import NormalizationScreen
 
         await settle(pilot)
         await pilot.app.push_screen(NormalizationScreen(iterations=1500, learning_rate=0.01))

@@ -108,7 +108,7 @@ def served(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[tupl
     port = free_port()
     env = dict(os.environ, DLTUTOR_HOME=str(home), PYTHONPATH=str(REPO), TEXTUAL_ANIMATIONS="none",
                **(extra_env or {}))
-    proc = subprocess.Popen([sys.executable, "-m", "tutor", "serve", "--port", str(port)], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "dltutor.tutor", "serve", "--port", str(port)], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for_port(port, proc)

@@ -1,3 +1,3 @@
-from tutor.cli import main
+from dltutor.tutor.cli import main
 
 raise SystemExit(main())

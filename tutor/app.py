@@ -18,13 +18,13 @@ from textual.binding import Binding
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
-from tutor import messages
-from tutor.progress import ProgressStore, Saver
-from tutor.screens import navigate
-from tutor.screens.base import Course
-from tutor.screens.home import HomeScreen
-from tutor.screens.too_small import TooSmallScreen, cover_if_small
-from tutor.widgets.palette import TutorCommands
+from dltutor.tutor import messages
+from dltutor.tutor.progress import ProgressStore, Saver
+from dltutor.tutor.screens import navigate
+from dltutor.tutor.screens.base import Course
+from dltutor.tutor.screens.home import HomeScreen
+from dltutor.tutor.screens.too_small import TooSmallScreen, cover_if_small
+from dltutor.tutor.widgets.palette import TutorCommands
 
 
 class DLTutorApp(App[int]):
@@ -123,7 +123,7 @@ class DLTutorApp(App[int]):
         await navigate(self, message)
 
     async def action_help(self) -> None:
-        from tutor.screens.help import HelpScreen
+        from dltutor.tutor.screens.help import HelpScreen
 
         if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
             await self.push_screen(HelpScreen())
@@ -163,20 +163,20 @@ def make_app(lessons_source: Any = None, home: Any = None, size: tuple[int, int]
 def run_app(screen: str | None = None, lesson: str | None = None, preset: str | None = None,
             variant: str | None = None) -> int:
     """Open the tutor in this terminal; returns the exit code."""
-    from tutor.screens import SCREEN_NAMES
+    from dltutor.tutor.screens import SCREEN_NAMES
 
     if screen is not None and screen not in SCREEN_NAMES:
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         raise TutorError("screen", f"unknown screen {screen!r}", ", ".join(SCREEN_NAMES))
     if lesson is not None:
-        from tutor.lessons import get_lesson
+        from dltutor.tutor.lessons import get_lesson
 
         lesson = get_lesson(lesson).id  # an unknown id is an error message, not an app that opens blank
     # textual-serve runs one app per browser tab with Textual's web driver: its terminal is the browser.
     in_browser = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
     if not in_browser and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         # Without a terminal the app would wait forever for keys that never come (scripts, CI, pipes).
         raise TutorError("terminal", "the tutor needs an interactive terminal",

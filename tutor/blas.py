@@ -26,7 +26,7 @@ _limiter: Any = None
 
 def user_choice(environ: Mapping[str, str] | None = None) -> str | None:
     """The BLAS thread variable the user set (``NAME=value``), or None."""
-    from core.learner import BLAS_THREAD_VARIABLES  # one list: a learner's child process follows it too
+    from dltutor.core.learner import BLAS_THREAD_VARIABLES  # one list: a learner's child process follows it too
 
     env = os.environ if environ is None else environ
     return next((f"{name}={env[name]}" for name in BLAS_THREAD_VARIABLES if env.get(name, "").strip()), None)

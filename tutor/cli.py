@@ -45,8 +45,8 @@ def _pin_blas_kernels() -> None:
 
 _pin_blas_kernels()
 
-import tutor.commands  # noqa: E402  (after the pin: nothing may load NumPy before it)
-from core.errors import TutorError  # noqa: E402
+from dltutor.core.errors import TutorError  # noqa: E402  (after the pin: nothing may load NumPy before it)
+from dltutor.tutor import __version__, commands  # noqa: E402
 
 USAGE_ERROR = 2
 #: Commands that train or check course-sized networks: one BLAS thread while they run (:mod:`tutor.blas`).
@@ -87,7 +87,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def _print_error(message: str) -> None:
     """Print ``error: message`` as one line: control characters escaped, overlong words and message cut."""
-    from core.files import shorten
+    from dltutor.core.files import shorten
 
     message = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
     message = re.sub(r"\S{%d,}" % (_WORD_LIMIT + 1), lambda m: shorten(m.group(), _WORD_LIMIT), message)
@@ -103,10 +103,10 @@ def _plain(message: str) -> str:
 
 def _commands() -> list[ModuleType]:
     modules = []
-    for info in pkgutil.iter_modules(tutor.commands.__path__):
+    for info in pkgutil.iter_modules(commands.__path__):
         if info.name.startswith("_"):
             continue
-        modules.append(importlib.import_module(f"tutor.commands.{info.name}"))
+        modules.append(importlib.import_module(f"dltutor.tutor.commands.{info.name}"))
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
 
 
@@ -117,7 +117,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         description="Offline tutor and diagnostic assistant for 'Practical aspects of deep learning'. "
         "Run without a command to open the tutor.",
     )
-    parser.add_argument("--version", action="version", version=f"dltutor {tutor.__version__}")
+    parser.add_argument("--version", action="version", version=f"dltutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     by_name = {}
     for module in _commands():
@@ -129,7 +129,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 def _open_app(argv_rest: list[str] | None = None) -> int:
     try:
-        from tutor.app import run_app
+        from dltutor.tutor.app import run_app
     except ImportError:
         build_parser()[0].print_help()
         return 0
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             return _open_app()
         if args.command not in COMPUTING:
             return int(commands[args.command].run(args) or 0)
-        from tutor.blas import single_threaded
+        from dltutor.tutor.blas import single_threaded
 
         with single_threaded():
             return int(commands[args.command].run(args) or 0)

@@ -11,19 +11,19 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 
 def default_dir(home: str | os.PathLike | None = None) -> Path:
     """Where the app keeps starter files: ``exercises/`` in the tutor's data directory (or in ``home``)."""
-    from tutor.progress import data_dir
+    from dltutor.tutor.progress import data_dir
 
     return Path(home if home is not None else data_dir()) / "exercises"
 
 
 def starter_path(exercise_id: str, directory: str | os.PathLike | None = None) -> Path:
     """The starter file of an exercise in ``directory`` (default :func:`default_dir`)."""
-    from core.exercises.catalogue import get_exercise
+    from dltutor.core.exercises.catalogue import get_exercise
 
     exercise = get_exercise(exercise_id)
     return Path(directory if directory is not None else default_dir()).expanduser() / exercise.file_name
@@ -38,7 +38,7 @@ def write_starter(exercise_id: str, directory: str | os.PathLike | None = None) 
     Raises:
         TutorError: an unknown exercise, or a directory that cannot be written.
     """
-    from core.exercises.catalogue import get_exercise, starter_text
+    from dltutor.core.exercises.catalogue import get_exercise, starter_text
 
     exercise = get_exercise(exercise_id)
     path = starter_path(exercise.id, directory)
@@ -63,12 +63,12 @@ def check_and_record(exercise_id: str, path: str | os.PathLike, store=None, time
     Returns:
         ``(result, notice)``: the :class:`core.exercises.runner.ExerciseResult` and a progress notice or None.
     """
-    from core.exercises.runner import DEFAULT_TIMEOUT, check_exercise
+    from dltutor.core.exercises.runner import DEFAULT_TIMEOUT, check_exercise
 
     result = check_exercise(exercise_id, path, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
     loaded = None
     if store is None:
-        from tutor.progress import load
+        from dltutor.tutor.progress import load
 
         store, loaded = load()
     notice = store.record_exercise(result.id, result.passed, str(Path(path).expanduser().resolve()))

@@ -10,7 +10,7 @@ STATUS_MARK = {"passed": "done", "attempted": "tried", "not started": "-"}
 
 def exercise_rows(progress: Any) -> list[dict[str, Any]]:
     """One row per exercise: id, title, lesson, function(s), status (from ``progress``), attempts."""
-    from core.exercises.catalogue import EXERCISES
+    from dltutor.core.exercises.catalogue import EXERCISES
 
     rows = []
     for ex in EXERCISES.values():
@@ -24,7 +24,7 @@ def exercise_rows(progress: Any) -> list[dict[str, Any]]:
 
 def list_text(rows: list[dict[str, Any]]) -> str:
     """The list as a table, with a count of what passed and what to do next."""
-    from tutor.output import table
+    from dltutor.tutor.output import table
 
     body = table([[STATUS_MARK[r["status"]], r["id"], r["title"], r["lesson"], r["function"]] for r in rows],
                  ["status", "id", "title", "lesson", "function"])

@@ -10,7 +10,7 @@ import argparse
 
 def passed_files(progress, preset_name: str) -> dict[str, str]:
     """Exercise id -> the file that passed it, for the exercises ``preset_name`` needs that have passed."""
-    from core.exercises.catalogue import TRAINABLE
+    from dltutor.core.exercises.catalogue import TRAINABLE
 
     out = {}
     for exercise_id in TRAINABLE.get(preset_name, ()):
@@ -23,7 +23,7 @@ def passed_files(progress, preset_name: str) -> dict[str, str]:
 def comparison_text(comparison, course_protocol: bool = True) -> str:
     """Your costs beside the reference's, the accuracies, and the verdict (``course_protocol``: the preset's
     own options, so on the course's data the reference run is the published one)."""
-    from tutor.output import table
+    from dltutor.tutor.output import table
 
     lines = [f"preset {comparison.preset} trained with YOUR functions:"]
     lines += [f"  {k}: {v}" for k, v in comparison.files.items()]
@@ -56,12 +56,12 @@ def run_with_exercises(args: argparse.Namespace, build_run) -> int:
     """Run ``dltutor train --with-exercises``; ``build_run`` is train's own option handling."""
     import sys
 
-    from core.errors import TutorError
-    from core.exercises.catalogue import TRAINABLE
-    from core.exercises.course_run import train_with_exercises
-    from core.learner import LearnerError
-    from tutor.output import print_json
-    from tutor.progress import load
+    from dltutor.core.errors import TutorError
+    from dltutor.core.exercises.catalogue import TRAINABLE
+    from dltutor.core.exercises.course_run import train_with_exercises
+    from dltutor.core.learner import LearnerError
+    from dltutor.tutor.output import print_json
+    from dltutor.tutor.progress import load
 
     if not args.preset or args.preset not in TRAINABLE:
         raise TutorError("--with-exercises", "needs a preset your exercises can run",

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 #: The value of the preset field when the form is not a preset (or was edited into something else).
 CUSTOM = "custom"
@@ -73,7 +73,7 @@ def form_field(error: TutorError, values: FormValues | None = None) -> str | Non
 
 def dataset_choices() -> list[tuple[str, str]]:
     """(label, value) of every dataset the form offers: the generators, the course stand-ins, a file."""
-    from core.data import COURSE_STANDINS, GENERATORS
+    from dltutor.core.data import COURSE_STANDINS, GENERATORS
 
     out = [(name, name) for name in GENERATORS]
     out += [(f"course-{k} (stand-in)", f"course-{k}") for k in COURSE_STANDINS]
@@ -84,11 +84,11 @@ def dataset_choices() -> list[tuple[str, str]]:
 def select_choices(kind: str) -> list[tuple[str, str]]:
     """(label, value) of a ``select:`` field."""
     if kind == "activation":
-        from core.activations import ACTIVATIONS
+        from dltutor.core.activations import ACTIVATIONS
 
         return [(a, a) for a in ACTIVATIONS]
     if kind == "init":
-        from core.init import INITS
+        from dltutor.core.init import INITS
 
         return [(i, i) for i in INITS]
     if kind == "reg":
@@ -98,7 +98,7 @@ def select_choices(kind: str) -> list[tuple[str, str]]:
 
 def preset_choices() -> list[tuple[str, str]]:
     """(label, value) of every preset, custom first."""
-    from core.presets import PRESETS
+    from dltutor.core.presets import PRESETS
 
     return [("custom (your own options)", CUSTOM)] + [(f"{p.name}", p.name) for p in PRESETS.values()]
 
@@ -113,8 +113,8 @@ def _g(x: float) -> str:
 
 def default_base():
     """The config and data of a custom run: ``dltutor train`` without options."""
-    from core.presets import DataSpec
-    from core.train import TrainConfig
+    from dltutor.core.presets import DataSpec
+    from dltutor.core.train import TrainConfig
 
     return TrainConfig(log_every=100), DataSpec("moons", m=400, noise=0.2, ratios=(0.7, 0.3), seed=1)
 
@@ -122,7 +122,7 @@ def default_base():
 def base_of(preset_name: str | None):
     """(config, DataSpec, Preset or None) that a form's preset field starts from."""
     if preset_name and preset_name != CUSTOM:
-        from core.presets import get_preset
+        from dltutor.core.presets import get_preset
 
         preset = get_preset(preset_name)
         return preset.config, preset.data, preset
@@ -233,8 +233,8 @@ class LabPlan:
         Returns:
             ``(training, dataset, notes)``.
         """
-        from core.presets import masks_for
-        from core.train import Training
+        from dltutor.core.presets import masks_for
+        from dltutor.core.train import Training
 
         dataset = self.load() if dataset is None else dataset
         config, notes = fit_layers(self.config, dataset)
@@ -276,7 +276,7 @@ def build_plan(values: FormValues) -> LabPlan:
     Raises:
         TutorError: naming the field at fault (see :func:`form_field`).
     """
-    from core.data import DATASET_NAMES
+    from dltutor.core.data import DATASET_NAMES
 
     preset_name = _text(values, "preset") or CUSTOM
     base_config, base_spec, preset = base_of(preset_name)
@@ -479,7 +479,7 @@ class AdviceTrail:
         """Record that ``step`` was applied to the finished ``training`` (its bias/variance ``diagnosis``);
         ``values_after`` is the new form. When the last step did not help, the step was chosen from the
         restored best run, and that run is what the attempt records (what "helped" is measured against)."""
-        from core.next_step import Step, attempt_of, gather_evidence
+        from dltutor.core.next_step import Step, attempt_of, gather_evidence
 
         core_step = Step(step.key, step.problem, step.title, step.why, step.action, step.config_changes,
                          step.reverts)
@@ -506,7 +506,7 @@ def next_step_of(training, diagnosis, values: FormValues, tried: list | tuple = 
         values: the form it ran with.
         tried: the :class:`core.next_step.Attempt` list from :class:`AdviceTrail`.
     """
-    from core.next_step import advise, gather_evidence
+    from dltutor.core.next_step import advise, gather_evidence
 
     generated = not str(values.get("dataset", "")).startswith("course-") and values.get("dataset") != FILE
     advice = advise(training.config, gather_evidence(training, generated=generated), diagnosis, tried)
@@ -539,7 +539,7 @@ def next_lines(step: NextStep) -> list[tuple[str, str]]:
 def result_lines(result, heldout: str | None, preset: str | None = None, dataset=None, config=None) -> list[str]:
     """The accuracies, the costs (saying which), the course's published figures beside a stand-in's, and how
     the run ended, as short lines (the same words as ``dltutor train``)."""
-    from tutor.training_text import HELDOUT_NOTE, accuracy_text, heldout_label, published_lines
+    from dltutor.tutor.training_text import HELDOUT_NOTE, accuracy_text, heldout_label, published_lines
 
     lines = [f"accuracy: {accuracy_text(result.accuracy, heldout, 1, '  ')}"]
     cost = "  ".join(f"{heldout_label(k) if k == heldout else k} {v:.4f}" for k, v in result.cost.items()
@@ -550,7 +550,7 @@ def result_lines(result, heldout: str | None, preset: str | None = None, dataset
     if heldout == "test":
         lines.append(f"dev: {HELDOUT_NOTE}")
     if preset:
-        from core.presets import PRESETS
+        from dltutor.core.presets import PRESETS
 
         lines += [f"course: {line}" for line in published_lines(PRESETS.get(preset), dataset, result.accuracy,
                                                                  heldout)]
@@ -560,7 +560,7 @@ def result_lines(result, heldout: str | None, preset: str | None = None, dataset
 
 def lab_commands() -> list[tuple[str, str | None, str]]:
     """Command-palette entries for the lab: ``(name, preset or None, help)``, the lab first, then each preset."""
-    from core.presets import PRESETS
+    from dltutor.core.presets import PRESETS
 
     out: list[tuple[str, str | None, str]] = [
         ("Lab: live training", None, "Train a network live: cost, decision boundary, gradient norms, compare")]

@@ -41,7 +41,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 SUMMARY_ID = "summary"
 CHECK_HEADING = "Check yourself"
@@ -189,7 +189,7 @@ def load_lessons(source: Path | str | Traversable | None = None) -> list[Lesson]
 @lru_cache(maxsize=1)
 def _load_default() -> tuple[Lesson, ...]:
     # The packaged lessons never change while the process runs, and the directives cost a few ms each.
-    return _load_dir(files("lessons"))
+    return _load_dir(files("dltutor.lessons"))
 
 
 def _load_dir(root: Traversable | Path) -> tuple[Lesson, ...]:
@@ -359,7 +359,7 @@ def slugify(heading: str) -> str:
 def split_sections(body: str, lesson_id: str, title: str) -> tuple[Section, ...]:
     """Cut ``body`` at its ``##`` headings (the shared Markdown layer: never inside fenced code); anchors are
     unique slugs."""
-    from tutor.mdtext import sections as markdown_sections
+    from dltutor.tutor.mdtext import sections as markdown_sections
 
     parts = [(title if heading is None else heading, text) for heading, text in markdown_sections(body)]
     sections, used = [], set()
@@ -407,7 +407,7 @@ def render_answers(checks: Iterable[CheckQuestion]) -> str:
 
 def _insert_checks(body: str, checks: tuple[CheckQuestion, ...], lesson_id: str = "ID") -> str:
     """Append the rendered checks to the end of the Check yourself section (created last if absent)."""
-    from tutor.mdtext import headings
+    from dltutor.tutor.mdtext import headings
 
     lines = body.rstrip("\n").split("\n")
     start, end = None, len(lines)
@@ -536,7 +536,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 @_directive("split_examples", ("sizes", "test"), "train/dev/test split advice for a few data-set sizes")
 def _split_examples(args: dict[str, str]) -> str:
-    from core.diagnose import split_advice
+    from dltutor.core.diagnose import split_advice
 
     test = args.get("test", "yes").lower() not in ("no", "false", "0")
     rows, notes = [], []
@@ -574,7 +574,7 @@ def _error_pairs(args: dict[str, str], key: str, default: str) -> list[tuple[str
 
 @_directive("bias_variance_table", ("rows", "bayes"), "the engine's diagnosis of train/dev error pairs")
 def _bias_variance_table(args: dict[str, str]) -> str:
-    from core.diagnose import diagnose, parse_error
+    from dltutor.core.diagnose import diagnose, parse_error
 
     bayes = parse_error(args["bayes"] + "%", "bayes") if "bayes" in args else None
     rows = []
@@ -588,7 +588,7 @@ def _bias_variance_table(args: dict[str, str]) -> str:
 
 @_directive("recipe", ("train", "dev", "bayes"), "the engine's recipe steps for one train/dev error pair")
 def _recipe(args: dict[str, str]) -> str:
-    from core.diagnose import diagnose, parse_error
+    from dltutor.core.diagnose import diagnose, parse_error
 
     train, dev = args.get("train", "1"), args.get("dev", "11")
     bayes = parse_error(args["bayes"] + "%", "bayes") if "bayes" in args else None
@@ -604,9 +604,9 @@ def _recipe(args: dict[str, str]) -> str:
 def _weight_decay(args: dict[str, str]) -> str:
     import numpy as np
 
-    from core.init import initialize
-    from core.network import Architecture, backward, forward
-    from core.rng import make_rng, randn
+    from dltutor.core.init import initialize
+    from dltutor.core.network import Architecture, backward, forward
+    from dltutor.core.rng import make_rng, randn
 
     alpha = _floats(args, "alpha", "0.3")[0]
     lambd = _floats(args, "lambd", "0.7")[0]
@@ -635,7 +635,7 @@ def _weight_decay(args: dict[str, str]) -> str:
 def _tanh_linear_regime(args: dict[str, str]) -> str:
     import numpy as np
 
-    from core.activations import ACTIVATIONS
+    from dltutor.core.activations import ACTIVATIONS
 
     tanh = ACTIVATIONS["tanh"]
     z = np.array([_floats(args, "z", "0.05,0.1,0.5,1,2,3")])
@@ -650,8 +650,8 @@ def _tanh_linear_regime(args: dict[str, str]) -> str:
 def _inverted_dropout(args: dict[str, str]) -> str:
     import numpy as np
 
-    from core.network import Architecture, forward
-    from core.rng import make_rng
+    from dltutor.core.network import Architecture, forward
+    from dltutor.core.rng import make_rng
 
     keep_prob = _floats(args, "keep_prob", "0.8")[0]
     if not 0 < keep_prob <= 1:
@@ -681,8 +681,8 @@ def _normalize_example(args: dict[str, str]) -> str:
 
     import numpy as np
 
-    from core.normalize import Normalizer
-    from core.rng import make_rng, randn
+    from dltutor.core.normalize import Normalizer
+    from dltutor.core.rng import make_rng, randn
 
     rng = make_rng(0)
 
@@ -719,8 +719,8 @@ def _normalize_example(args: dict[str, str]) -> str:
 
 @_directive("deep_linear_growth", ("a", "depths"), "a^L for a deep linear network with W[l] = a·I")
 def _deep_linear_growth(args: dict[str, str]) -> str:
-    from core.deep import identity_experiment
-    from core.rng import make_rng
+    from dltutor.core.deep import identity_experiment
+    from dltutor.core.rng import make_rng
 
     scales = _floats(args, "a", "0.5,1.5")
     depths = _ints(args, "depths", "5,10,20,50,100")
@@ -735,8 +735,8 @@ def _deep_linear_growth(args: dict[str, str]) -> str:
 
 def _deep_rows(cases: list[tuple[str, str, str]], depth: int, width: int,
                value: Callable) -> tuple[list[list[str]], list[int]]:
-    from core.deep import run_deep
-    from core.rng import make_rng
+    from dltutor.core.deep import run_deep
+    from dltutor.core.rng import make_rng
 
     shown = sorted({1, 2, depth // 4, depth // 2, depth} - {0})
     rows = []
@@ -774,8 +774,8 @@ def _deep_gradients(args: dict[str, str]) -> str:
 def _init_variances(args: dict[str, str]) -> str:
     import numpy as np
 
-    from core.init import initialize, weight_scale
-    from core.rng import make_rng
+    from dltutor.core.init import initialize, weight_scale
+    from dltutor.core.rng import make_rng
 
     rows = []
     for n_prev in _ints(args, "n_prev", "2,10,100,1000"):
@@ -789,7 +789,7 @@ def _init_variances(args: dict[str, str]) -> str:
 
 @_directive("one_vs_two_sided", ("theta", "eps"), "one- and two-sided differences of θ³")
 def _one_vs_two_sided(args: dict[str, str]) -> str:
-    from core.gradcheck import one_dimensional_demo
+    from dltutor.core.gradcheck import one_dimensional_demo
 
     theta = _floats(args, "theta", "1.0")[0]
     rows = []
@@ -809,7 +809,7 @@ def _one_vs_two_sided(args: dict[str, str]) -> str:
 def _epsilon_sweep(args: dict[str, str]) -> str:
     import math
 
-    from core.gradcheck import one_dimensional_demo
+    from dltutor.core.gradcheck import one_dimensional_demo
 
     theta = _floats(args, "theta", "1.0")[0]
     rows = []
@@ -824,7 +824,7 @@ def _epsilon_sweep(args: dict[str, str]) -> str:
 
 @_directive("gradcheck_bands", ("differences",), "the engine's verdict for a few relative differences")
 def _gradcheck_bands(args: dict[str, str]) -> str:
-    from core.gradcheck import verdict_band
+    from dltutor.core.gradcheck import verdict_band
 
     rows = []
     for d in _floats(args, "differences", "1e-7,1e-5,3e-4,1e-2"):

@@ -10,7 +10,7 @@ from typing import Any
 
 def number(text: str, field: str, allowed: str, integer: bool = False) -> float:
     """Parse a command-line number, or raise :class:`core.errors.TutorError` naming the field."""
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     try:
         value = float(str(text).strip())

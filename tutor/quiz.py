@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 KINDS = ("single", "multi")
 QUIZ_FILE = "quiz.toml"
@@ -144,7 +144,7 @@ class Score:
 
 def _read_quiz_text(source: Path | str | None) -> tuple[str, str]:
     if source is None:
-        ref = resources.files("lessons").joinpath(QUIZ_FILE)
+        ref = resources.files("dltutor.lessons").joinpath(QUIZ_FILE)
         return ref.read_text(encoding="utf-8"), str(ref)
     path = Path(source)
     if path.is_dir():

@@ -34,7 +34,7 @@ COST_FIELDS = {
 def run_record(preset: str | None, config: Any, dataset: Any, training: Any, bayes: float | None = None) -> dict:
     """The run as ``dltutor train --json`` prints it: options, data, history, accuracy, how it ended, and the
     diagnosis and next step read from the run's own evidence (``bayes``: the data's Bayes error, if known)."""
-    from tutor.training_text import heldout_label, run_advice, run_diagnosis
+    from dltutor.tutor.training_text import heldout_label, run_advice, run_diagnosis
 
     result = training.result
     heldout = training.heldout
@@ -99,8 +99,8 @@ def write_runs(records: list[tuple[str, dict]], folder: Path, stem: str | None =
     Raises:
         TutorError: the folder cannot be made or written (named, with the reason).
     """
-    from core.errors import TutorError
-    from tutor.output import dumps
+    from dltutor.core.errors import TutorError
+    from dltutor.tutor.output import dumps
 
     stem = stem or time.strftime("lab-%Y%m%d-%H%M%S")
     paths = []

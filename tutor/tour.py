@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
 
-    from tutor.app import DLTutorApp
+    from dltutor.tutor.app import DLTutorApp
 
 TOUR_SIZE = (100, 30)
 
@@ -95,7 +95,7 @@ def expect(app: App, *needles: str, where: str = "the screen") -> str:
 
 
 async def go_home(pilot: Pilot) -> None:
-    from tutor.messages import Navigate
+    from dltutor.tutor.messages import Navigate
 
     pilot.app.post_message(Navigate("home"))
     await settle(pilot)
@@ -204,11 +204,11 @@ def _insert(stops: list[Stop], stop: Stop) -> None:
 
 def all_stops() -> list[Stop]:
     """The built-in and registered stops, plus the ``TOUR_STOPS`` of every module in tutor.screens."""
-    import tutor.screens
+    from dltutor import tutor
 
     stops = list(STOPS)
     for info in pkgutil.iter_modules(tutor.screens.__path__):
-        module = importlib.import_module(f"tutor.screens.{info.name}")
+        module = importlib.import_module(f"dltutor.tutor.screens.{info.name}")
         for stop in getattr(module, "TOUR_STOPS", ()):
             if stop.name not in {s.name for s in stops}:
                 _insert(stops, stop)
@@ -222,7 +222,7 @@ def all_stops() -> list[Stop]:
 async def tour(stops: Iterable[Stop], screenshots: Path | None, out: Callable[[str], None],
                home: Path, lessons_source: Any = None) -> list[tuple[str, bool, str]]:
     """Run the stops in one app session; returns (name, ok, detail) per stop."""
-    from tutor.app import make_app
+    from dltutor.tutor.app import make_app
 
     app = make_app(lessons_source=lessons_source, home=home, size=TOUR_SIZE)
     results: list[tuple[str, bool, str]] = []
@@ -254,7 +254,7 @@ def run_tour(screenshots: str | Path | None = None, out: Callable[[str], None] =
     chosen = list(stops) if stops is not None else all_stops()
     shots = Path(screenshots) if screenshots is not None else None
     if shots is not None:
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         if not str(screenshots).strip():
             raise TutorError("--screenshots", "empty path", "a directory (created if needed)")

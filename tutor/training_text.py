@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tutor.charts import line_chart
+from dltutor.tutor.charts import line_chart
 
 
 def render_result(preset, config, dataset, training, records=None, width: int = 80,
@@ -125,7 +125,7 @@ def advice_lines(advice) -> list[str]:
 def run_advice(training, diagnosis=None, tried=()):
     """The :class:`core.next_step.Advice` for a finished run (the lab asks through
     :func:`tutor.lab_runner.next_step_of`, which adds what the learner already applied)."""
-    from core.next_step import advise, gather_evidence
+    from dltutor.core.next_step import advise, gather_evidence
 
     return advise(training.config, gather_evidence(training), diagnosis, tried)
 
@@ -164,7 +164,7 @@ def run_diagnosis(accuracy: dict, heldout: str | None, bayes_error: float | None
     """
     if not heldout or heldout not in accuracy:
         return None
-    from core.diagnose import diagnose
+    from dltutor.core.diagnose import diagnose
 
     size = None
     if training is not None and heldout in training.splits:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.exercises import reference as ref
-from core.exercises.checking import (
+from dltutor.core.exercises import reference as ref
+from dltutor.core.exercises.checking import (
     Tester,
     as_array,
     central_differences,
@@ -21,7 +21,7 @@ from core.exercises.checking import (
     relative_difference,
     shape_text,
 )
-from core.exercises.helpers import (
+from dltutor.core.exercises.helpers import (
     compute_cost,
     forward_propagation,
     forward_propagation_with_dropout_test_case,

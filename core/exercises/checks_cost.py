@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
-from core.exercises import reference as ref
-from core.exercises.checking import Tester, as_array, constant_ratio, factor_text, shape_text
-from core.exercises.helpers import compute_cost, compute_cost_with_regularization_test_case
+from dltutor.core.exercises import reference as ref
+from dltutor.core.exercises.checking import Tester, as_array, constant_ratio, factor_text, shape_text
+from dltutor.core.exercises.helpers import compute_cost, compute_cost_with_regularization_test_case
 
 
 def _case(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict]:

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from core.exercises import reference as ref
-from core.exercises.checking import Stop, Tester, as_array
-from core.exercises.helpers import (
+from dltutor.core.exercises import reference as ref
+from dltutor.core.exercises.checking import Stop, Tester, as_array
+from dltutor.core.exercises.helpers import (
     backward_propagation_n,
     dictionary_to_vector,
     forward_propagation_n,

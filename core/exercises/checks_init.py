@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from core.exercises import reference as ref
-from core.exercises.checking import Tester, as_array, close, constant_ratio, shape_text
+from dltutor.core.exercises import reference as ref
+from dltutor.core.exercises.checking import Tester, as_array, close, constant_ratio, shape_text
 
 #: The cases: the notebook's small test networks and the exercise's own 2-10-5-1, plus a deeper one.
 CASES = ([3, 2, 1], [2, 4, 1], [2, 10, 5, 1], [4, 6, 3, 2, 1])

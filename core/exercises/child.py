@@ -18,15 +18,15 @@ import types
 from pathlib import Path
 from typing import Any
 
-from core.exercises.checking import TimeUp as _TimeUp
-from core.learner import _ANYTHING, _Failure, _Learner, _limit_resources, tail
+from dltutor.core.exercises.checking import TimeUp as _TimeUp
+from dltutor.core.learner import _ANYTHING, _Failure, _Learner, _limit_resources, tail
 
 
 class ExerciseLearner(_Learner):
     """A learner's file loaded as the notebook would run it: ``np`` and the course's helpers already defined."""
 
     def load(self) -> None:
-        from core.exercises import helpers
+        from dltutor.core.exercises import helpers
 
         try:
             code = compile(self.source, self.path, "exec")
@@ -65,7 +65,7 @@ class ExerciseLearner(_Learner):
 
 
 def _checker(exercise_id: str):
-    from core.exercises import checks_backprop, checks_cost, checks_grad, checks_init
+    from dltutor.core.exercises import checks_backprop, checks_cost, checks_grad, checks_init
 
     return {
         "init-zeros": checks_init.check_init_zeros, "init-random": checks_init.check_init_random,
@@ -94,8 +94,8 @@ def _time_up_message(learner: ExerciseLearner, exc: BaseException, seconds: floa
 
 def run_checks(request: dict) -> dict:
     """Load the learner's file and run one exercise's checks (in this process); the JSON-ready result."""
-    from core.exercises.checking import Stop, Tester
-    from core.exercises.helpers import install_modules
+    from dltutor.core.exercises.checking import Stop, Tester
+    from dltutor.core.exercises.helpers import install_modules
 
     install_modules()
     learner = ExerciseLearner(request["file"], request["display"])
@@ -129,7 +129,7 @@ def run_checks(request: dict) -> dict:
 
 
 def _train(request: dict, output: io.StringIO, budget: float) -> dict:
-    from core.exercises.course_run import train_in_child
+    from dltutor.core.exercises.course_run import train_in_child
 
     try:
         return {"ok": True, "train": train_in_child(request), "output": tail(output.getvalue())}
@@ -143,7 +143,7 @@ def _train(request: dict, output: io.StringIO, budget: float) -> dict:
 
 def _main(argv: list[str]) -> int:
     """The worker: ``argv`` is the request (JSON) and the descriptor to send the result on."""
-    from core.sandbox import Sender
+    from dltutor.core.sandbox import Sender
 
     request_text, fd = argv
     sender = Sender(int(fd))  # before their code runs: it cannot patch what sends the result

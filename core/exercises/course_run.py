@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import TutorError
-from core.exercises.catalogue import EXERCISES, TRAINABLE
+from dltutor.core.errors import TutorError
+from dltutor.core.exercises.catalogue import EXERCISES, TRAINABLE
 
 #: Seconds the learner's training may take (30,000 iterations of the course's code take a few seconds).
 TRAIN_TIMEOUT = 300.0
@@ -29,9 +29,9 @@ TRAIN_TIMEOUT = 300.0
 
 def train_in_child(request: dict) -> dict:
     """Load every file of ``request["files"]`` and run the course's loop with the learner's functions."""
-    from core.exercises import helpers
-    from core.exercises.child import ExerciseLearner
-    from core.learner import _ANYTHING, _Failure
+    from dltutor.core.exercises import helpers
+    from dltutor.core.exercises.child import ExerciseLearner
+    from dltutor.core.learner import _ANYTHING, _Failure
 
     fns: dict[str, tuple[Any, Any]] = {}
     for exercise_id, (path, display) in request["files"].items():
@@ -87,7 +87,7 @@ def train_in_child(request: dict) -> dict:
 
 
 def _finish(request: dict, parameters: dict, costs: list, seconds: float) -> dict:
-    from core.exercises import helpers
+    from dltutor.core.exercises import helpers
 
     accuracy = {}
     with np.errstate(all="ignore"):
@@ -189,9 +189,9 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
         TutorError: a preset without exercises, options the course's loop cannot follow, a missing file.
         LearnerError: their code failed during training (the message names their line).
     """
-    from core.exercises.runner import learner_file
-    from core.learner import LearnerError, _run_child
-    from core.train import Training
+    from dltutor.core.exercises.runner import learner_file
+    from dltutor.core.learner import LearnerError, _run_child
+    from dltutor.core.train import Training
 
     if preset_name not in TRAINABLE:
         raise TutorError("--with-exercises", f"preset {preset_name!r} has no exercises to train with",
@@ -213,7 +213,7 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
                "iterations": config.iterations, "learning_rate": config.learning_rate,
                "log_every": config.log_every, "alarm": max(1.0, timeout - 2), "init": init_name,
                "splits": {k: [Xs.tolist(), Ys.tolist()] for k, (Xs, Ys) in dataset.splits().items()}}
-    result = _run_child(request, timeout, preset_name, module="core.exercises.child")
+    result = _run_child(request, timeout, preset_name, module="dltutor.core.exercises.child")
     if not result.get("ok"):
         raise LearnerError(result.get("message", "training with your functions failed"),
                            result.get("kind", "internal"), preset_name, result.get("line"))

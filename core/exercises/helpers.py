@@ -105,8 +105,8 @@ _LAYOUT: dict[str, tuple[int, ...]] = {}
 
 def dictionary_to_vector(parameters):
     """``gc_utils.dictionary_to_vector``: W1, b1, W2, b2, W3, b3 reshaped to (-1, 1) and stacked."""
-    from core.gradcheck import dictionary_to_vector as course_version
-    from core.gradcheck import parameter_names
+    from dltutor.core.gradcheck import dictionary_to_vector as course_version
+    from dltutor.core.gradcheck import parameter_names
 
     theta, names = course_version(parameters)
     _LAYOUT.clear()
@@ -119,7 +119,7 @@ def vector_to_dictionary(theta):
     :func:`dictionary_to_vector` (the course's 47 numbers, W1 (5, 4) ... b3 (1, 1), before any)."""
     import math
 
-    from core.gradcheck import vector_to_dictionary as course_version
+    from dltutor.core.gradcheck import vector_to_dictionary as course_version
 
     size = int(np.size(theta))
     if _LAYOUT and sum(math.prod(s) for s in _LAYOUT.values()) == size:
@@ -129,7 +129,7 @@ def vector_to_dictionary(theta):
 
 def gradients_to_vector(gradients):
     """``gc_utils.gradients_to_vector``: dW1, db1, ... reshaped to (-1, 1) and stacked."""
-    from core.gradcheck import gradients_to_vector as course_version
+    from dltutor.core.gradcheck import gradients_to_vector as course_version
 
     return course_version(gradients)
 
@@ -221,7 +221,7 @@ def backward_propagation_with_regularization_test_case():
 def backward_propagation_with_dropout_test_case():
     """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` with the dropout cache (keep_prob 0.8;
     drawn, so the printed gradients differ from the notebook's)."""
-    from core.exercises.reference import forward_dropout
+    from dltutor.core.exercises.reference import forward_dropout
 
     np.random.seed(1)
     X_assess = np.random.randn(3, 5)
@@ -232,7 +232,7 @@ def backward_propagation_with_dropout_test_case():
 
 def load_2D_dataset():
     """``reg_utils.load_2D_dataset`` without the plot: the goalkeeper data's built-in stand-in (train, test)."""
-    from core.data import course_standin
+    from dltutor.core.data import course_standin
 
     ds = course_standin("football")
     return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
@@ -240,7 +240,7 @@ def load_2D_dataset():
 
 def load_dataset():
     """``init_utils.load_dataset`` without the plot: the circles (train 300, test 100)."""
-    from core.data import course_standin
+    from dltutor.core.data import course_standin
 
     ds = course_standin("circles")
     return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y

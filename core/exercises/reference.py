@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.exercises.helpers import compute_cost, forward_propagation_n, relu, sigmoid
+from dltutor.core.exercises.helpers import compute_cost, forward_propagation_n, relu, sigmoid
 
 
 def initialize(layers_dims, method: str, seed: int | None = 3, scale: float = 10.0) -> dict:
@@ -145,7 +145,7 @@ def dropout_cost(X, Y, parameters, masks, keep_prob) -> float:
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, forward=forward_propagation_n, *,
                      two_sided: bool = True):
     """The notebook's ``gradient_check_n`` (``two_sided=False``: the one-sided variant, for naming it)."""
-    from core.exercises.helpers import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
+    from dltutor.core.exercises.helpers import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
 
     values, _ = dictionary_to_vector(parameters)
     grad = gradients_to_vector(gradients)

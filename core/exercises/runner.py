@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import TutorError
-from core.exercises.catalogue import Exercise, get_exercise
-from core.exercises.checking import Check
+from dltutor.core.errors import TutorError
+from dltutor.core.exercises.catalogue import Exercise, get_exercise
+from dltutor.core.exercises.checking import Check
 
 #: Seconds a check may take in all (their code included), by default and at most.
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 600.0
-CHILD_MODULE = "core.exercises.child"
+CHILD_MODULE = "dltutor.core.exercises.child"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -100,7 +100,7 @@ def check_exercise(exercise_id: str, path: str | os.PathLike, *, timeout: float 
     Raises:
         TutorError: an unknown exercise, a path that is not a file, a bad timeout.
     """
-    from core.learner import LearnerError, _run_child
+    from dltutor.core.learner import LearnerError, _run_child
 
     exercise = get_exercise(exercise_id)
     file = learner_file(path)
@@ -134,7 +134,7 @@ def _result(exercise: Exercise, display: str, checks: list[Check], output: str, 
 
 def check_in_process(exercise_id: str, path: str | os.PathLike) -> ExerciseResult:
     """The same checks in this process, without limits: for tests of trusted fixture files only."""
-    from core.exercises.child import run_checks
+    from dltutor.core.exercises.child import run_checks
 
     exercise = get_exercise(exercise_id)
     file = learner_file(path)

@@ -9,8 +9,8 @@
 Importing this package reads only the nine course questions; the index is built on first use.
 """
 
-from tutor.ask.bank import CourseQuestion, Entry, load_bank, load_course_questions
-from tutor.ask.engine import (
+from dltutor.tutor.ask.bank import CourseQuestion, Entry, load_bank, load_course_questions
+from dltutor.tutor.ask.engine import (
     COURSE_QUESTIONS,
     KINDS,
     MAX_QUESTION,
@@ -22,7 +22,7 @@ from tutor.ask.engine import (
     get_engine,
     render_answer,
 )
-from tutor.ask.numbers import read_difference, read_errors, read_size
+from dltutor.tutor.ask.numbers import read_difference, read_errors, read_size
 
 __all__ = [
     "COURSE_QUESTIONS", "KINDS", "MAX_QUESTION", "MIN_CONFIDENCE", "Answer", "CourseQuestion", "Entry",

@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 KINDS = ("definition", "why", "how", "implementation", "misconception", "comparison", "numeric")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -94,7 +94,7 @@ class Entry:
 
 def _root(source: Path | str | Traversable | None) -> Traversable:
     if source is None:
-        return resources.files("lessons")
+        return resources.files("dltutor.lessons")
     path = Path(source) if isinstance(source, str | Path) else source
     return path
 
@@ -167,7 +167,7 @@ def lesson_headings(source: Path | str | Traversable | None = None) -> dict[str,
 
 @lru_cache(maxsize=4)
 def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str], int]]:
-    from tutor.mdtext import headings
+    from dltutor.tutor.mdtext import headings
 
     out = {}
     for path in sorted((p for p in root.iterdir() if re.match(r"^\d{2}-.*\.md$", p.name)), key=lambda p: p.name):

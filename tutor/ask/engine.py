@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import TutorError
-from tutor.ask.bank import Entry, load_bank, load_course_questions
-from tutor.ask.index import Index, Ranking
-from tutor.ask.vocab import vocabulary
+from dltutor.core.errors import TutorError
+from dltutor.tutor.ask.bank import Entry, load_bank, load_course_questions
+from dltutor.tutor.ask.index import Index, Ranking
+from dltutor.tutor.ask.vocab import vocabulary
 
 KINDS = ("bank", "course", "diagnosis", "split", "gradcheck", "unsure", "unknown")
 UNKNOWN_TEXT = "I don't know that one."
@@ -91,7 +91,7 @@ class Engine:
     """The bank, its index and the lesson titles, built once per lessons source (:func:`get_engine`)."""
 
     def __init__(self, source: Path | str | None = None) -> None:
-        from tutor.ask.bank import lesson_headings
+        from dltutor.tutor.ask.bank import lesson_headings
 
         self.entries = load_bank(source, strict=False)
         self.by_id = {e.id: k for k, e in enumerate(self.entries)}
@@ -166,7 +166,7 @@ def answer_entry(entry_id: str, question: str | None = None, source: Path | str 
     e = engine.entry(entry_id)
     kind = "course" if e.course_question else "bank"
     related = engine.related(e, ranking)
-    from tutor.ask.opener import shown_answer
+    from dltutor.tutor.ask.opener import shown_answer
 
     text = shown_answer(e.answer, question, e.question, engine.index.vocab.tokens)
     return Answer(question or e.question, text, kind, _source(e.topic, e.section), round(conf, 3), related,
@@ -208,7 +208,7 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
     Raises:
         TutorError: an empty, numeric-only or overlong question.
     """
-    from tutor.ask import numeric
+    from dltutor.tutor.ask import numeric
 
     question = _checked(question)
     engine = get_engine(source)

@@ -14,10 +14,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from tutor.ask.bank import Entry
-from tutor.ask.bm25 import BM25
-from tutor.ask.typos import Corrector
-from tutor.ask.vocab import Vocabulary, clean
+from dltutor.tutor.ask.bank import Entry
+from dltutor.tutor.ask.bm25 import BM25
+from dltutor.tutor.ask.typos import Corrector
+from dltutor.tutor.ask.vocab import Vocabulary, clean
 
 #: Weight of the answer text's BM25 score beside the best phrasing's.
 ANSWER_WEIGHT = 0.35

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from core.errors import TutorError
-from tutor.ask.numbers import DATA_WORDS, SPLIT_WORDS, read_difference, read_errors, read_size
+from dltutor.core.errors import TutorError
+from dltutor.tutor.ask.numbers import DATA_WORDS, SPLIT_WORDS, read_difference, read_errors, read_size
 
 if TYPE_CHECKING:
-    from tutor.ask.engine import Answer, Engine
+    from dltutor.tutor.ask.engine import Answer, Engine
 
 _LABEL_NAMES = {"train": "train error", "dev": "dev error", "bayes": "Bayes (human-level) error",
                 "train_dev": "train-dev error", "test": "test error"}
@@ -70,7 +70,7 @@ _RATE = re.compile(r"\b(?:error|errors|err|accuracy|accuracies|acc|accurate|misc
 
 def _losses(question: str, read: dict, engine: Engine) -> Answer:
     """Losses are not error rates: say so instead of diagnosing them as percentages."""
-    from tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
+    from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
 
     raw = read["raw"]
     train, dev = raw.get("train", "?"), raw.get("dev", "?")
@@ -97,8 +97,8 @@ def _losses(question: str, read: dict, engine: Engine) -> Answer:
 
 
 def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
-    from core.diagnose import diagnose, render_diagnosis
-    from tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
+    from dltutor.core.diagnose import diagnose, render_diagnosis
+    from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
 
     errors = read["errors"]
     d = diagnose(errors["train"], errors["dev"], bayes_error=errors.get("bayes"),
@@ -115,8 +115,8 @@ def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
 
 
 def _split(question: str, m: int, engine: Engine) -> Answer:
-    from core.diagnose import render_split, split_advice
-    from tutor.ask.engine import COURSE_QUESTIONS, SPLIT_SOURCE, Answer, _source
+    from dltutor.core.diagnose import render_split, split_advice
+    from dltutor.tutor.ask.engine import COURSE_QUESTIONS, SPLIT_SOURCE, Answer, _source
 
     advice = split_advice(m)
     table = render_split(advice)
@@ -137,7 +137,7 @@ def _split(question: str, m: int, engine: Engine) -> Answer:
 
 def _impossible_size(question: str, shown: str, engine: Engine) -> Answer:
     """A size no data set has (beyond 1e15): say so, then give the general rule from the bank."""
-    from tutor.ask.engine import Answer, _source
+    from dltutor.tutor.ask.engine import Answer, _source
 
     e = engine.entry("dev-test-set-size")
     text = (f"I read {shown} as the number of examples, which is beyond any real data set (allowed: 1 to 1e15 "
@@ -148,8 +148,8 @@ def _impossible_size(question: str, shown: str, engine: Engine) -> Answer:
 
 
 def _gradcheck(question: str, diff: float, engine: Engine) -> Answer:
-    from core.bands import describe, verdict_band
-    from tutor.ask.engine import GRADCHECK_SOURCE, Answer, _source
+    from dltutor.core.bands import describe, verdict_band
+    from dltutor.tutor.ask.engine import GRADCHECK_SOURCE, Answer, _source
 
     band = verdict_band(diff)
     verdicts = {"right": "the gradient is right", "look": "look carefully", "bug": "probably a bug"}

@@ -159,5 +159,5 @@ class Vocabulary:
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """The installed vocabulary (read once)."""
-    text = resources.files("tutor.ask").joinpath("vocab.toml").read_text(encoding="utf-8")
+    text = resources.files("dltutor.tutor.ask").joinpath("vocab.toml").read_text(encoding="utf-8")
     return Vocabulary(tomllib.loads(text))

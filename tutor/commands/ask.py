@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if sys.stdin.isatty() and sys.stdout.isatty() and not args.json:
         try:
-            from tutor.app import run_app
+            from dltutor.tutor.app import run_app
         except ImportError:
             pass
         else:
@@ -39,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(as_json: bool) -> int:
-    from tutor.ask import COURSE_QUESTIONS
+    from dltutor.tutor.ask import COURSE_QUESTIONS
 
     if as_json:
-        from tutor.output import print_json
+        from dltutor.tutor.output import print_json
 
         print_json([q.to_dict() for q in COURSE_QUESTIONS])
         return 0
@@ -58,18 +58,18 @@ def course_shortcut(text: str) -> str:
     if not text.strip().isdigit():
         return text
     # Imported only for a bare number, so that answering a question in words never loads Textual.
-    from tutor.ask import COURSE_QUESTIONS, course_number
+    from dltutor.tutor.ask import COURSE_QUESTIONS, course_number
 
     number = course_number(text)
     return COURSE_QUESTIONS[number - 1].question if number is not None else text
 
 
 def _answer_one(text: str, as_json: bool, out: TextIO) -> None:
-    from tutor.ask import answer, render_answer
+    from dltutor.tutor.ask import answer, render_answer
 
     result = answer(course_shortcut(text))
     if as_json:
-        from tutor.output import dumps
+        from dltutor.tutor.output import dumps
 
         out.write(dumps(result.to_dict()) + "\n")
     else:
@@ -88,7 +88,7 @@ def ask_loop(stdin: TextIO, stdout: TextIO, as_json: bool = False) -> int:
     Returns:
         0.
     """
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     interactive = stdin.isatty() and not as_json
     if interactive:

@@ -64,7 +64,7 @@ def chart(report, width: int = 80, height: int = 20) -> str:
 
     Non-positive and non-finite values cannot sit on a log axis; they are left out and said so.
     """
-    from tutor.charts import line_chart, plottable
+    from dltutor.tutor.charts import line_chart, plottable
 
     layers = [s.layer for s in report.layers]
     series = {"activation std": (layers, [s.act_std for s in report.layers]),
@@ -87,8 +87,8 @@ def chart(report, width: int = 80, height: int = 20) -> str:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from core.errors import TutorError
-    from tutor.commands.gradcheck import as_option
+    from dltutor.core.errors import TutorError
+    from dltutor.tutor.commands.gradcheck import as_option
 
     try:
         # overflow is an expected outcome here, detected and reported in the text
@@ -102,11 +102,19 @@ def _run(args: argparse.Namespace) -> int:
     import shutil
     import sys
 
-    from core.deep import MAX_DEPTH, MAX_EXAMPLES, MAX_IDENTITY_SCALE, MAX_WIDTH, check_size, render_deep, run_deep
-    from core.errors import TutorError
-    from core.rng import make_rng
-    from tutor.commands.gradcheck import whole_number
-    from tutor.output import number, print_json
+    from dltutor.core.deep import (
+        MAX_DEPTH,
+        MAX_EXAMPLES,
+        MAX_IDENTITY_SCALE,
+        MAX_WIDTH,
+        check_size,
+        render_deep,
+        run_deep,
+    )
+    from dltutor.core.errors import TutorError
+    from dltutor.core.rng import make_rng
+    from dltutor.tutor.commands.gradcheck import whole_number
+    from dltutor.tutor.output import number, print_json
 
     init = args.init
     scale = None
@@ -127,8 +135,8 @@ def _run(args: argparse.Namespace) -> int:
     n_width = whole_number(width, "--width", 1, MAX_WIDTH)
     m = check_size(n_depth, n_width, m)  # refused here, before anything is drawn
     weights = n_depth * n_width * n_width
-    from core.activations import ACTIVATIONS
-    from core.deep import INIT_CHOICES
+    from dltutor.core.activations import ACTIVATIONS
+    from dltutor.core.deep import INIT_CHOICES
 
     # every choice is checked before the note below, so an error is the only line a typo prints
     if activation not in ACTIVATIONS:

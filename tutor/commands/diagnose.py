@@ -51,8 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from core.diagnose import diagnose, parse_errors, render_diagnosis, unit_warnings
-    from tutor.output import print_json
+    from dltutor.core.diagnose import diagnose, parse_errors, render_diagnosis, unit_warnings
+    from dltutor.tutor.output import print_json
 
     raw = {
         "--train-error": args.train_error,

@@ -46,8 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _timeout(args: argparse.Namespace) -> float | None:
-    from core.exercises.runner import MAX_TIMEOUT, check_timeout
-    from tutor.output import number
+    from dltutor.core.exercises.runner import MAX_TIMEOUT, check_timeout
+    from dltutor.tutor.output import number
 
     if args.timeout is None:
         return None
@@ -55,7 +55,7 @@ def _timeout(args: argparse.Namespace) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     if args.action is None:
         raise TutorError("ACTION", "missing", "start ID, check ID FILE, hint ID or watch ID FILE")
@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _start(args: argparse.Namespace) -> int:
-    from core.errors import TutorError
-    from tutor.exercise_session import write_starter
-    from tutor.output import print_json
+    from dltutor.core.errors import TutorError
+    from dltutor.tutor.exercise_session import write_starter
+    from dltutor.tutor.output import print_json
 
     if not str(args.dir).strip():
         raise TutorError("--dir", "is empty", "a directory (default: here)")
@@ -83,10 +83,10 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from core.exercises.catalogue import get_exercise
-    from tutor.exercise_session import check_and_record
-    from tutor.exercise_text import result_text
-    from tutor.output import print_json
+    from dltutor.core.exercises.catalogue import get_exercise
+    from dltutor.tutor.exercise_session import check_and_record
+    from dltutor.tutor.exercise_text import result_text
+    from dltutor.tutor.output import print_json
 
     exercise = get_exercise(args.id)
     result, notice = check_and_record(exercise.id, args.file, timeout=_timeout(args))
@@ -102,10 +102,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _hint(args: argparse.Namespace) -> int:
-    from core.exercises.catalogue import get_exercise
-    from tutor.commands.gradcheck import whole_number
-    from tutor.exercise_text import hint_text
-    from tutor.output import print_json
+    from dltutor.core.exercises.catalogue import get_exercise
+    from dltutor.tutor.commands.gradcheck import whole_number
+    from dltutor.tutor.exercise_text import hint_text
+    from dltutor.tutor.output import print_json
 
     exercise = get_exercise(args.id)
     level = whole_number(args.level, "--level", 1, len(exercise.hints))
@@ -117,10 +117,10 @@ def _hint(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from core.exercises.catalogue import get_exercise
-    from core.exercises.runner import learner_file
-    from tutor.exercise_session import watch_until_passed
-    from tutor.exercise_text import result_text
+    from dltutor.core.exercises.catalogue import get_exercise
+    from dltutor.core.exercises.runner import learner_file
+    from dltutor.tutor.exercise_session import watch_until_passed
+    from dltutor.tutor.exercise_text import result_text
 
     exercise = get_exercise(args.id)
     learner_file(args.file)

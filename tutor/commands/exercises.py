@@ -15,9 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.exercise_text import exercise_rows, list_text
-    from tutor.output import print_json
-    from tutor.progress import load
+    from dltutor.tutor.exercise_text import exercise_rows, list_text
+    from dltutor.tutor.output import print_json
+    from dltutor.tutor.progress import load
 
     store, notice = load()
     rows = exercise_rows(store.progress)

@@ -77,7 +77,7 @@ def whole_number(text: str, field: str, low: int, high: int) -> int:
     ``low..high``, or raise :class:`core.errors.TutorError` naming the field and the range."""
     import math
 
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     allowed = f"a whole number from {low:,} to {high:,}"
     raw = str(text).strip()
@@ -100,9 +100,9 @@ def whole_number(text: str, field: str, low: int, high: int) -> int:
 def epsilon_option(text: str) -> float:
     """``--epsilon`` as a float within 1e-12..1, or a :class:`core.errors.TutorError` that echoes the text
     as typed (``1e-320``, not the denormal it parses to)."""
-    from core.errors import TutorError
-    from core.gradcheck import check_epsilon
-    from tutor.output import number
+    from dltutor.core.errors import TutorError
+    from dltutor.core.gradcheck import check_epsilon
+    from dltutor.tutor.output import number
 
     value = number(text, "--epsilon", "1e-12 <= epsilon <= 1 (the course uses 1e-7)")
     try:
@@ -114,7 +114,7 @@ def epsilon_option(text: str) -> float:
 
 def as_option(exc, mapping: dict[str, str] = OPTION_OF):
     """The same :class:`core.errors.TutorError` with a core field name replaced by the option's name."""
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     if exc.field in mapping:
         return TutorError(mapping[exc.field], exc.problem, exc.allowed)
@@ -131,8 +131,8 @@ _LIST_IGNORES = [("--variant", "variant", None), ("--file", "file", None), ("--e
 
 
 def _list(as_json: bool) -> int:
-    from core.variants import VARIANTS
-    from tutor.output import print_json, table
+    from dltutor.core.variants import VARIANTS
+    from dltutor.tutor.output import print_json, table
 
     rows = [{"id": v.id, "description": v.description, "lesson": v.lesson,
              "expected_flags": list(v.expected_flags)} for v in VARIANTS.values()]
@@ -146,11 +146,11 @@ def _list(as_json: bool) -> int:
 
 def _network(args: argparse.Namespace, seed: int, k: int, iterations: int):
     """The course's case, or a random network for --layers (He weights, small random biases)."""
-    from core.errors import TutorError
-    from core.gradcheck import check_budget
-    from core.init import initialize
-    from core.network import Architecture
-    from core.rng import make_rng, rand, randn
+    from dltutor.core.errors import TutorError
+    from dltutor.core.gradcheck import check_budget
+    from dltutor.core.init import initialize
+    from dltutor.core.network import Architecture
+    from dltutor.core.rng import make_rng, rand, randn
 
     if args.layers is None:
         return None
@@ -177,8 +177,8 @@ def _network(args: argparse.Namespace, seed: int, k: int, iterations: int):
 
 
 def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
-    from tutor.commands.numgrad import loglog_chart
-    from tutor.output import table
+    from dltutor.tutor.commands.numgrad import loglog_chart
+    from dltutor.tutor.output import table
 
     lines = ["", "Difference against epsilon (the course's metric, same gradients):"]
     if sweep and sweep[0].get("n_checked", 0) < sweep[0].get("n_parameters", 0):
@@ -200,7 +200,7 @@ def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     try:
         # overflow is reported in the text (a "cannot tell" verdict), never as a NumPy warning
@@ -211,8 +211,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from core.errors import TutorError
-    from core.gradcheck import (
+    from dltutor.core.errors import TutorError
+    from dltutor.core.gradcheck import (
         MAX_ITERATIONS,
         MODES,
         check_variant,
@@ -220,9 +220,9 @@ def _run(args: argparse.Namespace) -> int:
         gradient_check,
         render_report,
     )
-    from core.rng import make_rng
-    from core.variants import get_variant
-    from tutor.output import number, print_json
+    from dltutor.core.rng import make_rng
+    from dltutor.core.variants import get_variant
+    from dltutor.tutor.output import number, print_json
 
     if args.list:
         given = [option for option, dest, default in _LIST_IGNORES if getattr(args, dest) != default]
@@ -243,7 +243,7 @@ def _run(args: argparse.Namespace) -> int:
                 raise TutorError(option, "only applies with --layers (the course's case has its own network "
                                  "and examples)", f"{option} together with --layers")
     if args.activation is not None:
-        from core.activations import ACTIVATIONS
+        from dltutor.core.activations import ACTIVATIONS
 
         if args.activation not in ACTIVATIONS:
             raise TutorError("--activation", f"unknown activation {args.activation!r}", ", ".join(ACTIVATIONS))
@@ -264,7 +264,7 @@ def _run(args: argparse.Namespace) -> int:
                          "--timeout together with --file")
 
     if args.file is not None:
-        from core.learner import DEFAULT_TIMEOUT, LearnerError, check_file
+        from dltutor.core.learner import DEFAULT_TIMEOUT, LearnerError, check_file
 
         if args.sweep:
             raise TutorError("--sweep", "works with the built-in networks (--variant), not with --file",

@@ -17,9 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     preset = None
     if args.preset:
-        from core.presets import get_preset
+        from dltutor.core.presets import get_preset
 
         preset = get_preset(args.preset).name  # an unknown name is an error message, not a blank lab
-    from tutor.app import run_app
+    from dltutor.tutor.app import run_app
 
     return int(run_app(screen="lab", preset=preset) or 0)

@@ -37,7 +37,7 @@ def _width() -> int:
 
 
 def _print_lesson(lesson, answers: bool = False) -> None:
-    from tutor.lessons import markdown_of, render_text
+    from dltutor.tutor.lessons import markdown_of, render_text
 
     if sys.stdout.isatty():
         from rich.console import Console
@@ -49,23 +49,23 @@ def _print_lesson(lesson, answers: bool = False) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.lessons import get_lesson
-    from tutor.output import print_json
+    from dltutor.tutor.lessons import get_lesson
+    from dltutor.tutor.output import print_json
 
     lesson = get_lesson(args.lesson)
     if args.json:
         print_json(lesson.to_dict())
         return 0
     if args.check:
-        from tutor.commands.quiz import interactive
-        from tutor.quiz import check_questions
+        from dltutor.tutor.commands.quiz import interactive
+        from dltutor.tutor.quiz import check_questions
 
         interactive(check_questions(lesson), sys.stdin, sys.stdout)
         return 0
     if args.open:
         # find_spec, not try/except ImportError: a broken app must show its own error, not this fallback.
-        if importlib.util.find_spec("tutor.app") is not None:
-            from tutor.app import run_app
+        if importlib.util.find_spec("dltutor.tutor.app") is not None:
+            from dltutor.tutor.app import run_app
 
             return int(run_app(lesson=lesson.id) or 0)
         _print_lesson(lesson, args.answers)
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _mark_read(lesson_id: str) -> None:
     """A lesson shown in the terminal is read, as one opened in the app (dltutor progress shows it)."""
-    from tutor.progress import load
+    from dltutor.tutor.progress import load
 
     store, notice = load()
     problem = store.mark_read(lesson_id) or notice

@@ -14,8 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.lessons import load_lessons
-    from tutor.output import print_json, table
+    from dltutor.tutor.lessons import load_lessons
+    from dltutor.tutor.output import print_json, table
 
     lessons = load_lessons()
     if args.json:

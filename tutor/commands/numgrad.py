@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def loglog_chart(series: dict[str, tuple[Sequence[float], Sequence[float]]], *, title: str, xlabel: str,
                  ylabel: str, width: int = 72, height: int = 18) -> str:
     """A plain-text log-log chart of named ``(xs, ys)`` series, titled (non-positive points are left out)."""
-    from tutor.charts import line_chart
+    from dltutor.tutor.charts import line_chart
 
     chart = line_chart(series, xlabel=xlabel, ylabel=ylabel, logx=True, logy=True, width=width, height=height,
                        markers=("dot", "x", "+", "*"))
@@ -71,8 +71,8 @@ def comparison(one_error: float, two_error: float, eps: float, theta: float) -> 
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from core.errors import TutorError
-    from tutor.commands.gradcheck import as_option
+    from dltutor.core.errors import TutorError
+    from dltutor.tutor.commands.gradcheck import as_option
 
     try:
         with np.errstate(all="ignore"):
@@ -82,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from core.gradcheck import course_one_dimensional_check, one_dimensional_demo
-    from tutor.commands.gradcheck import epsilon_option
-    from tutor.output import number, print_json, table
+    from dltutor.core.gradcheck import course_one_dimensional_check, one_dimensional_demo
+    from dltutor.tutor.commands.gradcheck import epsilon_option
+    from dltutor.tutor.output import number, print_json, table
 
     theta = number(args.theta, "--theta", "a finite number with |theta| <= 1e6")
     eps = epsilon_option(args.epsilon)

@@ -30,9 +30,9 @@ def _confirm(path: str) -> tuple[bool, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.errors import TutorError
-    from tutor.output import print_json, table
-    from tutor.progress import MIXED, load
+    from dltutor.core.errors import TutorError
+    from dltutor.tutor.output import print_json, table
+    from dltutor.tutor.progress import MIXED, load
 
     store, notice = load()
     if notice:
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(f"progress reset ({store.path})\n")
         return 0
 
-    from tutor.lessons import SUMMARY_ID, load_lessons
-    from tutor.progress import count_line, lesson_rows
+    from dltutor.tutor.lessons import SUMMARY_ID, load_lessons
+    from dltutor.tutor.progress import count_line, lesson_rows
 
     progress = store.progress
     rows = lesson_rows(load_lessons(), progress)
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mixed quiz: best {best.score}/{best.total}, last {last.score}/{last.total} "
               f"({len(mixed)} attempt{'s' if len(mixed) != 1 else ''})")
     print(count_line(rows, SUMMARY_ID))
-    from core.exercises.catalogue import EXERCISES
+    from dltutor.core.exercises.catalogue import EXERCISES
 
     passed = sum(progress.exercise_status(e) == "passed" for e in EXERCISES)
     print(f"{passed} of {len(EXERCISES)} exercises passed (dltutor exercises)")

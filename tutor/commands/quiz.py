@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.quiz import load_quiz, select_questions
+    from dltutor.tutor.quiz import load_quiz, select_questions
 
     questions = load_quiz()
     if args.answers is not None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             select_questions(questions, count=args.count)  # validates --count
         return _list(chosen, args.json)
     if args.json:
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         raise TutorError("--json", "the interactive quiz has no JSON output",
                          "use --json with --list or --answers")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _save_score(lesson: str | None, score, quiet: bool = False) -> None:
     """Save a finished quiz's score; ``quiet`` (JSON on stdout): only a problem is said, on stderr."""
-    from tutor.progress import MIXED, load
+    from dltutor.tutor.progress import MIXED, load
 
     store, notice = load()
     problem = store.record_quiz(lesson or MIXED, score.correct, score.total) or notice
@@ -73,7 +73,7 @@ def _save_score(lesson: str | None, score, quiet: bool = False) -> None:
 
 
 def _list(questions: list, as_json: bool) -> int:
-    from tutor.output import print_json, table
+    from dltutor.tutor.output import print_json, table
 
     if as_json:
         print_json([q.to_dict() for q in questions])
@@ -85,12 +85,12 @@ def _list(questions: list, as_json: bool) -> int:
 
 
 def _scripted(questions: list, args: argparse.Namespace) -> int:
-    from tutor.output import print_json
-    from tutor.quiz import Score, get_question, grade, parse_answers
+    from dltutor.tutor.output import print_json
+    from dltutor.tutor.quiz import Score, get_question, grade, parse_answers
 
     answers = parse_answers(args.answers, questions)
     if args.lesson:
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         outside = [qid for qid in answers if get_question(questions, qid).lesson != args.lesson]
         if outside:
@@ -133,8 +133,8 @@ def interactive(questions: list, stdin: TextIO, stdout: TextIO) -> object:
     Returns:
         The :class:`tutor.quiz.Score`.
     """
-    from core.errors import TutorError
-    from tutor.quiz import Score, format_question, grade, parse_choice
+    from dltutor.core.errors import TutorError
+    from dltutor.tutor.quiz import Score, format_question, grade, parse_choice
 
     def say(text: str = "") -> None:
         stdout.write(text + "\n")

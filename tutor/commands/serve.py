@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.errors import TutorError
+from dltutor.core.errors import TutorError
 
 NAME = "serve"
 HELP = "serve the tutor to web browsers (one tutor per tab; needs: pip install 'dltutor[web]')"
@@ -53,7 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from tutor.web.server import is_local, serve
+        from dltutor.tutor.web.server import is_local, serve
     except ImportError as exc:
         raise TutorError("serve", f"the web extra is not installed ({exc.name} is missing)",
                          f"install it with: {INSTALL_HINT}") from None

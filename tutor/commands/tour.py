@@ -14,6 +14,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.tour import run_tour
+    from dltutor.tutor.tour import run_tour
 
     return run_tour(args.screenshots)

@@ -43,7 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _floats(text: str, field: str, example: str = "e.g. 0.86 or 0.8,0.9") -> tuple[float, ...]:
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     try:
         return tuple(float(v) for v in text.split(","))
@@ -52,7 +52,7 @@ def _floats(text: str, field: str, example: str = "e.g. 0.86 or 0.8,0.9") -> tup
 
 
 def _ints(text: str, field: str) -> tuple[int, ...]:
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     try:
         return tuple(int(v) for v in text.split(","))
@@ -64,9 +64,9 @@ def build_run(args: argparse.Namespace):
     """The preset (or None), the :class:`TrainConfig` and the dataset that ``args`` ask for."""
     from dataclasses import replace
 
-    from core.errors import TutorError
-    from core.presets import DataSpec, get_preset
-    from core.train import TrainConfig
+    from dltutor.core.errors import TutorError
+    from dltutor.core.presets import DataSpec, get_preset
+    from dltutor.core.train import TrainConfig
 
     for flag in ("preset", "dataset", "data", "layers", "keep_prob", "split", "activation", "init"):
         value = getattr(args, flag)
@@ -107,7 +107,7 @@ def build_run(args: argparse.Namespace):
     # asked for explicitly, the quirk is the learner's choice; with --with-exercises the learner's own
     # forward_propagation_with_dropout reseeds every call, so the reference must keep the fixed masks too
     if not args.fixed_masks and not getattr(args, "with_exercises", False):
-        from core.presets import masks_for
+        from dltutor.core.presets import masks_for
 
         config, _ = masks_for(config, dataset)
     if not args.layers and config.layers[0] != dataset.n_features:
@@ -116,9 +116,9 @@ def build_run(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.presets import PRESETS
-    from tutor.output import print_json, table
-    from tutor.training_text import render_result
+    from dltutor.core.presets import PRESETS
+    from dltutor.tutor.output import print_json, table
+    from dltutor.tutor.training_text import render_result
 
     if args.list:
         if args.json:
@@ -127,16 +127,16 @@ def run(args: argparse.Namespace) -> int:
             print(table([[p.name, p.lesson, p.title] for p in PRESETS.values()], ["preset", "lesson", "title"]))
         return 0
     if args.with_exercises:
-        from tutor.exercise_train import run_with_exercises
+        from dltutor.tutor.exercise_train import run_with_exercises
 
         return run_with_exercises(args, build_run)
-    from core.train import Training
+    from dltutor.core.train import Training
 
     preset, config, dataset = build_run(args)
     training = Training(config, dataset)
     records = list(training.steps())
     if args.json:
-        from tutor.run_export import run_record  # the lab's export writes the same record
+        from dltutor.tutor.run_export import run_record  # the lab's export writes the same record
 
         bayes = preset.data.bayes_error if preset is not None else None  # as the text report reads it
         print_json(run_record(preset.name if preset else None, config, dataset, training, bayes))

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-    from tutor.messages import Navigate
+    from dltutor.tutor.messages import Navigate
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
 SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
@@ -23,8 +23,9 @@ def warm_up() -> None:
     lesson or form opens as quickly as the next ones."""
     import importlib
 
-    for name in ("tutor.screens.lesson", "tutor.screens.ask", "tutor.screens.quiz", "tutor.screens.diagnose",
-                 "tutor.screens.help", "core.diagnose", "tutor.quiz", "markdown_it", "textual.highlight"):
+    for name in ("dltutor.tutor.screens.lesson", "dltutor.tutor.screens.ask", "dltutor.tutor.screens.quiz",
+                 "dltutor.tutor.screens.diagnose", "dltutor.tutor.screens.help", "dltutor.core.diagnose",
+                 "dltutor.tutor.quiz", "markdown_it", "textual.highlight"):
         importlib.import_module(name)
     from pygments.lexers import get_lexer_by_name
 
@@ -39,7 +40,7 @@ async def navigate(app: App, request: Navigate) -> None:
     """Go where ``request`` says: help opens over the current screen; home closes every screen; another
     screen replaces whatever is above home, or opens over the current one (``placement="over"``: escape
     comes back to it), or replaces just the current one (``placement="swap"``)."""
-    from tutor.screens.too_small import TooSmallScreen
+    from dltutor.tutor.screens.too_small import TooSmallScreen
 
     if isinstance(app.screen, TooSmallScreen):
         app.paging_to = None  # that lesson will not open
@@ -63,45 +64,45 @@ def build_screen(request: Navigate) -> Screen:
     """A new screen for a navigation request (``target``, with ``lesson``, ``question``, ``chooser``...)."""
     target = request.target
     if target == "lesson":
-        from tutor.screens.lesson import LessonScreen
+        from dltutor.tutor.screens.lesson import LessonScreen
 
         return LessonScreen(request.lesson, try_id=request.try_id, section=request.section)
     if target == "ask":
-        from tutor.screens.ask import AskScreen
+        from dltutor.tutor.screens.ask import AskScreen
 
         return AskScreen(question=request.question)
     if target == "quiz":
-        from tutor.screens.quiz import QuizScreen
+        from dltutor.tutor.screens.quiz import QuizScreen
 
         return QuizScreen(lesson=request.lesson, chooser=request.chooser)
     if target == "diagnose":
-        from tutor.screens.diagnose import DiagnoseScreen
+        from dltutor.tutor.screens.diagnose import DiagnoseScreen
 
         return DiagnoseScreen()
     if target == "help":
-        from tutor.screens.help import HelpScreen
+        from dltutor.tutor.screens.help import HelpScreen
 
         return HelpScreen()
     if target == "workbench":
-        from tutor.screens.workbench import WorkbenchScreen
+        from dltutor.tutor.screens.workbench import WorkbenchScreen
 
         return WorkbenchScreen(variant=request.try_id)
     if target == "lab":
-        from tutor.screens.lab import LabScreen
+        from dltutor.tutor.screens.lab import LabScreen
 
         return LabScreen(preset=request.try_id)
     if target == "progress":
-        from tutor.screens.progress import ProgressScreen
+        from dltutor.tutor.screens.progress import ProgressScreen
 
         return ProgressScreen()
     if target == "exercises":
-        from tutor.screens.exercises import ExercisesScreen
+        from dltutor.tutor.screens.exercises import ExercisesScreen
 
         return ExercisesScreen(exercise=request.try_id, lesson=request.lesson)
     if target in ("vanishing", "numgrad", "normalization"):
-        from tutor.screens.panels import build_panel
+        from dltutor.tutor.screens.panels import build_panel
 
         return build_panel(target)
-    from tutor.screens.home import HomeScreen
+    from dltutor.tutor.screens.home import HomeScreen
 
     return HomeScreen()

@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.ask import course_number
-from tutor.messages import Navigate
-from tutor.reporting import reports
-from tutor.screens.base import TutorScreen
+from dltutor.tutor.ask import course_number
+from dltutor.tutor.messages import Navigate
+from dltutor.tutor.reporting import reports
+from dltutor.tutor.screens.base import TutorScreen
 
 PLACEHOLDER = "Ask, e.g. why does dropout regularize?"
 COURSE_TITLE = "Course questions"
@@ -79,7 +79,7 @@ class AskScreen(TutorScreen):
         self.query_one("#history").border_title = "Asked this session"
         self.query_one("#open-source").display = False
         self.query_one("#answer-actions").display = False
-        from tutor.ask import COURSE_QUESTIONS
+        from dltutor.tutor.ask import COURSE_QUESTIONS
 
         self.query_one("#course-questions", OptionList).add_options(
             [Option(Content.assemble((f"{q.id} ", "bold"), q.question), id=str(q.id))
@@ -95,7 +95,7 @@ class AskScreen(TutorScreen):
     @work(thread=True, exclusive=True, group="ask")
     def _warm(self) -> None:
         """Build the search index off the UI thread, so the first answer comes quickly."""
-        from tutor.ask import get_engine
+        from dltutor.tutor.ask import get_engine
 
         self._status("Preparing the search index…")
         try:
@@ -122,8 +122,8 @@ class AskScreen(TutorScreen):
 
     @work(thread=True, exclusive=True, group="ask")
     def _answer(self, question: str) -> None:
-        from core.errors import TutorError
-        from tutor.ask import answer
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.ask import answer
 
         try:
             result = answer(question, self.course.source)
@@ -135,7 +135,7 @@ class AskScreen(TutorScreen):
     @work(thread=True, exclusive=True, group="ask")
     def _answer_entry(self, entry_id: str) -> None:
         """Show one bank entry (a related question picked below an answer)."""
-        from tutor.ask import answer_entry
+        from dltutor.tutor.ask import answer_entry
 
         result = answer_entry(entry_id, source=self.course.source)
         self._answered(result)
@@ -185,7 +185,7 @@ class AskScreen(TutorScreen):
     def _lesson_name(self, lesson_id: str) -> str | None:
         """"N · Title" of a lesson of this course, or None. From the answer engine's lesson headings: the
         course's lessons may still be loading in a worker, and waiting for them here would block the UI."""
-        from tutor.ask import get_engine
+        from dltutor.tutor.ask import get_engine
 
         return get_engine(self.course.source).lesson_names.get(lesson_id)
 
@@ -240,7 +240,7 @@ class AskScreen(TutorScreen):
         self.action_open_source()
 
     def action_course_question(self, number: int) -> None:
-        from tutor.ask import COURSE_QUESTIONS
+        from dltutor.tutor.ask import COURSE_QUESTIONS
 
         if 1 <= number <= len(COURSE_QUESTIONS):
             self.ask(COURSE_QUESTIONS[number - 1].question)

@@ -11,11 +11,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tutor.messages import Navigate
+from dltutor.tutor.messages import Navigate
 
 if TYPE_CHECKING:
-    from tutor.app import DLTutorApp
-    from tutor.lessons import Lesson
+    from dltutor.tutor.app import DLTutorApp
+    from dltutor.tutor.lessons import Lesson
 
 
 class Course:
@@ -39,19 +39,19 @@ class Course:
         """All lessons in order, the summary last."""
         with self._lock:
             if self._lessons is None:
-                from tutor.lessons import load_lessons
+                from dltutor.tutor.lessons import load_lessons
 
                 self._lessons = load_lessons(self.source)
             return self._lessons
 
     def topics(self) -> list[Lesson]:
         """The topic lessons (without the summary)."""
-        from tutor.lessons import SUMMARY_ID
+        from dltutor.tutor.lessons import SUMMARY_ID
 
         return [lesson for lesson in self.lessons() if lesson.id != SUMMARY_ID]
 
     def summary(self) -> Lesson | None:
-        from tutor.lessons import SUMMARY_ID
+        from dltutor.tutor.lessons import SUMMARY_ID
 
         return next((lesson for lesson in self.lessons() if lesson.id == SUMMARY_ID), None)
 
@@ -60,7 +60,7 @@ class Course:
         for lesson in self.lessons():
             if lesson.id == lesson_id:
                 return lesson
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         raise TutorError("lesson", f"unknown lesson {lesson_id!r}", ", ".join(x.id for x in self.lessons()))
 
@@ -84,7 +84,7 @@ class Course:
         """All quiz questions (tutor.quiz), loaded on first use."""
         with self._lock:
             if self._quiz is None:
-                from tutor.quiz import load_quiz
+                from dltutor.tutor.quiz import load_quiz
 
                 self._quiz = list(load_quiz(self.source))
             return self._quiz
@@ -193,11 +193,11 @@ class TutorScreen(SteadyResize, Screen):
 def home_lesson(try_id: str) -> str | None:
     """The lesson the engine's catalogue gives a preset or gradcheck variant, or None."""
     try:
-        from core.presets import PRESETS
+        from dltutor.core.presets import PRESETS
 
         if try_id in PRESETS:
             return PRESETS[try_id].lesson
-        from core.variants import VARIANTS
+        from dltutor.core.variants import VARIANTS
 
         if try_id in VARIANTS:
             return VARIANTS[try_id].lesson

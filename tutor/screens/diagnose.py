@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from tutor.screens.base import TutorScreen
+from dltutor.tutor.screens.base import TutorScreen
 
 #: (input id, label, the field name in messages, placeholder)
 FIELDS = [
@@ -103,7 +103,7 @@ class DiagnoseScreen(TutorScreen):
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from core.diagnose import (
+        from dltutor.core.diagnose import (
             diagnose,
             number_rows,
             pad_rows,
@@ -112,7 +112,7 @@ class DiagnoseScreen(TutorScreen):
             split_advice,
             unit_warnings,
         )
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
         names = {key: name for key, _label, name, _placeholder in FIELDS}

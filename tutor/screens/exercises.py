@@ -18,8 +18,8 @@ from textual.reactive import reactive
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.messages import ProgressChanged
-from tutor.screens.base import TutorScreen
+from dltutor.tutor.messages import ProgressChanged
+from dltutor.tutor.screens.base import TutorScreen
 
 MARKS = {"passed": "✔", "attempted": "✘", "not started": "·"}
 
@@ -64,7 +64,7 @@ class ExercisesScreen(TutorScreen):
 
     def __init__(self, exercise: str | None = None, lesson: str | None = None) -> None:
         super().__init__()
-        from core.exercises.catalogue import EXERCISES, exercises_for_lesson
+        from dltutor.core.exercises.catalogue import EXERCISES, exercises_for_lesson
 
         first = exercise if exercise in EXERCISES else None
         if first is None and lesson:
@@ -108,7 +108,7 @@ class ExercisesScreen(TutorScreen):
     # --- the list ----------------------------------------------------------------------------------------
 
     def _fill_list(self) -> None:
-        from core.exercises.catalogue import EXERCISES
+        from dltutor.core.exercises.catalogue import EXERCISES
 
         progress = self.tutor.store.progress
         options = self.query_one("#exercise-list", OptionList)
@@ -132,7 +132,7 @@ class ExercisesScreen(TutorScreen):
     def watch_selected(self, old: str | None, new: str | None) -> None:
         if new is None:
             return
-        from core.exercises.catalogue import EXERCISES
+        from dltutor.core.exercises.catalogue import EXERCISES
 
         if old is not None and self.watching:
             self._stop_watching()
@@ -151,13 +151,13 @@ class ExercisesScreen(TutorScreen):
 
     def _file_for(self, exercise_id: str) -> str:
         """The last file checked for this exercise, else where its starter file goes."""
-        from tutor.exercise_session import starter_path
+        from dltutor.tutor.exercise_session import starter_path
 
         record = self.tutor.store.progress.exercises.get(exercise_id)
         return record.file if record and record.file else str(starter_path(exercise_id, self._starter_dir()))
 
     def _starter_dir(self):
-        from tutor.exercise_session import default_dir
+        from dltutor.tutor.exercise_session import default_dir
 
         return default_dir(self.tutor.store.dir)
 
@@ -187,8 +187,8 @@ class ExercisesScreen(TutorScreen):
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        from core.errors import TutorError
-        from tutor.exercise_session import write_starter
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.exercise_session import write_starter
 
         directory = self._starter_dir()
         current = self._path()
@@ -218,8 +218,8 @@ class ExercisesScreen(TutorScreen):
 
     @work(thread=True, exclusive=True, group="exercise-check")
     def _run_check(self, exercise_id: str, path: str) -> None:
-        from core.errors import TutorError
-        from core.exercises.runner import check_exercise
+        from dltutor.core.errors import TutorError
+        from dltutor.core.exercises.runner import check_exercise
 
         try:
             result = check_exercise(exercise_id, path)
@@ -233,8 +233,8 @@ class ExercisesScreen(TutorScreen):
         if self.watching:
             self._stop_watching()
             return
-        from core.errors import TutorError
-        from core.exercises.runner import learner_file
+        from dltutor.core.errors import TutorError
+        from dltutor.core.exercises.runner import learner_file
 
         try:
             learner_file(self._path())
@@ -255,9 +255,9 @@ class ExercisesScreen(TutorScreen):
 
     @work(thread=True, exclusive=True, group="exercise-watch")
     def _watch(self, exercise_id: str, path: str, stop: threading.Event) -> None:
-        from core.errors import TutorError
-        from core.exercises.runner import check_exercise
-        from tutor.exercise_session import changes
+        from dltutor.core.errors import TutorError
+        from dltutor.core.exercises.runner import check_exercise
+        from dltutor.tutor.exercise_session import changes
 
         def once() -> bool:
             try:
@@ -277,8 +277,8 @@ class ExercisesScreen(TutorScreen):
 
     @on(Checked)
     async def _checked(self, message: Checked) -> None:
-        from core.exercises.catalogue import EXERCISES
-        from tutor.exercise_text import result_text
+        from dltutor.core.exercises.catalogue import EXERCISES
+        from dltutor.tutor.exercise_text import result_text
 
         if message.exercise_id != self.selected:
             return
@@ -316,7 +316,7 @@ class ExercisesScreen(TutorScreen):
 
     @on(Button.Pressed, "#hint")
     def action_hint(self) -> None:
-        from core.exercises.catalogue import EXERCISES
+        from dltutor.core.exercises.catalogue import EXERCISES
 
         exercise = EXERCISES[self.selected]
         level = min(self._hint_level.get(exercise.id, 0) + 1, len(exercise.hints))
@@ -327,8 +327,8 @@ class ExercisesScreen(TutorScreen):
 
     @on(Button.Pressed, "#train")
     def action_train(self) -> None:
-        from core.exercises.catalogue import EXERCISES, TRAINABLE
-        from tutor.exercise_train import passed_files
+        from dltutor.core.exercises.catalogue import EXERCISES, TRAINABLE
+        from dltutor.tutor.exercise_train import passed_files
 
         preset = EXERCISES[self.selected].trains
         if preset is None:
@@ -343,11 +343,11 @@ class ExercisesScreen(TutorScreen):
 
     @work(thread=True, exclusive=True, group="exercise-train")
     def _train(self, preset_name: str, files: dict) -> None:
-        from core.errors import TutorError
-        from core.exercises.course_run import train_with_exercises
-        from core.learner import LearnerError
-        from core.presets import get_preset
-        from tutor.exercise_train import comparison_text
+        from dltutor.core.errors import TutorError
+        from dltutor.core.exercises.course_run import train_with_exercises
+        from dltutor.core.learner import LearnerError
+        from dltutor.core.presets import get_preset
+        from dltutor.tutor.exercise_train import comparison_text
 
         preset = get_preset(preset_name)
         try:

@@ -10,7 +10,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tutor.screens.base import SteadyResize
+from dltutor.tutor.screens.base import SteadyResize
 
 INTRO = ("dltutor teaches 'Practical aspects of deep learning'. Read a lesson, try its experiment, check "
          "yourself, then take the quiz. ctrl+p opens the command palette: it reaches every screen, lesson, "
@@ -28,7 +28,7 @@ def keys_of(app: App, *nodes: type[DOMNode]) -> Rows:
     by_key: dict[str, Binding] = {}
     for node in nodes:
         for cls in reversed(node.__mro__):
-            if cls.__module__.startswith("tutor.") and "BINDINGS" in cls.__dict__:
+            if cls.__module__.startswith("dltutor.tutor.") and "BINDINGS" in cls.__dict__:
                 for key, key_bindings in BindingsMap(cls.__dict__["BINDINGS"]).key_to_bindings.items():
                     for binding in key_bindings:
                         by_key[f"{key}:{binding.action}" if len(key_bindings) > 1 else key] = binding
@@ -54,7 +54,7 @@ def _screen_class(module: str, name: str | None = None, base: type | None = None
     import importlib
 
     try:
-        found = importlib.import_module(f"tutor.screens.{module}")
+        found = importlib.import_module(f"dltutor.tutor.screens.{module}")
     except Exception:
         return None
     if name is not None:
@@ -67,7 +67,7 @@ def _screen_class(module: str, name: str | None = None, base: type | None = None
 
 def panel_titles(app: App) -> dict[str, str]:
     """Panel name -> its help title with the lessons it belongs to ("Normalizing inputs (lesson 9)")."""
-    from tutor.screens.panels import LESSON_PANELS, PANELS
+    from dltutor.tutor.screens.panels import LESSON_PANELS, PANELS
 
     orders: dict[str, int] = {}
     course = getattr(app, "course", None)
@@ -87,14 +87,14 @@ def sections(app: App) -> list[tuple[str, Rows]]:
 
     A row whose keys are empty is a note about the section.
     """
-    from tutor.screens.ask import AskScreen
-    from tutor.screens.base import TutorScreen
-    from tutor.screens.diagnose import DiagnoseScreen
-    from tutor.screens.home import HomeScreen
-    from tutor.screens.lesson import LessonScreen
-    from tutor.screens.quiz import QuizScreen
-    from tutor.widgets.course_map import CourseMap
-    from tutor.widgets.question import LETTERS, QuestionCard
+    from dltutor.tutor.screens.ask import AskScreen
+    from dltutor.tutor.screens.base import TutorScreen
+    from dltutor.tutor.screens.diagnose import DiagnoseScreen
+    from dltutor.tutor.screens.home import HomeScreen
+    from dltutor.tutor.screens.lesson import LessonScreen
+    from dltutor.tutor.screens.quiz import QuizScreen
+    from dltutor.tutor.widgets.course_map import CourseMap
+    from dltutor.tutor.widgets.question import LETTERS, QuestionCard
 
     shared = keys_of(app, TutorScreen)
 
@@ -115,7 +115,7 @@ def sections(app: App) -> list[tuple[str, Rows]]:
         ("Ask", own(AskScreen) + [("1-9 ⏎", "In the box: that course question")]),
         ("Diagnose", own(DiagnoseScreen)),
     ]
-    from tutor.screens.panels import PanelScreen
+    from dltutor.tutor.screens.panels import PanelScreen
 
     workbench = _screen_class("workbench", "WorkbenchScreen")
     if workbench is not None:

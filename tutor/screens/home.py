@@ -11,11 +11,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
-from tutor.messages import Navigate, ProgressChanged
-from tutor.progress import MIXED, Progress
-from tutor.reporting import reports
-from tutor.screens.base import TutorScreen
-from tutor.widgets.course_map import LEGEND, CourseMap
+from dltutor.tutor.messages import Navigate, ProgressChanged
+from dltutor.tutor.progress import MIXED, Progress
+from dltutor.tutor.reporting import reports
+from dltutor.tutor.screens.base import TutorScreen
+from dltutor.tutor.widgets.course_map import LEGEND, CourseMap
 
 WELCOME = ("Welcome! Pick a topic with ↑/↓ and press enter to read it, or press c to start with the first. "
            "Press ? for every key.")
@@ -90,7 +90,7 @@ class HomeScreen(TutorScreen):
             self._failed(str(exc))
             return
         self._show()
-        from tutor.screens import warm_up
+        from dltutor.tutor.screens import warm_up
 
         warm_up()
 

@@ -21,16 +21,16 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static, Tab, Tabs
 from textual.worker import Worker
 
-from tutor import lab_runner
-from tutor.lab_runner import COMPARISONS, CUSTOM
-from tutor.screens.base import TutorScreen
-from tutor.screens.lab_training import LabRun, LabTraining, Update
-from tutor.training_text import eval_cost, heldout_label
-from tutor.widgets.lab_boundary import LabBoundary
-from tutor.widgets.lab_controls import LabControls
-from tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
-from tutor.widgets.lab_results import LabResults
-from tutor.widgets.lab_views import LabErrorPlot, LabWeightsPlot
+from dltutor.tutor import lab_runner
+from dltutor.tutor.lab_runner import COMPARISONS, CUSTOM
+from dltutor.tutor.screens.base import TutorScreen
+from dltutor.tutor.screens.lab_training import LabRun, LabTraining, Update
+from dltutor.tutor.training_text import eval_cost, heldout_label
+from dltutor.tutor.widgets.lab_boundary import LabBoundary
+from dltutor.tutor.widgets.lab_controls import LabControls
+from dltutor.tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
+from dltutor.tutor.widgets.lab_results import LabResults
+from dltutor.tutor.widgets.lab_views import LabErrorPlot, LabWeightsPlot
 
 #: Seconds between two redraws of the panels other than the cost plot while training.
 SLOW_PANELS_INTERVAL = 0.5
@@ -158,7 +158,7 @@ class LabScreen(LabTraining, TutorScreen):
         self.query_one("#lab-views", Tabs).can_focus = False  # the v key and the mouse switch views
         self._layout(self.app.size)
         if self._unknown_preset:
-            from core.presets import PRESETS
+            from dltutor.core.presets import PRESETS
 
             self.notify(f"No preset called {self._unknown_preset!r}; known: {', '.join(PRESETS)}",
                         severity="warning", timeout=8)
@@ -255,7 +255,7 @@ class LabScreen(LabTraining, TutorScreen):
         values = self.controls.values()
         preset = values.get("preset")
         if preset and preset != CUSTOM:
-            from core.presets import PRESETS
+            from dltutor.core.presets import PRESETS
 
             p = PRESETS[preset]
             self._info(f"{p.title}: {p.description}")
@@ -341,8 +341,8 @@ class LabScreen(LabTraining, TutorScreen):
     def action_export(self) -> None:
         """Save every run on show: its record as JSON and its curves as CSV (the same record as ``dltutor
         train --json``), and an SVG screenshot of the lab, in the exports folder beside the progress file."""
-        from core.errors import TutorError
-        from tutor.run_export import run_record, write_runs
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.run_export import run_record, write_runs
 
         if not self.runs or self.state not in ("finished", "paused"):
             self.notify("Nothing to export yet: finish or pause a run first.", timeout=3)
@@ -412,7 +412,7 @@ class LabScreen(LabTraining, TutorScreen):
     def start(self, step: bool = False, compare: str | None = None, keep_previous: bool = False) -> bool:
         """Start a run (or a comparison) from the form; False when the form has an error. ``keep_previous``
         (a recipe step applied): the run before stays faded on the cost and error plots."""
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         keep = keep_previous and self.mode == "single" and bool(self.runs) and not compare
         values = self.controls.values()
@@ -539,7 +539,7 @@ class LabScreen(LabTraining, TutorScreen):
     def _prepare_failed(self, token: int, exc: Exception) -> None:
         if token != self._token:
             return
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         self._set_state("idle")
         self.boundary.clear()
@@ -712,7 +712,7 @@ class LabScreen(LabTraining, TutorScreen):
         heldout = run.training.heldout
         diagnosis = None
         if result.stopped not in ("cancelled", "diverged"):
-            from tutor.training_text import run_diagnosis  # the same verdict as dltutor train
+            from dltutor.tutor.training_text import run_diagnosis  # the same verdict as dltutor train
 
             diagnosis = run_diagnosis(result.accuracy, heldout, run.plan.spec.bayes_error, run.training)
         self.next = None
@@ -790,7 +790,7 @@ class LabScreen(LabTraining, TutorScreen):
         preset = run.plan.preset
         if result is None or result.stopped == "cancelled" or not preset:
             return
-        from core.presets import PRESETS
+        from dltutor.core.presets import PRESETS
 
         lesson = self.practised_lesson(PRESETS[preset].lesson)
         if not lesson or lesson in self._practised:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from tutor import lab_runner
+from dltutor.tutor import lab_runner
 
 
 async def _tour_lab(pilot, app) -> str:
     """From home, ``l`` opens the lab; a short run of the L2 preset ends with accuracies and a verdict."""
-    from tutor.tour import TourFailure, expect, go_home, settle
+    from dltutor.tutor.tour import TourFailure, expect, go_home, settle
 
     await go_home(pilot)
     await pilot.press("l")
     await settle(pilot)
     lab = app.screen
-    from tutor.screens.lab import LabScreen
+    from dltutor.tutor.screens.lab import LabScreen
 
     if not isinstance(lab, LabScreen):
         raise TourFailure(f"l on the home screen opened {type(lab).__name__}, not the lab")
@@ -34,7 +34,7 @@ async def _tour_lab(pilot, app) -> str:
 
 
 def _tour_stops():
-    from tutor.tour import Stop
+    from dltutor.tutor.tour import Stop
 
     return [Stop("lab", _tour_lab, after="diagnose")]
 

@@ -17,9 +17,9 @@ from typing import Any
 from textual import work
 from textual.worker import Worker, get_current_worker
 
-from tutor.blas import single_threaded
-from tutor.lab_runner import LabPlan
-from tutor.reporting import report_to
+from dltutor.tutor.blas import single_threaded
+from dltutor.tutor.lab_runner import LabPlan
+from dltutor.tutor.reporting import report_to
 
 #: Seconds between two reports from the worker to the UI (at least 50 ms: batched UI updates).
 POST_INTERVAL = 0.07
@@ -157,7 +157,7 @@ class LabTraining:
         """The decision grid of a run's network over its raw 2-D data (None for other data)."""
         import numpy as np
 
-        from core.train import decision_grid
+        from dltutor.core.train import decision_grid
 
         dataset = run.dataset
         if dataset.n_features != 2:

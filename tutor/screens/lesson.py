@@ -15,13 +15,13 @@ from textual.widgets import Button, Footer, Header, MarkdownViewer, OptionList, 
 from textual.widgets.markdown import Markdown, MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
-from tutor.messages import Navigate
-from tutor.reporting import showing
-from tutor.screens.base import TutorScreen
-from tutor.widgets.exercise_link import ExerciseLink
-from tutor.widgets.panel_link import PanelLink
-from tutor.widgets.question import Choice, QuestionCard, choice_note
-from tutor.widgets.try_panel import TryPanel
+from dltutor.tutor.messages import Navigate
+from dltutor.tutor.reporting import showing
+from dltutor.tutor.screens.base import TutorScreen
+from dltutor.tutor.widgets.exercise_link import ExerciseLink
+from dltutor.tutor.widgets.panel_link import PanelLink
+from dltutor.tutor.widgets.question import Choice, QuestionCard, choice_note
+from dltutor.tutor.widgets.try_panel import TryPanel
 
 LETTERS = "abcdefg"
 CONTENTS_WIDTH = 26  # the contents column's text (lesson.tcss gives the column 30 with padding and scroll bar)
@@ -155,7 +155,7 @@ class LessonScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson = self._resolve()
-        from tutor.lessons import markdown_of
+        from dltutor.tutor.lessons import markdown_of
 
         self._markdown = plain_fences(markdown_of(lesson))
         first = display_chunks(self._markdown)[0]

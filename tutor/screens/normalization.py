@@ -18,9 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tutor.blas import single_threaded
-from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
-from tutor.widgets.gc_report import fill_table
+from dltutor.tutor.blas import single_threaded
+from dltutor.tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
+from dltutor.tutor.widgets.gc_report import fill_table
 
 PRESET = "lesson-normalize"
 #: The default target. At 0.35 the raw run gets there first (one big step fits the large feature); below
@@ -139,7 +139,7 @@ def _output_spread(training: Any) -> float | None:
     output for every example); None when the weights are not finite."""
     import numpy as np
 
-    from core.network import forward
+    from dltutor.core.network import forward
 
     with np.errstate(all="ignore"):
         AL, _ = forward(training.X, training.result.params, training.arch)
@@ -204,8 +204,8 @@ class NormalizationScreen(PanelScreen):
         self.finished = False
 
     def compose(self) -> ComposeResult:
-        from tutor.widgets.panel_field import PanelField
-        from tutor.widgets.panel_plot import SeriesPlot
+        from dltutor.tutor.widgets.panel_field import PanelField
+        from dltutor.tutor.widgets.panel_plot import SeriesPlot
 
         iterations, rate, target = self.initial
         yield Header()
@@ -234,7 +234,7 @@ class NormalizationScreen(PanelScreen):
     # -- the form ------------------------------------------------------------------------------------
 
     def _target(self) -> float:
-        from tutor.widgets.panel_field import PanelField
+        from dltutor.tutor.widgets.panel_field import PanelField
 
         field_ = self.query_one("#nz-target", PanelField)
         value = parse_float(field_.value, "target", "a cost > 0", 0.0, math.inf, low_open=True)
@@ -256,8 +256,8 @@ class NormalizationScreen(PanelScreen):
         # The target only re-reads the recorded curves: no need to train again (prevent_default keeps the
         # base class's re-run from seeing this change).
         event.prevent_default()
-        from core.errors import TutorError
-        from tutor.widgets.panel_field import PanelField
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.widgets.panel_field import PanelField
 
         try:
             target = self._target()
@@ -281,9 +281,9 @@ class NormalizationScreen(PanelScreen):
     def _train(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 
-        from core.errors import TutorError
-        from core.presets import PRESETS
-        from core.train import Training
+        from dltutor.core.errors import TutorError
+        from dltutor.core.presets import PRESETS
+        from dltutor.core.train import Training
 
         worker = get_current_worker()
         preset = PRESETS[PRESET]
@@ -318,7 +318,7 @@ class NormalizationScreen(PanelScreen):
             self.post_result(token, self._done, curves, config.learning_rate, config.iterations)
 
     def _failed(self, exc: Exception) -> None:
-        from tutor.widgets.panel_field import PanelField
+        from dltutor.tutor.widgets.panel_field import PanelField
 
         field_id = {"learning_rate": "#nz-lr", "iterations": "#nz-iters"}.get(getattr(exc, "field", ""))
         if field_id:
@@ -342,8 +342,8 @@ class NormalizationScreen(PanelScreen):
         self.ran()
 
     def _redraw(self, target: float | None = None) -> None:
-        from core.errors import TutorError
-        from tutor.widgets.panel_plot import Series, SeriesPlot
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
 
         if target is None:
             try:
@@ -383,8 +383,8 @@ class NormalizationScreen(PanelScreen):
 
 async def tour_stop(pilot: Any, app: Any) -> str:
     """The tour's stop: raw and normalized runs, and their iterations to the target cost."""
-    from tutor.screens.panels import open_screen
-    from tutor.tour import TourFailure, expect
+    from dltutor.tutor.screens.panels import open_screen
+    from dltutor.tutor.tour import TourFailure, expect
 
     screen = await open_screen(pilot, "normalization", "NormalizationScreen")
     by = {c.name: c for c in screen.curves}

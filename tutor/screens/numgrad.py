@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from tutor.screens.panels import PANELS, PanelScreen, parse_float
-from tutor.widgets.panel_field import PanelField
-from tutor.widgets.panel_plot import Series, SeriesPlot
+from dltutor.tutor.screens.panels import PANELS, PanelScreen, parse_float
+from dltutor.tutor.widgets.panel_field import PanelField
+from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
 
 INTRO = ("Estimate f'(θ) for f(θ) = θ³ from f at nearby points. Change θ or ε: the numbers and the chart "
          "follow.")
@@ -164,8 +164,8 @@ class NumgradScreen(PanelScreen):
     def _compute(self, theta: float, eps: float, token: int) -> None:
         import numpy as np
 
-        from core.errors import TutorError
-        from core.gradcheck import course_one_dimensional_check, one_dimensional_demo
+        from dltutor.core.errors import TutorError
+        from dltutor.core.gradcheck import course_one_dimensional_check, one_dimensional_demo
 
         try:
             with np.errstate(all="ignore"):
@@ -194,8 +194,8 @@ class NumgradScreen(PanelScreen):
 
 async def tour_stop(pilot: Any, app: Any) -> str:
     """The tour's stop: the theta^3 example's 3.0301 and 3.0001."""
-    from tutor.screens.panels import open_screen
-    from tutor.tour import expect
+    from dltutor.tutor.screens.panels import open_screen
+    from dltutor.tutor.tour import expect
 
     await open_screen(pilot, "numgrad", "NumgradScreen")
     expect(app, "3.0301", "3.0001", where="the numerical-approximation panel")

@@ -17,8 +17,8 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
-from tutor.reporting import report_to
-from tutor.screens.base import TutorScreen
+from dltutor.tutor.reporting import report_to
+from dltutor.tutor.screens.base import TutorScreen
 
 #: The panel screens (their Navigate targets) and what they show.
 PANELS: dict[str, tuple[str, str]] = {
@@ -53,7 +53,7 @@ def parse_float(text: str, field: str, allowed: str, low: float = -math.inf, hig
     Raises:
         TutorError: naming ``field`` and ``allowed`` when the text is not such a number.
     """
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     text = text.strip()
     if not text:
@@ -73,7 +73,7 @@ def parse_int(text: str, field: str, low: int, high: int) -> int:
     Raises:
         TutorError: naming ``field`` and the range.
     """
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     allowed = f"a whole number from {low} to {high}"
     text = text.strip()
@@ -170,7 +170,7 @@ class PanelScreen(TutorScreen):
     def action_rerun(self, only_if_changed: bool = False) -> None:
         """Read the form; start a run when every field is valid (and, with ``only_if_changed``, when the
         options differ from the latest run's)."""
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         if self._pending is not None:
             self._pending.stop()
@@ -202,8 +202,8 @@ class PanelScreen(TutorScreen):
         Raises:
             TutorError: the first field's error, after every field has been marked.
         """
-        from core.errors import TutorError
-        from tutor.widgets.panel_field import PanelField
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.widgets.panel_field import PanelField
 
         values: dict[str, Any] = {}
         first: TutorError | None = None
@@ -232,18 +232,18 @@ class PanelScreen(TutorScreen):
 def build_panel(name: str) -> TutorScreen:
     """A new panel screen by its Navigate target (``vanishing``, ``numgrad``, ``normalization``)."""
     if name == "vanishing":
-        from tutor.screens.vanishing import VanishingScreen
+        from dltutor.tutor.screens.vanishing import VanishingScreen
 
         return VanishingScreen()
     if name == "numgrad":
-        from tutor.screens.numgrad import NumgradScreen
+        from dltutor.tutor.screens.numgrad import NumgradScreen
 
         return NumgradScreen()
     if name == "normalization":
-        from tutor.screens.normalization import NormalizationScreen
+        from dltutor.tutor.screens.normalization import NormalizationScreen
 
         return NormalizationScreen()
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     raise TutorError("panel", f"unknown panel {name!r}", ", ".join(PANELS))
 
@@ -251,14 +251,14 @@ def build_panel(name: str) -> TutorScreen:
 def palette_entries() -> list[tuple[str, Any, str]]:
     """(name, Navigate message, help) for the command palette: the workbench, each variant in it, and the
     panels. Imports the variant catalogue (NumPy): call it off the UI thread, as the palette does."""
-    from tutor.messages import Navigate
+    from dltutor.tutor.messages import Navigate
 
     entries: list[tuple[str, Any, str]] = [
         ("Gradient-check workbench", Navigate("workbench"),
          "Check a buggy variant or your own backward pass: verdict bands, blocks, heat map, epsilon sweep"),
     ]
     try:
-        from core.variants import VARIANTS
+        from dltutor.core.variants import VARIANTS
     except ImportError:  # pragma: no cover - the engine ships with the package
         VARIANTS = {}
     for variant in VARIANTS.values():
@@ -275,10 +275,10 @@ def _tour_stop(name: str, after: str) -> Any:
     """A :class:`tutor.tour.Stop` whose check lives in ``tutor.screens.<name>`` as ``tour_stop``."""
     import importlib
 
-    from tutor.tour import Stop
+    from dltutor.tutor.tour import Stop
 
     async def run(pilot: Any, app: Any) -> str:
-        module = importlib.import_module(f"tutor.screens.{name}")
+        module = importlib.import_module(f"dltutor.tutor.screens.{name}")
         return await module.tour_stop(pilot, app)
 
     return Stop(name, run, after)
@@ -286,7 +286,7 @@ def _tour_stop(name: str, after: str) -> Any:
 
 async def wait_for_runs(pilot: Any, runs: int = 1, rounds: int = 300) -> None:
     """Wait until the current screen (a panel or the workbench) has finished ``runs`` runs."""
-    from tutor.tour import TourFailure, settle
+    from dltutor.tutor.tour import TourFailure, settle
 
     for _ in range(rounds):
         await settle(pilot)
@@ -297,8 +297,8 @@ async def wait_for_runs(pilot: Any, runs: int = 1, rounds: int = 300) -> None:
 
 async def open_screen(pilot: Any, target: str, expected: str) -> Any:
     """Go to ``target`` from home with a Navigate message and wait for its first result."""
-    from tutor.messages import Navigate
-    from tutor.tour import TourFailure, go_home
+    from dltutor.tutor.messages import Navigate
+    from dltutor.tutor.tour import TourFailure, go_home
 
     await go_home(pilot)
     pilot.app.post_message(Navigate(target))
@@ -324,9 +324,9 @@ def try_navigation(try_id: str) -> Any:
     A gradcheck variant opens the workbench on it; ``lesson-normalize`` opens the normalization panel,
     which trains that preset raw and normalized side by side; every other preset opens the live lab on it.
     """
-    from core.presets import PRESETS
-    from tutor.messages import Navigate
-    from tutor.screens.workbench import VARIANT_IDS
+    from dltutor.core.presets import PRESETS
+    from dltutor.tutor.messages import Navigate
+    from dltutor.tutor.screens.workbench import VARIANT_IDS
 
     if try_id in VARIANT_IDS:
         return Navigate("workbench", try_id=try_id)

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tutor.messages import Navigate, ProgressChanged
-from tutor.progress import MIXED, count_line, lesson_rows
-from tutor.screens.base import TutorScreen
+from dltutor.tutor.messages import Navigate, ProgressChanged
+from dltutor.tutor.progress import MIXED, count_line, lesson_rows
+from dltutor.tutor.screens.base import TutorScreen
 
 
 def _score(attempt: dict | None) -> str:
@@ -45,7 +45,7 @@ class ProgressScreen(TutorScreen):
         self._show()
 
     def _show(self) -> None:
-        from tutor.lessons import SUMMARY_ID
+        from dltutor.tutor.lessons import SUMMARY_ID
 
         progress = self.tutor.store.progress
         rows = lesson_rows(self.course.lessons(), progress)

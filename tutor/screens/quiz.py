@@ -12,9 +12,9 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.progress import MIXED
-from tutor.screens.base import TutorScreen
-from tutor.widgets.question import Choice, QuestionCard, choice_note
+from dltutor.tutor.progress import MIXED
+from dltutor.tutor.screens.base import TutorScreen
+from dltutor.tutor.widgets.question import Choice, QuestionCard, choice_note
 
 MIXED_COUNT = 10
 
@@ -100,8 +100,8 @@ class QuizScreen(TutorScreen):
 
     async def start(self, lesson: str | None) -> None:
         """Start a quiz on ``lesson`` (None: mixed, drawn with a seed that changes with each attempt)."""
-        from core.errors import TutorError
-        from tutor.quiz import select_questions
+        from dltutor.core.errors import TutorError
+        from dltutor.tutor.quiz import select_questions
 
         all_questions = self.course.quiz()
         try:
@@ -178,7 +178,7 @@ class QuizScreen(TutorScreen):
 
     @on(QuestionCard.Answered)
     def _answered(self, event: QuestionCard.Answered) -> None:
-        from tutor.quiz import grade
+        from dltutor.tutor.quiz import grade
 
         question = self.questions[self.index]
         g = grade(question, set(event.chosen))

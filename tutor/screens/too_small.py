@@ -9,7 +9,7 @@ from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tutor.screens.base import SteadyResize
+from dltutor.tutor.screens.base import SteadyResize
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24

@@ -16,10 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Select, Static
 
-from tutor.blas import single_threaded
-from tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
-from tutor.widgets.panel_field import PanelField
-from tutor.widgets.panel_plot import Series, SeriesPlot
+from dltutor.tutor.blas import single_threaded
+from dltutor.tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
+from dltutor.tutor.widgets.panel_field import PanelField
+from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
 
 #: The engine's choices (core.activations.ACTIVATIONS, core.deep.INIT_CHOICES), listed here so the form
 #: draws without importing NumPy; a test keeps them in step with the engine.
@@ -152,9 +152,9 @@ class VanishingScreen(PanelScreen):
     def _compute(self, options: dict[str, Any], token: int) -> None:
         import numpy as np
 
-        from core.deep import run_deep
-        from core.errors import TutorError
-        from core.rng import make_rng
+        from dltutor.core.deep import run_deep
+        from dltutor.core.errors import TutorError
+        from dltutor.core.rng import make_rng
 
         try:
             with np.errstate(all="ignore"):
@@ -221,8 +221,8 @@ class VanishingScreen(PanelScreen):
 
 async def tour_stop(pilot: Any, app: Any) -> str:
     """The tour's stop: ReLU with He initialization keeps 20 layers stable."""
-    from tutor.screens.panels import open_screen
-    from tutor.tour import TourFailure, expect
+    from dltutor.tutor.screens.panels import open_screen
+    from dltutor.tutor.tour import TourFailure, expect
 
     screen = await open_screen(pilot, "vanishing", "VanishingScreen")
     report = screen.report

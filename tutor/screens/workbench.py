@@ -29,16 +29,16 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Pr
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from core.bands import COURSE_THRESHOLD  # the bands' one definition
-from tutor.blas import single_threaded
-from tutor.reporting import reports
-from tutor.screens.base import TutorScreen
-from tutor.screens.panels import footer_bindings, mark_practised, parse_float
-from tutor.widgets.gc_bands import format_difference
-from tutor.widgets.gc_heatmap import BlockCells, BlockHeatmap
-from tutor.widgets.gc_report import GcReportView
-from tutor.widgets.panel_field import PanelField
-from tutor.widgets.panel_plot import Series, SeriesPlot
+from dltutor.core.bands import COURSE_THRESHOLD  # the bands' one definition
+from dltutor.tutor.blas import single_threaded
+from dltutor.tutor.reporting import reports
+from dltutor.tutor.screens.base import TutorScreen
+from dltutor.tutor.screens.panels import footer_bindings, mark_practised, parse_float
+from dltutor.tutor.widgets.gc_bands import format_difference
+from dltutor.tutor.widgets.gc_heatmap import BlockCells, BlockHeatmap
+from dltutor.tutor.widgets.gc_report import GcReportView
+from dltutor.tutor.widgets.panel_field import PanelField
+from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
 
 #: The catalogue in core/variants.py, listed here (id, one line, lesson) so the screen draws before NumPy
 #: is imported; the worker fills in the engine's own descriptions and a test keeps the ids in step.
@@ -106,14 +106,14 @@ class BenchResult:
 
 def variant_catalogue() -> dict[str, tuple[str, str]]:
     """id -> (description, lesson) from :data:`core.variants.VARIANTS`."""
-    from core.variants import VARIANTS
+    from dltutor.core.variants import VARIANTS
 
     return {v.id: (v.description, v.lesson) for v in VARIANTS.values()}
 
 
 def _sweep_variant(variant: str) -> list[dict]:
-    from core.gradcheck import epsilon_sweep
-    from core.variants import DEFAULT_L2, VARIANTS
+    from dltutor.core.gradcheck import epsilon_sweep
+    from dltutor.core.variants import DEFAULT_L2, VARIANTS
 
     l2 = DEFAULT_L2 if VARIANTS[variant].needs_l2 else 0.0
     return [{"epsilon": s["epsilon"], "difference": s["difference"]}
@@ -128,8 +128,8 @@ def run_bench(request: BenchRequest, cancelled: Callable[[], bool] | None = None
     """
     import numpy as np
 
-    from core.errors import TutorError
-    from core.gradcheck import check_variant
+    from dltutor.core.errors import TutorError
+    from dltutor.core.gradcheck import check_variant
 
     out = BenchResult(request)
     with np.errstate(all="ignore"):
@@ -141,7 +141,7 @@ def run_bench(request: BenchRequest, cancelled: Callable[[], bool] | None = None
             out.problem, out.problem_kind, out.problem_field = str(exc), "option", exc.field
             return out
         if request.file:
-            from core.learner import LearnerError, check_file
+            from dltutor.core.learner import LearnerError, check_file
 
             try:
                 out.report = check_file(request.file, epsilon=request.epsilon, mode=request.mode,
@@ -174,8 +174,8 @@ def sweep_file(path: str, epsilon: float, timeout: float,
     """The difference of a learner's file at one epsilon (full mode), or None when it failed."""
     import numpy as np
 
-    from core.errors import TutorError
-    from core.learner import LearnerError, check_file
+    from dltutor.core.errors import TutorError
+    from dltutor.core.learner import LearnerError, check_file
 
     try:
         with np.errstate(all="ignore"):
@@ -334,7 +334,7 @@ class WorkbenchScreen(TutorScreen):
     # -- reading the form ------------------------------------------------------------------------------
 
     def _options(self) -> tuple[float, str] | None:
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         field_ = self.query_one("#wb-eps", PanelField)
         try:
@@ -384,7 +384,7 @@ class WorkbenchScreen(TutorScreen):
         Raises:
             TutorError: naming the field, when it is empty, missing, not a file or not Python.
         """
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         text = self.query_one("#wb-file", PanelField).value.strip()
         if not text:
@@ -396,7 +396,7 @@ class WorkbenchScreen(TutorScreen):
             exists = True  # regular_file below names the problem
         if not exists:
             raise TutorError("file", f"{text} does not exist", "the path of a .py file")
-        from core.files import regular_file
+        from dltutor.core.files import regular_file
 
         path = regular_file(text, "file", "the path of a .py file")
         if path.suffix != ".py":
@@ -405,7 +405,7 @@ class WorkbenchScreen(TutorScreen):
 
     def _run_file(self) -> None:
         """Check the file the field names; every field that cannot be used is explained beside it."""
-        from core.errors import TutorError
+        from dltutor.core.errors import TutorError
 
         field_ = self.query_one("#wb-file", PanelField)
         limit = self.query_one("#wb-timeout", PanelField)
@@ -714,8 +714,8 @@ class WorkbenchScreen(TutorScreen):
 
 async def tour_stop(pilot: Any, app: Any) -> str:
     """The tour's stop: ``g`` from home checks ``course``; ``b`` puts it beside ``fixed``."""
-    from tutor.screens.panels import wait_for_runs
-    from tutor.tour import TourFailure, expect, go_home, settle
+    from dltutor.tutor.screens.panels import wait_for_runs
+    from dltutor.tutor.tour import TourFailure, expect, go_home, settle
 
     await go_home(pilot)
     await pilot.press("g")

@@ -18,7 +18,7 @@ def setup_dltutor() -> dict[str, Any]:
     """The server-process description that jupyter-server-proxy asks for."""
     return {
         # {port} is chosen by the proxy; the server binds to this machine only, the proxy is its only client.
-        "command": [sys.executable, "-m", "tutor", "serve", "--host", "127.0.0.1", "--port", "{port}"],
+        "command": [sys.executable, "-m", "dltutor.tutor", "serve", "--host", "127.0.0.1", "--port", "{port}"],
         "timeout": 60,
         "absolute_url": False,  # the proxy strips /user/NAME/dltutor: the page's relative URLs keep it
         "new_browser_tab": True,

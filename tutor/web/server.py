@@ -35,7 +35,7 @@ TERM_GRACE = 3.0
 
 def app_argv() -> list[str]:
     """The command that runs one tab's app: this Python, so the served app is the installed one."""
-    return [sys.executable, "-m", "tutor"]
+    return [sys.executable, "-m", "dltutor.tutor"]
 
 
 def is_local(host: str) -> bool:

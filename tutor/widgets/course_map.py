@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 if TYPE_CHECKING:
-    from tutor.lessons import Lesson
-    from tutor.progress import Progress
+    from dltutor.tutor.lessons import Lesson
+    from dltutor.tutor.progress import Progress
 
 MARKS = {"not started": "○ not started", "read": "◐ read", "practised": "● practised"}
 LEGEND = "○ not started   ◐ read   ● practised   quiz: your best score"
@@ -63,7 +63,7 @@ class CourseMap(DataTable):
     def show(self, lessons: Sequence[Lesson], progress: Progress, cursor: str | None = None) -> None:
         """Fill the map (once) and update the marks; put the cursor on ``cursor`` if given."""
         if [lesson.id for lesson in lessons] != self._ids:
-            from tutor.lessons import SUMMARY_ID
+            from dltutor.tutor.lessons import SUMMARY_ID
 
             self.clear()
             self._ids = [lesson.id for lesson in lessons]

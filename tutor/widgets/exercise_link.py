@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from tutor.messages import Navigate
+from dltutor.tutor.messages import Navigate
 
 
 class ExerciseLink(Horizontal):
@@ -21,7 +21,7 @@ class ExerciseLink(Horizontal):
 
     def __init__(self, lesson_id: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        from core.exercises.catalogue import exercises_for_lesson
+        from dltutor.core.exercises.catalogue import exercises_for_lesson
 
         self.lesson_id = lesson_id
         self.exercises = exercises_for_lesson(lesson_id)

@@ -15,8 +15,8 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from core.bands import BAND_COLOUR, COURSE_THRESHOLD, GREAT_BELOW, LIKELY_BUG, band_name
-from core.bands import ZONES as BAND_ZONES
+from dltutor.core.bands import BAND_COLOUR, COURSE_THRESHOLD, GREAT_BELOW, LIKELY_BUG, band_name
+from dltutor.core.bands import ZONES as BAND_ZONES
 
 LOW, HIGH = -12, 0  # decades shown: 1e-12 .. 1
 RIGHT_BELOW = GREAT_BELOW

@@ -17,8 +17,8 @@ from textual import events
 from textual.app import RenderResult
 from textual.widget import Widget
 
-from core.bands import BAND_COLOUR
-from tutor.widgets.gc_bands import band_of
+from dltutor.core.bands import BAND_COLOUR
+from dltutor.tutor.widgets.gc_bands import band_of
 
 CELL = 7  # "3.3e-1" and a space
 MAX_ROWS = 100

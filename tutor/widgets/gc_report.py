@@ -17,8 +17,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from core.bands import BAND_NAMES, BAND_RICH, HEADLINE
-from tutor.widgets.gc_bands import VerdictBands, band_of, format_difference
+from dltutor.core.bands import BAND_NAMES, BAND_RICH, HEADLINE
+from dltutor.tutor.widgets.gc_bands import VerdictBands, band_of, format_difference
 
 BAND_STYLE = {name: f"bold {BAND_RICH[name]}" for name in BAND_NAMES}  # core.bands' colours
 

@@ -14,9 +14,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from tutor import lab_runner
-from tutor.lab_runner import CUSTOM, FIELDS, FILE, FormValues
-from tutor.widgets.tick_box import TickBox
+from dltutor.tutor import lab_runner
+from dltutor.tutor.lab_runner import CUSTOM, FIELDS, FILE, FormValues
+from dltutor.tutor.widgets.tick_box import TickBox
 
 _CHANGED = (Input.Changed, Select.Changed, Checkbox.Changed)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from tutor.widgets.lab_plots import COLORS, LabCostPlot, LabPlot
+from dltutor.tutor.widgets.lab_plots import COLORS, LabCostPlot, LabPlot
 
 #: Below this |w| a weight counts as zero in the summary (L1 drives weights to exactly 0, L2 only near it).
 NEAR_ZERO = 1e-3

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tutor.messages import Navigate
+from dltutor.tutor.messages import Navigate
 
 if TYPE_CHECKING:
-    from tutor.app import DLTutorApp
+    from dltutor.tutor.app import DLTutorApp
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
                                 partial(post, Navigate("quiz", lesson.id, chooser=False)),
                                 f"The quiz questions of lesson {lesson.order}"))
     try:
-        from tutor.ask import COURSE_QUESTIONS
+        from dltutor.tutor.ask import COURSE_QUESTIONS
     except ImportError:  # pragma: no cover - the question file ships with the package
         COURSE_QUESTIONS = []
     for q in COURSE_QUESTIONS:
@@ -63,16 +63,16 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     for try_id, description in try_catalogue(app):
         run = partial(post, Navigate("lesson", try_id=try_id))
         commands.append(Command(f"Try: {try_id}", run, description))
-    from tutor.screens.panels import palette_entries
+    from dltutor.tutor.screens.panels import palette_entries
 
     commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]
-    from core.exercises.catalogue import EXERCISES
+    from dltutor.core.exercises.catalogue import EXERCISES
 
     commands.append(Command("Exercises: the course's graded functions", partial(post, Navigate("exercises")),
                             "Write them in your own file; checked offline, with hints"))
     commands += [Command(f"Exercise: {e.title}", partial(post, Navigate("exercises", try_id=e.id)),
                          f"def {e.functions[0].name}({e.functions[0].signature})") for e in EXERCISES.values()]
-    from tutor.lab_runner import lab_commands
+    from dltutor.tutor.lab_runner import lab_commands
 
     commands += [Command(name, partial(post, Navigate("lab", try_id=preset)), text)
                  for name, preset, text in lab_commands()]
@@ -83,13 +83,13 @@ def try_catalogue(app: DLTutorApp) -> list[tuple[str, str]]:
     """(id, description) of every lab preset and gradcheck variant a lesson can run."""
     found: dict[str, str] = {}
     try:
-        from core.presets import PRESETS
+        from dltutor.core.presets import PRESETS
 
         found.update({pid: getattr(p, "description", "") for pid, p in PRESETS.items()})
     except ImportError:
         pass
     try:
-        from core.variants import VARIANTS
+        from dltutor.core.variants import VARIANTS
 
         found.update({vid: getattr(v, "description", "") for vid, v in VARIANTS.items()})
     except ImportError:

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tutor.quiz import without_verdict
+from dltutor.tutor.quiz import without_verdict
 
 LETTERS = "abcdefg"  # h stays "home"
 

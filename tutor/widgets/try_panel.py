@@ -22,8 +22,8 @@ from textual.widgets import LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tutor.blas import single_threaded
-from tutor.reporting import reports
+from dltutor.tutor.blas import single_threaded
+from dltutor.tutor.reporting import reports
 
 PROGRESS_EVERY = 0.25  # seconds between progress lines: never redraw per training step
 
@@ -78,12 +78,12 @@ def fit_report(text: str, width: int) -> str:
 
 def describe(try_id: str) -> tuple[str, str]:
     """(title, what it shows) for a preset or variant; empty strings when the engine does not know it."""
-    from core.presets import PRESETS
+    from dltutor.core.presets import PRESETS
 
     if try_id in PRESETS:
         p = PRESETS[try_id]
         return p.title, p.description
-    from core.variants import VARIANTS
+    from dltutor.core.variants import VARIANTS
 
     if try_id in VARIANTS:
         return "gradient check", f"Checks backpropagation with: {VARIANTS[try_id].description}."
@@ -99,24 +99,24 @@ def run_try(try_id: str, width: int, report: Callable[[str], None], cancelled: C
         report: called now and then with a progress line.
         cancelled: polled between chunks; True stops the run early.
     """
-    from core.presets import PRESETS
+    from dltutor.core.presets import PRESETS
 
     if try_id in PRESETS:
         return _run_preset(try_id, width, report, cancelled)
-    from core.variants import VARIANTS
+    from dltutor.core.variants import VARIANTS
 
     if try_id in VARIANTS:
         return _run_variant(try_id, width)
-    from core.errors import TutorError
+    from dltutor.core.errors import TutorError
 
     known = ", ".join(list(PRESETS) + list(VARIANTS))
     raise TutorError("try", f"unknown preset or variant {try_id!r}", known)
 
 
 def _run_preset(try_id: str, width: int, report: Callable[[str], None], cancelled: Callable[[], bool]) -> str:
-    from core.presets import PRESETS
-    from core.train import Training
-    from tutor.training_text import render_result
+    from dltutor.core.presets import PRESETS
+    from dltutor.core.train import Training
+    from dltutor.tutor.training_text import render_result
 
     preset = PRESETS[try_id]
     dataset = preset.data.load()
@@ -134,8 +134,8 @@ def _run_preset(try_id: str, width: int, report: Callable[[str], None], cancelle
 
 
 def _run_variant(try_id: str, width: int) -> str:
-    from core.gradcheck import gradient_check, render_report
-    from core.variants import course_case
+    from dltutor.core.gradcheck import gradient_check, render_report
+    from dltutor.core.variants import course_case
 
     arch, params, X, Y = course_case()
     return render_report(gradient_check(arch, params, X, Y, try_id, case="course"))
@@ -193,7 +193,7 @@ class TryPanel(Vertical):
     @work(thread=True, group="try-describe")
     def _describe(self) -> None:
         # The descriptions come from the engine (NumPy): fetch them off the UI thread.
-        from tutor.screens.panels import try_navigation
+        from dltutor.tutor.screens.panels import try_navigation
 
         about, where = {}, {}
         for try_id in self.try_ids:
@@ -249,7 +249,7 @@ class TryPanel(Vertical):
 
     def run(self, try_id: str) -> None:
         """Start running ``try_id`` (a run already going is cancelled)."""
-        from tutor.screens.panels import try_navigation
+        from dltutor.tutor.screens.panels import try_navigation
 
         self.select(try_id)
         if try_navigation(try_id) is not None:  # a variant opens the workbench, lesson-normalize its panel
@@ -267,7 +267,7 @@ class TryPanel(Vertical):
         return max(40, self.size.width - 6)
 
     def _open_elsewhere(self, try_id: str) -> None:
-        from tutor.screens.panels import try_navigation
+        from dltutor.tutor.screens.panels import try_navigation
 
         request = try_navigation(try_id)
         if request is not None:
