@@ -27,10 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 _BUILD = """
 import time, json
 t0 = time.perf_counter()
-import dltutor.tutor.ask
-from dltutor import tutor
+from dltutor.tutor import ask as tutor_ask
 t1 = time.perf_counter()
-tutor.ask.get_engine()
+tutor_ask.get_engine()
 t2 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "build": t2 - t1}))
 """

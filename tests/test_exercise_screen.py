@@ -146,10 +146,10 @@ def test_the_palette_offers_the_exercises(tmp_path: Path) -> None:
 async def test_train_with_my_functions_from_the_screen(tmp_path: Path, monkeypatch) -> None:
     from dataclasses import replace
 
-    from dltutor import core
+    from dltutor.core import presets
 
-    real = core.presets.get_preset
-    monkeypatch.setattr(core.presets, "get_preset",
+    real = presets.get_preset
+    monkeypatch.setattr(presets, "get_preset",
                         lambda name: replace(real(name), config=replace(real(name).config, iterations=1001)))
     app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
     async with app.run_test(size=SIZE) as pilot:

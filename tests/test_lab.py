@@ -552,11 +552,11 @@ async def test_a_lessons_try_it_counts_as_practice_of_that_lesson(tmp_path: Path
 
 
 def test_lab_command_opens_the_app_on_the_lab(monkeypatch, capsys) -> None:
-    from dltutor import tutor
+    from dltutor.tutor import app as tutor_app
     from dltutor.tutor.cli import main
 
     opened = {}
-    monkeypatch.setattr(tutor.app, "run_app", lambda **kw: opened.update(kw) or 0)
+    monkeypatch.setattr(tutor_app, "run_app", lambda **kw: opened.update(kw) or 0)
     assert main(["lab", "--preset", "course-reg-l2"]) == 0
     assert opened == {"screen": "lab", "preset": "course-reg-l2"}
     assert main(["lab", "--preset", "no-such-preset"]) == 2

@@ -32,12 +32,12 @@ class _SlowToLeave(Static):
 async def test_ask_workers_reporting_after_the_learner_left_do_not_crash(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A burst of shortcuts (a Ask, h Home) leaves Ask while its index build still runs."""
-    from dltutor import tutor
+    from dltutor.tutor import ask as tutor_ask
 
     release = threading.Event()
     started = threading.Event()
     returned = threading.Event()
-    real = tutor.ask.get_engine
+    real = tutor_ask.get_engine
 
     def slow_engine(*args, **kwargs):
         engine = real(*args, **kwargs)
@@ -51,7 +51,7 @@ async def test_ask_workers_reporting_after_the_learner_left_do_not_crash(tmp_pat
         returned.set()
         return engine
 
-    monkeypatch.setattr(tutor.ask, "get_engine", slow_engine)
+    monkeypatch.setattr(tutor_ask, "get_engine", slow_engine)
     compose = AskScreen.compose
 
     def compose_with_a_slow_widget(self):

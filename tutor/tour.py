@@ -204,10 +204,10 @@ def _insert(stops: list[Stop], stop: Stop) -> None:
 
 def all_stops() -> list[Stop]:
     """The built-in and registered stops, plus the ``TOUR_STOPS`` of every module in tutor.screens."""
-    from dltutor import tutor
+    from dltutor.tutor import screens
 
     stops = list(STOPS)
-    for info in pkgutil.iter_modules(tutor.screens.__path__):
+    for info in pkgutil.iter_modules(screens.__path__):
         module = importlib.import_module(f"dltutor.tutor.screens.{info.name}")
         for stop in getattr(module, "TOUR_STOPS", ()):
             if stop.name not in {s.name for s in stops}:
