@@ -380,18 +380,23 @@ def test_what_is_installed_is_one_dltutor_namespace_with_its_data():
 
 
 def test_loading_from_a_zipped_package(tmp_path):
-    """importlib.resources, not file paths: the lessons load even from a zip archive on sys.path."""
+    """importlib.resources, not file paths: the lessons load even with the whole package in a zip archive."""
     archive = tmp_path / "site.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("dltutor/lessons/__init__.py", "")
-        for path in sorted((REPO / "lessons").glob("*.md")):
-            zf.write(path, f"dltutor/lessons/{path.name}")
+        zf.writestr("dltutor/__init__.py", "")  # a package here, so the zip alone answers for dltutor
+        for folder in ("core", "tutor", "lessons"):
+            for path in sorted((REPO / folder).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    zf.write(path, f"dltutor/{path.relative_to(REPO)}")
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import dltutor.lessons as lessons; "
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        # an editable install's finder would map dltutor to the checkout first: only the zip may answer
+        "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]; "
+        "import dltutor.lessons as lessons; "
         "assert lessons.__file__.startswith(sys.argv[1]), lessons.__file__; "
         "from dltutor.tutor.lessons import load_lessons; print(','.join(x.id for x in load_lessons()))"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(archive)], cwd=REPO, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code, str(archive)], cwd=tmp_path, capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip().split(",") == EXPECTED_IDS
 

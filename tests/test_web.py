@@ -128,7 +128,7 @@ def test_the_jupyter_launcher_entry_starts_the_server_on_the_proxy_port():
     points = {ep.name: ep.value for ep in metadata.entry_points(group="jupyter_serverproxy_servers")}
     if "dltutor" not in points:
         pytest.skip("dltutor is not installed with its entry points here (pip install '.[test]')")
-    assert points["dltutor"] == "tutor.web.jupyter:setup_dltutor"
+    assert points["dltutor"] == "dltutor.tutor.web.jupyter:setup_dltutor"
 
 
 # ------------------------------------------------------------------------------------------- in a browser

@@ -85,12 +85,12 @@ def children_of(pid: int) -> list[int]:
 
 
 def app_processes(server_pid: int) -> list[int]:
-    """The tab apps (``python -m tutor`` without ``serve``) under a server process."""
+    """The tab apps (``python -m dltutor.tutor`` without ``serve``) under a server process."""
     found = []
     for pid in children_of(server_pid):
         with contextlib.suppress(OSError):
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if b"tutor" in argv and b"serve" not in argv:
+            if b"dltutor.tutor" in argv and b"serve" not in argv:
                 found.append(pid)
     return found
 
