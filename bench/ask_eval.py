@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV_SET = ROOT / "tests" / "fixtures" / "ask_dev.toml"
+#: The second development set: fresh learner questions, each with the bank entries that answer it fully.
+DEV_SET_2 = ROOT / "tests" / "fixtures" / "ask_dev2.toml"
 BUCKETS = (0.0, 0.4, 0.55, 0.7, 0.85, 1.01)
 
 
@@ -46,14 +48,17 @@ def grade(item: dict, a: object) -> tuple[bool, str]:
     allowed = {item["kind"]} | ({"course"} if item["kind"] == "split" else set()) if "kind" in item else set()
     if kind in allowed:
         pass
-    elif "kind" in item and "accept" not in item:
+    elif "kind" in item and "accept" not in item and "entries" not in item:
         return False, f"kind {kind}, expected {item['kind']}"
     else:
         if kind not in ("bank", "course"):
             return False, f"kind {kind}"
         src = a.source  # type: ignore[attr-defined]
         here = f"{src['lesson']}#{src['section']}"
-        if not any(acc == src["lesson"] or acc == here for acc in item["accept"]):
+        if "entries" in item:
+            if a.entry not in item["entries"]:  # type: ignore[attr-defined]
+                return False, f"entry {a.entry}, expected {' or '.join(item['entries'])}"  # type: ignore[attr-defined]
+        elif not any(acc == src["lesson"] or acc == here for acc in item["accept"]):
             return False, f"source {here} (entry {a.entry})"  # type: ignore[attr-defined]
     for phrase in item.get("must", []):
         if not any(p.lower() in text for p in phrase.split("|")):
@@ -123,9 +128,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=("dev", "held-out", "all"), default="dev")
     parser.add_argument("--failures", action="store_true", help="list the questions answered wrong")
+    parser.add_argument("--set", type=Path, default=DEV_SET, help="the question file (default ask_dev.toml; "
+                        "tests/fixtures/ask_dev2.toml is the second set)")
     args = parser.parse_args()
-    items = load(args.half)
-    print(f"{len(items)} questions ({args.half})\n")
+    items = load(args.half, args.set)
+    print(f"{len(items)} questions ({args.half}, {args.set.name})\n")
     report(evaluate(items), args.failures)
 
 

@@ -315,6 +315,21 @@ def test_development_set_accuracy_stays_above_its_floor(engine):
     assert declined / outside >= 0.875, wrong
 
 
+def test_second_development_set_accuracy_stays_above_its_floor(engine):
+    """ask_dev2.toml: fresh learner questions graded by the entry that answers them (88 of 90 when written)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.ask_eval import DEV_SET_2, evaluate, load
+
+    result = evaluate(load("all", DEV_SET_2))
+    inside = [v for k, v in result["by_type"].items() if k != "outside"]
+    right, total = sum(v[0] for v in inside), sum(v[1] for v in inside)
+    declined, outside = result["by_type"]["outside"]
+    wrong = "\n".join(f"{q!r}: {why}" for q, _, why, _ in result["failures"])
+    assert total == 90 and outside == 15
+    assert right / total >= 0.93, f"{right}/{total} right in the unit; wrong:\n{wrong}"
+    assert declined == outside, wrong
+
+
 # --------------------------------------------------------------------------------------------- the contract
 
 
