@@ -68,8 +68,22 @@ def screen_text(app: App) -> str:
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
     """Wait until the app's workers are done and the screen has caught up."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot.app)
         await pilot.pause()
+
+
+async def _workers_done(app: App) -> None:
+    """Wait for the app's workers; one cancelled on the way (replaced by a newer run of its exclusive group,
+    or stopped by the learner) is not a failure: the loop then waits for what replaced it."""
+    from textual.worker import WorkerCancelled, WorkerState
+
+    for _ in range(100):
+        running = [w for w in app.workers if w.state not in (WorkerState.CANCELLED, WorkerState.SUCCESS)]
+        try:
+            await app.workers.wait_for_complete(running)
+            return
+        except WorkerCancelled:
+            continue
 
 
 def widget_texts(app: App) -> list[str]:
