@@ -127,6 +127,7 @@ def main() -> None:
                 for _ in range(5):
                     down.append(s.key_to_frame(b"\x1b[B"))
                 open_screen.append(s.key_to_text(b"d", b"Your numbers"))
+                s.key_to_frame(b"\x1b")  # the first escape leaves the text field Diagnose focuses
                 escape.append(s.key_to_text(b"\x1b", b"Course map"))
                 open_lesson.append(s.key_to_text(b"\r", b"of 13"))
                 back.append(s.key_to_text(b"h", b"Course map"))
