@@ -397,3 +397,28 @@ def test_cli_ask_loop_reads_until_eof_and_numbers_that_are_no_shortcut_say_so(ca
     assert [r["kind"] for r in rows] == ["diagnosis", "unknown"]
     assert main(["ask", "12"]) == 2
     assert capsys.readouterr().err.startswith("error: question:")
+
+
+# ------------------------------------------------------------------ ranking rules (questions of our own)
+@pytest.mark.parametrize("text, entry", [
+    ("early stopping - what is it exactly", "course-early-stopping"),
+    ("bayes error, what's that anyway?", "bayes-error-definition"),
+])
+def test_a_term_then_what_is_it_asks_for_its_definition(text, entry, engine):
+    from dltutor.tutor.ask.index import form, intents
+
+    assert "definition" in intents(text) and form(text) == "what"
+    assert answer(text).entry == entry
+
+
+@pytest.mark.parametrize("text", ["what epsilon should i use", "which keep_prob do we start with",
+                                  "what lambda should I pick?"])
+def test_choosing_a_value_is_a_how_to_question(text):
+    from dltutor.tutor.ask.index import form, intents
+
+    assert form(text) == "howto"
+    assert "how" in intents(text) and "definition" not in intents(text)
+
+
+def test_what_epsilon_should_i_use_gets_the_choice_entry(engine):
+    assert answer("what epsilon should I be using").entry == "numgrad-choose-eps"

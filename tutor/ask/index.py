@@ -24,11 +24,19 @@ ANSWER_WEIGHT = 0.35
 #: Bonus (a share of the score) for an entry whose kinds include what the question asks for (why, how...).
 INTENT_BONUS = 0.12
 
+#: "X - what is it exactly", "keep_prob, what does it even mean": a term named first, then asked what it is.
+_WHAT_IS_IT = (r"\bwhat (?:is|are|does|do) (?:it|that|this|they|those)(?: even| really| actually)?"
+               r"(?: mean| stand for)?(?: exactly| anyway| actually| even| again)?\W*$")
+#: "what ε should I use", "which keep_prob do I start with": choosing a value is a how-to question.
+_CHOICE = re.compile(r"^\s*(?:what|which)(?: \S+){1,4}? (?:should|do|would|could|can|shall|must) (?:i|we|you|one) "
+                     r"(?:be )?(?:use|using|pick|picking|choose|choosing|go with|going with|start with"
+                     r"|starting with|set|setting|try|trying|take|taking)\b")
+
 _INTENTS = (
     ("why", re.compile(r"\bwhy\b|\bhow come\b|\bwhat is the (?:reason|point|intuition)\b|\bintuition\b")),
     ("implementation", re.compile(r"\b(?:code|implement\w*|numpy|np\.|python|line of|write|snippet)\b")),
     ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or)\b")),
-    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b")),
+    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b|" + _WHAT_IS_IT)),
     ("how", re.compile(r"\bhow (?:do|should|can|to|much|big|many)\b|\bwhat should\b|\bwhich\b|\bsteps?\b")),
     ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
 )
@@ -50,10 +58,16 @@ _FORMS = (
 
 
 def form(question: str) -> str | None:
-    """The question's form from its opening words: ``why``, ``howto`` (how do I...), ``howworks`` (how does
-    X...), ``when``, ``what``, ``yesno``; None for a bare phrase ("dropout intuition")."""
-    low = clean(question)
-    return next((name for name, pattern in _FORMS if pattern.search(low)), None)
+    """The question's form from its opening words: ``why``, ``howto`` (how do I..., and choosing a value:
+    "what ε should I use"), ``howworks`` (how does X...), ``when``, ``what`` (also "X - what is it
+    exactly"), ``yesno``; None for a bare phrase ("dropout intuition")."""
+    low = clean(_WHATS.sub("what is", question))
+    if _CHOICE.search(low):
+        return "howto"
+    found = next((name for name, pattern in _FORMS if pattern.search(low)), None)
+    if found is None and re.search(_WHAT_IS_IT, low):
+        return "what"
+    return found
 
 
 _WHATS = re.compile(r"\bwhat['’]s\b", re.IGNORECASE)
@@ -62,7 +76,10 @@ _WHATS = re.compile(r"\bwhat['’]s\b", re.IGNORECASE)
 def intents(question: str) -> set[str]:
     """The kinds of answer a question asks for (``why``, ``how``, ``definition``...), from its wording."""
     low = clean(_WHATS.sub("what is", question))
-    return {kind for kind, pattern in _INTENTS if pattern.search(low)}
+    found = {kind for kind, pattern in _INTENTS if pattern.search(low)}
+    if _CHOICE.search(low):  # choosing a value: how to, not what it is
+        found = (found - {"definition"}) | {"how"}
+    return found
 
 
 def _key(text: str) -> str:
