@@ -422,3 +422,25 @@ def test_choosing_a_value_is_a_how_to_question(text):
 
 def test_what_epsilon_should_i_use_gets_the_choice_entry(engine):
     assert answer("what epsilon should I be using").entry == "numgrad-choose-eps"
+
+
+@pytest.mark.parametrize("text, checks", [
+    ("my mask is D = np.random.randn(*A.shape) < keep_prob, is that ok?", True),
+    ("I wrote the He scale as 2/n_prev, did I mess up?", True),
+    ("will this train if all biases start at 0?", True),
+    ("is it ok to tune the early stopping point on the test set", False),
+    ("how to reduce variance once training error is fine", False),
+])
+def test_asking_whether_own_work_is_right_is_read(text, checks):
+    from dltutor.tutor.ask.index import checks_own_work
+
+    assert checks_own_work(text) is checks
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("D1 = np.random.randn(A1.shape[0], A1.shape[1]) < keep_prob -- is that ok?", "rand-not-randn-for-mask"),
+    ("normalized my test set with the training mu and sigma and its mean is 0.03, is that right?",
+     "norm-test-mean-not-zero"),
+])
+def test_own_work_with_a_mistake_gets_the_entry_naming_the_mistake(text, entry, engine):
+    assert answer(text).entry == entry

@@ -41,6 +41,27 @@ _INTENTS = (
     ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
 )
 
+#: "..., is that ok?", "did I mess up?", "will this train?": the learner shows their own code or numbers and
+#: asks whether it is right. The answer that names the mistake (a misconception entry) is wanted, not the
+#: entry giving the correct code.
+_CHECK = re.compile(
+    r"\b(?:is|was|are) (?:that|this|it|these|those|mine) (?:ok|okay|right|correct|fine|wrong|a problem|a bug|bad"
+    r"|legit|valid|allowed|expected|normal)\b(?!\s+(?:to|if|for|when|that|with)\b)"
+    r"|\bdid i (?:mess|screw|get (?:it|this|that) (?:right|wrong)|do (?:it|this|that|something) (?:right|wrong)"
+    r"|make a mistake|break)"
+    r"|\b(?:am i|are we) doing (?:it|this|that|something) (?:right|wrong)\b"
+    r"|\bwill (?:this|that|it) (?:work|train|break)\b|\bwhat did i do wrong\b|\bis (?:something|anything) wrong\b"
+    r"|\b(?:ok|okay|fine|correct|legit)\s*\?[?!.\s]*$")
+#: When the learner asks whether their own work is right: bonus for a misconception entry, penalty for others
+#: (shares of the score).
+CHECK_BONUS = 0.25
+CHECK_PENALTY = 0.1
+
+
+def checks_own_work(question: str) -> bool:
+    """Whether the learner asks if their own code, formula or numbers are right ("... is that ok?")."""
+    return bool(_CHECK.search(clean(question)))
+
 
 #: What a how-question wants done (vocab.toml groups): fix a problem, or tell that it is there.
 _AIMS = {"syn:remedy", "syn:detect"}
@@ -195,7 +216,9 @@ class Index:
         # the aim counts only for an entry about every topic the question names ("avoid overfitting" is not
         # "prevent vanishing gradients")
         topics = {t for t in tokens if t.startswith("syn:")} - _AIMS
+        check = checks_own_work(question)
         score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
+                 * (1.0 if not check else 1 + CHECK_BONUS if "misconception" in kinds else 1 - CHECK_PENALTY)
                  * (1 + FORM_BONUS * (asked is not None and asked == shape)
                     - FORM_BONUS * (asked not in (None, "yesno") and shape == "yesno"))
                  * (1 + INTENT_BONUS * bool(aims & aim and topics <= have))
