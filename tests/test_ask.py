@@ -444,3 +444,21 @@ def test_asking_whether_own_work_is_right_is_read(text, checks):
 ])
 def test_own_work_with_a_mistake_gets_the_entry_naming_the_mistake(text, entry, engine):
     assert answer(text).entry == entry
+
+
+def test_a_code_name_in_a_question_counts_as_its_words():
+    from dltutor.tutor.ask.vocab import vocabulary
+
+    vocab = vocabulary()
+    tokens = vocab.tokens("what goes into backward_propagation_n", names=True)
+    assert "backward_propagation_n" in tokens and "syn:backprop" in tokens
+    assert "keep" not in vocab.tokens("keep_prob = 0.8", names=True)  # a unit term stays one word
+    assert "syn:backprop" not in vocab.tokens("backward_propagation_n")  # the bank's texts are left as they are
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("how do i put the l2 term into compute_cost", "l2-cost-numpy-code"),
+    ("how do I code the dropout bit inside forward_propagation", "inverted-dropout-forward-code"),
+])
+def test_a_function_named_in_a_question_finds_its_code(text, entry, engine):
+    assert answer(text).entry == entry

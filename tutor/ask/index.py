@@ -195,7 +195,7 @@ class Index:
                 (a related question picked in the app, a course question); False ranks it like any other.
         """
         key = _key(question)
-        tokens = self.vocab.tokens(question)
+        tokens = self.vocab.tokens(question, names=True)
         if exact and key in self.exact:
             k = self.exact[key]
             return Ranking([k], [1.0], 1.0, 1.0, 1.0, exact=True)
