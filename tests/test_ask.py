@@ -462,3 +462,28 @@ def test_a_code_name_in_a_question_counts_as_its_words():
 ])
 def test_a_function_named_in_a_question_finds_its_code(text, entry, engine):
     assert answer(text).entry == entry
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("what's the point of dropout if I already have L2", "comparison"),
+    ("aren't early stopping and L2 the same thing?", "comparison"),
+    ("my dev error is fine, should I add more layers? good idea?", "misconception"),
+])
+def test_comparing_and_should_i_wordings_ask_for_their_kinds(text, kind):
+    from dltutor.tutor.ask.index import intents
+
+    assert kind in intents(text)
+    assert "definition" not in intents("what's the point of a test set")
+
+
+def test_a_comparison_with_what_one_already_has_gets_the_comparison_entry(engine):
+    assert answer("whats the point of a dev set when I have a test set, aren't they the same").entry == \
+        "dev-vs-test-set"
+
+
+def test_own_code_is_matched_against_the_answers_and_the_check_wording_is_not_a_topic(engine):
+    from dltutor.tutor.ask.index import shows_code
+
+    assert shows_code("X = (X - X.mean()) / X.std()") and not shows_code("is dropout a regularizer?")
+    a = answer("mu = X.mean() over the whole matrix, did I mess up?")
+    assert a.kind == "bank" and a.entry == "norm-axis"

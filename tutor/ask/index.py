@@ -35,10 +35,12 @@ _CHOICE = re.compile(r"^\s*(?:what|which)(?: \S+){1,4}? (?:should|do|would|could
 _INTENTS = (
     ("why", re.compile(r"\bwhy\b|\bhow come\b|\bwhat is the (?:reason|point|intuition)\b|\bintuition\b")),
     ("implementation", re.compile(r"\b(?:code|implement\w*|numpy|np\.|python|line of|write|snippet)\b")),
-    ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or)\b")),
+    ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or|the same|same thing)\b"
+                              r"|\bif (?:i|we|you) (?:already )?(?:have|use|do)\b")),
     ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b|" + _WHAT_IS_IT)),
     ("how", re.compile(r"\bhow (?:do|should|can|to|much|big|many)\b|\bwhat should\b|\bwhich\b|\bsteps?\b")),
-    ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
+    ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b"
+                                 r"|\bshould (?:i|we)\b|\b(?:good|bad) idea\b|\bworth it\b|\bmakes? sense\b")),
 )
 
 #: "..., is that ok?", "did I mess up?", "will this train?": the learner shows their own code or numbers and
@@ -61,6 +63,15 @@ CHECK_PENALTY = 0.1
 def checks_own_work(question: str) -> bool:
     """Whether the learner asks if their own code, formula or numbers are right ("... is that ok?")."""
     return bool(_CHECK.search(clean(question)))
+
+
+#: A question showing code: an assignment, a call, a NumPy name or an operator between names.
+_CODE = re.compile(r"\w\s*=\s*\S|\bnp\.|\w\(|\w\s*[*/]\s*\w")
+
+
+def shows_code(question: str) -> bool:
+    """Whether a question shows code or a formula ("D1 = np.random.rand(...) < keep_prob")."""
+    return bool(_CODE.search(question))
 
 
 #: What a how-question wants done (vocab.toml groups): fix a problem, or tell that it is there.
@@ -91,6 +102,7 @@ def form(question: str) -> str | None:
     return found
 
 
+_PURPOSE = re.compile(r"\bwhat is the (?:point|purpose|use|reason|intuition|idea)\b")
 _WHATS = re.compile(r"\bwhat['’]s\b", re.IGNORECASE)
 
 
@@ -98,6 +110,8 @@ def intents(question: str) -> set[str]:
     """The kinds of answer a question asks for (``why``, ``how``, ``definition``...), from its wording."""
     low = clean(_WHATS.sub("what is", question))
     found = {kind for kind, pattern in _INTENTS if pattern.search(low)}
+    if _PURPOSE.search(low):  # "what is the point of X": why X, not what X is
+        found.discard("definition")
     if _CHOICE.search(low):  # choosing a value: how to, not what it is
         found = (found - {"definition"}) | {"how"}
     return found
@@ -195,7 +209,11 @@ class Index:
                 (a related question picked in the app, a course question); False ranks it like any other.
         """
         key = _key(question)
-        tokens = self.vocab.tokens(question, names=True)
+        check = checks_own_work(question)
+        # "did I mess up?" says what kind of question it is, not what it is about
+        tokens = self.vocab.tokens(_CHECK.sub(" ", clean(question)) if check else question, names=True)
+        # a code name the bank never uses ("backward_propagation") is read as its words alone
+        tokens = [t for t in tokens if "_" not in t or t in self.known_tokens] or tokens
         if exact and key in self.exact:
             k = self.exact[key]
             return Ranking([k], [1.0], 1.0, 1.0, 1.0, exact=True)
@@ -216,7 +234,6 @@ class Index:
         # the aim counts only for an entry about every topic the question names ("avoid overfitting" is not
         # "prevent vanishing gradients")
         topics = {t for t in tokens if t.startswith("syn:")} - _AIMS
-        check = checks_own_work(question)
         score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
                  * (1.0 if not check else 1 + CHECK_BONUS if "misconception" in kinds else 1 - CHECK_PENALTY)
                  * (1 + FORM_BONUS * (asked is not None and asked == shape)
@@ -228,9 +245,12 @@ class Index:
         if not order:
             return Ranking([], [], known=self._share(tokens, self.known_tokens))
         top = order[0]
-        return Ranking(order, [score[k] for k in order],
-                       coverage=self._share(tokens, set(self.phrase_tokens[best_doc[top]])),
-                       reach=self._share(tokens, self.entry_tokens[top]),
+        reach = self._share(tokens, self.entry_tokens[top])
+        coverage = self._share(tokens, set(self.phrase_tokens[best_doc[top]]))
+        if shows_code(question):
+            # the learner's own code (variable names, calls) is in the entry's answer, not its phrasings
+            coverage = max(coverage, reach)
+        return Ranking(order, [score[k] for k in order], coverage=coverage, reach=reach,
                        known=self._share(tokens, self.known_tokens),
                        information=sum(self.idf.get(t, 0.0) for t in set(tokens)))
 
