@@ -487,3 +487,11 @@ def test_own_code_is_matched_against_the_answers_and_the_check_wording_is_not_a_
     assert shows_code("X = (X - X.mean()) / X.std()") and not shows_code("is dropout a regularizer?")
     a = answer("mu = X.mean() over the whole matrix, did I mess up?")
     assert a.kind == "bank" and a.entry == "norm-axis"
+
+
+@pytest.mark.parametrize("text, size", [("why is the penalty divided by 2m", None), ("why lambda/2m?", None),
+                                        ("I have 2m images, how do I split them", 2_000_000)])
+def test_the_formulas_2m_is_not_two_million(text, size):
+    from dltutor.tutor.ask.numbers import read_size
+
+    assert read_size(text) == size
