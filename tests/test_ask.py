@@ -397,3 +397,101 @@ def test_cli_ask_loop_reads_until_eof_and_numbers_that_are_no_shortcut_say_so(ca
     assert [r["kind"] for r in rows] == ["diagnosis", "unknown"]
     assert main(["ask", "12"]) == 2
     assert capsys.readouterr().err.startswith("error: question:")
+
+
+# ------------------------------------------------------------------ ranking rules (questions of our own)
+@pytest.mark.parametrize("text, entry", [
+    ("early stopping - what is it exactly", "course-early-stopping"),
+    ("bayes error, what's that anyway?", "bayes-error-definition"),
+])
+def test_a_term_then_what_is_it_asks_for_its_definition(text, entry, engine):
+    from dltutor.tutor.ask.index import form, intents
+
+    assert "definition" in intents(text) and form(text) == "what"
+    assert answer(text).entry == entry
+
+
+@pytest.mark.parametrize("text", ["what epsilon should i use", "which keep_prob do we start with",
+                                  "what lambda should I pick?"])
+def test_choosing_a_value_is_a_how_to_question(text):
+    from dltutor.tutor.ask.index import form, intents
+
+    assert form(text) == "howto"
+    assert "how" in intents(text) and "definition" not in intents(text)
+
+
+def test_what_epsilon_should_i_use_gets_the_choice_entry(engine):
+    assert answer("what epsilon should I be using").entry == "numgrad-choose-eps"
+
+
+@pytest.mark.parametrize("text, checks", [
+    ("my mask is D = np.random.randn(*A.shape) < keep_prob, is that ok?", True),
+    ("I wrote the He scale as 2/n_prev, did I mess up?", True),
+    ("will this train if all biases start at 0?", True),
+    ("is it ok to tune the early stopping point on the test set", False),
+    ("how to reduce variance once training error is fine", False),
+])
+def test_asking_whether_own_work_is_right_is_read(text, checks):
+    from dltutor.tutor.ask.index import checks_own_work
+
+    assert checks_own_work(text) is checks
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("D1 = np.random.randn(A1.shape[0], A1.shape[1]) < keep_prob -- is that ok?", "rand-not-randn-for-mask"),
+    ("normalized my test set with the training mu and sigma and its mean is 0.03, is that right?",
+     "norm-test-mean-not-zero"),
+])
+def test_own_work_with_a_mistake_gets_the_entry_naming_the_mistake(text, entry, engine):
+    assert answer(text).entry == entry
+
+
+def test_a_code_name_in_a_question_counts_as_its_words():
+    from dltutor.tutor.ask.vocab import vocabulary
+
+    vocab = vocabulary()
+    tokens = vocab.tokens("what goes into backward_propagation_n", names=True)
+    assert "backward_propagation_n" in tokens and "syn:backprop" in tokens
+    assert "keep" not in vocab.tokens("keep_prob = 0.8", names=True)  # a unit term stays one word
+    assert "syn:backprop" not in vocab.tokens("backward_propagation_n")  # the bank's texts are left as they are
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("how do i put the l2 term into compute_cost", "l2-cost-numpy-code"),
+    ("how do I code the dropout bit inside forward_propagation", "inverted-dropout-forward-code"),
+])
+def test_a_function_named_in_a_question_finds_its_code(text, entry, engine):
+    assert answer(text).entry == entry
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("what's the point of dropout if I already have L2", "comparison"),
+    ("aren't early stopping and L2 the same thing?", "comparison"),
+    ("my dev error is fine, should I add more layers? good idea?", "misconception"),
+])
+def test_comparing_and_should_i_wordings_ask_for_their_kinds(text, kind):
+    from dltutor.tutor.ask.index import intents
+
+    assert kind in intents(text)
+    assert "definition" not in intents("what's the point of a test set")
+
+
+def test_a_comparison_with_what_one_already_has_gets_the_comparison_entry(engine):
+    assert answer("whats the point of a dev set when I have a test set, aren't they the same").entry == \
+        "dev-vs-test-set"
+
+
+def test_own_code_is_matched_against_the_answers_and_the_check_wording_is_not_a_topic(engine):
+    from dltutor.tutor.ask.index import shows_code
+
+    assert shows_code("X = (X - X.mean()) / X.std()") and not shows_code("is dropout a regularizer?")
+    a = answer("mu = X.mean() over the whole matrix, did I mess up?")
+    assert a.kind == "bank" and a.entry == "norm-axis"
+
+
+@pytest.mark.parametrize("text, size", [("why is the penalty divided by 2m", None), ("why lambda/2m?", None),
+                                        ("I have 2m images, how do I split them", 2_000_000)])
+def test_the_formulas_2m_is_not_two_million(text, size):
+    from dltutor.tutor.ask.numbers import read_size
+
+    assert read_size(text) == size

@@ -24,14 +24,54 @@ ANSWER_WEIGHT = 0.35
 #: Bonus (a share of the score) for an entry whose kinds include what the question asks for (why, how...).
 INTENT_BONUS = 0.12
 
+#: "X - what is it exactly", "keep_prob, what does it even mean": a term named first, then asked what it is.
+_WHAT_IS_IT = (r"\bwhat (?:is|are|does|do) (?:it|that|this|they|those)(?: even| really| actually)?"
+               r"(?: mean| stand for)?(?: exactly| anyway| actually| even| again)?\W*$")
+#: "what ε should I use", "which keep_prob do I start with": choosing a value is a how-to question.
+_CHOICE = re.compile(r"^\s*(?:what|which)(?: \S+){1,4}? (?:should|do|would|could|can|shall|must) (?:i|we|you|one) "
+                     r"(?:be )?(?:use|using|pick|picking|choose|choosing|go with|going with|start with"
+                     r"|starting with|set|setting|try|trying|take|taking)\b")
+
 _INTENTS = (
     ("why", re.compile(r"\bwhy\b|\bhow come\b|\bwhat is the (?:reason|point|intuition)\b|\bintuition\b")),
     ("implementation", re.compile(r"\b(?:code|implement\w*|numpy|np\.|python|line of|write|snippet)\b")),
-    ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or)\b")),
-    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b")),
+    ("comparison", re.compile(r"\b(?:vs\.?|versus|differen\w*|compare\w*|better|same as|or|the same|same thing)\b"
+                              r"|\bif (?:i|we|you) (?:already )?(?:have|use|do)\b")),
+    ("definition", re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|meaning of|explain)\b|" + _WHAT_IS_IT)),
     ("how", re.compile(r"\bhow (?:do|should|can|to|much|big|many)\b|\bwhat should\b|\bwhich\b|\bsteps?\b")),
-    ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b")),
+    ("misconception", re.compile(r"^\s*(?:is|are|does|do|can|should|will|isn't|doesn't)\b|\bright\?|\bok\b"
+                                 r"|\bshould (?:i|we)\b|\b(?:good|bad) idea\b|\bworth it\b|\bmakes? sense\b")),
 )
+
+#: "..., is that ok?", "did I mess up?", "will this train?": the learner shows their own code or numbers and
+#: asks whether it is right. The answer that names the mistake (a misconception entry) is wanted, not the
+#: entry giving the correct code.
+_CHECK = re.compile(
+    r"\b(?:is|was|are) (?:that|this|it|these|those|mine) (?:ok|okay|right|correct|fine|wrong|a problem|a bug|bad"
+    r"|legit|valid|allowed|expected|normal)\b(?!\s+(?:to|if|for|when|that|with)\b)"
+    r"|\bdid i (?:mess|screw|get (?:it|this|that) (?:right|wrong)|do (?:it|this|that|something) (?:right|wrong)"
+    r"|make a mistake|break)"
+    r"|\b(?:am i|are we) doing (?:it|this|that|something) (?:right|wrong)\b"
+    r"|\bwill (?:this|that|it) (?:work|train|break)\b|\bwhat did i do wrong\b|\bis (?:something|anything) wrong\b"
+    r"|\b(?:ok|okay|fine|correct|legit)\s*\?[?!.\s]*$")
+#: When the learner asks whether their own work is right: bonus for a misconception entry, penalty for others
+#: (shares of the score).
+CHECK_BONUS = 0.25
+CHECK_PENALTY = 0.1
+
+
+def checks_own_work(question: str) -> bool:
+    """Whether the learner asks if their own code, formula or numbers are right ("... is that ok?")."""
+    return bool(_CHECK.search(clean(question)))
+
+
+#: A question showing code: an assignment, a call, a NumPy name or an operator between names.
+_CODE = re.compile(r"\w\s*=\s*\S|\bnp\.|\w\(|\w\s*[*/]\s*\w")
+
+
+def shows_code(question: str) -> bool:
+    """Whether a question shows code or a formula ("D1 = np.random.rand(...) < keep_prob")."""
+    return bool(_CODE.search(question))
 
 
 #: What a how-question wants done (vocab.toml groups): fix a problem, or tell that it is there.
@@ -50,19 +90,31 @@ _FORMS = (
 
 
 def form(question: str) -> str | None:
-    """The question's form from its opening words: ``why``, ``howto`` (how do I...), ``howworks`` (how does
-    X...), ``when``, ``what``, ``yesno``; None for a bare phrase ("dropout intuition")."""
-    low = clean(question)
-    return next((name for name, pattern in _FORMS if pattern.search(low)), None)
+    """The question's form from its opening words: ``why``, ``howto`` (how do I..., and choosing a value:
+    "what ε should I use"), ``howworks`` (how does X...), ``when``, ``what`` (also "X - what is it
+    exactly"), ``yesno``; None for a bare phrase ("dropout intuition")."""
+    low = clean(_WHATS.sub("what is", question))
+    if _CHOICE.search(low):
+        return "howto"
+    found = next((name for name, pattern in _FORMS if pattern.search(low)), None)
+    if found is None and re.search(_WHAT_IS_IT, low):
+        return "what"
+    return found
 
 
+_PURPOSE = re.compile(r"\bwhat is the (?:point|purpose|use|reason|intuition|idea)\b")
 _WHATS = re.compile(r"\bwhat['’]s\b", re.IGNORECASE)
 
 
 def intents(question: str) -> set[str]:
     """The kinds of answer a question asks for (``why``, ``how``, ``definition``...), from its wording."""
     low = clean(_WHATS.sub("what is", question))
-    return {kind for kind, pattern in _INTENTS if pattern.search(low)}
+    found = {kind for kind, pattern in _INTENTS if pattern.search(low)}
+    if _PURPOSE.search(low):  # "what is the point of X": why X, not what X is
+        found.discard("definition")
+    if _CHOICE.search(low):  # choosing a value: how to, not what it is
+        found = (found - {"definition"}) | {"how"}
+    return found
 
 
 def _key(text: str) -> str:
@@ -157,7 +209,11 @@ class Index:
                 (a related question picked in the app, a course question); False ranks it like any other.
         """
         key = _key(question)
-        tokens = self.vocab.tokens(question)
+        check = checks_own_work(question)
+        # "did I mess up?" says what kind of question it is, not what it is about
+        tokens = self.vocab.tokens(_CHECK.sub(" ", clean(question)) if check else question, names=True)
+        # a code name the bank never uses ("backward_propagation") is read as its words alone
+        tokens = [t for t in tokens if "_" not in t or t in self.known_tokens] or tokens
         if exact and key in self.exact:
             k = self.exact[key]
             return Ranking([k], [1.0], 1.0, 1.0, 1.0, exact=True)
@@ -179,6 +235,7 @@ class Index:
         # "prevent vanishing gradients")
         topics = {t for t in tokens if t.startswith("syn:")} - _AIMS
         score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
+                 * (1.0 if not check else 1 + CHECK_BONUS if "misconception" in kinds else 1 - CHECK_PENALTY)
                  * (1 + FORM_BONUS * (asked is not None and asked == shape)
                     - FORM_BONUS * (asked not in (None, "yesno") and shape == "yesno"))
                  * (1 + INTENT_BONUS * bool(aims & aim and topics <= have))
@@ -188,9 +245,12 @@ class Index:
         if not order:
             return Ranking([], [], known=self._share(tokens, self.known_tokens))
         top = order[0]
-        return Ranking(order, [score[k] for k in order],
-                       coverage=self._share(tokens, set(self.phrase_tokens[best_doc[top]])),
-                       reach=self._share(tokens, self.entry_tokens[top]),
+        reach = self._share(tokens, self.entry_tokens[top])
+        coverage = self._share(tokens, set(self.phrase_tokens[best_doc[top]]))
+        if shows_code(question):
+            # the learner's own code (variable names, calls) is in the entry's answer, not its phrasings
+            coverage = max(coverage, reach)
+        return Ranking(order, [score[k] for k in order], coverage=coverage, reach=reach,
                        known=self._share(tokens, self.known_tokens),
                        information=sum(self.idf.get(t, 0.0) for t in set(tokens)))
 

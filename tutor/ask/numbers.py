@@ -124,6 +124,8 @@ def _is_whole(value: float) -> bool:
 
 
 def _is_size(tok: _Tok, toks: list[_Tok], i: int) -> bool:
+    if tok.suffix == "m" and i > 0 and toks[i - 1].text in ("/", "by", "over"):
+        return False  # "λ/2m", "divide by 2m": the formula's m (the number of examples), not 2 million
     if tok.suffix in _SCALES or tok.grouped:
         return True
     if "e" in tok.text and tok.value >= 100:

@@ -93,12 +93,21 @@ class Vocabulary:
                 out.append(s)
         return out
 
-    def tokens(self, text: str) -> list[str]:
-        """Index tokens: stemmed content words plus one ``syn:<group>`` token per synonym group named."""
+    def tokens(self, text: str, names: bool = False) -> list[str]:
+        """Index tokens: stemmed content words plus one ``syn:<group>`` token per synonym group named; with
+        ``names`` (a question), a code name counts as its words too."""
         low = clean(text)
         out = self.words(low)
         found: set[str] = set()
         words = _PHRASE_WORD.findall(low)
+        if names and "_" in low:
+            # a code name counts as its words too ("compute_cost" is about the cost, "backward_propagation" is
+            # backprop), unless it is itself a term of the unit ("keep_prob")
+            code = [w for w in words if "_" in w and w not in self.phrase_tokens]
+            if code:
+                parts = " ".join(n.replace("_", " ") for n in code)
+                out += [t for t in self.words(parts) if t not in out]
+                words = words + ["."] + _PHRASE_WORD.findall(parts)
         table = self.phrase_tokens
         for i, first in enumerate(words):
             if first not in self.phrase_starts:
