@@ -145,7 +145,10 @@ class Dataset:
 
     def summary(self) -> str:
         """One line: name, features, classes, split sizes and source."""
-        sizes = ", ".join(f"{name} {X.shape[1]}" for name, (X, _) in self.splits().items())
+        splits = self.splits()
+        sizes = ", ".join(f"{name} {X.shape[1]}" for name, (X, _) in splits.items())
+        if "test" in splits and "dev" not in splits:
+            sizes += " as the dev set"  # the course's files call the held-out set test; reports call it dev
         text = f"{self.name}: {self.n_features} features, {self.n_classes} classes; {sizes}"
         if self.reflections:
             text += f"; label-preserving reflections {', '.join(self.reflections)}"

@@ -124,7 +124,8 @@ class Advice:
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.3g}%"
+    """As the diagnosis writes error rates (two decimals at most), so one panel never shows 0.71% and 0.714%."""
+    return "-" if x is None else f"{round(x * 100, 2):g}%"
 
 
 def _init_step(config, why: str) -> Step | None:

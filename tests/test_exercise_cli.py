@@ -212,3 +212,20 @@ def test_train_with_exercises_runs_the_initialization_experiment_with_your_init(
     code, out, _ = run(["train", "--preset", "course-init-he", "--with-exercises", "--iterations", "2001"], capsys)
     assert code == 0 and "verdict: reproduced" in out and "init-he:" in out
     assert "0.8830537463" in out  # the published first cost of the He run (the circles stand-in is the course's data)
+
+
+def test_the_stand_in_note_names_the_presets_own_course_file_and_the_app_names_the_command() -> None:
+    from types import SimpleNamespace
+
+    from dltutor.tutor.exercise_train import comparison_text
+
+    def run(preset: str) -> SimpleNamespace:
+        return SimpleNamespace(preset=preset, files={"init-he": "init_he.py"}, stand_in=True, rows=[(0, 0.7, 0.7)],
+                               accuracy={"train": (0.9, 0.9)}, seconds=0.1, reproduced=True, diverged_at=None,
+                               output="")
+
+    assert "pass --data with the course's circles.npz" in comparison_text(run("course-init-he"))
+    assert "pass --data with the course's football.npz" in comparison_text(run("course-reg-l2"))
+    in_app = comparison_text(run("course-init-he"), in_app=True)
+    assert "dltutor train --preset course-init-he --with-exercises --data circles.npz" in in_app
+    assert "pass --data" not in in_app

@@ -20,16 +20,25 @@ def passed_files(progress, preset_name: str) -> dict[str, str]:
     return out
 
 
-def comparison_text(comparison, course_protocol: bool = True) -> str:
+def comparison_text(comparison, course_protocol: bool = True, in_app: bool = False) -> str:
     """Your costs beside the reference's, the accuracies, and the verdict (``course_protocol``: the preset's
-    own options, so on the course's data the reference run is the published one)."""
+    own options, so on the course's data the reference run is the published one; ``in_app``: the Exercises
+    screen, which has no --data option, names the command that takes the course's file)."""
     from dltutor.tutor.output import table
 
     lines = [f"preset {comparison.preset} trained with YOUR functions:"]
     lines += [f"  {k}: {v}" for k, v in comparison.files.items()]
     if comparison.stand_in:
-        lines.append("note: on the built-in stand-in data; pass --data with the course's football.npz for the "
-                     "course's own numbers")
+        from dltutor.core.presets import get_preset
+
+        course_file = get_preset(comparison.preset).course_file  # circles.npz or football.npz
+        if in_app:
+            lines.append("note: on the built-in stand-in data; for the course's own numbers run "
+                         f"dltutor train --preset {comparison.preset} --with-exercises --data {course_file} "
+                         "(the course's file)")
+        else:
+            lines.append(f"note: on the built-in stand-in data; pass --data with the course's {course_file} for "
+                         "the course's own numbers")
     rows = [[f"{i:,}", f"{y:.10g}", f"{r:.10g}", "same" if abs(y - r) <= 1e-6 * max(abs(r), 1e-12) else "DIFFERS"]
             for i, y, r in comparison.rows]
     lines += ["", table(rows, ["iteration", "your cost", "reference cost", ""]), ""]

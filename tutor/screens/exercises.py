@@ -352,7 +352,7 @@ class ExercisesScreen(TutorScreen):
         preset = get_preset(preset_name)
         try:
             comparison = train_with_exercises(preset_name, preset.config, preset.data.load(), files)
-            text = comparison_text(comparison)
+            text = comparison_text(comparison, in_app=True)
         except (TutorError, LearnerError) as exc:
             text = f"error: {exc}"
         self.post_message(self.Trained(text))
