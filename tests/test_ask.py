@@ -495,3 +495,18 @@ def test_the_formulas_2m_is_not_two_million(text, size):
     from dltutor.tutor.ask.numbers import read_size
 
     assert read_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["what is gradient clipping", "what is layer normalization",
+                                  "what is a residual connection", "how does the sigmoid function work",
+                                  "how do I use a learning rate finder", "what is cross entropy"])
+def test_neighbouring_topics_of_other_courses_are_declined_with_where_they_are_taught(text, engine):
+    a = answer(text)
+    assert a.kind == "unknown", (text, a.entry, a.confidence)
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("does gradient clipping fix exploding gradients", "vanish-what-helps"),
+    ("my cross entropy goes up when I add regularization, is that normal?", "data-term-can-rise")])
+def test_a_unit_question_naming_a_neighbouring_topic_stays_in_the_unit(text, entry, engine):
+    assert answer(text).entry == entry
