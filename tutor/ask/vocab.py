@@ -37,6 +37,12 @@ def clean(text: str) -> str:
     return _BRITISH.sub(r"iz\1", low)
 
 
+def _whole_key(text: str) -> str:
+    """A question as its words only, for the whole-question names of outside topics."""
+    text = re.sub(r"\bwhat'?s\b", "what is", text.lower().replace("’", "'"))
+    return " ".join(re.findall(r"[a-z0-9_-]+", clean(text)))
+
+
 def _phrase_key(text: str) -> str:
     return " ".join(_PHRASE_WORD.findall(clean(text)))
 
@@ -75,7 +81,12 @@ class Vocabulary:
         self.question_filler = re.compile(
             r"(?<![a-z0-9_])(?:" + "|".join(sorted(data.get("question_filler", []), key=len, reverse=True))
             + r")(?![a-z0-9_])") if data.get("question_filler") else None
-        self.outside = [(block["where"], _pattern(block["names"])) for block in data["outside"]]
+        # A name starting with "^" is a whole question ("^what is backpropagation"): it sends only that question
+        # out of the unit, and is never cut out of a longer one ("what is backprop with dropout" stays whole).
+        self.outside = [(block["where"], _pattern([n for n in block["names"] if not n.startswith("^")]))
+                        for block in data["outside"]]
+        self.outside_whole = {_whole_key(n[1:]): block["where"] for block in data["outside"]
+                              for n in block["names"] if n.startswith("^")}
         # anchors match as word beginnings: "regulari" is regularize, regularized, regularization...
         self.anchors = re.compile(_pattern(data["unit"]["anchors"]).pattern.replace("(?![a-z0-9_])", ""))
 
@@ -130,6 +141,9 @@ class Vocabulary:
 
     def outside_mentions(self, text: str) -> tuple[str | None, str]:
         """(where, names) of the first outside topic a question names, whether or not it also names the unit."""
+        whole = self.outside_whole.get(_whole_key(text))
+        if whole is not None:
+            return whole, _whole_key(text)
         low = clean(text)
         for place, pattern in self.outside:
             found = pattern.findall(low)
@@ -152,6 +166,9 @@ class Vocabulary:
             names a topic of the unit once the outside names are taken out ("does dropout work with Adam?":
             dropout is the unit's, so the question is too; "bias correction in Adam" is not about bias).
         """
+        whole = self.outside_whole.get(_whole_key(text))
+        if whole is not None:
+            return whole, _whole_key(text)
         low = clean(text)
         where, names = None, []
         for place, pattern in self.outside:
