@@ -515,3 +515,9 @@ def test_neighbouring_topics_of_other_courses_are_declined_with_where_they_are_t
     ("what is the cost function with L2 regularization", "l2-cost-neural-network")])
 def test_a_unit_question_naming_a_neighbouring_topic_stays_in_the_unit(text, entry, engine):
     assert answer(text).entry == entry
+
+
+def test_a_whole_question_of_another_course_names_its_topic_and_where_it_is_taught(engine):
+    a = answer("What's backpropagation?")
+    assert a.answer.startswith("I don't know that one. Backpropagation is not covered in this unit")
+    assert "Course 1" in a.answer

@@ -43,6 +43,13 @@ def _whole_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9_-]+", clean(text)))
 
 
+def _whole_topic(key: str) -> str:
+    """The topic a whole-question name asks about: "what is an epoch" -> "epoch", "how does backprop work" ->
+    "backprop"."""
+    topic = re.sub(r"^(?:what is|what are|how does|how do|define|explain)\s+(?:an?\s+|the\s+)?", "", key)
+    return re.sub(r"\s+work$", "", topic) or key
+
+
 def _phrase_key(text: str) -> str:
     return " ".join(_PHRASE_WORD.findall(clean(text)))
 
@@ -143,7 +150,7 @@ class Vocabulary:
         """(where, names) of the first outside topic a question names, whether or not it also names the unit."""
         whole = self.outside_whole.get(_whole_key(text))
         if whole is not None:
-            return whole, _whole_key(text)
+            return whole, _whole_topic(_whole_key(text))
         low = clean(text)
         for place, pattern in self.outside:
             found = pattern.findall(low)
@@ -168,7 +175,7 @@ class Vocabulary:
         """
         whole = self.outside_whole.get(_whole_key(text))
         if whole is not None:
-            return whole, _whole_key(text)
+            return whole, _whole_topic(_whole_key(text))
         low = clean(text)
         where, names = None, []
         for place, pattern in self.outside:
