@@ -44,18 +44,19 @@ def answer_numbers(question: str, engine: Engine) -> Answer | None:
         if _LOSS.search(question) and not _RATE.search(question):
             return _losses(question, read, engine)
         return _diagnosis(question, read, engine)
+    if not set(re.findall(r"[a-z][a-z\-]*", question.lower())) & (SPLIT_WORDS | DATA_WORDS):
+        return None
     m = read_size(question)
-    if m is not None and set(re.findall(r"[a-z][a-z\-]*", question.lower())) & (SPLIT_WORDS | DATA_WORDS):
+    if m is not None:
         try:
             return _split(question, m, engine)
         except TutorError:
             return _impossible_size(question, f"{m:,}" if m < 10**18 else f"{float(m):.3g}", engine)
-    if m is None and set(re.findall(r"[a-z][a-z\-]*", question.lower())) & (SPLIT_WORDS | DATA_WORDS):
-        huge = _HUGE.search(question)
-        if huge is not None and (huge.group("digits") or int(huge.group("exp")) > 15):
-            digits = huge.group("digits")
-            return _impossible_size(question, f"a number with {len(digits)} digits" if digits else huge.group(0),
-                                    engine)
+    huge = _HUGE.search(question)  # read_size gives None for a size too large to hold: name it all the same
+    if huge is not None and (huge.group("digits") or int(huge.group("exp")) > 15):
+        digits = huge.group("digits")
+        return _impossible_size(question, f"a number with {len(digits)} digits" if digits else huge.group(0),
+                                engine)
     return None
 
 

@@ -146,11 +146,17 @@ class Vocabulary:
         stripped = re.sub(r"^[\s,:;.!-]+", "", re.sub(r"\s+", " ", stripped)).strip()
         return stripped if re.search(r"[a-z0-9]", stripped) else text
 
+    def _whole_outside(self, text: str) -> tuple[str, str] | None:
+        """(where, topic) when the whole question is one of the outside names marked "^", else None."""
+        key = _whole_key(text)
+        where = self.outside_whole.get(key)
+        return None if where is None else (where, _whole_topic(key))
+
     def outside_mentions(self, text: str) -> tuple[str | None, str]:
         """(where, names) of the first outside topic a question names, whether or not it also names the unit."""
-        whole = self.outside_whole.get(_whole_key(text))
+        whole = self._whole_outside(text)
         if whole is not None:
-            return whole, _whole_topic(_whole_key(text))
+            return whole
         low = clean(text)
         for place, pattern in self.outside:
             found = pattern.findall(low)
@@ -173,9 +179,9 @@ class Vocabulary:
             names a topic of the unit once the outside names are taken out ("does dropout work with Adam?":
             dropout is the unit's, so the question is too; "bias correction in Adam" is not about bias).
         """
-        whole = self.outside_whole.get(_whole_key(text))
+        whole = self._whole_outside(text)
         if whole is not None:
-            return whole, _whole_topic(_whole_key(text))
+            return whole
         low = clean(text)
         where, names = None, []
         for place, pattern in self.outside:
