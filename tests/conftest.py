@@ -1,16 +1,70 @@
-"""Settings for every test: no animations, and a temporary DLTUTOR_HOME so no test touches a real home."""
+"""Settings for every test: no animations, a temporary DLTUTOR_HOME so no test touches a real home, and the
+``ui`` and ``slow`` markers (``pytest -m "not ui and not slow"`` is the fast core run)."""
 
 from __future__ import annotations
 
+import inspect
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 # Textual reads TEXTUAL_ANIMATIONS when it is first imported, which may be before any fixture runs.
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
+#: Fixtures that drive the app's screen or a browser: a test that asks for one is a ``ui`` test.
+UI_FIXTURES = frozenset({"snap_compare", "browser"})
+#: Calls that run the app headless from a plain test function (the guided tour drives every screen).
+UI_CALLS = ("run_test(", "run_tour(")
+
+#: Tests that took more than about 2 s each on the 2-core development machine (``pytest --durations=0``,
+#: module by module), as ``module::test`` (every parametrization of the test) or ``module::test[id]``.
+#: Remeasure when a test gets much faster or slower; a name that no longer exists is simply unused.
+SLOW_TESTS = frozenset({
+})
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path_factory.mktemp("dltutor-home")))
+
+
+def _drives_the_app(module: object, cache: dict[str, bool]) -> bool:
+    """Whether a test module runs the Textual app headless (``App.run_test``) anywhere."""
+    path = getattr(module, "__file__", None)
+    if path is None:
+        return False
+    if path not in cache:
+        cache[path] = "run_test(" in Path(path).read_text(encoding="utf-8")
+    return cache[path]
+
+
+def _calls_the_app(function: Callable[..., object]) -> bool:
+    """Whether a test function's own code runs the app headless (a call of :data:`UI_CALLS`)."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return any(call in source for call in UI_CALLS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``ui`` and ``slow`` here, in one place, so no test file has to carry them.
+
+    ``ui``: the test asks for a fixture of :data:`UI_FIXTURES`, its own code makes a call of :data:`UI_CALLS`,
+    or it is a coroutine in a module that drives the app with ``run_test`` (Pilot tests are ``async def`` and
+    often share a helper that opens the app; the plain functions beside them test text and data).
+    ``slow``: the test is in :data:`SLOW_TESTS`.
+    """
+    drives: dict[str, bool] = {}
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        if UI_FIXTURES.intersection(item.fixturenames) or _calls_the_app(item.function) or (
+                inspect.iscoroutinefunction(item.function) and _drives_the_app(item.module, drives)):
+            item.add_marker(pytest.mark.ui)
+        module = Path(item.location[0]).stem
+        if f"{module}::{item.originalname}" in SLOW_TESTS or f"{module}::{item.name}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
