@@ -8,6 +8,7 @@ with the course's signature and cache layout, so notebook code can be pasted unc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dltutor.core.errors import TutorError
 
@@ -67,7 +68,7 @@ class Exercise:
                              f"a whole number from 1 to {len(self.hints)}")
         return self.hints[level - 1]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "lesson": self.lesson, "course": self.course,
                 "functions": [f"{f.name}({f.signature})" for f in self.functions], "task": self.task,
                 "hint_levels": len(self.hints), "file_name": self.file_name, "trains": self.trains}

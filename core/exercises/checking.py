@@ -6,11 +6,17 @@ wrong in the learner's terms: which key, which shape, which factor (2x, 1/2, m, 
 
 from __future__ import annotations
 
+import ast
 import math
+import types
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn, Protocol
 
 import numpy as np
+
+from dltutor.core.learner import _ANYTHING, _Failure
+from dltutor.core.types import Array, Params
 
 
 @dataclass
@@ -34,6 +40,30 @@ class TimeUp(BaseException):
     Exception`` in their loop does not swallow it)."""
 
 
+class LearnerFile(Protocol):
+    """What the checks need of the learner's loaded file (:class:`core.exercises.child.ExerciseLearner`)."""
+
+    tree: ast.Module | None
+    lines: list[str]
+    module: types.ModuleType | None
+
+    def own_function(self, name: str) -> Callable[..., Any] | None: ...
+
+    def missing_message(self, name: str, signature: str) -> str: ...
+
+    def failure(self, exc: BaseException, during: str, kind: str = "raised") -> _Failure: ...
+
+    def at(self, line: int | None) -> str: ...
+
+    def quote(self, line: int | None) -> str: ...
+
+    def assign_line(self, name: str, key: str) -> int | None: ...
+
+    def return_line(self, name: str) -> int | None: ...
+
+    def _function_node(self, name: str) -> ast.FunctionDef | None: ...
+
+
 class Tester:
     """Runs the learner's functions for one exercise's checks and collects the results.
 
@@ -41,7 +71,7 @@ class Tester:
         learner: the child's loaded learner file (a :class:`core.exercises.child.ExerciseLearner`).
     """
 
-    def __init__(self, learner: Any) -> None:
+    def __init__(self, learner: LearnerFile) -> None:
         self.learner = learner
         self.checks: list[Check] = []
         self.notes: list[str] = []
@@ -52,14 +82,14 @@ class Tester:
         self.checks.append(Check(name, bool(passed), message))
         return bool(passed)
 
-    def fail(self, name: str, message: str) -> None:
+    def fail(self, name: str, message: str) -> NoReturn:
         """Record a failed check and stop this exercise's checks."""
         self.add(name, False, message)
         raise Stop(message)
 
     # --- the learner's code ----------------------------------------------------------------------------------
 
-    def function(self, name: str, signature: str):
+    def function(self, name: str, signature: str) -> Callable[..., Any]:
         """The learner's own ``name`` (defined in their file, not a helper of the same name)."""
         fn = self.learner.own_function(name)
         if fn is None:
@@ -69,8 +99,6 @@ class Tester:
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the learner's function ``name``; an exception they raise becomes a failed check at their line."""
-        from dltutor.core.learner import _ANYTHING
-
         fn = self.learner.own_function(name)
         if fn is None:
             self.fail(f"defines {name}", self.learner.missing_message(name, ""))
@@ -113,18 +141,22 @@ class Tester:
         return self.line_of(function)
 
 
-def _key_line(learner: Any, function: str, key: str) -> int | None:
+def _key_line(learner: LearnerFile, function: str, key: str) -> int | None:
     """The last line of ``function`` that assigns ``key`` by name, by ``d["key"]`` or by ``d["W" + str(l)]``."""
-    import ast
-
     node = learner._function_node(function) if learner.tree is not None else None
     if node is None:
         return None
     prefix = key.rstrip("0123456789")
-    exact, built = [], []
+    exact: list[int] = []
+    built: list[int] = []
     for n in ast.walk(node):
-        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, (ast.AugAssign,
-                                                                                          ast.AnnAssign)) else []
+        targets: list[ast.expr]
+        if isinstance(n, ast.Assign):
+            targets = n.targets
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign)):
+            targets = [n.target]
+        else:
+            continue
         for target in targets:
             for leaf in ast.walk(target):
                 if isinstance(leaf, ast.Name) and leaf.id == key:
@@ -141,7 +173,7 @@ def _key_line(learner: Any, function: str, key: str) -> int | None:
 
 # --- naming a difference ---------------------------------------------------------------------------------
 
-def as_array(value: Any) -> np.ndarray | None:
+def as_array(value: Any) -> Array | None:
     """``value`` as a float array, or None when it is not numbers."""
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -158,7 +190,7 @@ def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     return bool(np.all(np.isfinite(x) == np.isfinite(y)) and np.allclose(x, y, rtol=rtol, atol=atol))
 
 
-def constant_ratio(got: np.ndarray, want: np.ndarray) -> float | None:
+def constant_ratio(got: Array, want: Array) -> float | None:
     """``got / want`` when it is one constant over the elements where ``want`` is not tiny, else None."""
     mask = np.abs(want) > 1e-12 * max(1.0, float(np.max(np.abs(want), initial=0.0)))
     if not np.any(mask) or np.any(np.abs(got[~mask]) > 1e-9 * max(1.0, float(np.max(np.abs(got), initial=0.0)))):
@@ -199,7 +231,7 @@ def factor_text(r: float, m: int | None = None, keep_prob: float | None = None, 
     return f"{r:.4g} times the expected"
 
 
-def shape_text(got: tuple, want: tuple) -> str:
+def shape_text(got: tuple[int, ...], want: tuple[int, ...]) -> str:
     """Why two shapes differ: transposed, a missing keepdims, or just different."""
     if len(got) == 2 and got == want[::-1]:
         return f"shape {got} but it should be {want}: transposed (rows are layer l's units, columns layer l-1's)"
@@ -210,7 +242,7 @@ def shape_text(got: tuple, want: tuple) -> str:
     return f"shape {got} but it should be {want}"
 
 
-def describe(got: Any, want: np.ndarray, *, m: int | None = None, keep_prob: float | None = None,
+def describe(got: Any, want: Array, *, m: int | None = None, keep_prob: float | None = None,
              lambd: float | None = None) -> str | None:
     """None when ``got`` matches ``want``; otherwise what is wrong, in words."""
     arr = as_array(got)
@@ -236,15 +268,16 @@ def describe(got: Any, want: np.ndarray, *, m: int | None = None, keep_prob: flo
             if arr.ndim else f"is {float(arr):.6g}, expected {float(want):.6g}")
 
 
-def relative_difference(a: np.ndarray, b: np.ndarray) -> float:
+def relative_difference(a: Array, b: Array) -> float:
     """The course's metric ``||a - b|| / (||a|| + ||b||)`` (0 when both are 0)."""
     den = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / den) if den else 0.0
 
 
-def central_differences(J, params: dict, keys, epsilon: float = 1e-7) -> dict[str, np.ndarray]:
+def central_differences(J: Callable[[Params], float], params: Params, keys: Iterable[str],
+                        epsilon: float = 1e-7) -> Params:
     """Two-sided differences of ``J(params)`` for the parameters ``keys`` (the oracle for backward passes)."""
-    out = {}
+    out: Params = {}
     for key in keys:
         base = params[key]
         grad = np.zeros_like(base, dtype=np.float64)

@@ -8,6 +8,9 @@ every backward pass is also held to two-sided differences of its cost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from dltutor.core.exercises import reference as ref
@@ -22,20 +25,22 @@ from dltutor.core.exercises.checking import (
     shape_text,
 )
 from dltutor.core.exercises.helpers import (
+    Cache,
     compute_cost,
     forward_propagation,
     forward_propagation_with_dropout_test_case,
     relu,
 )
+from dltutor.core.types import Array, Params
 
 ORDER = ("dW3", "db3", "dW2", "db2", "dW1", "db1")
 PARAMS = ("W1", "b1", "W2", "b2", "W3", "b3")
 
 
-def _case(seed: int, layers: tuple[int, ...], m: int) -> tuple[np.ndarray, np.ndarray, dict]:
+def _case(seed: int, layers: tuple[int, ...], m: int) -> tuple[Array, Array, Params]:
     rng = np.random.RandomState(seed)
     X = rng.randn(layers[0], m)
-    params = {}
+    params: Params = {}
     for l in range(1, len(layers)):  # noqa: E741
         params[f"W{l}"] = rng.randn(layers[l], layers[l - 1])
         params[f"b{l}"] = rng.randn(layers[l], 1) * 0.5
@@ -44,7 +49,7 @@ def _case(seed: int, layers: tuple[int, ...], m: int) -> tuple[np.ndarray, np.nd
     return X, Y, params
 
 
-def _gradients(t: Tester, name: str, grads, params: dict) -> dict[str, np.ndarray]:
+def _gradients(t: Tester, name: str, grads: object, params: Params) -> Params:
     if not isinstance(grads, dict):
         t.fail("returns a dict of gradients", f"{name} returned {type(grads).__name__}, not a dictionary "
                                               f"(dW1, db1, ...){t.line_of(name)}")
@@ -52,7 +57,7 @@ def _gradients(t: Tester, name: str, grads, params: dict) -> dict[str, np.ndarra
     if missing:
         t.fail("returns a dict of gradients", f"{name} returned keys {sorted(map(str, grads))}; missing "
                f"{', '.join(missing)}{t.line_of(name)}")
-    out = {}
+    out: Params = {}
     for key in ORDER:
         arr = as_array(grads[key])
         if arr is None:
@@ -67,14 +72,14 @@ def _gradients(t: Tester, name: str, grads, params: dict) -> dict[str, np.ndarra
     return out
 
 
-def _first_wrong(got: dict, want: dict) -> str | None:
+def _first_wrong(got: Params, want: Params) -> str | None:
     for key in ORDER:
         if not close(got[key], want[key], 1e-6, 1e-10):
             return key
     return None
 
 
-def _oracle(t: Tester, name: str, got: dict, J, params: dict, what: str) -> None:
+def _oracle(t: Tester, name: str, got: Params, J: Callable[[Params], float], params: Params, what: str) -> None:
     """Hold the gradients to two-sided differences of J (the check a learner does with gradient checking)."""
     numeric = central_differences(J, params, PARAMS)
     flat_g = np.concatenate([got["d" + k].reshape(-1) for k in PARAMS])
@@ -90,7 +95,7 @@ def _oracle(t: Tester, name: str, got: dict, J, params: dict, what: str) -> None
 
 # --- L2 backward ------------------------------------------------------------------------------------------
 
-def _name_l2_mistake(X, Y, cache, lambd, got: dict, key: str, m: int) -> str:
+def _name_l2_mistake(X: Array, Y: Array, cache: Cache, lambd: float, got: Params, key: str, m: int) -> str:
     l = int(key[-1])  # noqa: E741
     plain = ref.backward_l2(X, Y, cache, 0.0)
     if key.startswith("dW"):
@@ -149,7 +154,7 @@ def check_l2_backward(t: Tester) -> None:
         t.add("gradients", True, f"every dW and db right on a {'-'.join(map(str, layers))} network, m = {m}, "
                                  f"lambd = {lambd}")
 
-        def J(p, X=X, Y=Y, lambd=lambd, m=m):
+        def J(p: Params, X: Array = X, Y: Array = Y, lambd: float = lambd, m: int = m) -> float:
             A3, _ = forward_propagation(X, p)
             return float(compute_cost(A3, Y)) + ref.l2_penalty(p, m, lambd)
 
@@ -161,7 +166,7 @@ def check_l2_backward(t: Tester) -> None:
 _LAYOUT = "(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)"
 
 
-def _forward_out(t: Tester, name: str, out) -> tuple[np.ndarray, tuple]:
+def _forward_out(t: Tester, name: str, out: Any) -> tuple[Array | None, tuple[Any, ...]]:
     try:
         A3, cache = out
     except (TypeError, ValueError):
@@ -175,8 +180,8 @@ def _forward_out(t: Tester, name: str, out) -> tuple[np.ndarray, tuple]:
     return as_array(A3), tuple(cache)
 
 
-def _mask_problem(D, Z, keep_prob: float, ref_mask: np.ndarray, which: str) -> str:
-    D = as_array(D)
+def _mask_problem(mask: object, Z: Array, keep_prob: float, ref_mask: Array, which: str) -> str:
+    D = as_array(mask)
     if D is None:
         return f"{which} is not an array of numbers"
     if D.shape != Z.shape:
@@ -203,8 +208,9 @@ def _mask_problem(D, Z, keep_prob: float, ref_mask: np.ndarray, which: str) -> s
            f"(rand, not randn; no other draws in between)"
 
 
-def _activation_problem(A, Z, D, keep_prob: float, which: str, mask: str) -> str | None:
-    A = as_array(A)
+def _activation_problem(activation: object, Z: Array, D: Array, keep_prob: float, which: str,
+                        mask: str) -> str | None:
+    A = as_array(activation)
     base = relu(Z) * D
     if A is None or A.shape != Z.shape:
         return f"{which} has the wrong shape"
@@ -285,7 +291,8 @@ def check_dropout_forward(t: Tester) -> None:
 _NAMES = tuple(_LAYOUT.strip("()").split(", "))
 
 
-def _forward_cause(t: Tester, name: str, X, params: dict, kp: float, A3, cache: tuple, want_A3, want: tuple) -> None:
+def _forward_cause(t: Tester, name: str, X: Array, params: Params, kp: float, A3: Array | None,
+                   cache: tuple[Any, ...], want_A3: Array, want: Cache) -> None:
     """Causes checked before the item-by-item checks: the cache's order, the mask applied to Z before relu,
     and a hard-coded keep_prob (right numbers for one keep_prob only)."""
     if close(A3, want_A3) and all(close(a, b) for a, b in zip(cache, want, strict=True)):
@@ -336,7 +343,8 @@ def _forward_cause(t: Tester, name: str, X, params: dict, kp: float, A3, cache: 
 
 # --- dropout backward ---------------------------------------------------------------------------------------
 
-def _name_dropout_mistake(X, Y, cache, kp, got: dict, key: str, m: int) -> tuple[str, str]:
+def _name_dropout_mistake(X: Array, Y: Array, cache: Cache, kp: float, got: Params, key: str,
+                          m: int) -> tuple[str, str]:
     """What is wrong with ``key``, and the variable whose line to point at."""
     layer = {"dW2": 2, "db2": 2, "dW1": 1, "db1": 1}.get(key)
     if layer is not None:
@@ -351,7 +359,8 @@ def _name_dropout_mistake(X, Y, cache, kp, got: dict, key: str, m: int) -> tuple
                                                   f"divide by keep_prob")):
             masks, scales = [True, True], ["divide", "divide"]
             masks[i], scales[i] = mask, scale
-            variants.append((ref.backward_dropout(X, Y, cache, kp, mask=tuple(masks), scale=tuple(scales)), text))
+            variants.append((ref.backward_dropout(X, Y, cache, kp, mask=(masks[0], masks[1]),
+                                                  scale=(scales[0], scales[1])), text))
         for candidate, text in variants:
             if close(got[key], candidate[key], 1e-6, 1e-10):
                 return text, f"dA{layer}"
@@ -362,7 +371,7 @@ def _name_dropout_mistake(X, Y, cache, kp, got: dict, key: str, m: int) -> tuple
     return f"{key} {text}", key
 
 
-def _check_dA(t: Tester, name: str, grads: dict, X, Y, cache, kp: float) -> None:
+def _check_dA(t: Tester, name: str, grads: dict[str, Any], X: Array, Y: Array, cache: Cache, kp: float) -> None:
     """The course's gradients also hold dA1 and dA2 after the mask and the scaling: a mask left out does not
     change dW and db (relu's derivative reads the dropped A), but it shows in dA."""
     want = ref.backward_dropout(X, Y, cache, kp)
@@ -371,9 +380,9 @@ def _check_dA(t: Tester, name: str, grads: dict, X, Y, cache, kp: float) -> None
         got = as_array(grads.get(key)) if key in grads else None
         if got is None or got.shape != want[key].shape or close(got, want[key], 1e-6, 1e-10):
             continue
-        masks, scales = [True, True], ["divide", "divide"]
+        masks = [True, True]
         masks[layer - 1] = False
-        unmasked = ref.backward_dropout(X, Y, cache, kp, mask=tuple(masks), scale=tuple(scales))[key]
+        unmasked = ref.backward_dropout(X, Y, cache, kp, mask=(masks[0], masks[1]))[key]
         if close(got, unmasked, 1e-6, 1e-10):
             t.fail(f"mask D{layer} on dA{layer}", f"dA{layer} is not multiplied by D{layer}: shut down the same units "
                    f"as the forward pass (dA{layer} = dA{layer} * D{layer}). Your dW and db come out right only "
@@ -414,7 +423,7 @@ def check_dropout_backward(t: Tester) -> None:
         _check_dA(t, name, grads, X, Y, cache, kp)
         masks = [cache[1], cache[6]]
 
-        def J(p, X=X, Y=Y, masks=masks, kp=kp):
+        def J(p: Params, X: Array = X, Y: Array = Y, masks: list[Array] = masks, kp: float = kp) -> float:
             return ref.dropout_cost(X, Y, p, masks, kp)
 
     _oracle(t, name, got, J, params, "the cost with the forward pass's masks held fixed")
@@ -422,7 +431,7 @@ def check_dropout_backward(t: Tester) -> None:
 
 # --- causes the L2 and dropout backward passes share ---------------------------------------------------------
 
-def _hard_coded(got: dict, again: dict, word: str, value: float, found: float | None) -> str | None:
+def _hard_coded(got: Params, again: dict[str, Any], word: str, value: float, found: float | None) -> str | None:
     """``word`` (lambd, keep_prob) is hard-coded when the gradients do not move with the argument."""
     if not all(k in again and close(got[k], again[k], 1e-12, 1e-15) for k in ORDER):
         return None
@@ -431,8 +440,8 @@ def _hard_coded(got: dict, again: dict, word: str, value: float, found: float | 
             f"are the same{named}. Use the {word} argument")
 
 
-def _shared_cause(t: Tester, grads: dict, got: dict, key: str, want: dict, A: dict, Z: dict, m: int,
-                  **factors) -> tuple[str, str] | None:
+def _shared_cause(t: Tester, grads: dict[str, Any], got: Params, key: str, want: Params, A: dict[int, Array],
+                  Z: dict[int, Array], m: int, **factors: float) -> tuple[str, str] | None:
     """A cause both backward passes can have, named the same way in both: relu's derivative written
     ``A >= 0``, Z where the formula has A, or an extra factor on the dZ line although dA is right."""
     layer = int(key[-1])

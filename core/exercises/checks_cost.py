@@ -14,9 +14,10 @@ import numpy as np
 from dltutor.core.exercises import reference as ref
 from dltutor.core.exercises.checking import Tester, as_array, constant_ratio, factor_text, shape_text
 from dltutor.core.exercises.helpers import compute_cost, compute_cost_with_regularization_test_case
+from dltutor.core.types import Array, Params
 
 
-def _case(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict]:
+def _case(seed: int, m: int) -> tuple[Array, Array, Params]:
     rng = np.random.RandomState(seed)
     params = {"W1": rng.randn(4, 3), "b1": rng.randn(4, 1), "W2": rng.randn(3, 4), "b2": rng.randn(3, 1),
               "W3": rng.randn(1, 3), "b3": rng.randn(1, 1)}
@@ -26,7 +27,7 @@ def _case(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict]:
     return A3, Y, params
 
 
-def _number(t: Tester, name: str, value) -> float:
+def _number(t: Tester, name: str, value: object) -> float:
     arr = as_array(value)
     if arr is None or arr.size != 1:
         shape = "" if arr is None else f" of shape {arr.shape}"
@@ -222,7 +223,7 @@ def check_weight_decay(t: Tester) -> None:
     grads = {"d" + k: rng.randn(*v) for k, v in shapes.items()}
     lr, lambd, m = 0.1, 0.7, 5
 
-    def step(p, g, lambd_=lambd):
+    def step(p: Params, g: Params, lambd_: float = lambd) -> Params:
         out = t.call(name, {k: v.copy() for k, v in p.items()}, {k: v.copy() for k, v in g.items()}, lr, lambd_, m)
         if not isinstance(out, dict) or any(k not in out for k in shapes):
             t.fail("returns the parameters", f"{name} must return the dictionary W1, b1, ..., W3, b3; it returned "
@@ -250,7 +251,8 @@ def check_weight_decay(t: Tester) -> None:
         ratio = constant_ratio(decayed[key], params[key])
         if key.startswith("b"):
             if ratio is None or not math.isclose(ratio, 1.0, rel_tol=1e-9):
-                t.fail("biases are not decayed", f"with zero gradients {key} changed (times {ratio:.6g}): the "
+                times = "not by a constant factor" if ratio is None else f"times {ratio:.6g}"
+                t.fail("biases are not decayed", f"with zero gradients {key} changed ({times}): the "
                        f"biases are not regularized, so b := b - alpha db only{t.line_of(name, key)}")
             continue
         if ratio is None or not math.isclose(ratio, right, rel_tol=1e-9):

@@ -9,6 +9,7 @@ pile up (no ``np.copy``) are named, not just "wrong values".
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from dltutor.core.exercises import reference as ref
 from dltutor.core.exercises.checking import Stop, Tester, as_array
 from dltutor.core.exercises.helpers import (
+    Cache,
     backward_propagation_n,
     dictionary_to_vector,
     forward_propagation_n,
@@ -23,12 +25,14 @@ from dltutor.core.exercises.helpers import (
     gradients_to_vector,
     vector_to_dictionary,
 )
+from dltutor.core.types import Array, Params
 
 
 @contextmanager
-def _swapped(t: Tester, **names):
+def _swapped(t: Tester, **names: object) -> Iterator[None]:
     """Replace names in the learner's module while their function runs (their function looks them up there)."""
     module = t.learner.module
+    assert module is not None, "the checks run on a loaded file"
     saved = {k: module.__dict__.get(k, _MISSING) for k in names}
     module.__dict__.update(names)
     try:
@@ -44,7 +48,7 @@ def _swapped(t: Tester, **names):
 _MISSING = object()
 
 
-def _number(t: Tester, name: str, value) -> float:
+def _number(t: Tester, name: str, value: object) -> float:
     arr = as_array(value)
     if arr is None or arr.size != 1:
         t.fail(f"{name} returns a number", f"{name} returned {type(value).__name__}, not one number{t.line_of(name)}")
@@ -106,11 +110,11 @@ def check_gradcheck_1d(t: Tester) -> None:
     seen: list[float] = []
     x, theta, eps = 2.0, 1.0, 1e-2
 
-    def probe_forward(x, theta):  # the course's parameter names: a call by keyword works too
+    def probe_forward(x: float, theta: float) -> Array:  # the course's parameter names: a call by keyword works too
         seen.append(float(np.asarray(theta).reshape(())))
         return x * np.asarray(theta) ** 3
 
-    def probe_backward(x, theta):
+    def probe_backward(x: float, theta: float) -> Array:
         return 3 * x * np.asarray(theta) ** 2
 
     with _swapped(t, forward_propagation=probe_forward, backward_propagation=probe_backward):
@@ -162,34 +166,37 @@ def ref_1d(x: float = 2.0, theta: float = 4.0, epsilon: float = 1e-7) -> float:
     return float(np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox)))
 
 
-def _other_size_case():
+def _other_size_case() -> tuple[Array, Array, Params]:
     """A network of other layer sizes than the notebook's (3-6-4-1: 57 parameters, not 47)."""
     rng = np.random.default_rng(7)
     X = rng.standard_normal((3, 4))
     Y = np.array([[1, 0, 1, 1]])
-    params = {}
+    params: Params = {}
     for key, shape in (("W1", (6, 3)), ("b1", (6, 1)), ("W2", (4, 6)), ("b2", (4, 1)), ("W3", (1, 4)),
                        ("b3", (1, 1))):
         params[key] = rng.standard_normal(shape) * 0.5
     return X, Y, params
 
 
-def _probe_call(t: Tester, name: str, params, grads, X, Y, eps, *, catch: bool = False):
+def _probe_call(t: Tester, name: str, params: Params, grads: Params, X: Array, Y: Array, eps: float, *,
+                catch: bool = False) -> tuple[float | None, list[Array], str | None]:
     """Call their gradient_check_n with a forward_propagation_n that records every theta it is given.
 
     Returns ``(value or None, calls, failure message or None)``; ``catch``: an exception is returned as
     its message instead of failing the check (to name its cause from the calls made first).
     """
-    calls: list[np.ndarray] = []
+    calls: list[Array] = []
     keys = list(params)
 
-    def probe(X, Y, parameters):  # the course's parameter names: a call by keyword works too
+    # the course's parameter names: a call by keyword works too
+    def probe(X: Array, Y: Array, parameters: Params) -> tuple[float, Cache]:
         calls.append(np.concatenate([np.reshape(parameters[k], -1) for k in keys if k in parameters]))
         return forward_propagation_n(X, Y, parameters)
 
     # on another network, the notebook's helpers (their own copies may be written for 47 numbers only)
-    helpers = {"dictionary_to_vector": dictionary_to_vector, "vector_to_dictionary": vector_to_dictionary,
-               "gradients_to_vector": gradients_to_vector} if catch else {}
+    helpers: dict[str, object] = {
+        "dictionary_to_vector": dictionary_to_vector, "vector_to_dictionary": vector_to_dictionary,
+        "gradients_to_vector": gradients_to_vector} if catch else {}
     with _swapped(t, forward_propagation_n=probe, **helpers):
         if not catch:
             return _number(t, name, t.call(name, _copy(params), _copy(grads), X.copy(), Y.copy(), eps)), calls, None
@@ -200,7 +207,7 @@ def _probe_call(t: Tester, name: str, params, grads, X, Y, eps, *, catch: bool =
             return None, calls, str(exc)
 
 
-def _coverage(calls, base: np.ndarray):
+def _coverage(calls: list[Array], base: Array) -> tuple[list[Array], list[Array], set[tuple[int, int]]]:
     """From the thetas J was evaluated at: the deltas, the moved indices per call and the (index, sign) set."""
     flat = base.reshape(-1)
     deltas = [c - flat if c.shape == flat.shape else np.full(flat.shape, np.nan) for c in calls]
@@ -209,7 +216,7 @@ def _coverage(calls, base: np.ndarray):
     return deltas, moved, signs
 
 
-def _skipped_text(t: Tester, name: str, signs, n: int) -> str | None:
+def _skipped_text(t: Tester, name: str, signs: set[tuple[int, int]], n: int) -> str | None:
     """Name a loop that stops early: ``range(num_parameters - 1)`` or a hard-coded number of parameters."""
     done = {i for i, _ in signs}
     if not done or done == set(range(n)):
@@ -252,6 +259,7 @@ def check_gradcheck_n(t: Tester) -> None:
     fixed = _fixed_gradients(X, Y, cache)
     base, _ = dictionary_to_vector(params)
     got, calls, _ = _probe_call(t, name, params, fixed, X, Y, 1e-7)
+    assert got is not None, "without catch, a failed call raises Stop"
     n = base.shape[0]
     deltas, moved, signs = _coverage(calls, base)
     skipped = _skipped_text(t, name, signs, n)
@@ -312,7 +320,7 @@ def _check_other_size(t: Tester, name: str) -> None:
     skipped = _skipped_text(t, name, signs, n)
     if skipped:
         t.fail("other layer sizes", f"on {what}: {skipped}")
-    if error is not None:
+    if error is not None or got is None:  # got is None exactly when the call failed
         t.fail("other layer sizes", f"on {what}: {error}")
     want = float(ref.gradient_check_n(params, grads, X, Y, 1e-7))
     if not math.isclose(got, want, rel_tol=1e-4):
@@ -324,7 +332,8 @@ def _check_other_size(t: Tester, name: str) -> None:
     t.add("other layer sizes", True, f"{what}: {got:.3g}")
 
 
-def _compare(t: Tester, name: str, got: float, want: float, what: str, params, grads, X, Y, eps) -> None:
+def _compare(t: Tester, name: str, got: float, want: float, what: str, params: Params, grads: Params, X: Array,
+             Y: Array, eps: float) -> None:
     if math.isclose(got, want, rel_tol=1e-4):
         verdict = ("2e-7 or below: the gradient is right" if want <= 2e-7
                    else "above 2e-7: the course says there is a mistake in backward propagation")
@@ -337,7 +346,7 @@ def _compare(t: Tester, name: str, got: float, want: float, what: str, params, g
            f"{': ' + named if named else ''}{t.line_of(name, 'difference')}")
 
 
-def _vectors(params, grads, X, Y, eps):
+def _vectors(params: Params, grads: Params, X: Array, Y: Array, eps: float) -> tuple[Array, Array]:
     values, _ = dictionary_to_vector(params)
     approx = np.zeros_like(values)
     for i in range(values.shape[0]):
@@ -349,7 +358,7 @@ def _vectors(params, grads, X, Y, eps):
     return gradients_to_vector(grads), approx
 
 
-def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided: float,
+def _difference_formula_n(value: float, g: Array, a: Array, one_sided: float,
                           eps: float = 1e-7) -> str | None:
     norm = np.linalg.norm
     for candidate, text in (
@@ -370,11 +379,11 @@ def _difference_formula_n(value: float, g: np.ndarray, a: np.ndarray, one_sided:
     return None
 
 
-def _copy(d: dict) -> dict:
+def _copy(d: Params) -> Params:
     return {k: np.copy(v) for k, v in d.items()}
 
 
-def _fixed_gradients(X, Y, cache) -> dict:
+def _fixed_gradients(X: Array, Y: Array, cache: Cache) -> Params:
     """The notebook's backward_propagation_n with its two bugs corrected."""
     grads = backward_propagation_n(X, Y, cache)
     grads["dW2"] = grads["dW2"] / 2

@@ -8,13 +8,14 @@ import numpy as np
 
 from dltutor.core.exercises import reference as ref
 from dltutor.core.exercises.checking import Tester, as_array, close, constant_ratio, shape_text
+from dltutor.core.types import Array, Params
 
 #: The cases: the notebook's small test networks and the exercise's own 2-10-5-1, plus a deeper one.
 CASES = ([3, 2, 1], [2, 4, 1], [2, 10, 5, 1], [4, 6, 3, 2, 1])
 _SIGNATURE = "(layers_dims)"
 
 
-def _structure(t: Tester, name: str, layers: list[int]) -> dict | None:
+def _structure(t: Tester, name: str, layers: list[int]) -> Params:
     """Call ``name(layers)`` and check the keys and shapes; returns the parameters when they are usable."""
     params = t.call(name, list(layers))
     at = t.line_of(name)
@@ -45,10 +46,10 @@ def _structure(t: Tester, name: str, layers: list[int]) -> dict | None:
     return {k: np.asarray(params[k], dtype=np.float64) for k in wanted}
 
 
-def _shapes_and_biases(t: Tester, name: str) -> dict[tuple, dict]:
+def _shapes_and_biases(t: Tester, name: str) -> dict[tuple[int, ...], Params]:
     out = {}
-    for layers in CASES:
-        out[tuple(layers)] = _structure(t, name, layers)
+    for case in CASES:
+        out[tuple(case)] = _structure(t, name, case)
     t.add("keys W1, b1, ..., WL, bL", True, f"every layer has its W and b for {len(CASES)} networks, e.g. "
           f"{', '.join(map(str, CASES[:2]))}")
     t.add("shapes", True, "W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1)")
@@ -75,10 +76,10 @@ def check_init_zeros(t: Tester) -> None:
     t.add("weights are zero", True, "the cost will sit at log 2 = 0.693: every unit of a layer stays the same")
 
 
-def _seed_contract(t: Tester, name: str, layers: list[int]) -> dict:
+def _seed_contract(t: Tester, name: str, layers: list[int]) -> Params:
     """Call twice from two different global random states: the results must not depend on them."""
     np.random.seed(12345)
-    first = t.call(name, list(layers))
+    first: Params = t.call(name, list(layers))  # a dict once the check below passes
     np.random.seed(54321)
     second = t.call(name, list(layers))
     same = isinstance(first, dict) and isinstance(second, dict) and all(
@@ -118,8 +119,7 @@ def _scale_name(used: dict[int, float], layers: list[int]) -> str | None:
 def _check_draws(t: Tester, name: str, method: str) -> None:
     t.function(name, _SIGNATURE)
     out = _shapes_and_biases(t, name)
-    layers = CASES[2]
-    _seed_contract(t, name, layers)
+    _seed_contract(t, name, CASES[2])
     t.add("seeds np.random.seed(3) itself", True, "the same weights on every call, whatever the global state")
     for layers, params in out.items():
         expected = ref.initialize(list(layers), method)
@@ -186,7 +186,7 @@ def _check_draws(t: Tester, name: str, method: str) -> None:
     t.add("the course's numbers", True, f"{what} = {shown}, as the notebook prints")
 
 
-def _other_seed(got: np.ndarray, n: int, n_prev: int, factor: float, seeds: range = range(0, 101)) -> int | None:
+def _other_seed(got: Array, n: int, n_prev: int, factor: float, seeds: range = range(0, 101)) -> int | None:
     """The seed (0..100) whose first randn(n, n_prev) draw, scaled, gives ``got``, if any."""
     state = np.random.get_state()
     try:
@@ -199,7 +199,7 @@ def _other_seed(got: np.ndarray, n: int, n_prev: int, factor: float, seeds: rang
     return None
 
 
-def _reseeded_draw(layers: list[int], l: int, method: str) -> np.ndarray:  # noqa: E741
+def _reseeded_draw(layers: list[int], l: int, method: str) -> Array:  # noqa: E741
     np.random.seed(3)
     W = np.random.randn(layers[l], layers[l - 1])
     return W * (10.0 if method == "random" else np.sqrt(2.0 / layers[l - 1]))

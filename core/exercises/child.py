@@ -15,9 +15,12 @@ import json
 import signal
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
+from dltutor.core.exercises.checking import Tester
 from dltutor.core.exercises.checking import TimeUp as _TimeUp
 from dltutor.core.learner import _ANYTHING, _Failure, _Learner, _limit_resources, tail
 
@@ -45,9 +48,9 @@ class ExerciseLearner(_Learner):
             raise self.failure(exc, "while loading the file", "import") from None
         self.module = module
 
-    def own_function(self, name: str):
+    def own_function(self, name: str) -> Callable[..., Any] | None:
         """Their function ``name``, defined in their file (a helper of the same name does not count)."""
-        fn = self.module.__dict__.get(name)
+        fn: object = vars(self.module).get(name) if self.module is not None else None
         code = getattr(fn, "__code__", None)
         if callable(fn) and code is not None and code.co_filename == self.path:
             return fn
@@ -64,7 +67,7 @@ class ExerciseLearner(_Learner):
                 f"{', '.join(defined) or 'no functions'} (the name must be exactly the course's{spelled})")
 
 
-def _checker(exercise_id: str):
+def _checker(exercise_id: str) -> Callable[[Tester], None]:
     from dltutor.core.exercises import checks_backprop, checks_cost, checks_grad, checks_init
 
     return {
@@ -78,7 +81,7 @@ def _checker(exercise_id: str):
     }[exercise_id]
 
 
-def _on_alarm(signum, frame) -> None:
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _TimeUp()
 
 
@@ -92,9 +95,9 @@ def _time_up_message(learner: ExerciseLearner, exc: BaseException, seconds: floa
             f"while whose condition never changes?){learner.quote(line)}", line)
 
 
-def run_checks(request: dict) -> dict:
+def run_checks(request: dict[str, Any]) -> dict[str, Any]:
     """Load the learner's file and run one exercise's checks (in this process); the JSON-ready result."""
-    from dltutor.core.exercises.checking import Stop, Tester
+    from dltutor.core.exercises.checking import Stop
     from dltutor.core.exercises.helpers import install_modules
 
     install_modules()
@@ -128,7 +131,7 @@ def run_checks(request: dict) -> dict:
             "output": tail(output.getvalue())}
 
 
-def _train(request: dict, output: io.StringIO, budget: float) -> dict:
+def _train(request: dict[str, Any], output: io.StringIO, budget: float) -> dict[str, Any]:
     from dltutor.core.exercises.course_run import train_in_child
 
     try:

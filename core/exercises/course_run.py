@@ -13,13 +13,21 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dltutor.core.errors import TutorError
 from dltutor.core.exercises.catalogue import EXERCISES, TRAINABLE
+from dltutor.core.exercises.helpers import Cache
+from dltutor.core.types import Array, Params
+
+if TYPE_CHECKING:  # imported where they are used: training is the slow path of an exercise command
+    from dltutor.core.data import Dataset
+    from dltutor.core.learner import _Learner
+    from dltutor.core.train import TrainConfig
 
 #: Seconds the learner's training may take (30,000 iterations of the course's code take a few seconds).
 TRAIN_TIMEOUT = 300.0
@@ -27,13 +35,13 @@ TRAIN_TIMEOUT = 300.0
 
 # --- child side -------------------------------------------------------------------------------------------
 
-def train_in_child(request: dict) -> dict:
+def train_in_child(request: dict[str, Any]) -> dict[str, Any]:
     """Load every file of ``request["files"]`` and run the course's loop with the learner's functions."""
     from dltutor.core.exercises import helpers
     from dltutor.core.exercises.child import ExerciseLearner
     from dltutor.core.learner import _ANYTHING, _Failure
 
-    fns: dict[str, tuple[Any, Any]] = {}
+    fns: dict[str, tuple[Callable[..., Any], _Learner]] = {}
     for exercise_id, (path, display) in request["files"].items():
         learner = ExerciseLearner(path, display)
         learner.load()
@@ -46,7 +54,7 @@ def train_in_child(request: dict) -> dict:
     lambd, keep_prob = float(request["lambd"]), float(request["keep_prob"])
     iteration = 0
 
-    def call(name: str, *args):
+    def call(name: str, *args: Any) -> Any:
         fn, learner = fns[name]
         try:
             return fn(*args)
@@ -54,7 +62,7 @@ def train_in_child(request: dict) -> dict:
             raise learner.failure(exc, f"in {name} at iteration {iteration}") from None
 
     layers = [X.shape[0]] + list(request["hidden"]) + [1]
-    costs = []
+    costs: list[list[float]] = []
     started = time.perf_counter()
     if request.get("init"):
         parameters = call(request["init"], layers)
@@ -86,10 +94,10 @@ def train_in_child(request: dict) -> dict:
     return _finish(request, parameters, costs, time.perf_counter() - started)
 
 
-def _finish(request: dict, parameters: dict, costs: list, seconds: float) -> dict:
+def _finish(request: dict[str, Any], parameters: Params, costs: list[list[float]], seconds: float) -> dict[str, Any]:
     from dltutor.core.exercises import helpers
 
-    accuracy = {}
+    accuracy: dict[str, float] = {}
     with np.errstate(all="ignore"):
         for split, (Xs, Ys) in request["splits"].items():
             Xs, Ys = np.asarray(Xs, dtype=np.float64), np.asarray(Ys)
@@ -97,7 +105,7 @@ def _finish(request: dict, parameters: dict, costs: list, seconds: float) -> dic
     return {"costs": costs, "accuracy": accuracy, "seconds": seconds}
 
 
-def _init_backward(X, Y, cache) -> dict:
+def _init_backward(X: Array, Y: Array, cache: Cache) -> Params:
     """The Initialization notebook's backward pass (``init_utils``): the 1/m applied to dz3 first."""
     m = X.shape[1]
     (z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3) = cache
@@ -153,7 +161,7 @@ class Comparison:
                 "output": self.output}
 
 
-def check_course_config(config, init_exercise: bool = False) -> None:
+def check_course_config(config: TrainConfig, init_exercise: bool = False) -> None:
     """Refuse options the course's ``model()`` loop (and so the learner's functions) cannot follow."""
     problems = []
     if len(config.layers) != 4:
@@ -164,7 +172,7 @@ def check_course_config(config, init_exercise: bool = False) -> None:
         problems.append("regularization (the Initialization notebook's model has none)")
     if config.batch_size is not None or config.normalize or config.augment or config.early_stopping or config.l1:
         problems.append("mini-batches, normalization, augmentation, early stopping or L1")
-    if config.dropout and (len(set(config.keep_probs)) != 1 or not config.fixed_masks):
+    if config.dropout and config.keep_probs and (len(set(config.keep_probs)) != 1 or not config.fixed_masks):
         problems.append("per-layer keep_probs or fresh masks (the exercise reseeds with 1 every iteration)")
     if config.dropout and config.l2:
         problems.append("L2 and dropout together (the course's model() runs one or the other)")
@@ -174,7 +182,8 @@ def check_course_config(config, init_exercise: bool = False) -> None:
                                                 "--keep-prob and --data")
 
 
-def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str | os.PathLike],
+def train_with_exercises(preset_name: str, config: TrainConfig, dataset: Dataset,
+                         files: Mapping[str, str | os.PathLike[str]],
                          timeout: float = TRAIN_TIMEOUT) -> Comparison:
     """Train ``preset_name``'s experiment with the learner's functions (in a child) and with the core.
 
@@ -209,7 +218,7 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
     request = {"mode": "train", "file": str(next(iter(paths.values())).resolve()), "display": preset_name,
                "files": {k: [str(p.resolve()), str(files[k])] for k, p in paths.items()},
                "X": X.tolist(), "Y": Y.tolist(), "hidden": list(config.layers[1:-1]),
-               "lambd": config.l2, "keep_prob": config.keep_probs[0] if config.dropout else 1.0,
+               "lambd": config.l2, "keep_prob": config.keep_probs[0] if config.dropout and config.keep_probs else 1.0,
                "iterations": config.iterations, "learning_rate": config.learning_rate,
                "log_every": config.log_every, "alarm": max(1.0, timeout - 2), "init": init_name,
                "splits": {k: [Xs.tolist(), Ys.tolist()] for k, (Xs, Ys) in dataset.splits().items()}}
@@ -219,11 +228,11 @@ def train_with_exercises(preset_name: str, config, dataset, files: dict[str, str
                            result.get("kind", "internal"), preset_name, result.get("line"))
     mine = result["train"]
     reference = Training(config, dataset)
-    reference.run()
+    reference_result = reference.run()
     ref_costs = {r.iteration: r.train_cost for r in reference.history}
     rows = [(int(i), float(c), float(ref_costs.get(int(i), float("nan")))) for i, c in mine["costs"]]
     diverged = next((i for i, y, r in rows if not math.isclose(y, r, rel_tol=1e-6, abs_tol=1e-12)), None)
-    accuracy = {k: (float(v), float(reference.result.accuracy.get(k, float("nan"))))
+    accuracy = {k: (float(v), float(reference_result.accuracy.get(k, float("nan"))))
                 for k, v in mine["accuracy"].items()}
     return Comparison(preset_name, {k: str(v) for k, v in files.items()}, rows, accuracy, diverged,
                       bool(dataset.stand_in), float(mine["seconds"]), result.get("output", ""))

@@ -12,42 +12,50 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterable
+from typing import Any, TypeAlias
 
 import numpy as np
 
+from dltutor.core.types import Array, Params
 
-def sigmoid(x):
+#: The 3-layer network's forward cache as the course returns it, ``(Z1, A1, W1, b1, ..., Z3, A3, W3, b3)``.
+Cache: TypeAlias = tuple[Array, ...]
+
+
+def sigmoid(x: Array) -> Array:
     """sigmoid(x) = 1 / (1 + exp(-x))."""
     return 1 / (1 + np.exp(-x))
 
 
-def relu(x):
+def relu(x: Array) -> Array:
     """relu(x) = max(0, x)."""
     return np.maximum(0, x)
 
 
-def compute_cost(a3, Y):
+def compute_cost(a3: Array, Y: Array) -> float:
     """Cross-entropy cost averaged over the m examples (``reg_utils.compute_cost``)."""
     m = Y.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
         logprobs = np.multiply(-np.log(a3), Y) + np.multiply(-np.log(1 - a3), 1 - Y)
-    return 1. / m * np.nansum(logprobs)
+    cost: float = 1. / m * np.nansum(logprobs)  # NumPy's float64, a float: returned as the notebook's is
+    return cost
 
 
 compute_loss = compute_cost  # init_utils' name
 
 
-def initialize_parameters(layer_dims):
+def initialize_parameters(layer_dims: list[int]) -> Params:
     """``reg_utils.initialize_parameters``: seed 3, ``randn / sqrt(n_prev)``, zero biases."""
     np.random.seed(3)
-    parameters = {}
+    parameters: Params = {}
     for l in range(1, len(layer_dims)):  # noqa: E741
         parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
     return parameters
 
 
-def forward_propagation(X, parameters):
+def forward_propagation(X: Array, parameters: Params) -> tuple[Array, Cache]:
     """LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID; returns ``A3`` and the course's cache
     ``(Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)``."""
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
@@ -60,7 +68,7 @@ def forward_propagation(X, parameters):
     return A3, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
 
 
-def backward_propagation(X, Y, cache):
+def backward_propagation(X: Array, Y: Array, cache: Cache) -> Params:
     """The plain backward pass of the 3-layer network (``reg_utils.backward_propagation``)."""
     m = X.shape[1]
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
@@ -79,7 +87,7 @@ def backward_propagation(X, Y, cache):
             "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
-def update_parameters(parameters, grads, learning_rate):
+def update_parameters(parameters: Params, grads: Params, learning_rate: float) -> Params:
     """One step of gradient descent: ``W[l] -= learning_rate * dW[l]`` (and b)."""
     L = len(parameters) // 2
     for k in range(L):
@@ -88,7 +96,7 @@ def update_parameters(parameters, grads, learning_rate):
     return parameters
 
 
-def predict(X, y, parameters):
+def predict(X: Array, y: Array, parameters: Params) -> Array:
     """Predictions (1 where A3 > 0.5) of the 3-layer network, shape ``(1, m)``."""
     a3, _ = forward_propagation(X, parameters)
     return (a3 > 0.5).astype(int)
@@ -103,7 +111,7 @@ def predict(X, y, parameters):
 _LAYOUT: dict[str, tuple[int, ...]] = {}
 
 
-def dictionary_to_vector(parameters):
+def dictionary_to_vector(parameters: Params) -> tuple[Array, list[str]]:
     """``gc_utils.dictionary_to_vector``: W1, b1, W2, b2, W3, b3 reshaped to (-1, 1) and stacked."""
     from dltutor.core.gradcheck import dictionary_to_vector as course_version
     from dltutor.core.gradcheck import parameter_names
@@ -114,7 +122,7 @@ def dictionary_to_vector(parameters):
     return theta, names
 
 
-def vector_to_dictionary(theta):
+def vector_to_dictionary(theta: Array) -> Params:
     """``gc_utils.vector_to_dictionary``: theta back into W1 ... b3, of the shapes last given to
     :func:`dictionary_to_vector` (the course's 47 numbers, W1 (5, 4) ... b3 (1, 1), before any)."""
     import math
@@ -127,14 +135,14 @@ def vector_to_dictionary(theta):
     return course_version(theta)
 
 
-def gradients_to_vector(gradients):
+def gradients_to_vector(gradients: Params) -> Array:
     """``gc_utils.gradients_to_vector``: dW1, db1, ... reshaped to (-1, 1) and stacked."""
     from dltutor.core.gradcheck import gradients_to_vector as course_version
 
     return course_version(gradients)
 
 
-def forward_propagation_n(X, Y, parameters):
+def forward_propagation_n(X: Array, Y: Array, parameters: Params) -> tuple[float, Cache]:
     """The Gradient Checking notebook's forward pass: returns ``cost`` and its cache."""
     m = X.shape[1]
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
@@ -145,11 +153,11 @@ def forward_propagation_n(X, Y, parameters):
     Z3 = np.dot(W3, A2) + b3
     A3 = sigmoid(Z3)
     log_probs = np.multiply(-np.log(A3), Y) + np.multiply(-np.log(1 - A3), 1 - Y)
-    cost = 1. / m * np.sum(log_probs)
+    cost: float = 1. / m * np.sum(log_probs)
     return cost, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
 
 
-def backward_propagation_n(X, Y, cache):
+def backward_propagation_n(X: Array, Y: Array, cache: Cache) -> Params:
     """The notebook's backward pass AS HANDED OUT, with its two planted bugs (dW2 times 2, db1 with 4/m):
     the one gradient checking is meant to catch."""
     m = X.shape[1]
@@ -169,23 +177,23 @@ def backward_propagation_n(X, Y, cache):
             "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
-def gradient_check_n_test_case():
+def gradient_check_n_test_case() -> tuple[Array, Array, Params]:
     """The notebook's case: X (4, 3), Y [[1, 1, 0]], W1 (5, 4) ... b3 (1, 1), drawn after np.random.seed(1)."""
     np.random.seed(1)
     x = np.random.randn(4, 3)
     y = np.array([1, 1, 0])
-    parameters = {}
+    parameters: Params = {}
     for key, shape in (("W1", (5, 4)), ("b1", (5, 1)), ("W2", (3, 5)), ("b2", (3, 1)), ("W3", (1, 3)),
                        ("b3", (1, 1))):
         parameters[key] = np.random.randn(*shape)
     return x, y, parameters
 
 
-def compute_cost_with_regularization_test_case():
+def compute_cost_with_regularization_test_case() -> tuple[Array, Array, Params]:
     """The notebook's case for the L2 cost: ``(a3, Y, parameters)``; with lambd = 0.1 the cost is 1.78649."""
     np.random.seed(1)
     Y_assess = np.array([[1, 1, 0, 1, 0]])
-    parameters = {}
+    parameters: Params = {}
     for key, shape in (("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)),
                        ("b3", (1, 1))):
         parameters[key] = np.random.randn(*shape)
@@ -193,14 +201,14 @@ def compute_cost_with_regularization_test_case():
     return a3, Y_assess, parameters
 
 
-def _case_params(shapes) -> dict:
+def _case_params(shapes: Iterable[tuple[str, tuple[int, ...]]]) -> Params:
     return {key: np.random.randn(*shape) for key, shape in shapes}
 
 
 _SMALL = (("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1)))
 
 
-def forward_propagation_with_dropout_test_case():
+def forward_propagation_with_dropout_test_case() -> tuple[Array, Params]:
     """The notebook's case: ``(X_assess, parameters)``, X (3, 5); with keep_prob 0.7 A3 is
     [[0.36974721 0.00305176 0.04565099 0.49683389 0.36974721]]."""
     np.random.seed(1)
@@ -208,7 +216,7 @@ def forward_propagation_with_dropout_test_case():
     return X_assess, _case_params(_SMALL)
 
 
-def backward_propagation_with_regularization_test_case():
+def backward_propagation_with_regularization_test_case() -> tuple[Array, Array, Cache]:
     """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` (the notebook's own holds fixed numbers;
     these are drawn, so the printed gradients differ from the notebook's)."""
     np.random.seed(1)
@@ -218,7 +226,7 @@ def backward_propagation_with_regularization_test_case():
     return X_assess, Y_assess, cache
 
 
-def backward_propagation_with_dropout_test_case():
+def backward_propagation_with_dropout_test_case() -> tuple[Array, Array, Cache]:
     """A case of the notebook's shapes, ``(X_assess, Y_assess, cache)`` with the dropout cache (keep_prob 0.8;
     drawn, so the printed gradients differ from the notebook's)."""
     from dltutor.core.exercises.reference import forward_dropout
@@ -230,7 +238,7 @@ def backward_propagation_with_dropout_test_case():
     return X_assess, Y_assess, cache
 
 
-def load_2D_dataset():
+def load_2D_dataset() -> tuple[Array, Array, Array | None, Array | None]:
     """``reg_utils.load_2D_dataset`` without the plot: the goalkeeper data's built-in stand-in (train, test)."""
     from dltutor.core.data import course_standin
 
@@ -238,7 +246,7 @@ def load_2D_dataset():
     return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
 
 
-def load_dataset():
+def load_dataset() -> tuple[Array, Array, Array | None, Array | None]:
     """``init_utils.load_dataset`` without the plot: the circles (train 300, test 100)."""
     from dltutor.core.data import course_standin
 
@@ -246,13 +254,13 @@ def load_dataset():
     return ds.train_X, ds.train_Y, ds.test_X, ds.test_Y
 
 
-def _notebook_test(*args, **kwargs):
+def _notebook_test(*args: object, **kwargs: object) -> None:
     """The newer notebooks' ``public_tests`` calls (``initialize_parameters_he_test(target)``...): skipped
     here, where ``dltutor exercise check`` runs the checks."""
     print("(dltutor: the notebook's public test is skipped here; dltutor exercise check runs the checks)")
 
 
-def _no_plot(*args, **kwargs):
+def _no_plot(*args: object, **kwargs: object) -> None:
     """The notebooks' plotting helpers: nothing to draw in a terminal check."""
     return None
 
@@ -280,7 +288,7 @@ MODULE_NAMES = ("dltutor_helpers", "reg_utils", "init_utils", "gc_utils", "testC
                 "public_tests")
 
 
-def namespace() -> dict:
+def namespace() -> dict[str, Any]:
     """The names preloaded into a learner's module: ``np`` and every helper."""
     this = sys.modules[__name__]
     names = {name: getattr(this, name) for name in HELPER_NAMES}
@@ -294,5 +302,5 @@ def install_modules() -> None:
     for module_name in MODULE_NAMES:
         module = types.ModuleType(module_name)
         module.__dict__.update(names)
-        module.__all__ = list(names)
+        module.__dict__["__all__"] = list(names)  # a ModuleType has no __all__ attribute to assign
         sys.modules[module_name] = module

@@ -6,12 +6,18 @@ name a mistake are built from the same code with one knob turned (a factor, a mi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
-from dltutor.core.exercises.helpers import compute_cost, forward_propagation_n, relu, sigmoid
+from dltutor.core.exercises.helpers import Cache, compute_cost, forward_propagation_n, relu, sigmoid
+from dltutor.core.types import Array, Params
+
+#: A forward pass as gradient checking calls it: ``forward(X, Y, parameters) -> (cost, cache)``.
+Forward = Callable[[Array, Array, Params], tuple[float, Cache]]
 
 
-def initialize(layers_dims, method: str, seed: int | None = 3, scale: float = 10.0) -> dict:
+def initialize(layers_dims: Sequence[int], method: str, seed: int | None = 3, scale: float = 10.0) -> Params:
     """The course's three initializations: ``zeros``, ``random`` (times ``scale``) or ``he``.
 
     Args:
@@ -22,7 +28,7 @@ def initialize(layers_dims, method: str, seed: int | None = 3, scale: float = 10
     """
     if seed is not None and method != "zeros":
         np.random.seed(seed)
-    parameters = {}
+    parameters: Params = {}
     for l in range(1, len(layers_dims)):  # noqa: E741
         n, n_prev = layers_dims[l], layers_dims[l - 1]
         if method == "zeros":
@@ -38,25 +44,27 @@ def initialize(layers_dims, method: str, seed: int | None = 3, scale: float = 10
     return parameters
 
 
-def l2_penalty(parameters, m: int, lambd: float) -> float:
+def l2_penalty(parameters: Params, m: int, lambd: float) -> float:
     """``(1/m) (lambd/2) (||W1||^2 + ||W2||^2 + ||W3||^2)``, the course's order of operations."""
     W1, W2, W3 = parameters["W1"], parameters["W2"], parameters["W3"]
-    return 1. / m * lambd / 2 * (np.sum(np.square(W1)) + np.sum(np.square(W2)) + np.sum(np.square(W3)))
+    penalty: float = 1. / m * lambd / 2 * (np.sum(np.square(W1)) + np.sum(np.square(W2)) + np.sum(np.square(W3)))
+    return penalty
 
 
-def compute_cost_with_regularization(A3, Y, parameters, lambd):
+def compute_cost_with_regularization(A3: Array, Y: Array, parameters: Params, lambd: float) -> float:
     """Cross-entropy plus the L2 term."""
     return compute_cost(A3, Y) + l2_penalty(parameters, Y.shape[1], lambd)
 
 
-def compute_cost_with_l1(A3, Y, parameters, lambd):
+def compute_cost_with_l1(A3: Array, Y: Array, parameters: Params, lambd: float) -> float:
     """Cross-entropy plus ``(lambd/m) sum |W|`` over W1, W2, W3."""
-    m = Y.shape[1]
-    total = sum(np.sum(np.abs(parameters[k])) for k in ("W1", "W2", "W3"))
+    m: int = Y.shape[1]
+    total: float = sum(np.sum(np.abs(parameters[k])) for k in ("W1", "W2", "W3"))
     return compute_cost(A3, Y) + lambd / m * total
 
 
-def backward_l2(X, Y, cache, lambd, *, l2_factor: dict | None = None, reg_bias: bool = False) -> dict:
+def backward_l2(X: Array, Y: Array, cache: Cache, lambd: float, *, l2_factor: dict[int, float] | None = None,
+                reg_bias: bool = False) -> Params:
     """``backward_propagation_with_regularization``; ``l2_factor[l]`` multiplies layer l's ``lambd/m W``
     (1 by default) and ``reg_bias`` adds ``lambd/m b`` to ``db`` (knobs for naming mistakes)."""
     l2_factor = l2_factor or {}
@@ -77,7 +85,8 @@ def backward_l2(X, Y, cache, lambd, *, l2_factor: dict | None = None, reg_bias: 
             "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
-def dropout_masks(shapes, keep_prob: float, seed: int | None = 1, flipped: bool = False) -> list:
+def dropout_masks(shapes: Sequence[tuple[int, ...]], keep_prob: float, seed: int | None = 1,
+                  flipped: bool = False) -> list[Array]:
     """The course's masks: ``np.random.seed(seed)``, then ``rand(shape) < keep_prob`` per hidden layer."""
     if seed is not None:
         np.random.seed(seed)
@@ -88,7 +97,8 @@ def dropout_masks(shapes, keep_prob: float, seed: int | None = 1, flipped: bool 
     return masks
 
 
-def forward_dropout(X, parameters, keep_prob=0.5, *, masks=None, scale: str = "divide", seed: int | None = 1):
+def forward_dropout(X: Array, parameters: Params, keep_prob: float = 0.5, *, masks: Sequence[Array] | None = None,
+                    scale: str = "divide", seed: int | None = 1) -> tuple[Array, Cache]:
     """``forward_propagation_with_dropout``; ``masks`` replaces the draws and ``scale`` is ``divide`` (the
     course), ``none`` or ``multiply`` (knobs for naming mistakes)."""
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
@@ -106,7 +116,7 @@ def forward_dropout(X, parameters, keep_prob=0.5, *, masks=None, scale: str = "d
     return A3, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
 
 
-def _scaled(A, keep_prob, scale: str):
+def _scaled(A: Array, keep_prob: float, scale: str) -> Array:
     if scale == "divide":
         return A / keep_prob
     if scale == "multiply":
@@ -114,7 +124,8 @@ def _scaled(A, keep_prob, scale: str):
     return A
 
 
-def backward_dropout(X, Y, cache, keep_prob, *, mask: tuple = (True, True), scale: tuple = ("divide", "divide")):
+def backward_dropout(X: Array, Y: Array, cache: Cache, keep_prob: float, *, mask: tuple[bool, bool] = (True, True),
+                     scale: tuple[str, str] = ("divide", "divide")) -> Params:
     """``backward_propagation_with_dropout``; ``mask[i]``/``scale[i]`` for layer i+1's dA (knobs for naming
     mistakes: a mask left out, the 1/keep_prob left out or multiplied)."""
     m = X.shape[1]
@@ -136,14 +147,14 @@ def backward_dropout(X, Y, cache, keep_prob, *, mask: tuple = (True, True), scal
             "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
-def dropout_cost(X, Y, parameters, masks, keep_prob) -> float:
+def dropout_cost(X: Array, Y: Array, parameters: Params, masks: Sequence[Array], keep_prob: float) -> float:
     """J with the dropout masks held fixed: the function whose gradient the dropout backward pass computes."""
     A3, _ = forward_dropout(X, parameters, keep_prob, masks=masks)
     return float(compute_cost(A3, Y))
 
 
-def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, forward=forward_propagation_n, *,
-                     two_sided: bool = True):
+def gradient_check_n(parameters: Params, gradients: Params, X: Array, Y: Array, epsilon: float = 1e-7,
+                     forward: Forward = forward_propagation_n, *, two_sided: bool = True) -> float:
     """The notebook's ``gradient_check_n`` (``two_sided=False``: the one-sided variant, for naming it)."""
     from dltutor.core.exercises.helpers import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
 
@@ -151,7 +162,7 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, forward=forward_
     grad = gradients_to_vector(gradients)
     n = values.shape[0]
     gradapprox = np.zeros((n, 1))
-    J0 = None if two_sided else forward(X, Y, vector_to_dictionary(values))[0]
+    J0 = 0.0 if two_sided else forward(X, Y, vector_to_dictionary(values))[0]  # the one-sided difference's base
     for i in range(n):
         theta_plus = np.copy(values)
         theta_plus[i][0] = theta_plus[i][0] + epsilon
@@ -165,19 +176,20 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, forward=forward_
             gradapprox[i] = (J_plus - J0) / epsilon
     numerator = np.linalg.norm(grad - gradapprox)
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    return numerator / denominator
+    return float(numerator / denominator)
 
 
-def normalize_inputs(X_train, X_test):
+def normalize_inputs(X_train: Array, X_test: Array) -> tuple[Array, Array]:
     """``(X - mu) / sigma`` for both sets with the training set's ``mu`` and ``sigma``."""
     mu = np.mean(X_train, axis=1, keepdims=True)
     sigma = np.sqrt(np.mean((X_train - mu) ** 2, axis=1, keepdims=True))
     return (X_train - mu) / sigma, (X_test - mu) / sigma
 
 
-def weight_decay_step(parameters, grads, learning_rate, lambd, m, *, decay_bias: bool = False) -> dict:
+def weight_decay_step(parameters: Params, grads: Params, learning_rate: float, lambd: float, m: int, *,
+                      decay_bias: bool = False) -> Params:
     """``W := (1 - learning_rate lambd / m) W - learning_rate dW``; ``b := b - learning_rate db``."""
-    out = {}
+    out: Params = {}
     for l in range(1, len(parameters) // 2 + 1):  # noqa: E741
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
         out[f"W{l}"] = (1 - learning_rate * lambd / m) * W - learning_rate * grads[f"dW{l}"]

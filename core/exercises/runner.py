@@ -67,7 +67,7 @@ def check_timeout(timeout: Any, field_name: str = "--timeout") -> float:
     return float(timeout)
 
 
-def learner_file(path: str | os.PathLike, field_name: str = "FILE") -> Path:
+def learner_file(path: str | os.PathLike[str], field_name: str = "FILE") -> Path:
     """The learner's file, or a :class:`TutorError` when the path is empty, missing or not a file."""
     display = str(path)
     if not display.strip():
@@ -86,7 +86,8 @@ def alarm_for(timeout: float) -> float:
     return max(0.2, timeout - min(2.0, timeout / 3))
 
 
-def check_exercise(exercise_id: str, path: str | os.PathLike, *, timeout: float = DEFAULT_TIMEOUT) -> ExerciseResult:
+def check_exercise(exercise_id: str, path: str | os.PathLike[str], *,
+                   timeout: float = DEFAULT_TIMEOUT) -> ExerciseResult:
     """Check the learner's file for one exercise.
 
     Args:
@@ -116,7 +117,7 @@ def check_exercise(exercise_id: str, path: str | os.PathLike, *, timeout: float 
     if result.get("ok"):
         checks = [Check(c["name"], bool(c["passed"]), c.get("message", "")) for c in result["checks"]]
     else:
-        name = {"timeout": "finishes in time", "crash": "runs without crashing"}.get(result.get("kind"), "runs")
+        name = {"timeout": "finishes in time", "crash": "runs without crashing"}.get(str(result.get("kind")), "runs")
         message = result.get("message", "the check failed")
         if result.get("kind") == "timeout":
             message = (f"{display}: your code did not finish within {timeout:g} s and was stopped (an endless loop "
@@ -132,7 +133,7 @@ def _result(exercise: Exercise, display: str, checks: list[Check], output: str, 
                           seconds)
 
 
-def check_in_process(exercise_id: str, path: str | os.PathLike) -> ExerciseResult:
+def check_in_process(exercise_id: str, path: str | os.PathLike[str]) -> ExerciseResult:
     """The same checks in this process, without limits: for tests of trusted fixture files only."""
     from dltutor.core.exercises.child import run_checks
 
