@@ -13,10 +13,12 @@ be unseen); with a single example, at prediction time, it would not even be poss
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from dltutor.core.errors import TutorError
+from dltutor.core.types import Array, FloatArray
 
 #: A feature whose standard deviation is at most this (relative to its scale) is treated as constant.
 _CONSTANT_TOL = 1e-12
@@ -33,8 +35,8 @@ class Normalizer:
             scaled, since dividing by 0 is undefined and they carry no information anyway).
     """
 
-    mu: np.ndarray
-    sigma: np.ndarray
+    mu: FloatArray
+    sigma: FloatArray
     constant: tuple[int, ...] = ()
 
     @property
@@ -43,7 +45,7 @@ class Normalizer:
         return int(self.mu.shape[0])
 
     @classmethod
-    def fit(cls, X: np.ndarray) -> Normalizer:
+    def fit(cls, X: Array) -> Normalizer:
         """Fit on the training inputs.
 
         Args:
@@ -59,7 +61,7 @@ class Normalizer:
         sigma[tiny] = 1.0
         return cls(mu=mu, sigma=sigma, constant=tuple(int(i) for i in np.flatnonzero(tiny)))
 
-    def transform(self, X: np.ndarray) -> np.ndarray:
+    def transform(self, X: Array) -> FloatArray:
         """``(X - mu) / sigma`` with the fitted statistics, unchanged whatever ``X`` is.
 
         Args:
@@ -77,23 +79,23 @@ class Normalizer:
                              f"{self.n_features}", f"{self.n_features} features (rows)")
         return (X - self.mu) / self.sigma
 
-    def inverse_transform(self, Xn: np.ndarray) -> np.ndarray:
+    def inverse_transform(self, Xn: Array) -> FloatArray:
         """Undo :meth:`transform`: ``Xn * sigma + mu``, ``(n_x, m)``."""
         return np.asarray(Xn, dtype=np.float64) * self.sigma + self.mu
 
     @classmethod
-    def fit_transform(cls, X: np.ndarray) -> tuple[Normalizer, np.ndarray]:
+    def fit_transform(cls, X: Array) -> tuple[Normalizer, FloatArray]:
         """Fit on training inputs ``(n_x, m)`` and return the normalizer and the normalized inputs."""
         norm = cls.fit(X)
         return norm, norm.transform(X)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain lists for JSON: ``{"mu": [...], "sigma": [...], "constant": [...]}``."""
         return {"mu": self.mu[:, 0].tolist(), "sigma": self.sigma[:, 0].tolist(),
                 "constant": list(self.constant)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Normalizer:
+    def from_dict(cls, data: dict[str, Any]) -> Normalizer:
         """Rebuild from :meth:`to_dict`'s output."""
         mu = np.asarray(data["mu"], dtype=np.float64).reshape(-1, 1)
         sigma = np.asarray(data["sigma"], dtype=np.float64).reshape(-1, 1)
@@ -103,9 +105,9 @@ class Normalizer:
         return cls(mu=mu, sigma=sigma, constant=tuple(int(i) for i in data.get("constant", ())))
 
 
-def _check(X: np.ndarray) -> np.ndarray:
+def _check(values: Array) -> FloatArray:
     try:
-        X = np.asarray(X, dtype=np.float64)
+        X = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise TutorError("X", "is not numeric", "an (n_features, m) array of numbers") from None
     if X.ndim != 2 or X.shape[1] < 1 or X.shape[0] < 1:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from dltutor.core.errors import TutorError
 
@@ -90,9 +91,9 @@ class SplitAdvice:
     notes: list[str]
     regime: str
     with_test: bool = True
-    alternative: dict | None = None
+    alternative: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with ``train``, ``dev``, ``test`` (fractions), ``sizes`` (counts), ``notes``."""
         return {
             "m": self.m,

@@ -8,7 +8,7 @@ chart is the same text wherever it is printed. Log scales are applied to fresh d
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 MARKERS = ("braille", "dot", "x", "+", "*")
 _LOWEST_POWER, _HIGHEST_POWER = -307, 308
@@ -39,7 +39,7 @@ def plottable(xs: Sequence[float], ys: Sequence[float | None], logx: bool = Fals
 
 
 def line_chart(
-    series: dict[str, tuple[Sequence[float], Sequence[float | None]]],
+    series: Mapping[str, tuple[Sequence[float], Sequence[float | None]]],
     *,
     title: str = "",
     xlabel: str = "",

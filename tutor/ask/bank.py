@@ -162,14 +162,15 @@ def load_course_questions(source: Path | str | Traversable | None = None) -> tup
 def lesson_headings(source: Path | str | Traversable | None = None) -> dict[str, tuple[str, list[str], int]]:
     """``{lesson id: (title, its '##' headings, order)}`` from the lesson files' front matter and Markdown
     (cheap: no directive is computed, unlike :func:`tutor.lessons.load_lessons`)."""
-    return _lesson_headings(_root(source))
+    # mypy does not count object's __hash__ as part of the Traversable protocol; every Traversable is hashable
+    return _lesson_headings(_root(source))  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=4)
 def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str], int]]:
     from dltutor.tutor.mdtext import headings
 
-    out = {}
+    out: dict[str, tuple[str, list[str], int]] = {}
     for path in sorted((p for p in root.iterdir() if re.match(r"^\d{2}-.*\.md$", p.name)), key=lambda p: p.name):
         text = path.read_text(encoding="utf-8")
         parts = text.split("+++", 2)
@@ -180,7 +181,8 @@ def _lesson_headings(root: Traversable) -> dict[str, tuple[str, list[str], int]]
         except tomllib.TOMLDecodeError:
             continue
         if isinstance(meta.get("id"), str):
-            order = meta.get("order") if isinstance(meta.get("order"), int) else int(path.name[:2])
+            given = meta.get("order")
+            order = given if isinstance(given, int) else int(path.name[:2])
             out[meta["id"]] = (str(meta.get("title", meta["id"])), [h for _, h in headings(parts[2])], order)
     return out
 
@@ -236,9 +238,9 @@ def load_bank(source: Path | str | Traversable | None = None, strict: bool = Tru
     if source is not None and not root.joinpath("answers").is_dir():
         # a lessons directory without its own bank (a test's few lessons): the installed bank's entries
         # on the lessons it has, so that every answer's source can be opened
-        only = set(_lesson_headings(root))
+        only = set(_lesson_headings(root))  # type: ignore[arg-type]  # hashable: see lesson_headings
         root = _root(None)
-    lessons = _lesson_headings(root)
+    lessons = _lesson_headings(root)  # type: ignore[arg-type]  # hashable: see lesson_headings
     entries = [_course_entry(q) for q in load_course_questions(root)]
     answers = root.joinpath("answers")
     files = sorted((p for p in answers.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name) \

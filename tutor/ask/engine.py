@@ -3,7 +3,7 @@
 1. **Numbers.** A gradient-check difference ("difference 3e-4") gets the verdict band of
    :func:`core.gradcheck.verdict_band`; error rates or accuracies by set ("99% on training, 80% on dev") the
    diagnosis of :func:`core.diagnose.diagnose`; a dataset size with a split question the advice of
-   :func:`core.diagnose.split_advice`. The answer says which numbers it read.
+   :func:`core.split.split_advice`. The answer says which numbers it read.
 2. **Topic.** A question about a topic taught elsewhere (Adam, batch norm, CNNs...) that names nothing of this
    unit is declined with where it is taught (:meth:`tutor.ask.vocab.Vocabulary.outside_topic`).
 3. **The bank.** The entries are ranked (:class:`tutor.ask.index.Index`); the confidence comes from how much

@@ -234,14 +234,14 @@ class Index:
         # the aim counts only for an entry about every topic the question names ("avoid overfitting" is not
         # "prevent vanishing gradients")
         topics = {t for t in tokens if t.startswith("syn:")} - _AIMS
-        score = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
+        scores = [(b + ANSWER_WEIGHT * a) * (1 + INTENT_BONUS * bool(wanted & kinds))
                  * (1.0 if not check else 1 + CHECK_BONUS if "misconception" in kinds else 1 - CHECK_PENALTY)
                  * (1 + FORM_BONUS * (asked is not None and asked == shape)
                     - FORM_BONUS * (asked not in (None, "yesno") and shape == "yesno"))
                  * (1 + INTENT_BONUS * bool(aims & aim and topics <= have))
                  for b, a, kinds, shape, aim, have in zip(best, self.answers.scores(tokens), self.kinds, self.forms,
                                                           self.aims, self.entry_tokens)]
-        order = sorted((k for k in range(n) if score[k] > 0), key=lambda k: -score[k])
+        order = sorted((k for k in range(n) if scores[k] > 0), key=lambda k: -scores[k])
         if not order:
             return Ranking([], [], known=self._share(tokens, self.known_tokens))
         top = order[0]
@@ -250,7 +250,7 @@ class Index:
         if shows_code(question):
             # the learner's own code (variable names, calls) is in the entry's answer, not its phrasings
             coverage = max(coverage, reach)
-        return Ranking(order, [score[k] for k in order], coverage=coverage, reach=reach,
+        return Ranking(order, [scores[k] for k in order], coverage=coverage, reach=reach,
                        known=self._share(tokens, self.known_tokens),
                        information=sum(self.idf.get(t, 0.0) for t in set(tokens)))
 

@@ -1,7 +1,7 @@
 """Numbers in questions: error rates or accuracies by set, a dataset size, a gradient-check difference.
 
 Pure text reading (no NumPy): the answering calls :func:`core.diagnose.diagnose`,
-:func:`core.diagnose.split_advice` and :func:`core.gradcheck.verdict_band` with what these readers find, so
+:func:`core.split.split_advice` and :func:`core.gradcheck.verdict_band` with what these readers find, so
 the rules live in one place (the core) and the Ask screen, ``dltutor ask`` and the lab never disagree.
 """
 
@@ -182,7 +182,7 @@ def _pair(labels: list[tuple[int, str]], nums: list[int], clause_of: list[int]) 
             if not free:
                 break
             # The nearest free label, the one before the number on a tie ("train 1% 2% dev").
-            pairs[i] = min(free, key=lambda k, i=i: (abs(labels[k][0] - i), labels[k][0] > i))
+            pairs[i] = min(free, key=lambda k: (abs(labels[k][0] - i), labels[k][0] > i))
     return pairs
 
 

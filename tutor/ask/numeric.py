@@ -116,7 +116,7 @@ def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
 
 
 def _split(question: str, m: int, engine: Engine) -> Answer:
-    from dltutor.core.diagnose import render_split, split_advice
+    from dltutor.core.split import render_split, split_advice
     from dltutor.tutor.ask.engine import COURSE_QUESTIONS, SPLIT_SOURCE, Answer, _source
 
     advice = split_advice(m)

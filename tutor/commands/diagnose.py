@@ -64,9 +64,11 @@ def run(args: argparse.Namespace) -> int:
     values, problems = parse_errors(raw)
     if problems:
         raise next(iter(problems.values()))
+    train, dev = values["--train-error"], values["--dev-error"]
+    assert train is not None and dev is not None, "argparse requires both options"
     result = diagnose(
-        values["--train-error"],
-        values["--dev-error"],
+        train,
+        dev,
         bayes_error=values["--bayes-error"],
         train_dev_error=values["--train-dev-error"],
         test_error=values["--test-error"],

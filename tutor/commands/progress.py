@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
                 ["#", "lesson", "status", "quiz best", "quiz last"]))
     mixed = progress.quiz.get(MIXED, [])
     print()
-    if mixed:
-        best, last = progress.best(MIXED), progress.latest(MIXED)
+    best, last = progress.best(MIXED), progress.latest(MIXED)
+    if mixed and best is not None and last is not None:  # both exist when there are attempts
         print(f"mixed quiz: best {best.score}/{best.total}, last {last.score}/{last.total} "
               f"({len(mixed)} attempt{'s' if len(mixed) != 1 else ''})")
     print(count_line(rows, SUMMARY_ID))

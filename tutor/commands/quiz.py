@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # the quiz loads when the command runs, not when the CLI lists its commands
+    from dltutor.tutor.quiz import QuizQuestion, Score
 
 NAME = "quiz"
 HELP = "Quiz yourself on the unit: by lesson (--lesson ID) or mixed; --answers '1:b,2:a+c' grades a script"
@@ -120,7 +123,7 @@ def _read(stdin: TextIO) -> str | None:
     return None if line == "" else line.strip()
 
 
-def interactive(questions: list, stdin: TextIO, stdout: TextIO) -> object:
+def interactive(questions: list[QuizQuestion], stdin: TextIO, stdout: TextIO) -> Score:
     """Ask ``questions`` one by one on a plain terminal and print the score.
 
     Bad answers are explained and asked again; ``q`` stops; end of input stops cleanly with the score so far.

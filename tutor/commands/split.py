@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from dltutor.core.diagnose import render_split, split_advice
+    from dltutor.core.split import render_split, split_advice
     from dltutor.tutor.output import print_json
 
     advice = split_advice(args.m, test=not args.no_test)

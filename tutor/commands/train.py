@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 NAME = "train"
 HELP = "train a network headless (a course preset or your own options); --json for scripts"
@@ -101,8 +102,9 @@ def build_run(args: argparse.Namespace):
         # a new dataset starts from its own defaults, not from the preset's generator settings
         spec = DataSpec(args.dataset, m=args.m, noise=args.noise, ratios=ratios, seed=spec.seed)
     elif args.m is not None or args.noise is not None or ratios is not None:
-        spec = replace(spec, **{k: v for k, v in (("m", args.m), ("noise", args.noise), ("ratios", ratios))
-                                if v is not None})
+        given: dict[str, Any] = {k: v for k, v in (("m", args.m), ("noise", args.noise), ("ratios", ratios))
+                                 if v is not None}
+        spec = replace(spec, **given)
     dataset = spec.load(args.data)
     # asked for explicitly, the quirk is the learner's choice; with --with-exercises the learner's own
     # forward_propagation_with_dropout reseeds every call, so the reference must keep the fixed masks too

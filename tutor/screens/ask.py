@@ -3,11 +3,11 @@ session's history, and the nine course questions as one-key shortcuts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
@@ -39,14 +39,15 @@ class AskScreen(TutorScreen):
     NAME = "ask"
     CSS_PATH = "ask.tcss"
     AUTO_FOCUS = "#question"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "focus_question", "Ask", show=False),
         Binding("slash,i", "focus_question", "Type", key_display="/", tooltip="Type a question"),
         Binding("ctrl+o", "open_source", "Open lesson", tooltip="Open the answer's source lesson"),
         Binding("o", "open_source_key", "Open lesson", show=False, tooltip="Open the answer's source lesson"),
         Binding("q", "go('quiz')", "Quiz", show=False),
         Binding("d", "go('diagnose')", "Diagnose", show=False),
-    ] + [Binding(str(n), f"course_question({n})", "Course question", show=False) for n in range(1, 10)]
+        *(Binding(str(n), f"course_question({n})", "Course question", show=False) for n in range(1, 10)),
+    ]
 
     def __init__(self, question: str | None = None) -> None:
         super().__init__()
@@ -255,7 +256,7 @@ class AskScreen(TutorScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_source":
             lesson_id = self.current.source.get("lesson") if self.current is not None else None
-            return bool(lesson_id) and self._lesson_name(lesson_id) is not None
+            return isinstance(lesson_id, str) and bool(lesson_id) and self._lesson_name(lesson_id) is not None
         if action == "open_source_key":
             return self.check_action("open_source", parameters) and not isinstance(self.focused, Input)
         if action in ("course_question", "focus_question"):

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from dltutor.tutor.screens.base import TutorScreen
@@ -95,7 +96,7 @@ class DiagnoseScreen(TutorScreen):
         form = self.query_one("#diag-form", VerticalScroll)
         error = self.query_one(f"#{field.id}-error", Static)
         row = field.parent
-        if row is None:
+        if not isinstance(row, Widget):
             return
         form.scroll_to_widget(error if error.display else row, animate=False, immediate=True)
         form.scroll_to_widget(row, animate=False, immediate=True)
@@ -103,16 +104,9 @@ class DiagnoseScreen(TutorScreen):
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from dltutor.core.diagnose import (
-            diagnose,
-            number_rows,
-            pad_rows,
-            parse_count,
-            parse_errors,
-            split_advice,
-            unit_warnings,
-        )
+        from dltutor.core.diagnose import diagnose, number_rows, parse_errors, unit_warnings
         from dltutor.core.errors import TutorError
+        from dltutor.core.split import pad_rows, parse_count, split_advice
 
         texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
         names = {key: name for key, _label, name, _placeholder in FIELDS}
@@ -130,8 +124,8 @@ class DiagnoseScreen(TutorScreen):
         for key in texts:
             error = self.query_one(f"#{key}-error", Static)
             if key in problems:
-                exc = problems[key]
-                error.update(f"⚠ {TutorError(names[key], exc.problem, exc.allowed)}")
+                problem = problems[key]
+                error.update(f"⚠ {TutorError(names[key], problem.problem, problem.allowed)}")
             error.display = key in problems
         if isinstance(self.focused, Input) and self.focused.id in values:
             self.call_after_refresh(self._show_field, self.focused)  # its message may have just appeared

@@ -190,6 +190,8 @@ class ExercisesScreen(TutorScreen):
         from dltutor.core.errors import TutorError
         from dltutor.tutor.exercise_session import write_starter
 
+        if self.selected is None:  # before the list is filled
+            return
         directory = self._starter_dir()
         current = self._path()
         if current:
@@ -318,6 +320,8 @@ class ExercisesScreen(TutorScreen):
     def action_hint(self) -> None:
         from dltutor.core.exercises.catalogue import EXERCISES
 
+        if self.selected is None:
+            return
         exercise = EXERCISES[self.selected]
         level = min(self._hint_level.get(exercise.id, 0) + 1, len(exercise.hints))
         self._hint_level[exercise.id] = level
@@ -330,6 +334,8 @@ class ExercisesScreen(TutorScreen):
         from dltutor.core.exercises.catalogue import EXERCISES, TRAINABLE
         from dltutor.tutor.exercise_train import passed_files
 
+        if self.selected is None:
+            return
         preset = EXERCISES[self.selected].trains
         if preset is None:
             return

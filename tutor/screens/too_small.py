@@ -19,14 +19,14 @@ def cover_if_small(app: App, size: Size) -> None:
     """Cover the app with the notice while the terminal is below 80x24, and lift it when it grows."""
     width, height = size
     small = width < MIN_WIDTH or height < MIN_HEIGHT
-    covered = isinstance(app.screen, TooSmallScreen)
-    if small and not covered:
-        app.push_screen(TooSmallScreen())
-    elif covered:
+    screen = app.screen
+    if not isinstance(screen, TooSmallScreen):
         if small:
-            app.screen.show_size(width, height)
-        else:
-            app.pop_screen()
+            app.push_screen(TooSmallScreen())
+    elif small:
+        screen.show_size(width, height)
+    else:
+        app.pop_screen()
 
 
 def notice_text(width: int, height: int) -> str:

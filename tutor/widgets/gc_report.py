@@ -161,7 +161,7 @@ class GcReportView(Vertical):
         cursor = table.cursor_row
         rows: list[tuple[str, list[str | Text]]] = []
         for block in report.blocks:
-            row = [Text(block.name, style="bold"), "×".join(str(s) for s in block.shape),
+            row: list[str | Text] = [Text(block.name, style="bold"), "×".join(str(s) for s in block.shape),
                    difference_cell(block.relative_difference), ratio_text(block.ratio), status_text(block)]
             if self.compact:
                 del row[1]

@@ -55,7 +55,7 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     try:
         from dltutor.tutor.ask import COURSE_QUESTIONS
     except ImportError:  # pragma: no cover - the question file ships with the package
-        COURSE_QUESTIONS = []
+        COURSE_QUESTIONS = ()
     for q in COURSE_QUESTIONS:
         commands.append(Command(f"Ask {q.id}: {q.question}",
                                 partial(post, Navigate("ask", question=q.question)),

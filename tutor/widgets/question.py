@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -119,10 +120,11 @@ class QuestionCard(VerticalScroll, can_focus=True):
     QuestionCard #q-buttons Button { margin-right: 2; }
     """
 
-    BINDINGS = [Binding(k, f"choose('{k}')", show=False) for k in LETTERS] + [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(k, f"choose('{k}')", show=False) for k in LETTERS),
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
-        Binding("space", "toggle", "Toggle", show=False, tooltip="Choose or toggle the highlighted option"),
+        Binding("space", "toggle_option", "Toggle", show=False, tooltip="Choose or toggle the highlighted option"),
         # enter submits a select-all question (a single-answer one is answered by its letter at once) ...
         Binding("enter", "submit", "Submit", tooltip="Submit a select-all answer"),
         # ... or chooses the highlighted option of a single-answer one
@@ -230,7 +232,7 @@ class QuestionCard(VerticalScroll, can_focus=True):
             self.cursor = (self.cursor + delta) % len(self.choices)
             self._paint()
 
-    def action_toggle(self) -> None:
+    def action_toggle_option(self) -> None:
         if self.answered:
             self.action_next()
         elif self.choices:

@@ -52,8 +52,9 @@ def intro_text(try_ids: Sequence[str], where: Mapping[str, str | None] | None = 
         text += " A training run prints its report below."
     away: dict[str, list[str]] = {}
     for try_id in try_ids:
-        if where.get(try_id):
-            away.setdefault(where[try_id], []).append(try_id)  # type: ignore[index]
+        place = where.get(try_id)
+        if place:
+            away.setdefault(place, []).append(try_id)
     for target, ids in away.items():
         names = ", ".join(ids[:-1]) + (" and " if len(ids) > 1 else "") + ids[-1]
         text += f" {names} open{'s' if len(ids) == 1 else ''} {SCREEN_WORDS.get(target, target)}."
