@@ -22,6 +22,27 @@ UI_CALLS = ("run_test(", "run_tour(")
 #: module by module), as ``module::test`` (every parametrization of the test) or ``module::test[id]``.
 #: Remeasure when a test gets much faster or slower; a name that no longer exists is simply unused.
 SLOW_TESTS = frozenset({
+    # the core's training runs
+    "test_next_step::test_a_step_that_did_not_help_is_undone_and_the_next_one_tried_never_looping",
+    "test_next_step::test_each_preset_gets_the_step_its_evidence_calls_for",
+    "test_next_step::test_deep_sigmoid_vanishing_gradients_get_an_activation_step_that_trains",
+    "test_train::test_deep_preset_shows_vanishing_gradients_as_its_description_says",
+    # these three share a module fixture that trains two presets (3.4 s)
+    "test_dropout_standin::test_dropout_beats_no_regularization_on_the_stand_in",
+    "test_dropout_standin::test_recorded_costs_say_which_network",
+    "test_dropout_standin::test_the_lab_says_the_same",
+    # time limits, child processes and servers: they wait on purpose
+    "test_reliability_learner::test_fifty_sleeps_are_reaped_on_timeout_too",
+    "test_reliability_learner::test_escape_codes_the_learner_prints_are_shown_escaped",
+    "test_reliability_learner::test_memory_is_capped_across_all_the_processes[cgroup]",
+    "test_learner::test_a_background_process_is_killed_on_timeout",
+    "test_exercises::test_files_that_crash_loop_or_exit_fail_in_the_child[loop-finishes in time-words0]",
+    "test_web_tabs::test_a_tab_app_that_ignores_quit_and_sigterm_is_still_ended_with_what_it_started",
+    # many cases in one test
+    "test_fuzz_cli::test_no_traceback_and_no_hang_from_any_option",
+    "test_reliability_cli::test_a_huge_argument_is_cut_in_the_error_line[argv1]",
+    "test_reliability_progress::test_out_of_range_numbers_are_moved_aside_with_a_notice[score-300-digits]",
+    "test_quiz::test_quiz_lessons_are_the_lesson_files_ids",
 })
 
 
