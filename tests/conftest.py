@@ -19,7 +19,7 @@ UI_FIXTURES = frozenset({"snap_compare", "browser"})
 UI_CALLS = ("run_test(", "run_tour(")
 
 #: Tests that took more than about 2 s each on the 2-core development machine (``pytest --durations=0``,
-#: module by module), as ``module::test`` (every parametrization of the test) or ``module::test[id]``.
+#: module by module, 2026-12), as ``module::test`` (every parametrization of the test) or ``module::test[id]``.
 #: Remeasure when a test gets much faster or slower; a name that no longer exists is simply unused.
 SLOW_TESTS = frozenset({
     # the core's training runs
@@ -43,6 +43,26 @@ SLOW_TESTS = frozenset({
     "test_reliability_cli::test_a_huge_argument_is_cut_in_the_error_line[argv1]",
     "test_reliability_progress::test_out_of_range_numbers_are_moved_aside_with_a_notice[score-300-digits]",
     "test_quiz::test_quiz_lessons_are_the_lesson_files_ids",
+    # ui tests are mostly 2-5 s each (they are told apart by the ui marker): slow names those over 5 s
+    "test_app::test_tour_runs_every_stop_and_reports",
+    "test_app::test_paging_through_lessons_faster_than_they_fill",
+    "test_app::test_every_footer_shows_help_quit_and_the_way_back",
+    "test_app::test_ask_at_start_and_unknown_questions",
+    "test_app::test_small_terminal_shows_a_notice_and_resizing_never_crashes[lesson]",
+    "test_app::test_ask_reads_accuracies_and_declines_other_courses",
+    "test_app::test_ask_then_open_the_source_lesson_and_escape_back",
+    "test_app::test_mixed_quiz_to_the_end_saves_the_score",
+    "test_app::test_ask_answers_with_its_source_and_keeps_a_history",
+    "test_app::test_try_it_opens_the_preset_in_the_lab_over_the_lesson",
+    "test_lab::test_early_stopping_reports_the_restored_weights",
+    "test_lab::test_the_lab_and_the_cli_give_the_same_verdict",
+    "test_panels::test_lessons_try_it_opens_the_workbench_and_the_panels",
+    "test_exercise_screen::test_a_lesson_page_links_to_its_exercise",
+    "test_snapshots::test_ask_with_an_answer",
+    "test_web::test_a_tab_shows_the_tutor_keys_work_and_its_app_ends_with_the_tab",
+    "test_web::test_two_tabs_at_once_keep_both_learners_progress",
+    "test_web::test_the_tutor_opens_through_jupyter_server_proxy",
+    "test_web::test_stopping_the_server_ends_every_tab_app",
 })
 
 
