@@ -72,13 +72,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("DLTUTOR_HOME", str(tmp_path_factory.mktemp("dltutor-home")))
 
 
-def _drives_the_app(module: object, cache: dict[str, bool]) -> bool:
-    """Whether a test module runs the Textual app headless (``App.run_test``) anywhere."""
+def _module_text(module: object, cache: dict[str, str]) -> str:
+    """A test module's source, read once per collection."""
     path = getattr(module, "__file__", None)
     if path is None:
-        return False
+        return ""
     if path not in cache:
-        cache[path] = "run_test(" in Path(path).read_text(encoding="utf-8")
+        cache[path] = Path(path).read_text(encoding="utf-8")
     return cache[path]
 
 
@@ -91,20 +91,29 @@ def _calls_the_app(function: Callable[..., object]) -> bool:
     return any(call in source for call in UI_CALLS)
 
 
+def _is_ui(item: pytest.Function, texts: dict[str, str]) -> bool:
+    if UI_FIXTURES.intersection(item.fixturenames):
+        return True
+    text = _module_text(item.module, texts)
+    if not any(call in text for call in UI_CALLS):
+        return False
+    # Pilot tests are coroutines and often share a helper that opens the app; plain functions beside them
+    # test text and data, unless their own code runs the app (the guided tour)
+    return inspect.iscoroutinefunction(item.function) or _calls_the_app(item.function)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark ``ui`` and ``slow`` here, in one place, so no test file has to carry them.
 
-    ``ui``: the test asks for a fixture of :data:`UI_FIXTURES`, its own code makes a call of :data:`UI_CALLS`,
-    or it is a coroutine in a module that drives the app with ``run_test`` (Pilot tests are ``async def`` and
-    often share a helper that opens the app; the plain functions beside them test text and data).
+    ``ui``: the test asks for a fixture of :data:`UI_FIXTURES`, or its module runs the app (a call of
+    :data:`UI_CALLS`) and the test is a coroutine or makes such a call itself.
     ``slow``: the test is in :data:`SLOW_TESTS`.
     """
-    drives: dict[str, bool] = {}
+    texts: dict[str, str] = {}
     for item in items:
         if not isinstance(item, pytest.Function):
             continue
-        if UI_FIXTURES.intersection(item.fixturenames) or _calls_the_app(item.function) or (
-                inspect.iscoroutinefunction(item.function) and _drives_the_app(item.module, drives)):
+        if _is_ui(item, texts):
             item.add_marker(pytest.mark.ui)
         module = Path(item.location[0]).stem
         if f"{module}::{item.originalname}" in SLOW_TESTS or f"{module}::{item.name}" in SLOW_TESTS:
