@@ -103,16 +103,9 @@ class DiagnoseScreen(TutorScreen):
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from dltutor.core.diagnose import (
-            diagnose,
-            number_rows,
-            pad_rows,
-            parse_count,
-            parse_errors,
-            split_advice,
-            unit_warnings,
-        )
+        from dltutor.core.diagnose import diagnose, pad_rows, parse_count, parse_errors, split_advice, unit_warnings
         from dltutor.core.errors import TutorError
+        from dltutor.tutor.text.diagnose import number_rows, recipe_items
 
         texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
         names = {key: name for key, _label, name, _placeholder in FIELDS}
@@ -130,8 +123,8 @@ class DiagnoseScreen(TutorScreen):
         for key in texts:
             error = self.query_one(f"#{key}-error", Static)
             if key in problems:
-                exc = problems[key]
-                error.update(f"⚠ {TutorError(names[key], exc.problem, exc.allowed)}")
+                problem = problems[key]
+                error.update(f"⚠ {TutorError(names[key], problem.problem, problem.allowed)}")
             error.display = key in problems
         if isinstance(self.focused, Input) and self.focused.id in values:
             self.call_after_refresh(self._show_field, self.focused)  # its message may have just appeared
@@ -152,8 +145,7 @@ class DiagnoseScreen(TutorScreen):
         lines = pad_rows(number_rows(d), indent="")
         self._part("numbers", Content.assemble(("The numbers behind it\n", "bold"), "\n".join(lines)))
         if d.recipe:
-            steps = [_wrap(f"{i}. {s.title}: {s.why}" + (f" (lab: {s.lab_preset})" if s.lab_preset else ""),
-                           width, "   ") for i, s in enumerate(d.recipe, 1)]
+            steps = [_wrap(item, width, "   ") for item in recipe_items(d, lab=" (lab: {})")]
             title = (f"What to do ({d.focus} first): the basic recipe, in order\n" if d.pressing else
                      f"To lower the error further ({d.focus}): the basic recipe\n")
             steps = [_wrap(d.advice, width, "")] + steps
