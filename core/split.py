@@ -90,9 +90,9 @@ class SplitAdvice:
     notes: list[str]
     regime: str
     with_test: bool = True
-    alternative: dict | None = None
+    alternative: dict[str, object] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict with ``train``, ``dev``, ``test`` (fractions), ``sizes`` (counts), ``notes``."""
         return {
             "m": self.m,
