@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from dltutor.core.train import Training
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,12 @@ class Evidence:
 
     @property
     def scale_spread(self) -> float:
+        """The largest feature scale over the smallest (1 for one feature)."""
         rms = [x for x in self.feature_rms if x > 0]
         return max(rms) / min(rms) if len(rms) > 1 else 1.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of what the advice reads."""
         return {"costs_first_last": [self.costs[0], self.costs[-1]] if self.costs else [],
                 "first_grad_norms": list(self.first_grad_norms), "grad_ratio": self.grad_ratio,
                 "feature_rms": list(self.feature_rms), "scale_spread": self.scale_spread,
@@ -64,7 +70,7 @@ class Evidence:
                 "train_error": self.train_error, "dev_error": self.dev_error}
 
 
-def gather_evidence(training, generated: bool | None = None) -> Evidence:
+def gather_evidence(training: Training, generated: bool | None = None) -> Evidence:
     """The evidence of a finished :class:`core.train.Training`.
 
     Args:
@@ -73,6 +79,8 @@ def gather_evidence(training, generated: bool | None = None) -> Evidence:
     """
     history = list(training.history)
     result = training.result
+    if result is None:
+        raise ValueError("the run has not ended: it has no evidence yet")
     X = training.dataset.splits()["train"][0]
     rms = [float(v) for v in np.sqrt(np.mean(np.square(X), axis=1))]
     params = result.params
@@ -99,7 +107,7 @@ def gather_evidence(training, generated: bool | None = None) -> Evidence:
         iteration=result.iteration,
         best_iteration=result.best_iteration,
         train_error=1 - acc["train"],
-        dev_error=(1 - acc[heldout]) if heldout in acc else None,
+        dev_error=(1 - acc[heldout]) if heldout is not None and heldout in acc else None,
         heldout=heldout,
         generated=bool(generated),
         has_penalty=bool(cfg.l2 or cfg.l1),

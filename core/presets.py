@@ -9,12 +9,18 @@ exercises print it. Without the course's data files they run on built-in stand-i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dltutor.core.errors import TutorError
 from dltutor.core.train import TrainConfig
+
+if TYPE_CHECKING:
+    from dltutor.core.data import Dataset
+    from dltutor.core.types import Array
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class DataSpec:
     feature_scale: tuple[float, ...] | None = None
     bayes_error: float | None = None
 
-    def load(self, path: str | None = None):
+    def load(self, path: str | None = None) -> Dataset:
         """The :class:`core.data.Dataset`: from ``path`` when given, else generated or built in."""
         from dltutor.core.data import get_dataset
 
@@ -53,26 +59,30 @@ class DataSpec:
             ds = scale_features(ds, self.feature_scale)
         return ds
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
         return {"dataset": self.dataset, "m": self.m, "noise": self.noise,
                 "ratios": list(self.ratios) if self.ratios else None, "seed": self.seed,
                 "feature_scale": list(self.feature_scale) if self.feature_scale else None,
                 "bayes_error": self.bayes_error}
 
 
-def scale_features(dataset, scale):
-    """A copy of ``dataset`` with feature ``i`` of every split multiplied by ``scale[i]``."""
-    from dltutor.core.data import Dataset
+def scale_features(dataset: Dataset, scale: Sequence[float]) -> Dataset:
+    """A copy of ``dataset`` with feature ``i`` of every split multiplied by ``scale[i]``.
 
+    The copy declares no reflections: a reflection that kept the labels may not keep them once scaled.
+    """
     s = np.asarray(scale, dtype=np.float64).reshape(-1, 1)
     if s.shape[0] != dataset.n_features:
         raise TutorError("feature_scale", f"{s.shape[0]} factors for {dataset.n_features} features",
                          "one factor per feature")
-    arrays = {}
-    for name, (X, Y) in dataset.splits().items():
-        arrays[f"{name}_X"], arrays[f"{name}_Y"] = X * s, Y
+
+    def scaled(X: Array | None) -> Array | None:
+        return None if X is None else X * s
+
     source = f"{dataset.source}; features scaled by {', '.join(f'{v:g}' for v in s.ravel())}"
-    return Dataset(name=dataset.name, source=source, reflections=(), stand_in=dataset.stand_in, **arrays)
+    return replace(dataset, train_X=dataset.train_X * s, dev_X=scaled(dataset.dev_X), test_X=scaled(dataset.test_X),
+                   source=source, reflections=())
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ class Preset:
     tags: tuple[str, ...] = field(default=())
     published_accuracy: tuple[float, float] | None = None
 
-    def config_for(self, dataset) -> tuple[TrainConfig, str | None]:
+    def config_for(self, dataset: Dataset) -> tuple[TrainConfig, str | None]:
         """The config to run on ``dataset``, and a note when it differs from :attr:`config`.
 
         The course's dropout exercise reseeds before every forward pass, so it reuses one set of masks
@@ -114,7 +124,8 @@ class Preset:
         """
         return masks_for(self.config, dataset)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
         return {"name": self.name, "title": self.title, "description": self.description, "lesson": self.lesson,
                 "data": self.data.to_dict(), "config": self.config.to_dict(), "course_file": self.course_file}
 
@@ -127,7 +138,7 @@ _PUBLISHED = {("initialization", "zeros"): (0.5, 0.5), ("initialization", "rando
               ("regularization", "dropout"): (0.9289099526066351, 0.95)}
 
 
-def masks_for(config: TrainConfig, dataset) -> tuple[TrainConfig, str | None]:
+def masks_for(config: TrainConfig, dataset: Dataset) -> tuple[TrainConfig, str | None]:
     """``config`` with fresh dropout masks on a built-in stand-in (see :meth:`Preset.config_for`), and a note."""
     if config.fixed_masks and config.dropout and getattr(dataset, "stand_in", False):
         return (config.with_changes(fixed_masks=False),
@@ -144,9 +155,11 @@ def _course_init(init: str, title: str, description: str) -> Preset:
                   published_accuracy=_PUBLISHED["initialization", init])
 
 
-def _course_reg(run: str, title: str, description: str, lesson: str, **options) -> Preset:
+def _course_reg(run: str, title: str, description: str, lesson: str, *, l2: float = 0.0,
+                keep_probs: tuple[float, ...] | None = None, fixed_masks: bool = False) -> Preset:
     cfg = TrainConfig(layers=(2, 20, 3, 1), activation="relu", init="inv-sqrt", learning_rate=0.3,
-                      iterations=30_000, seed=3, legacy_rng=True, log_every=1000, **options)
+                      iterations=30_000, seed=3, legacy_rng=True, log_every=1000, l2=l2, keep_probs=keep_probs,
+                      fixed_masks=fixed_masks)
     # About 5% of the goalkeeper data sit on the wrong side of any smooth boundary (the regularized runs
     # stop near 94% train accuracy); the stand-in flips 6% of its labels.
     data = DataSpec("course-football", seed=None, bayes_error=0.05)

@@ -16,13 +16,13 @@ from dltutor.core.diagnose import (
     parse_count,
     parse_error,
     parse_errors,
-    render_diagnosis,
     render_split,
     split_advice,
     unit_warnings,
 )
 from dltutor.core.errors import TutorError
 from dltutor.tutor.cli import main
+from dltutor.tutor.text.diagnose import render_diagnosis
 
 # --------------------------------------------------------------------------------------------------------
 # parse_error

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from dltutor.core.diagnose import diagnose, number_rows, render_diagnosis
+from dltutor.core.diagnose import diagnose
+from dltutor.tutor.text.diagnose import number_rows, render_diagnosis
 
 SCENARIOS = [
     # The lecture's table (Bayes about 0): exactly the four columns.

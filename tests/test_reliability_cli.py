@@ -42,7 +42,7 @@ def test_a_timestamp_as_class_label_is_refused_without_building_a_range(tmp_path
 def test_contiguity_check_costs_nothing_for_a_huge_label():
     import tracemalloc
 
-    from dltutor.core.data import _check_contiguous
+    from dltutor.core.data.validate import check_contiguous as _check_contiguous
     from dltutor.core.errors import TutorError
 
     tracemalloc.start()

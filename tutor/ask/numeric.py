@@ -98,8 +98,9 @@ def _losses(question: str, read: dict, engine: Engine) -> Answer:
 
 
 def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
-    from dltutor.core.diagnose import diagnose, render_diagnosis
+    from dltutor.core.diagnose import diagnose
     from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
+    from dltutor.tutor.text.diagnose import render_diagnosis
 
     errors = read["errors"]
     d = diagnose(errors["train"], errors["dev"], bayes_error=errors.get("bayes"),

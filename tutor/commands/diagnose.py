@@ -51,8 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from dltutor.core.diagnose import diagnose, parse_errors, render_diagnosis, unit_warnings
+    from dltutor.core.diagnose import diagnose, parse_errors, unit_warnings
     from dltutor.tutor.output import print_json
+    from dltutor.tutor.text.diagnose import render_diagnosis
 
     raw = {
         "--train-error": args.train_error,

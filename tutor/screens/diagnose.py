@@ -104,9 +104,10 @@ class DiagnoseScreen(TutorScreen):
     @on(Input.Changed)
     def update(self) -> None:
         """Read every field; show the diagnosis, or what is missing or wrong beside its field."""
-        from dltutor.core.diagnose import diagnose, number_rows, parse_errors, unit_warnings
+        from dltutor.core.diagnose import diagnose, parse_errors, unit_warnings
         from dltutor.core.errors import TutorError
         from dltutor.core.split import pad_rows, parse_count, split_advice
+        from dltutor.tutor.text.diagnose import number_rows, recipe_items
 
         texts = {key: self.query_one(f"#{key}", Input).value.strip() for key, *_ in FIELDS}
         names = {key: name for key, _label, name, _placeholder in FIELDS}
@@ -146,8 +147,7 @@ class DiagnoseScreen(TutorScreen):
         lines = pad_rows(number_rows(d), indent="")
         self._part("numbers", Content.assemble(("The numbers behind it\n", "bold"), "\n".join(lines)))
         if d.recipe:
-            steps = [_wrap(f"{i}. {s.title}: {s.why}" + (f" (lab: {s.lab_preset})" if s.lab_preset else ""),
-                           width, "   ") for i, s in enumerate(d.recipe, 1)]
+            steps = [_wrap(item, width, "   ") for item in recipe_items(d, lab=" (lab: {})")]
             title = (f"What to do ({d.focus} first): the basic recipe, in order\n" if d.pressing else
                      f"To lower the error further ({d.focus}): the basic recipe\n")
             steps = [_wrap(d.advice, width, "")] + steps
