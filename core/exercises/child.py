@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from dltutor.core.exercises.checking import TimeUp as _TimeUp
-from dltutor.core.learner import _ANYTHING, _Failure, _Learner, _limit_resources, tail
+from dltutor.core.learner import tail
+from dltutor.core.learner_child import _ANYTHING, _Failure, _Learner, _limit_resources
 
 
 class ExerciseLearner(_Learner):
