@@ -289,7 +289,8 @@ class _Runner:
                            f"{learner.quote(line)}", line)
         return cost, cache
 
-    def gradients(self, X: np.ndarray, Y: np.ndarray, cache: Any, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def gradients(self, X: np.ndarray, Y: np.ndarray, cache: Any,
+                  params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         learner, name = self.learner, self.backward_name
         try:
             grads = self.backward(X, Y, cache)

@@ -9,8 +9,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import dltutor.tutor.lessons.computed  # noqa: F401  (importing it registers the directives)
 from dltutor.core.errors import TutorError
-from dltutor.tutor.lessons import computed  # noqa: F401  (importing it registers the directives)
 from dltutor.tutor.lessons.body import insert_checks, split_sections
 from dltutor.tutor.lessons.directives import expand_directives
 from dltutor.tutor.lessons.front_matter import check_fields, parse_check, split_front_matter
