@@ -79,8 +79,6 @@ class LearnerError(Exception):
         return {"kind": self.kind, "message": self.message, "file": self.file, "line": self.line}
 
 
-# --- parent side -----------------------------------------------------------------------------------------
-
 def check_file(
     path: str | os.PathLike[str],
     *,

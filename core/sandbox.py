@@ -11,7 +11,7 @@ of output, processes started in the background and never stopped. Three processe
   learner starts, even in a new session or by a double fork, stays its descendant; it joins a cgroup v2 of
   its own when the parent could create one, runs the worker, and when the worker ends it stops every
   descendant before it exits itself;
-* the **worker** (a module such as :mod:`core.learner`) runs the learner's code under per-process limits
+* the **worker** (a module such as :mod:`core.learner_child`) runs the learner's code under per-process limits
   and writes its result with a length prefix, then exits at once (``os._exit``), so a thread the learner left
   running cannot hold the check open.
 

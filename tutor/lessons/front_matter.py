@@ -38,6 +38,7 @@ _CHECK_OPTIONAL: dict[str, tuple[type, str]] = {
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
+    """The TOML between the two ``+++`` lines, parsed, and the body after them (ending in one newline)."""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "+++":
         raise TutorError(f"{name}:front matter", "the file must start with a '+++' line",
@@ -60,6 +61,7 @@ def _is(value: Any, kind: type) -> bool:
 
 
 def check_fields(meta: dict[str, Any], name: str) -> None:
+    """Every front-matter field present, of its type and in range, and no unknown field."""
     for key, (kind, words) in _FIELDS.items():
         if key not in meta:
             raise TutorError(f"{name}:{key}", "missing field", words)
@@ -87,6 +89,7 @@ def check_fields(meta: dict[str, Any], name: str) -> None:
 
 
 def parse_check(table: Any, name: str, index: int) -> CheckQuestion:
+    """One ``[[check]]`` table (the ``index``-th) as a question, its fields checked."""
     where = f"{name}:check[{index}]"
     if not isinstance(table, dict):
         raise TutorError(where, "not a table", "[[check]] with question, options, answer, explanation")
