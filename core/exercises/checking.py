@@ -69,7 +69,7 @@ class Tester:
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the learner's function ``name``; an exception they raise becomes a failed check at their line."""
-        from dltutor.core.learner_child import _ANYTHING
+        from dltutor.core.learner_code import _ANYTHING
 
         fn = self.learner.own_function(name)
         if fn is None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from dltutor.core.exercises.checking import TimeUp as _TimeUp
 from dltutor.core.learner import tail
-from dltutor.core.learner_child import _ANYTHING, _Failure, _Learner, _limit_resources
+from dltutor.core.learner_code import _ANYTHING, _Failure, _Learner, _limit_resources
 
 
 class ExerciseLearner(_Learner):
