@@ -1,7 +1,7 @@
 """A learner's file inside a child process: loaded as a module, failures that point at their own lines, limits.
 
 Shared by the two children that run a learner's code: the backpropagation check (:mod:`core.learner_child`)
-and the exercises (:mod:`core.exercises.child`). Nothing here runs in the tutor's own process.
+and the exercises (:mod:`core.exercises.child`).
 """
 
 from __future__ import annotations
