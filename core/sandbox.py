@@ -11,7 +11,7 @@ of output, processes started in the background and never stopped. Three processe
   learner starts, even in a new session or by a double fork, stays its descendant; it joins a cgroup v2 of
   its own when the parent could create one, runs the worker, and when the worker ends it stops every
   descendant before it exits itself;
-* the **worker** (a module such as :mod:`core.learner`) runs the learner's code under per-process limits
+* the **worker** (a module such as :mod:`core.learner_child`) runs the learner's code under per-process limits
   and writes its result with a length prefix, then exits at once (``os._exit``), so a thread the learner left
   running cannot hold the check open.
 
@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: Seconds between two looks at whether the run has finished, and between two measures of its memory.
 POLL = 0.05
@@ -319,7 +320,8 @@ def run(command: list[str], *, timeout: float, memory: int, cwd: str | os.PathLi
                 stop_tree(proc.pid, include_root=True)
             proc.wait()
             status = _status(proc)
-            proc.stdout.close()
+            if proc.stdout is not None:  # always a pipe (stdout=PIPE above)
+                proc.stdout.close()
             data += _drain(read_fd)
         finally:
             os.close(read_fd)
@@ -361,12 +363,15 @@ def _drain(fd: int) -> bytes:
         out += chunk
 
 
-def _status(proc: subprocess.Popen) -> dict | None:
+def _status(proc: subprocess.Popen[bytes]) -> dict[str, Any] | None:
     """The supervisor's report on its stdout: the worker's exit code and the leftovers it stopped."""
+    if proc.stdout is None:
+        return None
     with contextlib.suppress(OSError, ValueError, AttributeError):
         text = proc.stdout.read(4096).decode("ascii", "replace").strip().splitlines()
         if text:
-            return json.loads(text[-1])
+            report = json.loads(text[-1])
+            return report if isinstance(report, dict) else None
     return None
 
 
@@ -386,7 +391,7 @@ class Sender:
         self._exit = os._exit
         self._close = os.close
 
-    def send(self, result: dict) -> None:
+    def send(self, result: dict[str, Any]) -> None:
         """Write ``result`` (plain JSON types) and exit with code 0, without running any exit handlers."""
         try:
             data = self._encode(result).encode("utf-8", "replace")
@@ -410,12 +415,12 @@ def _become_subreaper() -> bool:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 
 
-def _supervise(spec: dict) -> int:
+def _supervise(spec: dict[str, Any]) -> int:
     if spec.get("cgroup"):
         with contextlib.suppress(OSError):
             Path(spec["cgroup"], "cgroup.procs").write_text(str(os.getpid()))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dltutor.tutor import progress as progress_module
 from dltutor.tutor.cli import main
 from dltutor.tutor.progress import FILENAME, LOCKNAME, ProgressStore
+from dltutor.tutor.progress import store as progress_module
 from dltutor.tutor.tour import settle
 from tests.test_app import SIZE, app_for
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
-from dltutor.core.learner import _ANYTHING, _Failure
+from dltutor.core.learner_code import _ANYTHING, _Failure
 from dltutor.core.types import Array, Params
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 from dltutor.core.exercises.checking import Tester
 from dltutor.core.exercises.checking import TimeUp as _TimeUp
-from dltutor.core.learner import _ANYTHING, _Failure, _Learner, _limit_resources, tail
+from dltutor.core.learner import tail
+from dltutor.core.learner_code import _ANYTHING, _Failure, _Learner, _limit_resources
 
 
 class ExerciseLearner(_Learner):

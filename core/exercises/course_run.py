@@ -39,7 +39,7 @@ def train_in_child(request: dict[str, Any]) -> dict[str, Any]:
     """Load every file of ``request["files"]`` and run the course's loop with the learner's functions."""
     from dltutor.core.exercises import helpers
     from dltutor.core.exercises.child import ExerciseLearner
-    from dltutor.core.learner import _ANYTHING, _Failure
+    from dltutor.core.learner_code import _ANYTHING, _Failure
 
     fns: dict[str, tuple[Callable[..., Any], _Learner]] = {}
     for exercise_id, (path, display) in request["files"].items():
