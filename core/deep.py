@@ -27,7 +27,9 @@ import numpy as np
 from dltutor.core.activations import ACTIVATIONS
 from dltutor.core.errors import TutorError
 from dltutor.core.init import initialize, weight_scale
+from dltutor.core.layers import input_gradient, linear_forward, weight_gradient
 from dltutor.core.rng import Rng, randn
+from dltutor.core.types import Array
 
 MAX_DEPTH = 200
 MAX_WIDTH = 2000
@@ -224,13 +226,13 @@ def _layer_rngs(rng: Rng, depth: int) -> list[Rng]:
     return [np.random.default_rng(int(s)) for s in rng.integers(0, 2**63 - 1, size=depth)]
 
 
-def _scaled(x: np.ndarray) -> tuple[np.ndarray, float]:
+def _scaled(x: Array) -> tuple[Array, float]:
     """``x / peak`` and ``peak = max |x|``: statistics of huge (1e200) values without squaring to inf."""
     peak = float(np.max(np.abs(x))) if x.size else 0.0
     return (x / peak if peak > 0 else x), peak
 
 
-def _std(x: np.ndarray) -> float:
+def _std(x: Array) -> float:
     """The std of ``x``, or ``inf`` when any entry overflowed."""
     if not np.all(np.isfinite(x)):
         return math.inf
@@ -238,14 +240,14 @@ def _std(x: np.ndarray) -> float:
     return float(np.std(y)) * peak if peak > 0 else 0.0
 
 
-def _mean_abs(x: np.ndarray) -> float:
+def _mean_abs(x: Array) -> float:
     if not np.all(np.isfinite(x)):
         return math.inf
     y, peak = _scaled(x)
     return float(np.mean(np.abs(y))) * peak if peak > 0 else 0.0
 
 
-def _norm(x: np.ndarray) -> float:
+def _norm(x: Array) -> float:
     """Frobenius norm of ``x``, ``inf`` when any entry overflowed."""
     if not np.all(np.isfinite(x)):
         return math.inf
@@ -320,9 +322,9 @@ def run_deep(
     X = randn(rng, width, m)
     layer_rngs = None if init in ("identity", "zeros") else _layer_rngs(rng, depth)
     keep_weights = depth * width * width <= WEIGHT_BUDGET
-    kept: dict[int, np.ndarray] = {}
+    kept: dict[int, Array] = {}
 
-    def weight(l: int) -> np.ndarray:  # noqa: E741
+    def weight(l: int) -> Array:  # noqa: E741
         if l in kept:
             return kept[l]
         if init == "identity":
@@ -343,13 +345,14 @@ def run_deep(
             kept[l] = W
         return W
 
-    Zs: list[np.ndarray] = []
-    As: list[np.ndarray] = [X]
+    Zs: list[Array] = []
+    As: list[Array] = [X]
     # Overflow to inf (and inf - inf = nan) is an expected outcome here: it is detected and reported.
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         A = X
+        zero_bias = np.zeros((width, 1))  # the stack's biases are zero
         for l in range(1, depth + 1):  # noqa: E741
-            Z = weight(l) @ A
+            Z = linear_forward(A, weight(l), zero_bias)
             A = act.forward(Z)
             Zs.append(Z)
             As.append(A)
@@ -362,12 +365,12 @@ def run_deep(
         for l in range(depth, 0, -1):  # noqa: E741
             Z, A_l, A_prev = Zs[l - 1], As[l], As[l - 1]
             dZ = act.backward(dA, Z, A_l)
-            dW = (dZ @ A_prev.T) / m
+            dW = weight_gradient(dZ, A_prev, m)
             grad_norms[l - 1] = _norm(dW)
             delta_rms[l - 1] = _norm(dZ) / math.sqrt(dZ.size) / top
             grad_ok[l - 1] = math.isfinite(grad_norms[l - 1]) and math.isfinite(delta_rms[l - 1])
             if l > 1:
-                dA = weight(l).T @ dZ
+                dA = input_gradient(dZ, weight(l))
         stats: list[LayerStats] = []
         input_std = float(np.std(X))
         for l in range(1, depth + 1):  # noqa: E741
@@ -375,7 +378,7 @@ def run_deep(
             std = _std(A_l)
             finite = math.isfinite(std)
             if finite:
-                derivative = act.backward(np.ones_like(Z), Z, A_l)
+                derivative = act.derivative(Z, A_l)
                 flat = float(np.mean(np.abs(derivative) < FLAT_DERIVATIVE))
             else:
                 flat = math.nan
