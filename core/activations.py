@@ -39,12 +39,12 @@ BackwardInto = Callable[[Array, Array, Array, Array], Array]
 # --- the kernels, one per activation ------------------------------------------------------------------------
 
 def _sigmoid_into(Z: Array, out: Array) -> Array:
-    # 1 / (1 + exp(-z)), as the course writes it; exp overflows to inf for very negative z, giving 0
-    with np.errstate(over="ignore"):
-        np.negative(Z, out=out)
-        np.exp(out, out=out)
-        out += 1
-        return np.divide(1, out, out=out)
+    # 1 / (1 + exp(-z)), as the course writes it. exp overflows to inf for z < -709, which gives the right
+    # 0; the kernel leaves silencing that to its caller (an errstate costs as much as a small layer)
+    np.negative(Z, out=out)
+    np.exp(out, out=out)
+    out += 1
+    return np.divide(1, out, out=out)
 
 
 def _sigmoid_derivative_into(Z: Array, A: Array, out: Array) -> Array:
@@ -111,6 +111,17 @@ def _softmax_backward_into(dA: Array, Z: Array, A: Array, out: Array) -> Array:
     return out
 
 
+def _chain_rule(derivative_into: DerivativeInto) -> BackwardInto:
+    """The backward step of an elementwise activation: ``dZ = dA * g'(Z)``, written into ``out``."""
+
+    def backward_into(dA: Array, Z: Array, A: Array, out: Array) -> Array:
+        derivative_into(Z, A, out)
+        out *= dA
+        return out
+
+    return backward_into
+
+
 # --- the table ----------------------------------------------------------------------------------------------
 
 def _like(Z: Array) -> Array:
@@ -127,8 +138,11 @@ class Activation:
         forward_into: ``(Z, out) -> A``, ``out`` may be ``Z``.
         derivative_into: ``(Z, A, out) -> g'(Z)``, or ``None`` where the Jacobian is not diagonal (softmax).
         description: one line for the help text.
-        backward_into: ``(dA, Z, A, out) -> dZ`` for an activation without ``derivative_into``.
+        backward_into: ``(dA, Z, A, out) -> dZ``, ``out`` not ``dA``; by default the chain rule on
+            ``derivative_into`` (softmax gives its own).
         kink: the derivative jumps at ``Z = 0`` (ReLU, leaky ReLU), where central differences straddle it.
+        overflows: ``forward_into`` may overflow on the way to a right answer (sigmoid's ``exp(-z)``);
+            :meth:`forward` silences that, callers of ``forward_into`` do so themselves.
     """
 
     name: str
@@ -137,9 +151,13 @@ class Activation:
     description: str
     backward_into: BackwardInto | None = None
     kink: bool = False
+    overflows: bool = False
 
     def forward(self, Z: Array) -> Array:
         """``A = g(Z)`` in a new array, ``(n_l, m) -> (n_l, m)``."""
+        if self.overflows:
+            with np.errstate(over="ignore"):
+                return self.forward_into(Z, _like(Z))
         return self.forward_into(Z, _like(Z))
 
     def derivative(self, Z: Array, A: Array, out: Array | None = None) -> Array:
@@ -148,19 +166,23 @@ class Activation:
             raise ValueError(f"{self.name} has no elementwise derivative; use backward")
         return self.derivative_into(Z, A, _like(Z) if out is None else out)
 
-    def backward(self, dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
-        """The backward step ``dZ = dA * g'(Z)``, ``(n_l, m)`` each, into ``out`` when given.
+    def __post_init__(self) -> None:
+        if self.backward_into is None:
+            if self.derivative_into is None:
+                raise ValueError(f"{self.name} needs a derivative or a backward step")
+            object.__setattr__(self, "backward_into", _chain_rule(self.derivative_into))
 
-        ``out`` must not be ``dA`` (the derivative is written there first).
-        """
+    def backward(self, dA: Array, Z: Array, A: Array, out: Array | None = None) -> Array:
+        """The backward step ``dZ = dA * g'(Z)``, ``(n_l, m)`` each, into ``out`` (not ``dA``) when given."""
         if out is None:
             out = np.empty_like(dA, dtype=np.result_type(dA, Z, 0.0))
-        if self.derivative_into is None:
-            assert self.backward_into is not None  # every entry has one of the two
-            return self.backward_into(dA, Z, A, out)
-        self.derivative_into(Z, A, out)
-        out *= dA
-        return out
+        return self.step(dA, Z, A, out)
+
+    @property
+    def step(self) -> BackwardInto:
+        """``backward_into``, always set (the chain rule on the derivative unless the entry gave its own)."""
+        assert self.backward_into is not None  # set in __post_init__
+        return self.backward_into
 
 
 #: The hidden-layer activations, by name (what ``--activation`` accepts).
@@ -170,7 +192,8 @@ ACTIVATIONS: dict[str, Activation] = {
     "leaky_relu": Activation("leaky_relu", _leaky_relu_into, _leaky_relu_derivative_into,
                              "z for z > 0, 0.01 z otherwise", kink=True),
     "tanh": Activation("tanh", _tanh_into, _tanh_derivative_into, "tanh(z); derivative 1 - a^2"),
-    "sigmoid": Activation("sigmoid", _sigmoid_into, _sigmoid_derivative_into, "1/(1+e^-z); derivative a(1-a)"),
+    "sigmoid": Activation("sigmoid", _sigmoid_into, _sigmoid_derivative_into, "1/(1+e^-z); derivative a(1-a)",
+                          overflows=True),
     "linear": Activation("linear", _linear_into, _linear_derivative_into, "identity; derivative 1"),
 }
 

@@ -27,7 +27,7 @@ import numpy as np
 from dltutor.core.activations import ACTIVATIONS
 from dltutor.core.errors import TutorError
 from dltutor.core.init import initialize, weight_scale
-from dltutor.core.layers import input_gradient, linear_forward, weight_gradient
+from dltutor.core.layers import linear_backward, linear_forward
 from dltutor.core.rng import Rng, randn
 from dltutor.core.types import Array
 
@@ -365,12 +365,12 @@ def run_deep(
         for l in range(depth, 0, -1):  # noqa: E741
             Z, A_l, A_prev = Zs[l - 1], As[l], As[l - 1]
             dZ = act.backward(dA, Z, A_l)
-            dW = weight_gradient(dZ, A_prev, m)
+            below, dW, _ = linear_backward(dZ, A_prev, weight(l) if l > 1 else None, m)
             grad_norms[l - 1] = _norm(dW)
             delta_rms[l - 1] = _norm(dZ) / math.sqrt(dZ.size) / top
             grad_ok[l - 1] = math.isfinite(grad_norms[l - 1]) and math.isfinite(delta_rms[l - 1])
-            if l > 1:
-                dA = input_gradient(dZ, weight(l))
+            if below is not None:
+                dA = below
         stats: list[LayerStats] = []
         input_std = float(np.std(X))
         for l in range(1, depth + 1):  # noqa: E741

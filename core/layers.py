@@ -7,8 +7,9 @@ for a learner's buggy line) and the deep-network demo. Examples are columns: ``A
 ``(n_prev, m)``, ``W`` ``(n_l, n_prev)``, ``b`` ``(n_l, 1)``, ``Z``/``A``/``dZ`` ``(n_l, m)``.
 
 Each step with an ``out`` argument writes its result there (shape and dtype as returned) and returns it;
-the values are the same, bit for bit, as without it. The ``*_sum`` steps leave the ``1/m`` of the mean to
-the caller, so the lean loop can apply it once to all gradients; the ``*_gradient`` steps apply it.
+the values are the same, bit for bit, as without it. :func:`linear_backward_into` leaves the ``1/m`` of
+the mean to the caller, so the lean loop can apply it once to all gradients; :func:`linear_backward`
+applies it.
 """
 
 from __future__ import annotations
@@ -25,48 +26,46 @@ def linear_forward(A_prev: Array, W: Array, b: Array, out: Array | None = None) 
     return Z
 
 
-def weight_sum(dZ: Array, A_prev: Array, out: Array | None = None) -> Array:
-    """``dZ A_prev^T``: ``(n_l, m) @ (m, n_prev) -> (n_l, n_prev)``, ``m`` times ``dW``."""
-    result: Array = np.dot(dZ, A_prev.T, out=out)
-    return result
-
-
-def bias_sum(dZ: Array, out: Array | None = None) -> Array:
-    """``dZ`` summed over the examples: ``(n_l, m) -> (n_l, 1)``, ``m`` times ``db``."""
-    # np.add.reduce is np.sum(dZ, axis=1, keepdims=True) without the wrapper's overhead
-    result: Array = np.add.reduce(dZ, 1, None, out, True)
-    return result
-
-
-def input_gradient(dZ: Array, W: Array, out: Array | None = None) -> Array:
-    """``dA_prev = W^T dZ``: ``(n_prev, n_l) @ (n_l, m) -> (n_prev, m)``."""
-    result: Array = np.dot(W.T, dZ, out=out)
-    return result
-
-
-def weight_gradient(dZ: Array, A_prev: Array, m: int) -> Array:
-    """``dW = 1/m dZ A_prev^T`` ``(n_l, n_prev)``."""
-    return 1.0 / m * weight_sum(dZ, A_prev)
-
-
-def bias_gradient(dZ: Array, m: int) -> Array:
-    """``db = 1/m sum over examples of dZ`` ``(n_l, 1)``."""
-    return 1.0 / m * bias_sum(dZ)
-
-
-def linear_backward(dZ: Array, A_prev: Array, W: Array, m: int) -> tuple[Array, Array, Array]:
-    """Gradients of the linear step from ``dZ`` ``(n_l, m)``.
+def linear_backward_into(dZ: Array, A_prev: Array, W: Array | None, dW: Array, db: Array,
+                         dA_prev: Array | None) -> None:
+    """The linear step's gradients before the mean, written into preallocated arrays.
 
     Args:
-        dZ: the layer's delta before the mean over examples ``(n_l, m)`` (the course's ``dZ3 = A3 - Y``).
+        dZ: the layer's delta ``(n_l, m)`` (the course's ``dZ3 = A3 - Y`` on the output layer).
         A_prev: the layer's input ``(n_prev, m)``.
-        W: the layer's weights ``(n_l, n_prev)``.
+        W: the layer's weights ``(n_l, n_prev)``; only read for ``dA_prev`` (may be ``None`` without it).
+        dW: receives ``dZ A_prev^T`` ``(n_l, n_prev)``, ``m`` times the weights' gradient.
+        db: receives ``dZ`` summed over the examples ``(n_l, 1)``, ``m`` times the biases' gradient.
+        dA_prev: receives ``W^T dZ`` ``(n_prev, m)``; ``None`` skips it (layer 1 has no layer below).
+    """
+    np.dot(dZ, A_prev.T, out=dW)
+    # np.add.reduce is np.sum(dZ, axis=1, keepdims=True) without the wrapper's overhead
+    np.add.reduce(dZ, 1, None, db, True)
+    if dA_prev is not None and W is not None:
+        np.dot(W.T, dZ, out=dA_prev)
+
+
+def linear_backward(dZ: Array, A_prev: Array, W: Array | None, m: int) -> tuple[Array | None, Array, Array]:
+    """Gradients of the linear step from ``dZ`` ``(n_l, m)``, with the mean over the ``m`` examples.
+
+    Args:
+        dZ: the layer's delta before the mean ``(n_l, m)`` (the course's ``dZ3 = A3 - Y``).
+        A_prev: the layer's input ``(n_prev, m)``.
+        W: the layer's weights ``(n_l, n_prev)``, or ``None`` when ``dA_prev`` is not wanted.
         m: the number of examples the cost averages over.
 
     Returns:
-        ``dA_prev`` ``(n_prev, m)``, ``dW`` ``(n_l, n_prev)`` and ``db`` ``(n_l, 1)``.
+        ``dA_prev = W^T dZ`` ``(n_prev, m)`` (``None`` without ``W``), ``dW = 1/m dZ A_prev^T``
+        ``(n_l, n_prev)`` and ``db = 1/m sum of dZ over the examples`` ``(n_l, 1)``.
     """
-    return input_gradient(dZ, W), weight_gradient(dZ, A_prev, m), bias_gradient(dZ, m)
+    dtype = np.result_type(dZ, A_prev, 0.0)
+    dW = np.empty((dZ.shape[0], A_prev.shape[0]), dtype)
+    db = np.empty((dZ.shape[0], 1), dtype)
+    dA_prev = None if W is None else np.empty((W.shape[1], dZ.shape[1]), np.result_type(W, dZ, 0.0))
+    linear_backward_into(dZ, A_prev, W, dW, db, dA_prev)
+    dW *= 1.0 / m
+    db *= 1.0 / m
+    return dA_prev, dW, db
 
 
 def cross_entropy_delta(AL: Array, target: Array, out: Array | None = None) -> Array:

@@ -17,13 +17,11 @@ import numpy as np
 from dltutor.core.activations import Activation, get_activation
 from dltutor.core.layers import (
     apply_mask,
-    bias_sum,
     cross_entropy_delta,
-    input_gradient,
     l1_gradient,
     l2_gradient,
+    linear_backward_into,
     linear_forward,
-    weight_sum,
 )
 from dltutor.core.network import Architecture
 from dltutor.core.types import Array, Params
@@ -96,8 +94,9 @@ class LeanNet:
             self.b[l][...] = params[f"b{l}"]
         self.acts: list[Activation] = [get_activation(arch.activation)] + [
             get_activation(arch.activation_of(l)) for l in range(1, L + 1)]  # noqa: E741
-        # what the forward loop reads per layer, bound once
+        # what the loops read per layer, bound once
         self._layers = [(l, self.W[l], self.b[l], self.acts[l].forward_into) for l in range(1, L + 1)]  # noqa: E741
+        self._steps = [act.step for act in self.acts]
         self._buffers: dict[int, Buffers] = {}
 
     @property
@@ -163,19 +162,17 @@ class LeanNet:
         dZ = cross_entropy_delta(buf.A[L], onehot if onehot is not None else Y, buf.dZ[L])
         if scale_delta_first:
             np.multiply(1.0 / m, dZ, out=dZ)
-        dW, db, W, acts = self.dW, self.db, self.W, self.acts
-        for l in range(L, 0, -1):  # noqa: E741
-            weight_sum(dZ, X if l == 1 else buf.out[l - 1], dW[l])
-            bias_sum(dZ, db[l])
-            if l == 1:
-                break
-            dA = input_gradient(dZ, W[l], buf.dA[l - 1])
+        dW, db, W, steps = self.dW, self.db, self.W, self._steps
+        for l in range(L, 1, -1):  # noqa: E741
+            dA = buf.dA[l - 1]
+            linear_backward_into(dZ, buf.out[l - 1], W[l], dW[l], db[l], dA)
             if masks is not None:
                 D = masks[l - 2]
                 if D is not None:
                     assert keep_probs is not None  # masks come with their keep probabilities
                     apply_mask(dA, D, keep_probs[l - 2], dA)
-            dZ = acts[l - 1].backward(dA, buf.Z[l - 1], buf.A[l - 1], buf.dZ[l - 1])
+            dZ = steps[l - 1](dA, buf.Z[l - 1], buf.A[l - 1], buf.dZ[l - 1])
+        linear_backward_into(dZ, X, None, dW[1], db[1], None)
         n_W = self.n_W
         if not scale_delta_first:
             self.grad *= 1.0 / m

@@ -146,8 +146,12 @@ def _course_init(init: str, title: str, description: str) -> Preset:
                   published_accuracy=_PUBLISHED["initialization", init])
 
 
-def _course_reg(run: str, title: str, description: str, lesson: str,
-                parity: CourseParity = CourseParity(legacy_rng=True), **options) -> Preset:
+#: The course's runs draw with the legacy RandomState, as its notebooks do.
+_COURSE_RNG = CourseParity(legacy_rng=True)
+
+
+def _course_reg(run: str, title: str, description: str, lesson: str, parity: CourseParity = _COURSE_RNG,
+                **options) -> Preset:
     cfg = TrainConfig(layers=(2, 20, 3, 1), activation="relu", init="inv-sqrt", learning_rate=0.3,
                       iterations=30_000, seed=3, log_every=1000, parity=parity, **options)
     # About 5% of the goalkeeper data sit on the wrong side of any smooth boundary (the regularized runs

@@ -19,7 +19,7 @@ import numpy as np
 
 from dltutor.core.activations import get_activation
 from dltutor.core.errors import TutorError
-from dltutor.core.layers import apply_mask, bias_gradient, input_gradient, weight_gradient
+from dltutor.core.layers import apply_mask, linear_backward
 from dltutor.core.layers import l1_gradient as penalty_l1
 from dltutor.core.layers import l2_gradient as penalty_l2
 from dltutor.core.network import Architecture, LayerCache, dropout_masks, forward, output_delta
@@ -138,15 +138,18 @@ def backprop(
     for l in range(arch.L, 0, -1):  # noqa: E741
         A_prev = cache.A(l - 1)
         W = params[f"W{l}"]
-        dW = dW_line.get(l, weight_gradient)(dZ, A_prev, m)  # dW3 = 1./m * np.dot(dZ3, A2.T)
-        db = db_line.get(l, bias_gradient)(dZ, m)  # db3 = 1./m * np.sum(dZ3, axis=1, keepdims=True)
+        # dA2 = np.dot(W3.T, dZ3); dW3 = 1./m * np.dot(dZ3, A2.T); db3 = 1./m * np.sum(dZ3, axis=1, keepdims=True)
+        dA_prev, dW, db = linear_backward(dZ, A_prev, W if l > 1 else None, m)
+        if l in dW_line:
+            dW = dW_line[l](dZ, A_prev, m)
+        if l in db_line:
+            db = db_line[l](dZ, m)
         if l2_gradient and cache.l2:
             dW = dW + penalty_l2(W, cache.l2, m)
         if l2_gradient and cache.l1:
             dW = dW + penalty_l1(W, cache.l1, m)
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
-        if l > 1:
-            dA_prev = input_gradient(dZ, W)  # dA2 = np.dot(W3.T, dZ3)
+        if dA_prev is not None:
             if masks is not None:
                 D = masks[l - 2]
                 if D is not None:
