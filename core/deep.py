@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -147,7 +148,7 @@ class DeepReport:
         """Some weight gradient overflowed."""
         return any(s.grad_overflow for s in self.layers)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (infinities stay floats; :func:`tutor.output.dumps` writes them as strings)."""
         d = asdict(self)
         d["overflow_layer"] = self.overflow_layer
@@ -333,14 +334,16 @@ def run_deep(
             W = np.zeros((width, width))
         else:
             # Re-seeding makes a re-draw for the backward pass identical to the forward draw.
+            assert layer_rngs is not None  # drawn for every init but identity and zeros
             seed_rng = layer_rngs[l - 1]
-            state = seed_rng.bit_generator.state if isinstance(seed_rng, np.random.Generator) \
-                else seed_rng.get_state()
-            W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
             if isinstance(seed_rng, np.random.Generator):
+                state = seed_rng.bit_generator.state
+                W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
                 seed_rng.bit_generator.state = state
             else:
-                seed_rng.set_state(state)
+                legacy_state = seed_rng.get_state()
+                W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
+                seed_rng.set_state(legacy_state)
         if keep_weights:
             kept[l] = W
         return W
@@ -398,7 +401,7 @@ def run_deep(
     flats = [s.flat for s in stats if not math.isnan(s.flat)]
     saturated = activation in ("tanh", "sigmoid") and bool(flats) and float(np.mean(flats)) > 0.5
     std_w = a if init == "identity" else (0.0 if init == "zeros" else weight_scale(method, width, scale))
-    report_args = dict(depth=depth, width=width, activation=activation, init=init, weight_std=std_w,
+    report_args: dict[str, Any] = dict(depth=depth, width=width, activation=activation, init=init, weight_std=std_w,
                        identity_scale=a if init == "identity" else None, m=m, input_std=input_std,
                        layers=stats, expected_std=expected, activations_trend=act_trend,
                        gradients_trend=grad_trend, saturated=saturated)
@@ -440,8 +443,11 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, input_std, layers,
-             expected_std, activations_trend, gradients_trend, saturated) -> tuple[str, list[str]]:
+def _explain(*, depth: int, width: int, activation: str, init: str, weight_std: float,
+             identity_scale: float | None, m: int, input_std: float, layers: list[LayerStats],
+             expected_std: list[float] | None, activations_trend: str, gradients_trend: str,
+             saturated: bool) -> tuple[str, list[str]]:
+    scale = identity_scale if identity_scale is not None else 0.0  # given whenever expected_std is
     first, last = layers[0], layers[-1]
     what = (f"W = {identity_scale:g} I" if init == "identity" else f"{init} init") + f" with {activation}"
     parts = []
@@ -462,7 +468,7 @@ def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, i
     elif expected_std is not None:
         verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[gradients_trend]
         parts.append(f"gradients {verb}: every dW[l] carries the factor a^(L-1) = "
-                     f"{_fmt(_power(identity_scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every "
+                     f"{_fmt(_power(scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every "
                      "layer)")
     else:
         head = {"stable": "gradient norms are similar across layers",
@@ -479,8 +485,8 @@ def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, i
         notes.append(f"{mean_flat:.0%} of the {activation} units are saturated (derivative below "
                      f"{FLAT_DERIVATIVE}): gradients barely pass through them")
     if expected_std is not None:
-        notes.append(f"a deep linear network with W = a I computes a^L X: {identity_scale:g}^{depth} = "
-                     f"{_fmt(_power(identity_scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
+        notes.append(f"a deep linear network with W = a I computes a^L X: {scale:g}^{depth} = "
+                     f"{_fmt(_power(scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
     elif activations_trend == "stable" and first.act_std > 0:
         ratio = last.act_std / first.act_std
         if depth > 1 and not 0.5 <= ratio <= 2:

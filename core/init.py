@@ -31,7 +31,7 @@ def weight_scale(method: str, n_prev: int, scale: float = 10.0) -> float:
     }[method]
 
 
-def initialize(layers: list[int] | tuple[int, ...], method: str, rng: Rng, scale: float = 10.0) -> dict:
+def initialize(layers: list[int] | tuple[int, ...], method: str, rng: Rng, scale: float = 10.0) -> Params:
     """Initial parameters ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
 
     Args:

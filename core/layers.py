@@ -40,7 +40,7 @@ def linear_backward_into(dZ: Array, A_prev: Array, W: Array | None, dW: Array, d
     """
     np.dot(dZ, A_prev.T, out=dW)
     # np.add.reduce is np.sum(dZ, axis=1, keepdims=True) without the wrapper's overhead
-    np.add.reduce(dZ, 1, None, db, True)
+    np.add.reduce(dZ, 1, None, db, keepdims=True)
     if dA_prev is not None and W is not None:
         np.dot(W.T, dZ, out=dA_prev)
 

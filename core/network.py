@@ -146,20 +146,21 @@ def forward(
         ``AL`` ``(n_L, m)`` and a cache per layer for :func:`backward`.
     """
     caches: list[LayerCache] = []
-    dropout = training and keep_probs is not None and any(kp < 1 for kp in keep_probs)
-    if dropout and masks is None:
+    kps = keep_probs if training and keep_probs is not None and any(kp < 1 for kp in keep_probs) else None
+    if kps is not None and masks is None:
         if rng is None:
             raise TutorError("rng", "dropout in training mode needs an rng to draw its masks")
-        masks = dropout_masks(arch, X.shape[1], keep_probs, rng)
+        masks = dropout_masks(arch, X.shape[1], kps, rng)
     A = X
     for l in range(1, arch.L + 1):  # noqa: E741
         A_prev = A
         Z = linear_forward(A_prev, params[f"W{l}"], params[f"b{l}"])
         A = get_activation(arch.activation_of(l)).forward(Z)
         cache = LayerCache(A_prev, Z, A)
-        if dropout and l < arch.L and masks[l - 1] is not None:
-            cache.D, cache.keep_prob = masks[l - 1], keep_probs[l - 1]
-            A = apply_mask(A, cache.D, cache.keep_prob)
+        D = masks[l - 1] if kps is not None and masks is not None and l < arch.L else None
+        if D is not None and kps is not None:
+            cache.D, cache.keep_prob = D, kps[l - 1]
+            A = apply_mask(A, D, cache.keep_prob)
             cache.out = A
         caches.append(cache)
     return A, caches
@@ -200,13 +201,13 @@ def backward(
     for l in range(arch.L, 0, -1):  # noqa: E741
         cache = caches[l - 1]
         W = params[f"W{l}"]
-        dA_prev, dW, db = linear_backward(dZ, cache.A_prev, W, m)
+        dA_prev, dW, db = linear_backward(dZ, cache.A_prev, W if l > 1 else None, m)
         if l2:
             dW = dW + l2_gradient(W, l2, m)
         if l1:
             dW = dW + l1_gradient(W, l1, m)
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
-        if l > 1:
+        if dA_prev is not None:
             below = caches[l - 2]
             if below.D is not None:
                 dA_prev = apply_mask(dA_prev, below.D, below.keep_prob)
@@ -255,7 +256,7 @@ def penalty(params: Params, m: int, l2: float = 0.0, l1: float = 0.0) -> float:
     return float(total)
 
 
-def compute_cost(AL: Array, Y: Array, params: dict | None = None, l2: float = 0.0, l1: float = 0.0) -> float:
+def compute_cost(AL: Array, Y: Array, params: Params | None = None, l2: float = 0.0, l1: float = 0.0) -> float:
     """Cross-entropy plus the regularization terms: the J that gradient descent and gradient checking see."""
     cost = cross_entropy(AL, Y)
     if params is not None and (l2 or l1):
@@ -266,9 +267,8 @@ def compute_cost(AL: Array, Y: Array, params: dict | None = None, l2: float = 0.
 def predict(X: Array, params: Params, arch: Architecture) -> Array:
     """Predicted labels ``(1, m)``: output > 0.5 for sigmoid, the arg-max class for softmax."""
     AL, _ = forward(X, params, arch, training=False)
-    if AL.shape[0] == 1:
-        return (AL > 0.5).astype(np.int64)
-    return np.argmax(AL, axis=0)[None, :]
+    labels: Array = (AL > 0.5).astype(np.int64) if AL.shape[0] == 1 else np.argmax(AL, axis=0)[None, :]
+    return labels
 
 
 def accuracy(X: Array, Y: Array, params: Params, arch: Architecture) -> float:

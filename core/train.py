@@ -14,15 +14,20 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dltutor.core import network
 from dltutor.core.errors import require
 from dltutor.core.init import initialize
-from dltutor.core.lean import LeanNet
+from dltutor.core.lean import LeanNet as LeanNet  # re-exported: the training loop's network
 from dltutor.core.rng import Rng
-from dltutor.core.train_config import TrainConfig
+from dltutor.core.train_config import TrainConfig as TrainConfig  # re-exported: a run's options
+
+if TYPE_CHECKING:  # the loop imports data and normalize only when a run prepares its data
+    from dltutor.core.data import Dataset
+    from dltutor.core.normalize import Normalizer
 from dltutor.core.types import Array, Params
 
 STOP_REASONS = ("completed", "early-stopping", "diverged", "cancelled")
@@ -57,7 +62,7 @@ class Record:
     seconds: float
     eval_cost: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -74,7 +79,7 @@ class TrainResult:
     seconds: float
     best_iteration: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("params")
         return d
@@ -103,7 +108,8 @@ class History:
         return len(self.records)
 
 
-def prepare_data(config: TrainConfig, dataset, rng: Rng):
+def prepare_data(config: TrainConfig, dataset: Dataset, rng: Rng
+                 ) -> tuple[dict[str, tuple[Array, Array]], Normalizer | None]:
     """Check the data against the network and apply augmentation and normalization.
 
     Returns:
@@ -155,9 +161,9 @@ def prepare_data(config: TrainConfig, dataset, rng: Rng):
 
 
 def _labels(AL: Array) -> Array:
-    if AL.shape[0] == 1:
-        return (AL > 0.5)[0]
-    return np.argmax(AL, axis=0)
+    """Predicted classes ``(m,)`` from the output ``(n_L, m)``."""
+    labels: Array = (AL > 0.5)[0] if AL.shape[0] == 1 else np.argmax(AL, axis=0)
+    return labels
 
 
 class Training:
@@ -173,15 +179,16 @@ class Training:
         max_history: the bound of :class:`History`.
     """
 
-    def __init__(self, config: TrainConfig, dataset, max_history: int = 4000) -> None:
+    def __init__(self, config: TrainConfig, dataset: Dataset, max_history: int = 4000) -> None:
         self.config = config
         self.dataset = dataset
         self.arch = config.architecture
         self.rng = config.parity.rng(config.seed)
         params = initialize(self.arch.layers, config.init, self.rng, scale=config.init_scale)
         self.splits, self.normalizer = prepare_data(config, dataset, self.rng)
+        keep_probs = config.keep_probs or ()
         dropout_layers = [l for l in range(1, self.arch.L)  # noqa: E741
-                          if config.dropout and config.keep_probs[l - 1] < 1]
+                          if config.dropout and keep_probs[l - 1] < 1]
         self.net = LeanNet(self.arch, params, dropout_layers)
         self.initial_params = params
         self.X, self.Y = self.splits["train"]
@@ -193,13 +200,13 @@ class Training:
         self.result: TrainResult | None = None
         self._cancelled = False
         self._onehot = network.one_hot(self.Y, self.arch.layers[-1]) if self.arch.output == "softmax" else None
-        self._fixed_masks = None
+        self._fixed_masks: list[Array | None] | None = None
         if config.dropout and config.parity.fixed_masks:
             mask_rng = config.parity.rng(config.parity.mask_seed)
-            self._fixed_masks = network.dropout_masks(self.arch, self.m, config.keep_probs, mask_rng)
+            self._fixed_masks = network.dropout_masks(self.arch, self.m, keep_probs, mask_rng)
         self._best: tuple[float, int, Array] | None = None
         self._wait = 0
-        self._order = None
+        self._order: Array | None = None
         self._batch_pos = 0
 
     # -- the loop --------------------------------------------------------------------------------------
@@ -222,6 +229,7 @@ class Training:
         """Run to the end and return the result."""
         for _ in self.steps():
             pass
+        assert self.result is not None  # steps() ends when the run has
         return self.result
 
     def _next_batch(self) -> tuple[Array, Array, Array | None]:
@@ -245,14 +253,14 @@ class Training:
         records: list[Record] = []
         end = min(self.iteration + n, cfg.iterations)
         full_batch = cfg.batch_size is None or cfg.batch_size >= self.m
-        kps = cfg.keep_probs
+        kps: tuple[float, ...] = cfg.keep_probs or ()
         dropout = cfg.dropout
         fixed = self._fixed_masks
         log_every, lr, l2, l1 = cfg.log_every, cfg.learning_rate, cfg.l2, cfg.l1
         first = cfg.parity.scale_delta_first
         forward, backward, update = net.forward, net.backward, net.update
         X, Y, onehot = self.X, self.Y, self._onehot
-        buf = net.buffers(self.m) if full_batch else None
+        buf = net.buffers(self.m)  # mini-batches swap in their own below
         masks = fixed if (dropout and full_batch) else None
         i = self.iteration
         start = time.perf_counter()
@@ -365,10 +373,11 @@ class Training:
                                   best_iteration)
 
 
-def run_training(config: TrainConfig, dataset) -> tuple[TrainResult, list[Record]]:
+def run_training(config: TrainConfig, dataset: Dataset) -> tuple[TrainResult, list[Record]]:
     """Train to the end: the result and every record (for scripts and tests)."""
     training = Training(config, dataset)
     records = list(training.steps())
+    assert training.result is not None  # steps() ends when the run has
     return training.result, records
 
 
@@ -381,7 +390,8 @@ class PredictGrid:
     labels: Array = field(repr=False)
 
 
-def decision_grid(net: LeanNet, X: Array, nx: int = 60, ny: int = 30, normalizer=None) -> PredictGrid:
+def decision_grid(net: LeanNet, X: Array, nx: int = 60, ny: int = 30,
+                  normalizer: Normalizer | None = None) -> PredictGrid:
     """Predicted labels on an ``ny x nx`` grid spanning the (raw) 2-D data ``X`` with a margin."""
     x0, x1 = X[0].min(), X[0].max()
     y0, y1 = X[1].min(), X[1].max()

@@ -142,10 +142,6 @@ class TrainConfig:
         return replace(self, **changes)
 
 
-def _finite(x: float) -> bool:
-    return isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(float(x))
-
-
 #: The keys of :meth:`TrainConfig.to_dict`, in the order runs have always exported them.
 _DICT_KEYS = ("layers", "activation", "init", "init_scale", "learning_rate", "iterations", "batch_size", "l2", "l1",
               "keep_probs", "fixed_masks", "mask_seed", "normalize", "early_stopping", "min_delta", "augment",

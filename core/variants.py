@@ -86,7 +86,7 @@ class Cache:
         return self.layers[0].A_prev if l == 0 else self.layers[l - 1].A
 
 
-def forward_cache(X: Array, params: dict, arch: Architecture, *, l2: float = 0.0, l1: float = 0.0,
+def forward_cache(X: Array, params: Params, arch: Architecture, *, l2: float = 0.0, l1: float = 0.0,
                   rng: Rng | None = None) -> Cache:
     """Forward pass without dropout (the J that gradient checking sees), kept for a backward variant."""
     AL, layers = forward(X, params, arch, training=False)
@@ -129,10 +129,12 @@ def backprop(
     m = X.shape[1]
     dW_line, db_line, derivative = dW_line or {}, db_line or {}, derivative or {}
     hidden = get_activation(arch.activation)
-    masks = None
+    masks: list[Array | None] | None = None
+    keep_prob = 1.0
     if dropout_keep_prob is not None:
+        keep_prob = dropout_keep_prob
         rng = cache.rng if cache.rng is not None else make_rng(0)
-        masks = dropout_masks(arch, m, [dropout_keep_prob] * (arch.L - 1), rng)
+        masks = dropout_masks(arch, m, [keep_prob] * (arch.L - 1), rng)
     grads: Params = {}
     dZ = output_delta(cache.AL, Y)  # dZ3 = A3 - Y
     for l in range(arch.L, 0, -1):  # noqa: E741
@@ -153,7 +155,7 @@ def backprop(
             if masks is not None:
                 D = masks[l - 2]
                 if D is not None:
-                    dA_prev = apply_mask(dA_prev, D, dropout_keep_prob)  # dA2 = dA2 * D2 / keep_prob
+                    dA_prev = apply_mask(dA_prev, D, keep_prob)  # dA2 = dA2 * D2 / keep_prob
             g = derivative.get(l - 1, hidden.backward)
             dZ = g(dA_prev, cache.Z(l - 1), cache.A(l - 1))  # dZ2 = np.multiply(dA2, np.int64(A2 > 0))
     return {f"d{p}{l}": grads[f"d{p}{l}"] for l in range(1, arch.L + 1) for p in ("W", "b")}  # noqa: E741
