@@ -2,7 +2,7 @@
 
 Every pass in the core is bookkeeping around these functions (and the activations of
 :mod:`core.activations`): the readable reference (:mod:`core.network`), the lean training loop
-(:mod:`core.train`, which passes preallocated ``out`` buffers), the backprop variants (which swap one step
+(:mod:`core.lean`, which passes preallocated ``out`` buffers), the backprop variants (which swap one step
 for a learner's buggy line) and the deep-network demo. Examples are columns: ``A_prev`` is
 ``(n_prev, m)``, ``W`` ``(n_l, n_prev)``, ``b`` ``(n_l, 1)``, ``Z``/``A``/``dZ`` ``(n_l, m)``.
 
