@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
 from dltutor.core.activations import ACTIVATIONS
 from dltutor.core.errors import TutorError
 from dltutor.core.init import initialize, weight_scale
+from dltutor.core.layers import linear_backward, linear_forward
 from dltutor.core.rng import Rng, randn
+from dltutor.core.types import Array
 
 MAX_DEPTH = 200
 MAX_WIDTH = 2000
@@ -145,7 +148,7 @@ class DeepReport:
         """Some weight gradient overflowed."""
         return any(s.grad_overflow for s in self.layers)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (infinities stay floats; :func:`tutor.output.dumps` writes them as strings)."""
         d = asdict(self)
         d["overflow_layer"] = self.overflow_layer
@@ -224,13 +227,13 @@ def _layer_rngs(rng: Rng, depth: int) -> list[Rng]:
     return [np.random.default_rng(int(s)) for s in rng.integers(0, 2**63 - 1, size=depth)]
 
 
-def _scaled(x: np.ndarray) -> tuple[np.ndarray, float]:
+def _scaled(x: Array) -> tuple[Array, float]:
     """``x / peak`` and ``peak = max |x|``: statistics of huge (1e200) values without squaring to inf."""
     peak = float(np.max(np.abs(x))) if x.size else 0.0
     return (x / peak if peak > 0 else x), peak
 
 
-def _std(x: np.ndarray) -> float:
+def _std(x: Array) -> float:
     """The std of ``x``, or ``inf`` when any entry overflowed."""
     if not np.all(np.isfinite(x)):
         return math.inf
@@ -238,14 +241,14 @@ def _std(x: np.ndarray) -> float:
     return float(np.std(y)) * peak if peak > 0 else 0.0
 
 
-def _mean_abs(x: np.ndarray) -> float:
+def _mean_abs(x: Array) -> float:
     if not np.all(np.isfinite(x)):
         return math.inf
     y, peak = _scaled(x)
     return float(np.mean(np.abs(y))) * peak if peak > 0 else 0.0
 
 
-def _norm(x: np.ndarray) -> float:
+def _norm(x: Array) -> float:
     """Frobenius norm of ``x``, ``inf`` when any entry overflowed."""
     if not np.all(np.isfinite(x)):
         return math.inf
@@ -320,9 +323,9 @@ def run_deep(
     X = randn(rng, width, m)
     layer_rngs = None if init in ("identity", "zeros") else _layer_rngs(rng, depth)
     keep_weights = depth * width * width <= WEIGHT_BUDGET
-    kept: dict[int, np.ndarray] = {}
+    kept: dict[int, Array] = {}
 
-    def weight(l: int) -> np.ndarray:  # noqa: E741
+    def weight(l: int) -> Array:  # noqa: E741
         if l in kept:
             return kept[l]
         if init == "identity":
@@ -331,25 +334,28 @@ def run_deep(
             W = np.zeros((width, width))
         else:
             # Re-seeding makes a re-draw for the backward pass identical to the forward draw.
+            assert layer_rngs is not None  # drawn for every init but identity and zeros
             seed_rng = layer_rngs[l - 1]
-            state = seed_rng.bit_generator.state if isinstance(seed_rng, np.random.Generator) \
-                else seed_rng.get_state()
-            W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
             if isinstance(seed_rng, np.random.Generator):
+                state = seed_rng.bit_generator.state
+                W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
                 seed_rng.bit_generator.state = state
             else:
-                seed_rng.set_state(state)
+                legacy_state = seed_rng.get_state()
+                W = initialize([width, width], method, seed_rng, scale=scale)["W1"]
+                seed_rng.set_state(legacy_state)
         if keep_weights:
             kept[l] = W
         return W
 
-    Zs: list[np.ndarray] = []
-    As: list[np.ndarray] = [X]
+    Zs: list[Array] = []
+    As: list[Array] = [X]
     # Overflow to inf (and inf - inf = nan) is an expected outcome here: it is detected and reported.
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         A = X
+        zero_bias = np.zeros((width, 1))  # the stack's biases are zero
         for l in range(1, depth + 1):  # noqa: E741
-            Z = weight(l) @ A
+            Z = linear_forward(A, weight(l), zero_bias)
             A = act.forward(Z)
             Zs.append(Z)
             As.append(A)
@@ -362,12 +368,12 @@ def run_deep(
         for l in range(depth, 0, -1):  # noqa: E741
             Z, A_l, A_prev = Zs[l - 1], As[l], As[l - 1]
             dZ = act.backward(dA, Z, A_l)
-            dW = (dZ @ A_prev.T) / m
+            below, dW, _ = linear_backward(dZ, A_prev, weight(l) if l > 1 else None, m)
             grad_norms[l - 1] = _norm(dW)
             delta_rms[l - 1] = _norm(dZ) / math.sqrt(dZ.size) / top
             grad_ok[l - 1] = math.isfinite(grad_norms[l - 1]) and math.isfinite(delta_rms[l - 1])
-            if l > 1:
-                dA = weight(l).T @ dZ
+            if below is not None:
+                dA = below
         stats: list[LayerStats] = []
         input_std = float(np.std(X))
         for l in range(1, depth + 1):  # noqa: E741
@@ -375,7 +381,7 @@ def run_deep(
             std = _std(A_l)
             finite = math.isfinite(std)
             if finite:
-                derivative = act.backward(np.ones_like(Z), Z, A_l)
+                derivative = act.derivative(Z, A_l)
                 flat = float(np.mean(np.abs(derivative) < FLAT_DERIVATIVE))
             else:
                 flat = math.nan
@@ -395,7 +401,7 @@ def run_deep(
     flats = [s.flat for s in stats if not math.isnan(s.flat)]
     saturated = activation in ("tanh", "sigmoid") and bool(flats) and float(np.mean(flats)) > 0.5
     std_w = a if init == "identity" else (0.0 if init == "zeros" else weight_scale(method, width, scale))
-    report_args = dict(depth=depth, width=width, activation=activation, init=init, weight_std=std_w,
+    report_args: dict[str, Any] = dict(depth=depth, width=width, activation=activation, init=init, weight_std=std_w,
                        identity_scale=a if init == "identity" else None, m=m, input_std=input_std,
                        layers=stats, expected_std=expected, activations_trend=act_trend,
                        gradients_trend=grad_trend, saturated=saturated)
@@ -437,8 +443,11 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, input_std, layers,
-             expected_std, activations_trend, gradients_trend, saturated) -> tuple[str, list[str]]:
+def _explain(*, depth: int, width: int, activation: str, init: str, weight_std: float,
+             identity_scale: float | None, m: int, input_std: float, layers: list[LayerStats],
+             expected_std: list[float] | None, activations_trend: str, gradients_trend: str,
+             saturated: bool) -> tuple[str, list[str]]:
+    scale = identity_scale if identity_scale is not None else 0.0  # given whenever expected_std is
     first, last = layers[0], layers[-1]
     what = (f"W = {identity_scale:g} I" if init == "identity" else f"{init} init") + f" with {activation}"
     parts = []
@@ -459,7 +468,7 @@ def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, i
     elif expected_std is not None:
         verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[gradients_trend]
         parts.append(f"gradients {verb}: every dW[l] carries the factor a^(L-1) = "
-                     f"{_fmt(_power(identity_scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every "
+                     f"{_fmt(_power(scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every "
                      "layer)")
     else:
         head = {"stable": "gradient norms are similar across layers",
@@ -476,8 +485,8 @@ def _explain(*, depth, width, activation, init, weight_std, identity_scale, m, i
         notes.append(f"{mean_flat:.0%} of the {activation} units are saturated (derivative below "
                      f"{FLAT_DERIVATIVE}): gradients barely pass through them")
     if expected_std is not None:
-        notes.append(f"a deep linear network with W = a I computes a^L X: {identity_scale:g}^{depth} = "
-                     f"{_fmt(_power(identity_scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
+        notes.append(f"a deep linear network with W = a I computes a^L X: {scale:g}^{depth} = "
+                     f"{_fmt(_power(scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
     elif activations_trend == "stable" and first.act_std > 0:
         ratio = last.act_std / first.act_std
         if depth > 1 and not 0.5 <= ratio <= 2:

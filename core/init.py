@@ -8,6 +8,7 @@ import numpy as np
 
 from dltutor.core.errors import TutorError
 from dltutor.core.rng import Rng, randn
+from dltutor.core.types import Params
 
 #: name -> what it does, in the course's words.
 INITS: dict[str, str] = {
@@ -30,7 +31,7 @@ def weight_scale(method: str, n_prev: int, scale: float = 10.0) -> float:
     }[method]
 
 
-def initialize(layers: list[int] | tuple[int, ...], method: str, rng: Rng, scale: float = 10.0) -> dict:
+def initialize(layers: list[int] | tuple[int, ...], method: str, rng: Rng, scale: float = 10.0) -> Params:
     """Initial parameters ``{"W1": (n1, n0), "b1": (n1, 1), ...}``.
 
     Args:
@@ -44,7 +45,7 @@ def initialize(layers: list[int] | tuple[int, ...], method: str, rng: Rng, scale
     """
     if method not in INITS:
         raise TutorError("init", f"unknown initialization {method!r}", ", ".join(INITS))
-    params: dict[str, np.ndarray] = {}
+    params: Params = {}
     for l in range(1, len(layers)):  # noqa: E741
         n, n_prev = layers[l], layers[l - 1]
         if method == "zeros":

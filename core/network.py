@@ -1,8 +1,9 @@
 """Fully connected networks, the course's way: examples are columns, parameters an ordered dict.
 
-These are the reference (readable) forward and backward passes. The training loop in :mod:`core.train`
-runs a lean version of the same maths with preallocated buffers; tests hold the two to each other and
-hold both to central differences.
+These are the reference (readable) forward and backward passes: bookkeeping around the steps of
+:mod:`core.layers` and the activations of :mod:`core.activations`, where the maths is written once. The
+training loop (:mod:`core.lean`) runs the same steps on preallocated buffers; tests hold the two to each
+other and both to central differences.
 
 Shapes: ``X`` is ``(n_x, m)``; ``Y`` is ``(1, m)`` holding 0/1 labels (or class ids ``0..K-1`` when the
 output layer has ``K > 1`` units, which then is a softmax); ``W{l}`` is ``(n_l, n_{l-1})``, ``b{l}``
@@ -16,9 +17,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dltutor.core.activations import ACTIVATIONS, sigmoid, softmax
+from dltutor.core.activations import ACTIVATIONS, get_activation
 from dltutor.core.errors import TutorError
+from dltutor.core.layers import (
+    apply_mask,
+    cross_entropy_delta,
+    l1_gradient,
+    l2_gradient,
+    linear_backward,
+    linear_forward,
+)
 from dltutor.core.rng import Rng, rand
+from dltutor.core.types import Array, Params
 
 #: Networks larger than this are refused: a tutor should never hang or swap on a typo like 2,200000,1.
 MAX_PARAMETERS = 2_000_000
@@ -88,41 +98,23 @@ def validate_layers(layers: Sequence[int]) -> None:
 class LayerCache:
     """What layer ``l`` keeps for its backward pass: input, pre-activation, activation, dropout mask."""
 
-    A_prev: np.ndarray
-    Z: np.ndarray
-    A: np.ndarray
-    D: np.ndarray | None = None
+    A_prev: Array
+    Z: Array
+    A: Array
+    D: Array | None = None
     keep_prob: float = 1.0
-    out: np.ndarray = field(init=False)
+    out: Array = field(init=False)
 
     def __post_init__(self) -> None:
         self.out = self.A
 
 
-def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``Z = W A_prev + b``: ``(n_l, n_prev) @ (n_prev, m) + (n_l, 1) -> (n_l, m)``."""
-    return np.dot(W, A_prev) + b
-
-
-def linear_backward(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Gradients of the linear step from ``dZ`` ``(n_l, m)``.
-
-    Returns:
-        ``dA_prev`` ``(n_prev, m)``, ``dW`` ``(n_l, n_prev)`` and ``db`` ``(n_l, 1)``, with the mean over m.
-    """
-    m = A_prev.shape[1]
-    dW = 1.0 / m * np.dot(dZ, A_prev.T)
-    db = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
-    dA_prev = np.dot(W.T, dZ)
-    return dA_prev, dW, db
-
-
-def dropout_masks(arch: Architecture, m: int, keep_probs: Sequence[float], rng: Rng) -> list[np.ndarray | None]:
+def dropout_masks(arch: Architecture, m: int, keep_probs: Sequence[float], rng: Rng) -> list[Array | None]:
     """One mask per hidden layer, drawn in layer order as ``rand(n_l, m) < keep_prob``.
 
     Layers with ``keep_prob == 1`` get ``None`` and draw nothing (so the course's draw order holds).
     """
-    masks: list[np.ndarray | None] = []
+    masks: list[Array | None] = []
     for l in range(1, arch.L):  # noqa: E741
         kp = keep_probs[l - 1]
         masks.append((rand(rng, arch.layers[l], m) < kp).astype(np.float64) if kp < 1 else None)
@@ -130,15 +122,15 @@ def dropout_masks(arch: Architecture, m: int, keep_probs: Sequence[float], rng: 
 
 
 def forward(
-    X: np.ndarray,
-    params: dict[str, np.ndarray],
+    X: Array,
+    params: Params,
     arch: Architecture,
     *,
     training: bool = False,
     keep_probs: Sequence[float] | None = None,
     rng: Rng | None = None,
-    masks: Sequence[np.ndarray | None] | None = None,
-) -> tuple[np.ndarray, list[LayerCache]]:
+    masks: Sequence[Array | None] | None = None,
+) -> tuple[Array, list[LayerCache]]:
     """Forward pass.
 
     Args:
@@ -154,33 +146,27 @@ def forward(
         ``AL`` ``(n_L, m)`` and a cache per layer for :func:`backward`.
     """
     caches: list[LayerCache] = []
-    dropout = training and keep_probs is not None and any(kp < 1 for kp in keep_probs)
-    if dropout and masks is None:
+    kps = keep_probs if training and keep_probs is not None and any(kp < 1 for kp in keep_probs) else None
+    if kps is not None and masks is None:
         if rng is None:
             raise TutorError("rng", "dropout in training mode needs an rng to draw its masks")
-        masks = dropout_masks(arch, X.shape[1], keep_probs, rng)
+        masks = dropout_masks(arch, X.shape[1], kps, rng)
     A = X
     for l in range(1, arch.L + 1):  # noqa: E741
         A_prev = A
         Z = linear_forward(A_prev, params[f"W{l}"], params[f"b{l}"])
-        name = arch.activation_of(l)
-        if name == "softmax":
-            A = softmax(Z)
-        elif name == "sigmoid":
-            A = sigmoid(Z)
-        else:
-            A = ACTIVATIONS[name].forward(Z)
+        A = get_activation(arch.activation_of(l)).forward(Z)
         cache = LayerCache(A_prev, Z, A)
-        if dropout and l < arch.L and masks[l - 1] is not None:
-            cache.D, cache.keep_prob = masks[l - 1], keep_probs[l - 1]
-            A = A * cache.D
-            A = A / cache.keep_prob
+        D = masks[l - 1] if kps is not None and masks is not None and l < arch.L else None
+        if D is not None and kps is not None:
+            cache.D, cache.keep_prob = D, kps[l - 1]
+            A = apply_mask(A, D, cache.keep_prob)
             cache.out = A
         caches.append(cache)
     return A, caches
 
 
-def one_hot(Y: np.ndarray, K: int) -> np.ndarray:
+def one_hot(Y: Array, K: int) -> Array:
     """Class ids ``(1, m)`` to a ``(K, m)`` indicator matrix."""
     m = Y.shape[1]
     out = np.zeros((K, m))
@@ -188,46 +174,44 @@ def one_hot(Y: np.ndarray, K: int) -> np.ndarray:
     return out
 
 
-def output_delta(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def output_delta(AL: Array, Y: Array) -> Array:
     """``dJ/dZ_L`` times m for sigmoid + cross-entropy (``AL - Y``) or softmax + cross-entropy."""
-    if AL.shape[0] == 1:
-        return AL - Y
-    return AL - one_hot(Y, AL.shape[0])
+    return cross_entropy_delta(AL, Y if AL.shape[0] == 1 else one_hot(Y, AL.shape[0]))
 
 
 def backward(
-    AL: np.ndarray,
-    Y: np.ndarray,
+    AL: Array,
+    Y: Array,
     caches: list[LayerCache],
-    params: dict[str, np.ndarray],
+    params: Params,
     arch: Architecture,
     *,
     l2: float = 0.0,
     l1: float = 0.0,
-) -> dict[str, np.ndarray]:
+) -> Params:
     """Backward pass of :func:`forward`, with the L2 and L1 penalties' gradients on the weights.
 
     Returns:
         ``{"dW1": ..., "db1": ..., ...}`` in the parameters' order, each the shape of its parameter.
     """
     m = Y.shape[1]
-    grads: dict[str, np.ndarray] = {}
+    grads: Params = {}
+    hidden = get_activation(arch.activation)
     dZ = output_delta(AL, Y)
     for l in range(arch.L, 0, -1):  # noqa: E741
         cache = caches[l - 1]
         W = params[f"W{l}"]
-        dA_prev, dW, db = linear_backward(dZ, cache.A_prev, W)
+        dA_prev, dW, db = linear_backward(dZ, cache.A_prev, W if l > 1 else None, m)
         if l2:
-            dW = dW + (l2 / m) * W
+            dW = dW + l2_gradient(W, l2, m)
         if l1:
-            dW = dW + (l1 / m) * np.sign(W)
+            dW = dW + l1_gradient(W, l1, m)
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
-        if l > 1:
+        if dA_prev is not None:
             below = caches[l - 2]
             if below.D is not None:
-                dA_prev = dA_prev * below.D
-                dA_prev = dA_prev / below.keep_prob
-            dZ = ACTIVATIONS[arch.activation].backward(dA_prev, below.Z, below.A)
+                dA_prev = apply_mask(dA_prev, below.D, below.keep_prob)
+            dZ = hidden.backward(dA_prev, below.Z, below.A)
     return {k: grads[k] for k in gradient_keys(arch)}
 
 
@@ -236,7 +220,7 @@ def gradient_keys(arch: Architecture) -> list[str]:
     return [f"d{p}{l}" for l in range(1, arch.L + 1) for p in ("W", "b")]  # noqa: E741
 
 
-def cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
+def cross_entropy(AL: Array, Y: Array) -> float:
     """Mean cross-entropy over m, as the course computes it (``0*log(0)`` terms dropped by ``nansum``)."""
     m = Y.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -247,7 +231,7 @@ def cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
         return float(1.0 / m * np.nansum(-np.log(picked)))
 
 
-def cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray) -> float:
+def cross_entropy_from_logits(ZL: Array, Y: Array) -> float:
     """Mean cross-entropy computed from the output pre-activations ``ZL``: finite where the course's
     formula (on the saturated output) gives ``inf``.
 
@@ -261,7 +245,7 @@ def cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray) -> float:
     return float(np.sum(lse - ZL[Y[0].astype(np.intp), np.arange(m)]) / m)
 
 
-def penalty(params: dict[str, np.ndarray], m: int, l2: float = 0.0, l1: float = 0.0) -> float:
+def penalty(params: Params, m: int, l2: float = 0.0, l1: float = 0.0) -> float:
     """The regularization part of J: ``l2/(2m) sum W^2 + l1/m sum |W|`` over the weights only."""
     total = 0.0
     weights = [v for k, v in params.items() if k.startswith("W")]
@@ -272,7 +256,7 @@ def penalty(params: dict[str, np.ndarray], m: int, l2: float = 0.0, l1: float = 
     return float(total)
 
 
-def compute_cost(AL: np.ndarray, Y: np.ndarray, params: dict | None = None, l2: float = 0.0, l1: float = 0.0) -> float:
+def compute_cost(AL: Array, Y: Array, params: Params | None = None, l2: float = 0.0, l1: float = 0.0) -> float:
     """Cross-entropy plus the regularization terms: the J that gradient descent and gradient checking see."""
     cost = cross_entropy(AL, Y)
     if params is not None and (l2 or l1):
@@ -280,14 +264,13 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray, params: dict | None = None, l2: 
     return cost
 
 
-def predict(X: np.ndarray, params: dict[str, np.ndarray], arch: Architecture) -> np.ndarray:
+def predict(X: Array, params: Params, arch: Architecture) -> Array:
     """Predicted labels ``(1, m)``: output > 0.5 for sigmoid, the arg-max class for softmax."""
     AL, _ = forward(X, params, arch, training=False)
-    if AL.shape[0] == 1:
-        return (AL > 0.5).astype(np.int64)
-    return np.argmax(AL, axis=0)[None, :]
+    labels: Array = (AL > 0.5).astype(np.int64) if AL.shape[0] == 1 else np.argmax(AL, axis=0)[None, :]
+    return labels
 
 
-def accuracy(X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], arch: Architecture) -> float:
+def accuracy(X: Array, Y: Array, params: Params, arch: Architecture) -> float:
     """Fraction of examples predicted right."""
     return float(np.mean(predict(X, params, arch)[0, :] == Y[0, :]))

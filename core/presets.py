@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dltutor.core.errors import TutorError
+from dltutor.core.parity import CourseParity
 from dltutor.core.train import TrainConfig
 
 if TYPE_CHECKING:
@@ -149,17 +150,22 @@ def masks_for(config: TrainConfig, dataset: Dataset) -> tuple[TrainConfig, str |
 
 def _course_init(init: str, title: str, description: str) -> Preset:
     cfg = TrainConfig(layers=(2, 10, 5, 1), activation="relu", init=init, init_scale=10.0, learning_rate=0.01,
-                      iterations=15_000, seed=3, legacy_rng=True, log_every=1000, scale_delta_first=True)
+                      iterations=15_000, seed=3, log_every=1000,
+                      parity=CourseParity(legacy_rng=True, scale_delta_first=True))
     return Preset(f"course-init-{init}", title, description, "weight-init", DataSpec("course-circles", seed=None),
                   cfg, course_file="circles.npz", published=("initialization", init), tags=("course",),
                   published_accuracy=_PUBLISHED["initialization", init])
 
 
+#: The course's runs draw with the legacy RandomState, as its notebooks do.
+_COURSE_RNG = CourseParity(legacy_rng=True)
+
+
 def _course_reg(run: str, title: str, description: str, lesson: str, *, l2: float = 0.0,
-                keep_probs: tuple[float, ...] | None = None, fixed_masks: bool = False) -> Preset:
+                keep_probs: tuple[float, ...] | None = None, parity: CourseParity = _COURSE_RNG) -> Preset:
     cfg = TrainConfig(layers=(2, 20, 3, 1), activation="relu", init="inv-sqrt", learning_rate=0.3,
-                      iterations=30_000, seed=3, legacy_rng=True, log_every=1000, l2=l2, keep_probs=keep_probs,
-                      fixed_masks=fixed_masks)
+                      iterations=30_000, seed=3, log_every=1000, parity=parity, l2=l2,
+                      keep_probs=keep_probs)
     # About 5% of the goalkeeper data sit on the wrong side of any smooth boundary (the regularized runs
     # stop near 94% train accuracy); the stand-in flips 6% of its labels.
     data = DataSpec("course-football", seed=None, bayes_error=0.05)
@@ -195,7 +201,7 @@ _PRESET_LIST = [
                 "Inverted dropout on both hidden layers: 93% train, 95% test on the course's data (with the "
                 "exercise's fixed masks, kept to reproduce its numbers); on the built-in stand-in, fresh masks "
                 "every iteration bring the test cost and error below the unregularized run's.",
-                "dropout", keep_probs=(0.86, 0.86), fixed_masks=True),
+                "dropout", keep_probs=(0.86, 0.86), parity=CourseParity(legacy_rng=True, fixed_masks=True)),
     Preset("lesson-overfit", "Overfitting: high variance",
            "A big network on 80 noisy moons: perfect training accuracy, clearly worse dev accuracy. "
            "Add L2 regularization or dropout to close the gap.", "bias-variance", _OVERFIT_DATA, _OVERFIT),

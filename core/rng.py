@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dltutor.core.types import Array
+
 Rng = np.random.Generator | np.random.RandomState
 
 
@@ -19,20 +21,20 @@ def make_rng(seed: int | None, legacy: bool = False) -> Rng:
     return np.random.default_rng(seed)
 
 
-def randn(rng: Rng, *shape: int) -> np.ndarray:
+def randn(rng: Rng, *shape: int) -> Array:
     """Standard normal draws of ``shape`` (``RandomState.randn`` order for a legacy rng)."""
     if isinstance(rng, np.random.RandomState):
         return rng.randn(*shape)
     return rng.standard_normal(shape)
 
 
-def rand(rng: Rng, *shape: int) -> np.ndarray:
+def rand(rng: Rng, *shape: int) -> Array:
     """Uniform [0, 1) draws of ``shape`` (``RandomState.rand`` order for a legacy rng)."""
     if isinstance(rng, np.random.RandomState):
         return rng.rand(*shape)
     return rng.random(shape)
 
 
-def permutation(rng: Rng, m: int) -> np.ndarray:
+def permutation(rng: Rng, m: int) -> Array:
     """A random permutation of ``range(m)``."""
     return rng.permutation(m)

@@ -12,140 +12,31 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dltutor.core import network
-from dltutor.core.activations import ACTIVATIONS, LEAKY_SLOPE
 from dltutor.core.errors import require
-from dltutor.core.init import INITS, initialize
-from dltutor.core.network import Architecture
-from dltutor.core.rng import Rng, make_rng
+from dltutor.core.init import initialize
+from dltutor.core.lean import LeanNet as LeanNet  # re-exported: the training loop's network
+from dltutor.core.rng import Rng
+from dltutor.core.train_config import TrainConfig as TrainConfig  # re-exported: a run's options
+
+if TYPE_CHECKING:  # the loop imports data and normalize only when a run prepares its data
+    from dltutor.core.data import Dataset
+    from dltutor.core.normalize import Normalizer
+from dltutor.core.types import Array, Params
 
 STOP_REASONS = ("completed", "early-stopping", "diverged", "cancelled")
 
 #: Upper bounds that keep a typo from hanging the tutor.
-MAX_ITERATIONS = 10_000_000
 MAX_ACTIVATION_FLOATS = 50_000_000
 #: iterations x examples per step x parameters: about the multiply-adds of a run; beyond this a run would
 #: take many minutes on a laptop, so it is refused with advice rather than left to look hung.
 MAX_WORK = 5e11
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Every option of a training run.
-
-    Args:
-        layers: ``(n_x, n_1, ..., n_L)``; ``n_x`` must match the data, ``n_L`` is 1 (sigmoid) or the class count.
-        activation: hidden activation.
-        init: initialization method (see :data:`core.init.INITS`); ``init_scale`` multiplies ``random``.
-        learning_rate: gradient-descent step.
-        iterations: number of parameter updates.
-        batch_size: examples per update; ``None`` means the whole training set (batch gradient descent).
-        l2, l1: regularization strengths (lambda); biases are never penalized.
-        keep_probs: inverted-dropout keep probability per hidden layer (one value applies to all).
-        fixed_masks: draw the dropout masks once and reuse them every iteration (the course exercise's quirk).
-        mask_seed: seed of the fixed masks (the course reseeds with 1).
-        normalize: fit a normalizer on the training set and apply it to every split.
-        early_stopping: patience in recorded checks without a dev-cost improvement; ``None`` is off.
-        min_delta: the improvement that counts for early stopping.
-        augment: add the data's label-preserving reflections and a jittered copy to the training set.
-        seed: the seed of every draw in the run.
-        legacy_rng: draw with ``np.random.RandomState(seed)`` as the course does, for exact parity.
-        log_every: record progress every this many iterations (iteration 0 included).
-        scale_delta_first: apply the ``1/m`` to ``dZ[L]`` before backpropagating, as the Initialization
-            exercise does, instead of to each gradient, as the Regularization exercise does. Same maths,
-            rounded differently; the chaotic random-init run (weights times 10) needs the exercise's order
-            to reproduce its published costs.
-    """
-
-    layers: tuple[int, ...] = (2, 20, 3, 1)
-    activation: str = "relu"
-    init: str = "he"
-    init_scale: float = 10.0
-    learning_rate: float = 0.3
-    iterations: int = 10_000
-    batch_size: int | None = None
-    l2: float = 0.0
-    l1: float = 0.0
-    keep_probs: tuple[float, ...] | None = None
-    fixed_masks: bool = False
-    mask_seed: int = 1
-    normalize: bool = False
-    early_stopping: int | None = None
-    min_delta: float = 0.0
-    augment: bool = False
-    seed: int = 0
-    legacy_rng: bool = False
-    log_every: int = 1000
-    scale_delta_first: bool = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "layers", tuple(int(n) for n in self.layers))
-        if self.keep_probs is not None:
-            kps = tuple(float(k) for k in self.keep_probs)
-            if len(kps) == 1 and len(self.layers) > 3:
-                kps = kps * (len(self.layers) - 2)
-            object.__setattr__(self, "keep_probs", kps)
-        self.validate()
-
-    def validate(self) -> None:
-        """Raise :class:`TutorError` for the first invalid option, naming it and its allowed range."""
-        arch = self.architecture  # checks layers, budget and activation
-        require(self.init in INITS, "init", f"unknown initialization {self.init!r}", ", ".join(INITS))
-        require(_finite(self.init_scale) and self.init_scale > 0, "init_scale",
-                f"{self.init_scale} is not a positive number", "init_scale > 0")
-        require(_finite(self.learning_rate) and self.learning_rate > 0, "learning_rate",
-                f"{self.learning_rate} is not allowed", "learning_rate > 0")
-        require(1 <= self.iterations <= MAX_ITERATIONS, "iterations", f"{self.iterations} is out of range",
-                f"1 to {MAX_ITERATIONS:,}")
-        if self.batch_size is not None:
-            require(self.batch_size >= 1, "batch_size", f"{self.batch_size} is not allowed",
-                    "a positive integer, or none for the whole training set")
-        for name in ("l2", "l1"):
-            value = getattr(self, name)
-            require(_finite(value) and value >= 0, name, f"{value} is not allowed", f"{name} >= 0 (0 turns it off)")
-        require(0 <= self.seed < 2**32, "seed", f"{self.seed} is out of range", "0 to 2**32 - 1")
-        require(0 <= self.mask_seed < 2**32, "mask_seed", f"{self.mask_seed} is out of range", "0 to 2**32 - 1")
-        if self.keep_probs is not None:
-            require(arch.L > 1, "keep_prob", "dropout needs a hidden layer, and this network has none",
-                    "a network with hidden layers, e.g. --layers 2,20,3,1")
-            require(len(self.keep_probs) == arch.L - 1, "keep_prob",
-                    f"{len(self.keep_probs)} values for {arch.L - 1} hidden layers",
-                    "one value for all hidden layers, or one per hidden layer")
-            for kp in self.keep_probs:
-                require(_finite(kp) and 0 < kp <= 1, "keep_prob", f"{kp} is outside (0, 1]", "0 < keep_prob <= 1")
-        if self.early_stopping is not None:
-            require(self.early_stopping >= 1, "early_stopping", f"patience {self.early_stopping} is not allowed",
-                    "a patience of at least 1 check")
-        require(_finite(self.min_delta) and self.min_delta >= 0, "min_delta", f"{self.min_delta} is not allowed",
-                "min_delta >= 0")
-        require(self.log_every >= 1, "log_every", f"{self.log_every} is not allowed", "log_every >= 1")
-
-    @property
-    def architecture(self) -> Architecture:
-        return Architecture(self.layers, self.activation)
-
-    @property
-    def dropout(self) -> bool:
-        return self.keep_probs is not None and any(kp < 1 for kp in self.keep_probs)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["layers"] = list(self.layers)
-        d["keep_probs"] = list(self.keep_probs) if self.keep_probs is not None else None
-        return d
-
-    def with_changes(self, **changes) -> TrainConfig:
-        """A copy with some options changed (validated again)."""
-        return replace(self, **changes)
-
-
-def _finite(x: float) -> bool:
-    return isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(float(x))
 
 
 @dataclass
@@ -171,7 +62,7 @@ class Record:
     seconds: float
     eval_cost: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -182,13 +73,13 @@ class TrainResult:
     stopped: str
     iteration: int
     message: str
-    params: dict[str, np.ndarray]
+    params: Params
     accuracy: dict[str, float]
     cost: dict[str, float]
     seconds: float
     best_iteration: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("params")
         return d
@@ -217,7 +108,8 @@ class History:
         return len(self.records)
 
 
-def prepare_data(config: TrainConfig, dataset, rng: Rng):
+def prepare_data(config: TrainConfig, dataset: Dataset, rng: Rng
+                 ) -> tuple[dict[str, tuple[Array, Array]], Normalizer | None]:
     """Check the data against the network and apply augmentation and normalization.
 
     Returns:
@@ -268,191 +160,10 @@ def prepare_data(config: TrainConfig, dataset, rng: Rng):
             for k, (Xs, Ys) in splits.items()}, normalizer
 
 
-class _Buffers:
-    """Preallocated activations and deltas for one batch size."""
-
-    def __init__(self, layers: Sequence[int], m: int, dropout_layers: Sequence[int]) -> None:
-        L = len(layers) - 1
-        self.Z = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
-        self.A = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
-        self.out = list(self.A)
-        for l in dropout_layers:  # noqa: E741
-            self.out[l] = np.empty((layers[l], m))
-        self.dZ = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
-        self.dA = [None] + [np.empty((layers[l], m)) for l in range(1, L + 1)]  # noqa: E741
-        self.mask = [None] + [np.empty((layers[l], m), dtype=bool) for l in range(1, L + 1)]  # noqa: E741
-
-
-class LeanNet:
-    """A network whose parameters and gradients are views into two flat vectors.
-
-    The flat layout is ``W1, ..., WL, b1, ..., bL`` so the L2/L1 terms touch one contiguous slice. This is
-    an implementation detail: gradient checking flattens in the course's order with
-    ``core.gradcheck.dictionary_to_vector``.
-    """
-
-    def __init__(self, arch: Architecture, params: dict[str, np.ndarray],
-                 dropout_layers: Sequence[int] = ()) -> None:
-        self.arch = arch
-        self.dropout_layers = tuple(dropout_layers)
-        L = arch.L
-        layers = arch.layers
-        shapes_W = [(layers[l], layers[l - 1]) for l in range(1, L + 1)]  # noqa: E741
-        n_W = sum(a * b for a, b in shapes_W)
-        n_b = sum(layers[1:])
-        self.theta = np.empty(n_W + n_b)
-        self.grad = np.empty(n_W + n_b)
-        self.tmp = np.empty(n_W + n_b)
-        self.n_W = n_W
-        self.W: list = [None]
-        self.b: list = [None]
-        self.dW: list = [None]
-        self.db: list = [None]
-        pos = 0
-        for (r, c) in shapes_W:
-            self.W.append(self.theta[pos:pos + r * c].reshape(r, c))
-            self.dW.append(self.grad[pos:pos + r * c].reshape(r, c))
-            pos += r * c
-        for l in range(1, L + 1):  # noqa: E741
-            r = layers[l]
-            self.b.append(self.theta[pos:pos + r].reshape(r, 1))
-            self.db.append(self.grad[pos:pos + r].reshape(r, 1))
-            pos += r
-        for l in range(1, L + 1):  # noqa: E741
-            self.W[l][...] = params[f"W{l}"]
-            self.b[l][...] = params[f"b{l}"]
-        self.acts = [None] + [arch.activation_of(l) for l in range(1, L + 1)]  # noqa: E741
-        codes = {"relu": 0, "sigmoid": 1, "tanh": 2, "leaky_relu": 3, "linear": 4, "softmax": 5}
-        self._codes = [None] + [codes[a] for a in self.acts[1:]]
-        self._layers = [(l, self.W[l], self.b[l], self._codes[l]) for l in range(1, L + 1)]  # noqa: E741
-        self._buffers: dict[int, _Buffers] = {}
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        """A copy of the parameters as the course's ordered dict."""
-        out = {}
-        for l in range(1, self.arch.L + 1):  # noqa: E741
-            out[f"W{l}"] = self.W[l].copy()
-            out[f"b{l}"] = self.b[l].copy()
-        return out
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:
-        """A copy of the last gradients as ``dW1, db1, ...``."""
-        out = {}
-        for l in range(1, self.arch.L + 1):  # noqa: E741
-            out[f"dW{l}"] = self.dW[l].copy()
-            out[f"db{l}"] = self.db[l].copy()
-        return out
-
-    def buffers(self, m: int) -> _Buffers:
-        """The buffers for batches of ``m`` examples, made on first use."""
-        buf = self._buffers.get(m)
-        if buf is None:
-            buf = self._buffers[m] = _Buffers(self.arch.layers, m, self.dropout_layers)
-        return buf
-
-    def forward(self, X: np.ndarray, buf: _Buffers, masks: Sequence | None = None,
-                keep_probs: Sequence[float] | None = None) -> np.ndarray:
-        """Forward pass into ``buf``; with ``masks`` (training) the hidden layers drop units."""
-        A = X
-        last = self.arch.L
-        for l, W, b, act in self._layers:  # noqa: E741
-            Z = buf.Z[l]
-            out = buf.A[l]
-            np.dot(W, A, out=Z)
-            Z += b
-            if act == 0:  # relu
-                np.maximum(Z, 0, out=out)
-            elif act == 1:  # sigmoid, as the course writes it: 1 / (1 + exp(-z))
-                np.negative(Z, out=out)
-                np.exp(out, out=out)
-                out += 1
-                np.divide(1, out, out=out)
-            elif act == 2:
-                np.tanh(Z, out=out)
-            elif act == 3:  # leaky relu: max(z, 0.01 z)
-                np.multiply(Z, LEAKY_SLOPE, out=out)
-                np.maximum(Z, out, out=out)
-            elif act == 4:
-                out[...] = Z
-            else:
-                out[...] = network.softmax(Z)
-            if masks is not None and l < last and masks[l - 1] is not None:
-                dropped = buf.out[l]
-                np.multiply(out, masks[l - 1], out=dropped)
-                np.divide(dropped, keep_probs[l - 1], out=dropped)
-                out = dropped
-            A = out
-        return A
-
-    def backward(self, X: np.ndarray, Y: np.ndarray, buf: _Buffers, masks: Sequence | None,
-                 keep_probs: Sequence[float] | None, l2: float, l1: float, onehot: np.ndarray | None,
-                 scale_delta_first: bool = False) -> None:
-        """Gradients of the last :meth:`forward` into :attr:`grad` (mean over m, plus L2/L1 on weights)."""
-        L = self.arch.L
-        m = X.shape[1]
-        dZ = buf.dZ[L]
-        np.subtract(buf.A[L], onehot if onehot is not None else Y, out=dZ)
-        if scale_delta_first:
-            np.multiply(1.0 / m, dZ, out=dZ)
-        dW, db, W = self.dW, self.db, self.W
-        add_reduce = np.add.reduce
-        for l in range(L, 0, -1):  # noqa: E741
-            A_prev = X if l == 1 else buf.out[l - 1]
-            np.dot(dZ, A_prev.T, out=dW[l])
-            add_reduce(dZ, 1, None, db[l], True)  # np.sum(dZ, axis=1, keepdims=True) without its wrapper
-            if l == 1:
-                break
-            dA = buf.dA[l - 1]
-            np.dot(W[l].T, dZ, out=dA)
-            if masks is not None and masks[l - 2] is not None:
-                dA *= masks[l - 2]
-                dA /= keep_probs[l - 2]
-            dZ = buf.dZ[l - 1]
-            act = self._codes[l - 1]
-            if act == 0:  # relu
-                np.greater(buf.Z[l - 1], 0, out=buf.mask[l - 1])
-                np.multiply(dA, buf.mask[l - 1], out=dZ)
-            elif act == 2:  # tanh: 1 - a^2
-                A = buf.A[l - 1]
-                np.multiply(A, A, out=dZ)
-                np.subtract(1, dZ, out=dZ)
-                dZ *= dA
-            elif act == 1:  # sigmoid: a (1 - a)
-                A = buf.A[l - 1]
-                np.subtract(1, A, out=dZ)
-                dZ *= A
-                dZ *= dA
-            elif act == 3:
-                dZ[...] = ACTIVATIONS["leaky_relu"].backward(dA, buf.Z[l - 1], None)
-            else:  # linear
-                dZ[...] = dA
-        n_W = self.n_W
-        if not scale_delta_first:
-            self.grad *= 1.0 / m
-        if l2:
-            np.multiply(self.theta[:n_W], l2 / m, out=self.tmp[:n_W])
-            self.grad[:n_W] += self.tmp[:n_W]
-        if l1:
-            np.sign(self.theta[:n_W], out=self.tmp[:n_W])
-            self.tmp[:n_W] *= l1 / m
-            self.grad[:n_W] += self.tmp[:n_W]
-
-    def update(self, learning_rate: float) -> None:
-        """``theta -= learning_rate * grad`` for every parameter at once."""
-        np.multiply(self.grad, learning_rate, out=self.tmp)
-        self.theta -= self.tmp
-
-    def grad_norms(self) -> list[float]:
-        """Frobenius norm of each layer's ``dW``."""
-        return [float(np.linalg.norm(self.dW[l])) for l in range(1, self.arch.L + 1)]  # noqa: E741
-
-
-def _labels(AL: np.ndarray) -> np.ndarray:
-    if AL.shape[0] == 1:
-        return (AL > 0.5)[0]
-    return np.argmax(AL, axis=0)
+def _labels(AL: Array) -> Array:
+    """Predicted classes ``(m,)`` from the output ``(n_L, m)``."""
+    labels: Array = (AL > 0.5)[0] if AL.shape[0] == 1 else np.argmax(AL, axis=0)
+    return labels
 
 
 class Training:
@@ -468,15 +179,16 @@ class Training:
         max_history: the bound of :class:`History`.
     """
 
-    def __init__(self, config: TrainConfig, dataset, max_history: int = 4000) -> None:
+    def __init__(self, config: TrainConfig, dataset: Dataset, max_history: int = 4000) -> None:
         self.config = config
         self.dataset = dataset
         self.arch = config.architecture
-        self.rng = make_rng(config.seed, legacy=config.legacy_rng)
+        self.rng = config.parity.rng(config.seed)
         params = initialize(self.arch.layers, config.init, self.rng, scale=config.init_scale)
         self.splits, self.normalizer = prepare_data(config, dataset, self.rng)
+        keep_probs = config.keep_probs or ()
         dropout_layers = [l for l in range(1, self.arch.L)  # noqa: E741
-                          if config.dropout and config.keep_probs[l - 1] < 1]
+                          if config.dropout and keep_probs[l - 1] < 1]
         self.net = LeanNet(self.arch, params, dropout_layers)
         self.initial_params = params
         self.X, self.Y = self.splits["train"]
@@ -488,13 +200,13 @@ class Training:
         self.result: TrainResult | None = None
         self._cancelled = False
         self._onehot = network.one_hot(self.Y, self.arch.layers[-1]) if self.arch.output == "softmax" else None
-        self._fixed_masks = None
-        if config.dropout and config.fixed_masks:
-            mask_rng = make_rng(config.mask_seed, legacy=config.legacy_rng)
-            self._fixed_masks = network.dropout_masks(self.arch, self.m, config.keep_probs, mask_rng)
-        self._best: tuple[float, int, np.ndarray] | None = None
+        self._fixed_masks: list[Array | None] | None = None
+        if config.dropout and config.parity.fixed_masks:
+            mask_rng = config.parity.rng(config.parity.mask_seed)
+            self._fixed_masks = network.dropout_masks(self.arch, self.m, keep_probs, mask_rng)
+        self._best: tuple[float, int, Array] | None = None
         self._wait = 0
-        self._order = None
+        self._order: Array | None = None
         self._batch_pos = 0
 
     # -- the loop --------------------------------------------------------------------------------------
@@ -517,9 +229,10 @@ class Training:
         """Run to the end and return the result."""
         for _ in self.steps():
             pass
+        assert self.result is not None  # steps() ends when the run has
         return self.result
 
-    def _next_batch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def _next_batch(self) -> tuple[Array, Array, Array | None]:
         bs = self.config.batch_size
         if bs is None or bs >= self.m:
             return self.X, self.Y, self._onehot
@@ -540,14 +253,14 @@ class Training:
         records: list[Record] = []
         end = min(self.iteration + n, cfg.iterations)
         full_batch = cfg.batch_size is None or cfg.batch_size >= self.m
-        kps = cfg.keep_probs
+        kps: tuple[float, ...] = cfg.keep_probs or ()
         dropout = cfg.dropout
         fixed = self._fixed_masks
         log_every, lr, l2, l1 = cfg.log_every, cfg.learning_rate, cfg.l2, cfg.l1
-        first = cfg.scale_delta_first
+        first = cfg.parity.scale_delta_first
         forward, backward, update = net.forward, net.backward, net.update
         X, Y, onehot = self.X, self.Y, self._onehot
-        buf = net.buffers(self.m) if full_batch else None
+        buf = net.buffers(self.m)  # mini-batches swap in their own below
         masks = fixed if (dropout and full_batch) else None
         i = self.iteration
         start = time.perf_counter()
@@ -660,10 +373,11 @@ class Training:
                                   best_iteration)
 
 
-def run_training(config: TrainConfig, dataset) -> tuple[TrainResult, list[Record]]:
+def run_training(config: TrainConfig, dataset: Dataset) -> tuple[TrainResult, list[Record]]:
     """Train to the end: the result and every record (for scripts and tests)."""
     training = Training(config, dataset)
     records = list(training.steps())
+    assert training.result is not None  # steps() ends when the run has
     return training.result, records
 
 
@@ -671,12 +385,13 @@ def run_training(config: TrainConfig, dataset) -> tuple[TrainResult, list[Record
 class PredictGrid:
     """Predicted class over a grid of the input plane, for decision-boundary plots."""
 
-    xs: np.ndarray
-    ys: np.ndarray
-    labels: np.ndarray = field(repr=False)
+    xs: Array
+    ys: Array
+    labels: Array = field(repr=False)
 
 
-def decision_grid(net: LeanNet, X: np.ndarray, nx: int = 60, ny: int = 30, normalizer=None) -> PredictGrid:
+def decision_grid(net: LeanNet, X: Array, nx: int = 60, ny: int = 30,
+                  normalizer: Normalizer | None = None) -> PredictGrid:
     """Predicted labels on an ``ny x nx`` grid spanning the (raw) 2-D data ``X`` with a margin."""
     x0, x1 = X[0].min(), X[0].max()
     y0, y1 = X[1].min(), X[1].max()

@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dltutor.core.activations import ACTIVATIONS
+from dltutor.core.activations import get_activation
 from dltutor.core.errors import TutorError
+from dltutor.core.layers import apply_mask, linear_backward
+from dltutor.core.layers import l1_gradient as penalty_l1
+from dltutor.core.layers import l2_gradient as penalty_l2
 from dltutor.core.network import Architecture, LayerCache, dropout_masks, forward, output_delta
 from dltutor.core.rng import Rng, make_rng, randn
+from dltutor.core.types import Array, Params
 
 #: The course's gradient-checking case: layer sizes, hidden activation, labels.
 COURSE_LAYERS = (4, 5, 3, 1)
@@ -33,7 +37,7 @@ DEFAULT_L2 = 0.7
 DROPOUT_KEEP_PROB = 0.8
 
 
-def course_case() -> tuple[Architecture, dict[str, np.ndarray], np.ndarray, np.ndarray]:
+def course_case() -> tuple[Architecture, Params, Array, Array]:
     """The exercise's case, drawn exactly as ``gradient_check_n_test_case`` draws it.
 
     Returns:
@@ -42,7 +46,7 @@ def course_case() -> tuple[Architecture, dict[str, np.ndarray], np.ndarray, np.n
     """
     rng = make_rng(COURSE_SEED, legacy=True)
     X = randn(rng, 4, 3)
-    params: dict[str, np.ndarray] = {}
+    params: Params = {}
     for l in range(1, len(COURSE_LAYERS)):  # noqa: E741
         n, n_prev = COURSE_LAYERS[l], COURSE_LAYERS[l - 1]
         params[f"W{l}"] = randn(rng, n, n_prev)
@@ -66,45 +70,37 @@ class Cache:
     """
 
     arch: Architecture
-    params: dict[str, np.ndarray]
+    params: Params
     layers: list[LayerCache]
-    AL: np.ndarray
+    AL: Array
     l2: float = 0.0
     l1: float = 0.0
     rng: Rng | None = None
 
-    def Z(self, l: int) -> np.ndarray:  # noqa: E741
+    def Z(self, l: int) -> Array:  # noqa: E741
         """Pre-activation of layer ``l`` ``(n_l, m)``."""
         return self.layers[l - 1].Z
 
-    def A(self, l: int) -> np.ndarray:  # noqa: E741
+    def A(self, l: int) -> Array:  # noqa: E741
         """Activation of layer ``l`` ``(n_l, m)``; ``A(0)`` is X."""
         return self.layers[0].A_prev if l == 0 else self.layers[l - 1].A
 
 
-def forward_cache(X: np.ndarray, params: dict, arch: Architecture, *, l2: float = 0.0, l1: float = 0.0,
+def forward_cache(X: Array, params: Params, arch: Architecture, *, l2: float = 0.0, l1: float = 0.0,
                   rng: Rng | None = None) -> Cache:
     """Forward pass without dropout (the J that gradient checking sees), kept for a backward variant."""
     AL, layers = forward(X, params, arch, training=False)
     return Cache(arch, params, layers, AL, l2, l1, rng)
 
 
-DWLine = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
-DBLine = Callable[[np.ndarray, int], np.ndarray]
-Derivative = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-
-
-def _dW(dZ: np.ndarray, A_prev: np.ndarray, m: int) -> np.ndarray:
-    return 1.0 / m * np.dot(dZ, A_prev.T)  # dW3 = 1./m * np.dot(dZ3, A2.T)
-
-
-def _db(dZ: np.ndarray, m: int) -> np.ndarray:
-    return 1.0 / m * np.sum(dZ, axis=1, keepdims=True)  # db3 = 1./m * np.sum(dZ3, axis=1, keepdims=True)
+DWLine = Callable[[Array, Array, int], Array]
+DBLine = Callable[[Array, int], Array]
+Derivative = Callable[[Array, Array, Array], Array]
 
 
 def backprop(
-    X: np.ndarray,
-    Y: np.ndarray,
+    X: Array,
+    Y: Array,
     cache: Cache,
     *,
     dW_line: dict[int, DWLine] | None = None,
@@ -112,7 +108,7 @@ def backprop(
     derivative: dict[int, Derivative] | None = None,
     l2_gradient: bool = True,
     dropout_keep_prob: float | None = None,
-) -> dict[str, np.ndarray]:
+) -> Params:
     """The course's backward pass for any depth, with hooks where the variants put their bug.
 
     Args:
@@ -132,39 +128,47 @@ def backprop(
     arch, params = cache.arch, cache.params
     m = X.shape[1]
     dW_line, db_line, derivative = dW_line or {}, db_line or {}, derivative or {}
-    masks = None
+    hidden = get_activation(arch.activation)
+    masks: list[Array | None] | None = None
+    keep_prob = 1.0
     if dropout_keep_prob is not None:
+        keep_prob = dropout_keep_prob
         rng = cache.rng if cache.rng is not None else make_rng(0)
-        masks = dropout_masks(arch, m, [dropout_keep_prob] * (arch.L - 1), rng)
-    grads: dict[str, np.ndarray] = {}
+        masks = dropout_masks(arch, m, [keep_prob] * (arch.L - 1), rng)
+    grads: Params = {}
     dZ = output_delta(cache.AL, Y)  # dZ3 = A3 - Y
     for l in range(arch.L, 0, -1):  # noqa: E741
         A_prev = cache.A(l - 1)
         W = params[f"W{l}"]
-        dW = dW_line.get(l, _dW)(dZ, A_prev, m)
-        db = db_line.get(l, _db)(dZ, m)
+        # dA2 = np.dot(W3.T, dZ3); dW3 = 1./m * np.dot(dZ3, A2.T); db3 = 1./m * np.sum(dZ3, axis=1, keepdims=True)
+        dA_prev, dW, db = linear_backward(dZ, A_prev, W if l > 1 else None, m)
+        if l in dW_line:
+            dW = dW_line[l](dZ, A_prev, m)
+        if l in db_line:
+            db = db_line[l](dZ, m)
         if l2_gradient and cache.l2:
-            dW = dW + (cache.l2 / m) * W
+            dW = dW + penalty_l2(W, cache.l2, m)
         if l2_gradient and cache.l1:
-            dW = dW + (cache.l1 / m) * np.sign(W)
+            dW = dW + penalty_l1(W, cache.l1, m)
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
-        if l > 1:
-            dA_prev = np.dot(W.T, dZ)  # dA2 = np.dot(W3.T, dZ3)
-            if masks is not None and masks[l - 2] is not None:
-                dA_prev = dA_prev * masks[l - 2] / dropout_keep_prob  # dA2 = dA2 * D2 / keep_prob
-            g = derivative.get(l - 1, ACTIVATIONS[arch.activation].backward)
+        if dA_prev is not None:
+            if masks is not None:
+                D = masks[l - 2]
+                if D is not None:
+                    dA_prev = apply_mask(dA_prev, D, keep_prob)  # dA2 = dA2 * D2 / keep_prob
+            g = derivative.get(l - 1, hidden.backward)
             dZ = g(dA_prev, cache.Z(l - 1), cache.A(l - 1))  # dZ2 = np.multiply(dA2, np.int64(A2 > 0))
     return {f"d{p}{l}": grads[f"d{p}{l}"] for l in range(1, arch.L + 1) for p in ("W", "b")}  # noqa: E741
 
 
 # --- the catalogue: each one reads like the exercise's backward_propagation_n with its bug ----------------
 
-def fixed(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def fixed(X: Array, Y: Array, cache: Cache) -> Params:
     """The correct backward pass."""
     return backprop(X, Y, cache)
 
 
-def course(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def course(X: Array, Y: Array, cache: Cache) -> Params:
     """The exercise's code as handed out: both of its bugs at once."""
     return backprop(
         X, Y, cache,
@@ -175,44 +179,44 @@ def course(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
     )
 
 
-def dW2_doubled(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def dW2_doubled(X: Array, Y: Array, cache: Cache) -> Params:
     """``dW2 = 1./m * np.dot(dZ2, A1.T) * 2``: the exercise's first bug alone."""
     return backprop(X, Y, cache, dW_line={2: lambda dZ, A_prev, m: 1.0 / m * np.dot(dZ, A_prev.T) * 2})
 
 
-def db1_times_4(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def db1_times_4(X: Array, Y: Array, cache: Cache) -> Params:
     """``db1 = 4./m * np.sum(dZ1, axis=1, keepdims=True)``: the exercise's second bug alone."""
     return backprop(X, Y, cache, db_line={1: lambda dZ, m: 4.0 / m * np.sum(dZ, axis=1, keepdims=True)})
 
 
-def missing_1_over_m(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def missing_1_over_m(X: Array, Y: Array, cache: Cache) -> Params:
     """``dbL = np.sum(dZL, axis=1, keepdims=True)``: the 1/m of the output bias forgotten."""
     L = cache.arch.L
     return backprop(X, Y, cache, db_line={L: lambda dZ, m: np.sum(dZ, axis=1, keepdims=True)})
 
 
-def wrong_activation_derivative(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def wrong_activation_derivative(X: Array, Y: Array, cache: Cache) -> Params:
     """``dZ{L-1} = dA * A * (1 - A)``: sigmoid's derivative used on the top hidden (ReLU) layer."""
     top = cache.arch.L - 1
     return backprop(X, Y, cache, derivative={top: lambda dA, Z, A: dA * A * (1 - A)})
 
 
-def sign_flip(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def sign_flip(X: Array, Y: Array, cache: Cache) -> Params:
     """``dW1 = -1./m * np.dot(dZ1, X.T)``: a minus sign slipped into one line."""
     return backprop(X, Y, cache, dW_line={1: lambda dZ, A_prev, m: -1.0 / m * np.dot(dZ, A_prev.T)})
 
 
-def forgot_l2_gradient(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def forgot_l2_gradient(X: Array, Y: Array, cache: Cache) -> Params:
     """The cost has ``lambda/(2m) sum ||W||^2`` but ``dW`` lacks ``lambda/m * W``."""
     return backprop(X, Y, cache, l2_gradient=False)
 
 
-def dropout_left_on(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def dropout_left_on(X: Array, Y: Array, cache: Cache) -> Params:
     """Backward still multiplies ``dA`` by dropout masks while the checked J has no dropout."""
     return backprop(X, Y, cache, dropout_keep_prob=DROPOUT_KEEP_PROB)
 
 
-def bias_summed_over_wrong_axis(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
+def bias_summed_over_wrong_axis(X: Array, Y: Array, cache: Cache) -> Params:
     """``db1 = 1./m * np.sum(dZ1, axis=0, keepdims=True)``: summed over units, not examples."""
     return backprop(X, Y, cache, db_line={1: lambda dZ, m: 1.0 / m * np.sum(dZ, axis=0, keepdims=True)})
 
@@ -235,7 +239,7 @@ class Variant:
     description: str
     lesson: str
     expected_flags: tuple[str, ...]
-    backward: Callable[[np.ndarray, np.ndarray, Cache], dict[str, np.ndarray]] = field(repr=False)
+    backward: Callable[[Array, Array, Cache], Params] = field(repr=False)
     needs_l2: bool = False
     dropout: bool = False
 

@@ -91,7 +91,7 @@ def build_run(args: argparse.Namespace):
         changes["keep_probs"] = _floats(args.keep_prob, "keep_prob")
     if changes.get("early_stopping") == 0:
         changes["early_stopping"] = None  # 0 turns a preset's early stopping off
-    config = replace(config, **changes) if changes else config
+    config = config.with_changes(**changes) if changes else config
     if args.fixed_masks and not config.dropout:
         raise TutorError("--fixed-masks", "fixed masks without dropout do nothing", "use it with --keep-prob below 1")
     if args.data and (args.m is not None or args.noise is not None):
