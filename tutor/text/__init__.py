@@ -1,0 +1,1 @@
+"""Plain-text rendering of the core's results, shared by the CLI and the screens (UI-free)."""
