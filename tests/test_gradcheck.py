@@ -22,8 +22,6 @@ from dltutor.core.gradcheck import (
     gradients_to_vector,
     one_dimensional_demo,
     relative_difference,
-    render_report,
-    render_scale,
     vector_to_dictionary,
     verdict_band,
 )
@@ -33,6 +31,7 @@ from dltutor.core.rng import make_rng
 from dltutor.core.variants import VARIANTS, course_case
 from dltutor.tutor.cli import main
 from dltutor.tutor.output import dumps
+from dltutor.tutor.text.gradcheck import render_report, render_scale
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
@@ -281,7 +280,7 @@ def test_fast_mode_fails_then_localizes():
 
 
 def test_fast_mode_falls_back_to_sampled_on_big_networks(monkeypatch):
-    monkeypatch.setattr(gc, "FULL_FALLBACK_LIMIT", 10)
+    monkeypatch.setattr(gc.budget, "FULL_FALLBACK_LIMIT", 10)
     report = check_variant("dW2-doubled", mode="fast", k=4)
     assert report.fallback == "sampled" and report.n_checked < 47
     assert report.flagged == ["dW2"]
@@ -700,7 +699,7 @@ def test_fast_mode_falls_back_to_sampled_beyond_the_work_budget(monkeypatch):
     Y = np.array([[1, 0, 1, 1, 0, 0]])
     assert gradient_check(arch, params, X, Y, "sign-flip", mode="fast").fallback == "full"
     full = gc.numeric_work(arch.layers, 6)
-    monkeypatch.setattr(gc, "MAX_CHECK_WORK", full / 2)
+    monkeypatch.setattr(gc.budget, "MAX_CHECK_WORK", full / 2)
     report = gradient_check(arch, params, X, Y, "sign-flip", mode="fast", k=3)
     assert report.fallback == "sampled" and report.flagged == ["dW1"] and report.n_checked < report.n_parameters
     with pytest.raises(TutorError) as err:
@@ -715,15 +714,15 @@ def test_sweep_samples_a_network_too_large_to_sweep(monkeypatch, capsys):
     Y = np.array([[1, 0, 1, 1, 0, 0]])
     whole = epsilon_sweep(arch, params, X, Y)
     assert all(s["n_checked"] == s["n_parameters"] == 73 for s in whole)
-    monkeypatch.setattr(gc, "MAX_CHECK_WORK", gc.numeric_work(arch.layers, 6) * 5)
+    monkeypatch.setattr(gc.budget, "MAX_CHECK_WORK", gc.numeric_work(arch.layers, 6) * 5)
     sampled = epsilon_sweep(arch, params, X, Y, k=2)
     assert all(s["n_checked"] == 2 * 5 + 1 for s in sampled)  # b3 has one element
     assert sampled[6]["band"] == "right"
-    monkeypatch.setattr(gc, "MAX_CHECK_WORK", 1.0)
+    monkeypatch.setattr(gc.budget, "MAX_CHECK_WORK", 1.0)
     with pytest.raises(TutorError) as err:
         epsilon_sweep(arch, params, X, Y)
     assert err.value.field == "sweep"
-    monkeypatch.setattr(gc, "MAX_CHECK_WORK", 20_000_000_000)
+    monkeypatch.setattr(gc.budget, "MAX_CHECK_WORK", 20_000_000_000)
     assert main(["gradcheck", "--layers", "2,200,200,1", "--examples", "1000", "--mode", "sampled", "--sweep",
                  "--no-chart"]) == 0
     assert "the same 51 of 41,001 elements at every epsilon" in capsys.readouterr().out
@@ -732,7 +731,7 @@ def test_sweep_samples_a_network_too_large_to_sweep(monkeypatch, capsys):
 def test_train_stops_once_the_parameters_overflow(monkeypatch):
     arch, params, X, Y = course_case()
     calls = []
-    monkeypatch.setattr(gc, "forward", lambda *a, **kw: calls.append(1) or forward(*a, **kw))
+    monkeypatch.setattr(gc.descent, "forward", lambda *a, **kw: calls.append(1) or forward(*a, **kw))
     trained = gc.train(arch, params, X, Y, 100_000, learning_rate=1e308)
     assert not all(np.all(np.isfinite(v)) for v in trained.values())
     assert len(calls) < 10  # every further step would only keep nan and inf

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from dltutor.core.errors import TutorError
-from dltutor.core.gradcheck import check_variant, render_report
+from dltutor.core.gradcheck import check_variant
 from dltutor.core.learner import LearnerError, check_file
 from dltutor.tutor.cli import main
+from dltutor.tutor.text.gradcheck import render_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "learner"
 

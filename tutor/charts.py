@@ -85,3 +85,11 @@ def line_chart(
     text = plt.uncolorize(plt.build())
     plt.clf()
     return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def loglog_chart(series: dict[str, tuple[Sequence[float], Sequence[float | None]]], *, title: str, xlabel: str,
+                 ylabel: str, width: int = 72, height: int = 18) -> str:
+    """A plain-text log-log chart of named ``(xs, ys)`` series, titled (non-positive points are left out)."""
+    chart = line_chart(series, xlabel=xlabel, ylabel=ylabel, logx=True, logy=True, width=width, height=height,
+                       markers=("dot", "x", "+", "*"))
+    return f"{title}\n{chart}"

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from dltutor.core.errors import TutorError
-    from dltutor.tutor.commands.gradcheck import as_option
+    from dltutor.tutor.options import as_option
 
     try:
         # overflow is an expected outcome here, detected and reported in the text
@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     from dltutor.core.errors import TutorError
     from dltutor.core.rng import make_rng
-    from dltutor.tutor.commands.gradcheck import whole_number
+    from dltutor.tutor.options import whole_number
     from dltutor.tutor.output import number, print_json
 
     init = args.init

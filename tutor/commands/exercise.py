@@ -103,8 +103,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _hint(args: argparse.Namespace) -> int:
     from dltutor.core.exercises.catalogue import get_exercise
-    from dltutor.tutor.commands.gradcheck import whole_number
     from dltutor.tutor.exercise_text import hint_text
+    from dltutor.tutor.options import whole_number
     from dltutor.tutor.output import print_json
 
     exercise = get_exercise(args.id)

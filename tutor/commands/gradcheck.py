@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any, cast
+
+from dltutor.tutor.options import as_option, epsilon_option, whole_number
+
+if TYPE_CHECKING:  # NumPy stays out of the CLI's start-up
+    from dltutor.core.network import Architecture
+    from dltutor.core.types import Array, Params
 
 NAME = "gradcheck"
 HELP = "Gradient checking: compare backprop with two-sided differences, and localize the bug"
@@ -62,63 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
 
 
-#: Core field names -> this command's options, so that an error names what the learner typed.
-OPTION_OF = {"epsilon": "--epsilon", "mode": "--mode", "samples": "--samples",
-             "after-iterations": "--after-iterations", "learning-rate": "--learning-rate", "lambda": "--l2",
-             "examples": "--examples", "layers": "--layers", "activation": "--activation", "variant": "--variant",
-             "sweep": "--sweep", "timeout": "--timeout", "theta": "--theta", "seed": "--seed"}
 MAX_TIMEOUT = 3600.0
 MAX_SEED = 2**32 - 1
 MAX_EXAMPLES = 100_000
-
-
-def whole_number(text: str, field: str, low: int, high: int) -> int:
-    """Parse a whole number exactly (``99999999999999999999999`` stays itself; ``1e3`` is 1000) within
-    ``low..high``, or raise :class:`core.errors.TutorError` naming the field and the range."""
-    import math
-
-    from dltutor.core.errors import TutorError
-
-    allowed = f"a whole number from {low:,} to {high:,}"
-    raw = str(text).strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        try:
-            as_float = float(raw)
-        except ValueError:
-            raise TutorError(field, f"not a whole number: {text!r}", allowed) from None
-        if not math.isfinite(as_float) or as_float != int(as_float):
-            raise TutorError(field, f"not a whole number: {text!r}", allowed) from None
-        value = int(as_float)
-    if not low <= value <= high:
-        shown = raw if len(raw) <= 40 else raw[:20] + "..." + raw[-8:]
-        raise TutorError(field, f"{shown} is too {'large' if value > high else 'small'}", allowed)
-    return value
-
-
-def epsilon_option(text: str) -> float:
-    """``--epsilon`` as a float within 1e-12..1, or a :class:`core.errors.TutorError` that echoes the text
-    as typed (``1e-320``, not the denormal it parses to)."""
-    from dltutor.core.errors import TutorError
-    from dltutor.core.gradcheck import check_epsilon
-    from dltutor.tutor.output import number
-
-    value = number(text, "--epsilon", "1e-12 <= epsilon <= 1 (the course uses 1e-7)")
-    try:
-        return check_epsilon(value, "--epsilon")
-    except TutorError as exc:
-        raise TutorError(exc.field, exc.problem.replace(f"{value:g}", str(text).strip(), 1),
-                         exc.allowed) from None
-
-
-def as_option(exc, mapping: dict[str, str] = OPTION_OF):
-    """The same :class:`core.errors.TutorError` with a core field name replaced by the option's name."""
-    from dltutor.core.errors import TutorError
-
-    if exc.field in mapping:
-        return TutorError(mapping[exc.field], exc.problem, exc.allowed)
-    return exc
 
 
 #: Options --list would ignore, with their defaults: given with --list they are an error, not silently dropped.
@@ -134,7 +87,7 @@ def _list(as_json: bool) -> int:
     from dltutor.core.variants import VARIANTS
     from dltutor.tutor.output import print_json, table
 
-    rows = [{"id": v.id, "description": v.description, "lesson": v.lesson,
+    rows: list[dict[str, Any]] = [{"id": v.id, "description": v.description, "lesson": v.lesson,
              "expected_flags": list(v.expected_flags)} for v in VARIANTS.values()]
     if as_json:
         print_json({"variants": rows})
@@ -144,8 +97,12 @@ def _list(as_json: bool) -> int:
     return 0
 
 
-def _network(args: argparse.Namespace, seed: int, k: int, iterations: int):
-    """The course's case, or a random network for --layers (He weights, small random biases)."""
+def _network(args: argparse.Namespace, seed: int, k: int,
+             iterations: int) -> tuple[Architecture, Params, Array, Array, str] | None:
+    """None for the course's case, or a random network for --layers (He weights, small random biases):
+    ``(arch, params, X, Y, case)``."""
+    import numpy as np
+
     from dltutor.core.errors import TutorError
     from dltutor.core.gradcheck import check_budget
     from dltutor.core.init import initialize
@@ -163,7 +120,7 @@ def _network(args: argparse.Namespace, seed: int, k: int, iterations: int):
     m = whole_number(args.examples if args.examples is not None else "16", "--examples", 1, MAX_EXAMPLES)
     # memory and work are refused here, before X and the parameters are drawn
     check_budget(layers, m, mode=args.mode, k=k, after_iterations=iterations, sweep=10 if args.sweep else 0)
-    rng = make_rng(seed)
+    rng = cast(np.random.Generator, make_rng(seed))  # not legacy: a Generator
     params = initialize(layers, "he", rng)
     for l in range(1, arch.L + 1):  # noqa: E741
         params[f"b{l}"] = 0.1 * randn(rng, layers[l], 1)
@@ -176,8 +133,8 @@ def _network(args: argparse.Namespace, seed: int, k: int, iterations: int):
     return arch, params, X, Y, f"a random {'-'.join(map(str, layers))} network ({acts}), m = {m}, seed {seed}"
 
 
-def _sweep_text(sweep: list[dict], no_chart: bool) -> str:
-    from dltutor.tutor.commands.numgrad import loglog_chart
+def _sweep_text(sweep: list[dict[str, Any]], no_chart: bool) -> str:
+    from dltutor.tutor.charts import loglog_chart
     from dltutor.tutor.output import table
 
     lines = ["", "Difference against epsilon (the course's metric, same gradients):"]
@@ -218,11 +175,11 @@ def _run(args: argparse.Namespace) -> int:
         check_variant,
         epsilon_sweep,
         gradient_check,
-        render_report,
     )
     from dltutor.core.rng import make_rng
     from dltutor.core.variants import get_variant
     from dltutor.tutor.output import number, print_json
+    from dltutor.tutor.text.gradcheck import render_report
 
     if args.list:
         given = [option for option, dest, default in _LIST_IGNORES if getattr(args, dest) != default]
@@ -292,11 +249,11 @@ def _run(args: argparse.Namespace) -> int:
         variant_id = args.variant if args.variant is not None else "course"
         get_variant(variant_id)
         network = _network(args, seed, k, iterations)
-        options = dict(epsilon=epsilon, mode=args.mode, k=k, rng=make_rng(seed), after_iterations=iterations,
-                       learning_rate=lr, l2=l2)
+        options: dict[str, Any] = dict(epsilon=epsilon, mode=args.mode, k=k, rng=make_rng(seed),
+                                       after_iterations=iterations, learning_rate=lr, l2=l2)
         if network is None:
             report = check_variant(variant_id, **options)
-            sweep_net = {}
+            sweep_net: dict[str, Any] = {}
         else:
             arch, params, X, Y, case = network
             report = gradient_check(arch, params, X, Y, variant_id, case=case, **options)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+
+from dltutor.tutor.options import as_option, epsilon_option
 
 NAME = "numgrad"
 HELP = "One-sided vs two-sided numerical derivatives of theta^3, their errors against epsilon (log-log)"
@@ -30,16 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the step, 1e-12 <= E <= 1 (default 0.01)")
     parser.add_argument("--no-chart", action="store_true", help="text only, no chart")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
-
-
-def loglog_chart(series: dict[str, tuple[Sequence[float], Sequence[float]]], *, title: str, xlabel: str,
-                 ylabel: str, width: int = 72, height: int = 18) -> str:
-    """A plain-text log-log chart of named ``(xs, ys)`` series, titled (non-positive points are left out)."""
-    from dltutor.tutor.charts import line_chart
-
-    chart = line_chart(series, xlabel=xlabel, ylabel=ylabel, logx=True, logy=True, width=width, height=height,
-                       markers=("dot", "x", "+", "*"))
-    return f"{title}\n{chart}"
 
 
 def comparison(one_error: float, two_error: float, eps: float, theta: float) -> str:
@@ -72,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from dltutor.core.errors import TutorError
-    from dltutor.tutor.commands.gradcheck import as_option
 
     try:
         with np.errstate(all="ignore"):
@@ -83,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from dltutor.core.gradcheck import course_one_dimensional_check, one_dimensional_demo
-    from dltutor.tutor.commands.gradcheck import epsilon_option
+    from dltutor.tutor.charts import loglog_chart
     from dltutor.tutor.output import number, print_json, table
 
     theta = number(args.theta, "--theta", "a finite number with |theta| <= 1e6")

@@ -135,8 +135,9 @@ def _run_preset(try_id: str, width: int, report: Callable[[str], None], cancelle
 
 
 def _run_variant(try_id: str, width: int) -> str:
-    from dltutor.core.gradcheck import gradient_check, render_report
+    from dltutor.core.gradcheck import gradient_check
     from dltutor.core.variants import course_case
+    from dltutor.tutor.text.gradcheck import render_report
 
     arch, params, X, Y = course_case()
     return render_report(gradient_check(arch, params, X, Y, try_id, case="course"))
