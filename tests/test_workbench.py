@@ -335,12 +335,6 @@ async def test_g_on_home_opens_the_workbench_and_escape_goes_home(tmp_path: Path
         assert type(app.screen).__name__ == "HomeScreen"
 
 
-def test_the_screen_lists_the_engines_catalogue() -> None:
-    from dltutor.core.variants import VARIANTS
-
-    assert set(VARIANT_IDS) == set(VARIANTS)
-
-
 def test_the_bands_use_the_engines_thresholds() -> None:
     from dltutor.core import gradcheck
     from dltutor.tutor.widgets import gc_bands
@@ -365,7 +359,7 @@ def test_navigation_knows_the_workbench_and_the_panels() -> None:
 
 
 def test_the_palette_reaches_the_workbench_every_variant_and_the_panels() -> None:
-    from dltutor.tutor.screens.panels import palette_entries
+    from dltutor.tutor.destinations import palette_entries
 
     entries = {name: message for name, message, _ in palette_entries()}
     assert entries["Gradient-check workbench"].target == "workbench"

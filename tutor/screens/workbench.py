@@ -710,26 +710,3 @@ class WorkbenchScreen(TutorScreen):
         if action == "compare" and (self.result is None or self.result.report is None):
             return None  # greyed out until there is a report to compare
         return super().check_action(action, parameters)
-
-
-async def tour_stop(pilot: Any, app: Any) -> str:
-    """The tour's stop: ``g`` from home checks ``course``; ``b`` puts it beside ``fixed``."""
-    from dltutor.tutor.screens.panels import wait_for_runs
-    from dltutor.tutor.tour import TourFailure, expect, go_home, settle
-
-    await go_home(pilot)
-    await pilot.press("g")
-    await wait_for_runs(pilot)
-    screen = app.screen
-    if not isinstance(screen, WorkbenchScreen):
-        raise TourFailure(f"g on the home screen opened {type(screen).__name__}, not the workbench")
-    report = screen.result.report if screen.result else None
-    if report is None or set(report.flagged) != {"dW2", "db1"}:
-        raise TourFailure("the course's variant should flag dW2 and db1")
-    expect(app, "2.85e-01", "FLAGGED", "dW2", "db1", where="the workbench")
-    await pilot.press("b")
-    await settle(pilot)
-    expect(app, "1.19e-07", "Nothing flagged.", where="the side-by-side view")
-    await pilot.press("b")
-    await settle(pilot)
-    return "course: difference 2.85e-01, dW2 and db1 flagged; beside fixed (1.19e-07)"

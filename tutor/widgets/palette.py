@@ -63,7 +63,7 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     for try_id, description in try_catalogue(app):
         run = partial(post, Navigate("lesson", try_id=try_id))
         commands.append(Command(f"Try: {try_id}", run, description))
-    from dltutor.tutor.screens.panels import palette_entries
+    from dltutor.tutor.destinations import palette_entries
 
     commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]
     from dltutor.core.exercises.catalogue import EXERCISES
