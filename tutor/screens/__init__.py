@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.screen import Screen
 
+    from dltutor.tutor.app import DLTutorApp
     from dltutor.tutor.messages import Navigate
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
@@ -22,7 +22,7 @@ SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
 MAX_DEPTH = 5
 
 
-async def navigate(app: App, request: Navigate) -> None:
+async def navigate(app: DLTutorApp, request: Navigate) -> None:
     """Go where ``request`` says: help opens over the current screen; home closes every screen; another
     screen replaces whatever is above home, or opens over the current one (``placement="over"``: escape
     comes back to it), or replaces just the current one (``placement="swap"``)."""

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from textual import on
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Select
 
 from dltutor.tutor.reporting import report_to
@@ -65,7 +65,7 @@ def parse_int(text: str, field: str, low: int, high: int) -> int:
     return value
 
 
-def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> list[Binding]:
+def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> list[BindingType]:
     """A screen's own keys, with the shared way back shown in the footer and the jumps to other screens
     hidden from it.
 
@@ -81,7 +81,7 @@ def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> l
         The list for the screen's ``BINDINGS``.
     """
     shared = {b.key: b for b in TutorScreen.BINDINGS if isinstance(b, Binding) and b.key != "escape"}
-    out: list[Binding] = [replace(b, show=True, key_display="esc") for b in TutorScreen.BINDINGS
+    out: list[BindingType] = [replace(b, show=True, key_display="esc") for b in TutorScreen.BINDINGS
                           if isinstance(b, Binding) and b.key == "escape"]
     out += [replace(shared[key], show=False) for key in hide if key in shared]
     return out + list(own)

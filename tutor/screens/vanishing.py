@@ -7,6 +7,7 @@ the norm of the weight gradient on log scales, with the engine's one-paragraph r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -122,7 +123,7 @@ class VanishingScreen(PanelScreen):
 
     def read_form(self) -> dict[str, Any]:
         init = str(self.query_one("#vg-init", Select).value)
-        parsers = {
+        parsers: dict[str, Callable[[str], float]] = {
             "vg-depth": lambda t: parse_int(t, "depth", 1, DEEP_MAX_DEPTH),
             "vg-width": lambda t: parse_int(t, "width", 1, DEEP_MAX_WIDTH),
         }
