@@ -36,13 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dltutor.core.catalogue import LEARNER_TIMEOUT
 from dltutor.core.errors import TutorError
 
 if TYPE_CHECKING:
     from dltutor.core.gradcheck import GradCheckReport
 
 #: Seconds the learner's code may run before it is stopped, by default and at most.
-DEFAULT_TIMEOUT = 20.0
+DEFAULT_TIMEOUT = LEARNER_TIMEOUT
 MAX_TIMEOUT = 3600.0
 #: The variables through which a user chooses the BLAS thread count: a value set is left alone.
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",

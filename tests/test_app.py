@@ -518,7 +518,7 @@ def test_a_try_id_opens_its_own_lesson_first(monkeypatch: pytest.MonkeyPatch) ->
     import dataclasses
 
     from dltutor.core.presets import PRESETS
-    from dltutor.tutor.screens.base import Course
+    from dltutor.tutor.course import Course
 
     course = Course(FIXTURES)
     assert course.lesson_trying("lesson-underfit").id == "train-dev-test"  # its lesson is not a fixture

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 import dltutor.core.deep as deep
-from dltutor.core.activations import ACTIVATIONS
-from dltutor.core.deep import INIT_CHOICES, identity_experiment, render_deep, run_deep
+from dltutor.core.deep import identity_experiment, render_deep, run_deep
 from dltutor.core.errors import TutorError
 from dltutor.core.rng import make_rng
 from dltutor.tutor.cli import main
@@ -243,13 +242,6 @@ def test_cli_deep_bad_input_exit_2(argv, capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith("error:")
     assert "Traceback" not in captured.err and captured.out == ""
-
-
-def test_cli_help_lists_match_core():
-    from dltutor.tutor.commands import deep as command
-
-    assert set(command.INIT_NAMES) == set(INIT_CHOICES)
-    assert set(command.ACTIVATION_NAMES) == set(ACTIVATIONS)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def status(screen) -> str:
 
 
 async def test_home_x_opens_the_list_with_statuses(tmp_path: Path) -> None:
-    app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
+    app = make_app(lessons_source=LESSONS, home=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("x")
@@ -55,7 +55,7 @@ async def test_home_x_opens_the_list_with_statuses(tmp_path: Path) -> None:
 
 
 async def test_start_check_failing_highlight_hint_and_progress(tmp_path: Path) -> None:
-    app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
+    app = make_app(lessons_source=LESSONS, home=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_exercises(pilot, try_id="l2-cost")
@@ -89,7 +89,7 @@ async def test_start_check_failing_highlight_hint_and_progress(tmp_path: Path) -
 
 
 async def test_a_bad_path_is_shown_beside_the_field(tmp_path: Path) -> None:
-    app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
+    app = make_app(lessons_source=LESSONS, home=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_exercises(pilot)
@@ -100,7 +100,7 @@ async def test_a_bad_path_is_shown_beside_the_field(tmp_path: Path) -> None:
 
 
 async def test_watch_rechecks_on_save_until_it_passes(tmp_path: Path) -> None:
-    app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
+    app = make_app(lessons_source=LESSONS, home=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_exercises(pilot, try_id="init-zeros")
@@ -118,7 +118,7 @@ async def test_watch_rechecks_on_save_until_it_passes(tmp_path: Path) -> None:
 
 
 async def test_a_lesson_page_links_to_its_exercise(tmp_path: Path) -> None:
-    app = make_app(home=tmp_path, size=SIZE)
+    app = make_app(home=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.post_message(Navigate("lesson", "dropout"))
@@ -151,7 +151,7 @@ async def test_train_with_my_functions_from_the_screen(tmp_path: Path, monkeypat
     real = presets.get_preset
     monkeypatch.setattr(presets, "get_preset",
                         lambda name: replace(real(name), config=replace(real(name).config, iterations=1001)))
-    app = make_app(lessons_source=LESSONS, home=tmp_path, size=SIZE)
+    app = make_app(lessons_source=LESSONS, home=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_exercises(pilot, try_id="l2-backward")

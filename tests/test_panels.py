@@ -10,10 +10,11 @@ import pytest
 from textual.widgets import Input
 
 from dltutor.tutor.app import DLTutorApp, make_app
+from dltutor.tutor.destinations import LESSON_PANELS, PANELS
 from dltutor.tutor.screens.normalization import NormalizationScreen, RunCurve, iterations_text
 from dltutor.tutor.screens.numgrad import NumgradScreen
-from dltutor.tutor.screens.panels import LESSON_PANELS, PANELS, parse_float, parse_int
-from dltutor.tutor.screens.vanishing import ACTIVATION_CHOICES, INIT_NAMES, VanishingScreen
+from dltutor.tutor.screens.panels import parse_float, parse_int
+from dltutor.tutor.screens.vanishing import VanishingScreen
 from dltutor.tutor.tour import expect, screen_text, settle
 from dltutor.tutor.widgets.panel_field import PanelField
 from dltutor.tutor.widgets.panel_plot import SeriesPlot, decade_ticks, integer_ticks, log_limits
@@ -102,14 +103,6 @@ async def test_vanishing_fields_explain_bad_values_and_do_not_run(tmp_path: Path
         await ran(pilot, screen, runs=runs + 1)
         assert screen.query_one("#vg-depth", PanelField).error == ""
         assert screen.report.depth == 5 and screen.report.width == 8
-
-
-def test_the_form_offers_the_engines_choices() -> None:
-    from dltutor.core.activations import ACTIVATIONS
-    from dltutor.core.deep import INIT_CHOICES
-
-    assert set(ACTIVATION_CHOICES) == set(ACTIVATIONS)
-    assert set(INIT_NAMES) == set(INIT_CHOICES)
 
 
 # -- numerical approximation --------------------------------------------------------------------------

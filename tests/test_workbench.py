@@ -11,11 +11,12 @@ import pytest
 
 from dltutor.tutor.app import DLTutorApp, make_app
 from dltutor.tutor.screens import SCREEN_NAMES, build_screen
-from dltutor.tutor.screens.workbench import VARIANT_IDS, WorkbenchScreen
+from dltutor.tutor.screens.workbench import WorkbenchScreen
 from dltutor.tutor.tour import expect, screen_text, settle
 from dltutor.tutor.widgets.gc_heatmap import BlockHeatmap
 from dltutor.tutor.widgets.gc_report import GcReportView
 from dltutor.tutor.widgets.panel_field import PanelField
+from dltutor.tutor.workbench_model import LISTED_VARIANTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -335,12 +336,6 @@ async def test_g_on_home_opens_the_workbench_and_escape_goes_home(tmp_path: Path
         assert type(app.screen).__name__ == "HomeScreen"
 
 
-def test_the_screen_lists_the_engines_catalogue() -> None:
-    from dltutor.core.variants import VARIANTS
-
-    assert set(VARIANT_IDS) == set(VARIANTS)
-
-
 def test_the_bands_use_the_engines_thresholds() -> None:
     from dltutor.core import gradcheck
     from dltutor.tutor.widgets import gc_bands
@@ -365,11 +360,11 @@ def test_navigation_knows_the_workbench_and_the_panels() -> None:
 
 
 def test_the_palette_reaches_the_workbench_every_variant_and_the_panels() -> None:
-    from dltutor.tutor.screens.panels import palette_entries
+    from dltutor.tutor.destinations import palette_entries
 
     entries = {name: message for name, message, _ in palette_entries()}
     assert entries["Gradient-check workbench"].target == "workbench"
-    for variant in VARIANT_IDS:
+    for variant in LISTED_VARIANTS:
         message = entries[f"Gradcheck: {variant}"]
         assert message.target == "workbench" and message.try_id == variant
     targets = {m.target for m in entries.values()}
@@ -383,7 +378,7 @@ async def test_a_chosen_check_marks_its_lesson_practised_browsing_does_not(tmp_p
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await finished(pilot, screen)
-        screen.query_one("#wb-variants").highlighted = VARIANT_IDS.index("dropout-left-on")  # browsing
+        screen.query_one("#wb-variants").highlighted = LISTED_VARIANTS.index("dropout-left-on")  # browsing
         await finished(pilot, screen, runs=2)
         assert screen.result.report.variant == "dropout-left-on"
         await asyncio.wrap_future(app.save(lambda store: None))

@@ -19,9 +19,9 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from dltutor.tutor import messages
+from dltutor.tutor.course import Course
 from dltutor.tutor.progress import ProgressStore, Saver
 from dltutor.tutor.screens import navigate
-from dltutor.tutor.screens.base import Course
 from dltutor.tutor.screens.home import HomeScreen
 from dltutor.tutor.screens.too_small import TooSmallScreen, cover_if_small
 from dltutor.tutor.widgets.palette import TutorCommands
@@ -143,21 +143,17 @@ class DLTutorApp(App[int]):
         cover_if_small(self, event.size)  # self.size is not updated yet when this handler runs
 
 
-def make_app(lessons_source: Any = None, home: Any = None, size: tuple[int, int] | None = None,
-             **start: Any) -> DLTutorApp:
-    """Build the app (tests pass fixture lessons and a temporary home).
+def make_app(lessons_source: Any = None, home: Any = None, **start: Any) -> DLTutorApp:
+    """Build the app (tests and the tour pass fixture lessons and a temporary home).
 
     Args:
         lessons_source: a directory of lessons, or None for the installed ones.
         home: the progress directory, or None for ``$DLTUTOR_HOME`` / the user data directory.
-        size: the terminal size for headless runs (``app.run_test(size=app.test_size)``); default 100x30.
         **start: ``screen``, ``lesson``, ``preset`` or ``variant`` to open at start.
     """
     first = {"screen": start.get("screen"), "lesson": start.get("lesson"),
              "try": start.get("preset") or start.get("variant")}
-    app = DLTutorApp(lessons_source, home, {k: v for k, v in first.items() if v})
-    app.test_size = size or (100, 30)
-    return app
+    return DLTutorApp(lessons_source, home, {k: v for k, v in first.items() if v})
 
 
 def run_app(screen: str | None = None, lesson: str | None = None, preset: str | None = None,

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 
+from dltutor.core.catalogue import ACTIVATION_NAMES, INIT_NAMES  # NumPy-free: --help stays quick
+
 NAME = "deep"
 HELP = "Show activations and gradients vanishing or exploding through a deep network"
 ORDER = 32
 
-#: Kept in step with core.deep.INIT_CHOICES and core.activations.ACTIVATIONS (a test checks it) so that
-#: --help does not have to import NumPy.
-INIT_NAMES = ("zeros", "normal", "small", "random", "xavier", "he", "inv-sqrt", "identity")
-ACTIVATION_NAMES = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
 #: Above this many weights (depth x width^2) the command warns that it will take a few seconds.
 SLOW_WEIGHTS = 20_000_000
 #: Core field names -> this command's options.

@@ -16,10 +16,6 @@ NAME = "gradcheck"
 HELP = "Gradient checking: compare backprop with two-sided differences, and localize the bug"
 ORDER = 20
 
-#: Kept in step with core.variants.VARIANTS (a test checks it) so --help does not import NumPy.
-VARIANT_IDS = ("fixed", "course", "dW2-doubled", "db1-times-4", "missing-1-over-m",
-               "wrong-activation-derivative", "sign-flip", "forgot-l2-gradient", "dropout-left-on",
-               "bias-summed-over-wrong-axis")
 
 EPILOG = """\
 The course's rule at epsilon 1e-7: difference < 1e-7 great (the assignment fails only above 2e-7),

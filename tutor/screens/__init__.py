@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.screen import Screen
 
+    from dltutor.tutor.app import DLTutorApp
     from dltutor.tutor.messages import Navigate
 
 #: The screens :class:`tutor.messages.Navigate` can go to.
@@ -18,25 +18,11 @@ SCREEN_NAMES = ("home", "lesson", "ask", "quiz", "diagnose", "help",
                 "workbench", "vanishing", "numgrad", "normalization", "lab", "progress", "exercises")
 
 
-def warm_up() -> None:
-    """Import what the main screens need (run in a worker after the first frame), so that the first
-    lesson or form opens as quickly as the next ones."""
-    import importlib
-
-    for name in ("dltutor.tutor.screens.lesson", "dltutor.tutor.screens.ask", "dltutor.tutor.screens.quiz",
-                 "dltutor.tutor.screens.diagnose", "dltutor.tutor.screens.help", "dltutor.core.diagnose",
-                 "dltutor.tutor.quiz", "markdown_it", "textual.highlight"):
-        importlib.import_module(name)
-    from pygments.lexers import get_lexer_by_name
-
-    get_lexer_by_name("text")  # the lexer of the lessons' plain code blocks
-
-
 #: How many screens may stand above home (screens opened over others); deeper requests replace them all.
 MAX_DEPTH = 5
 
 
-async def navigate(app: App, request: Navigate) -> None:
+async def navigate(app: DLTutorApp, request: Navigate) -> None:
     """Go where ``request`` says: help opens over the current screen; home closes every screen; another
     screen replaces whatever is above home, or opens over the current one (``placement="over"``: escape
     comes back to it), or replaces just the current one (``placement="swap"``)."""
@@ -99,10 +85,18 @@ def build_screen(request: Navigate) -> Screen:
         from dltutor.tutor.screens.exercises import ExercisesScreen
 
         return ExercisesScreen(exercise=request.try_id, lesson=request.lesson)
-    if target in ("vanishing", "numgrad", "normalization"):
-        from dltutor.tutor.screens.panels import build_panel
+    if target == "vanishing":
+        from dltutor.tutor.screens.vanishing import VanishingScreen
 
-        return build_panel(target)
+        return VanishingScreen()
+    if target == "numgrad":
+        from dltutor.tutor.screens.numgrad import NumgradScreen
+
+        return NumgradScreen()
+    if target == "normalization":
+        from dltutor.tutor.screens.normalization import NormalizationScreen
+
+        return NormalizationScreen()
     from dltutor.tutor.screens.home import HomeScreen
 
     return HomeScreen()

@@ -67,7 +67,7 @@ def _screen_class(module: str, name: str | None = None, base: type | None = None
 
 def panel_titles(app: App) -> dict[str, str]:
     """Panel name -> its help title with the lessons it belongs to ("Normalizing inputs (lesson 9)")."""
-    from dltutor.tutor.screens.panels import LESSON_PANELS, PANELS
+    from dltutor.tutor.destinations import LESSON_PANELS, PANELS
 
     orders: dict[str, int] = {}
     course = getattr(app, "course", None)

@@ -90,8 +90,6 @@ class HomeScreen(TutorScreen):
             self._failed(str(exc))
             return
         self._show()
-        from dltutor.tutor.screens import warm_up
-
         warm_up()
 
     @reports
@@ -169,3 +167,17 @@ class HomeScreen(TutorScreen):
 
     def action_noop(self) -> None:
         """Home is home: h and escape do nothing here."""
+
+
+def warm_up() -> None:
+    """Import what the main screens need (run in a worker after the first frame), so that the first
+    lesson or form opens as quickly as the next ones."""
+    import importlib
+
+    for name in ("dltutor.tutor.screens.lesson", "dltutor.tutor.screens.ask", "dltutor.tutor.screens.quiz",
+                 "dltutor.tutor.screens.diagnose", "dltutor.tutor.screens.help", "dltutor.core.diagnose",
+                 "dltutor.tutor.quiz", "markdown_it", "textual.highlight"):
+        importlib.import_module(name)
+    from pygments.lexers import get_lexer_by_name
+
+    get_lexer_by_name("text")  # the lexer of the lessons' plain code blocks

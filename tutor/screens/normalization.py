@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from dltutor.tutor.blas import single_threaded
-from dltutor.tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
+from dltutor.tutor.destinations import PANELS
+from dltutor.tutor.screens.panels import PanelScreen, parse_float, parse_int
 from dltutor.tutor.widgets.gc_report import fill_table
 
 PRESET = "lesson-normalize"
@@ -379,18 +380,3 @@ class NormalizationScreen(PanelScreen):
         table = self.query_one("#nz-table", DataTable)
         index = [n for n, _ in RUNS].index(name) + 1
         return {row.key.value: str(table.get_row(row.key)[index]) for row in table.ordered_rows}
-
-
-async def tour_stop(pilot: Any, app: Any) -> str:
-    """The tour's stop: raw and normalized runs, and their iterations to the target cost."""
-    from dltutor.tutor.screens.panels import open_screen
-    from dltutor.tutor.tour import TourFailure, expect
-
-    screen = await open_screen(pilot, "normalization", "NormalizationScreen")
-    by = {c.name: c for c in screen.curves}
-    if set(by) != {"raw", "normalized"} or not all(c.stopped for c in by.values()):
-        raise TourFailure("both runs should have finished")
-    expect(app, "raw", "normalized", "to target", where="the normalization panel")
-    target = TARGET
-    normalized, raw = iterations_text(by["normalized"], target), iterations_text(by["raw"], target)
-    return f"cost below {target:g}: normalized after {normalized} iterations, raw after {raw}"

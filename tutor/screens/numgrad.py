@@ -15,7 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from dltutor.tutor.screens.panels import PANELS, PanelScreen, parse_float
+from dltutor.tutor.destinations import PANELS
+from dltutor.tutor.screens.panels import PanelScreen, parse_float
 from dltutor.tutor.widgets.panel_field import PanelField
 from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
 
@@ -190,13 +191,3 @@ class NumgradScreen(PanelScreen):
              Series("two-sided", xs, tuple(s["two_sided_error"] for s in sweep), color="cyan")],
             xlabel="ε", ylabel="|error|", logx=True, logy=True, vlines=[(demo["epsilon"], "gray")])
         self.ran()
-
-
-async def tour_stop(pilot: Any, app: Any) -> str:
-    """The tour's stop: the theta^3 example's 3.0301 and 3.0001."""
-    from dltutor.tutor.screens.panels import open_screen
-    from dltutor.tutor.tour import expect
-
-    await open_screen(pilot, "numgrad", "NumgradScreen")
-    expect(app, "3.0301", "3.0001", where="the numerical-approximation panel")
-    return "theta^3 at 1, eps 0.01: one-sided 3.0301, two-sided 3.0001"

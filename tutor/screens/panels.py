@@ -1,9 +1,9 @@
 """What the workbench and the lesson panels (vanishing, numgrad, normalization) share.
 
-UI-free helpers (field parsing that raises :class:`core.errors.TutorError`, which panel teaches which
-lesson) and :class:`PanelScreen`, the base of the three lesson panels: a form whose fields show their error
-beside them, a debounced re-run in a thread worker whenever a valid value changes, and results applied on
-the UI thread.
+UI-free helpers (field parsing that raises :class:`core.errors.TutorError`), the footer's keys, and
+:class:`PanelScreen`, the base of the three lesson panels: a form whose fields show their error beside
+them, a debounced re-run in a thread worker whenever a valid value changes, and results applied on the UI
+thread. Which panel teaches which lesson is in :mod:`tutor.destinations`.
 """
 
 from __future__ import annotations
@@ -14,34 +14,11 @@ from dataclasses import replace
 from typing import Any
 
 from textual import on
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Select
 
 from dltutor.tutor.reporting import report_to
 from dltutor.tutor.screens.base import TutorScreen
-
-#: The panel screens (their Navigate targets) and what they show.
-PANELS: dict[str, tuple[str, str]] = {
-    "vanishing": ("Vanishing and exploding gradients",
-                  "Depth, width, activation and initialization (or W = a*I): per-layer activation spread "
-                  "and gradient norms"),
-    "numgrad": ("Numerical approximation of gradients",
-                "One- against two-sided differences on theta^3, and their error against epsilon"),
-    "normalization": ("Normalizing inputs",
-                      "The same network on raw and on normalized badly scaled features: cost curves and "
-                      "iterations to a target cost"),
-}
-
-#: Lesson id -> the panel that lets the learner play with the lesson's idea.
-LESSON_PANELS: dict[str, str] = {
-    "normalizing-inputs": "normalization",
-    "vanishing-gradients": "vanishing",
-    "weight-init": "vanishing",
-    "numerical-gradients": "numgrad",
-}
-
-#: Lesson id -> what the workbench teaches there (lessons whose Try it lists gradcheck variants).
-WORKBENCH_LESSONS = ("numerical-gradients", "gradient-checking")
 
 DEBOUNCE = 0.3  # seconds after the last keystroke before a panel re-runs
 
@@ -88,7 +65,7 @@ def parse_int(text: str, field: str, low: int, high: int) -> int:
     return value
 
 
-def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> list[Binding]:
+def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> list[BindingType]:
     """A screen's own keys, with the shared way back shown in the footer and the jumps to other screens
     hidden from it.
 
@@ -104,7 +81,7 @@ def footer_bindings(*own: Binding, hide: tuple[str, ...] = ("a", "q", "d")) -> l
         The list for the screen's ``BINDINGS``.
     """
     shared = {b.key: b for b in TutorScreen.BINDINGS if isinstance(b, Binding) and b.key != "escape"}
-    out: list[Binding] = [replace(b, show=True, key_display="esc") for b in TutorScreen.BINDINGS
+    out: list[BindingType] = [replace(b, show=True, key_display="esc") for b in TutorScreen.BINDINGS
                           if isinstance(b, Binding) and b.key == "escape"]
     out += [replace(shared[key], show=False) for key in hide if key in shared]
     return out + list(own)
@@ -115,11 +92,6 @@ def mark_practised(screen: TutorScreen, lesson_id: str) -> None:
     the screen (:meth:`TutorScreen.practised_lesson`), on the saving thread."""
     lesson = screen.practised_lesson(lesson_id) or lesson_id
     screen.tutor.save(lambda store: store.mark_practised(lesson))
-
-
-def panel_for_try(lesson_id: str) -> str | None:
-    """The panel a lesson's Try it should offer, or None."""
-    return LESSON_PANELS.get(lesson_id)
 
 
 class PanelScreen(TutorScreen):
@@ -227,111 +199,3 @@ class PanelScreen(TutorScreen):
 
     def show_problem(self, error: Exception) -> None:
         """A field could not be read (the field widgets already show why); subclasses may say more."""
-
-
-def build_panel(name: str) -> TutorScreen:
-    """A new panel screen by its Navigate target (``vanishing``, ``numgrad``, ``normalization``)."""
-    if name == "vanishing":
-        from dltutor.tutor.screens.vanishing import VanishingScreen
-
-        return VanishingScreen()
-    if name == "numgrad":
-        from dltutor.tutor.screens.numgrad import NumgradScreen
-
-        return NumgradScreen()
-    if name == "normalization":
-        from dltutor.tutor.screens.normalization import NormalizationScreen
-
-        return NormalizationScreen()
-    from dltutor.core.errors import TutorError
-
-    raise TutorError("panel", f"unknown panel {name!r}", ", ".join(PANELS))
-
-
-def palette_entries() -> list[tuple[str, Any, str]]:
-    """(name, Navigate message, help) for the command palette: the workbench, each variant in it, and the
-    panels. Imports the variant catalogue (NumPy): call it off the UI thread, as the palette does."""
-    from dltutor.tutor.messages import Navigate
-
-    entries: list[tuple[str, Any, str]] = [
-        ("Gradient-check workbench", Navigate("workbench"),
-         "Check a buggy variant or your own backward pass: verdict bands, blocks, heat map, epsilon sweep"),
-    ]
-    try:
-        from dltutor.core.variants import VARIANTS
-    except ImportError:  # pragma: no cover - the engine ships with the package
-        VARIANTS = {}
-    for variant in VARIANTS.values():
-        entries.append((f"Gradcheck: {variant.id}", Navigate("workbench", try_id=variant.id),
-                        f"{variant.description} (lesson {variant.lesson})"))
-    for name, (title, text) in PANELS.items():
-        entries.append((f"Panel: {title}", Navigate(name), text))
-    return entries
-
-
-# -- the guided tour ------------------------------------------------------------------------------------
-
-def _tour_stop(name: str, after: str) -> Any:
-    """A :class:`tutor.tour.Stop` whose check lives in ``tutor.screens.<name>`` as ``tour_stop``."""
-    import importlib
-
-    from dltutor.tutor.tour import Stop
-
-    async def run(pilot: Any, app: Any) -> str:
-        module = importlib.import_module(f"dltutor.tutor.screens.{name}")
-        return await module.tour_stop(pilot, app)
-
-    return Stop(name, run, after)
-
-
-async def wait_for_runs(pilot: Any, runs: int = 1, rounds: int = 300) -> None:
-    """Wait until the current screen (a panel or the workbench) has finished ``runs`` runs."""
-    from dltutor.tutor.tour import TourFailure, settle
-
-    for _ in range(rounds):
-        await settle(pilot)
-        if getattr(pilot.app.screen, "runs", 0) >= runs:
-            return
-    raise TourFailure(f"{type(pilot.app.screen).__name__} never showed a result")
-
-
-async def open_screen(pilot: Any, target: str, expected: str) -> Any:
-    """Go to ``target`` from home with a Navigate message and wait for its first result."""
-    from dltutor.tutor.messages import Navigate
-    from dltutor.tutor.tour import TourFailure, go_home
-
-    await go_home(pilot)
-    pilot.app.post_message(Navigate(target))
-    await wait_for_runs(pilot)
-    screen = pilot.app.screen
-    if type(screen).__name__ != expected:
-        raise TourFailure(f"Navigate({target!r}) opened {type(screen).__name__}, not {expected}")
-    return screen
-
-
-#: The workbench and the panels in the tour (``dltutor tour``), after the help screen.
-TOUR_STOPS = [_tour_stop("workbench", "help"), _tour_stop("vanishing", "workbench"),
-              _tour_stop("numgrad", "vanishing"), _tour_stop("normalization", "numgrad")]
-
-
-#: Try-it ids that a screen of this module teaches better than a headless run: preset -> panel.
-PANEL_PRESETS = {"lesson-normalize": "normalization"}
-
-
-def try_navigation(try_id: str) -> Any:
-    """Where a lesson's Try it should go for ``try_id`` instead of running it headless, or None.
-
-    A gradcheck variant opens the workbench on it; ``lesson-normalize`` opens the normalization panel,
-    which trains that preset raw and normalized side by side; every other preset opens the live lab on it.
-    """
-    from dltutor.core.presets import PRESETS
-    from dltutor.tutor.messages import Navigate
-    from dltutor.tutor.screens.workbench import VARIANT_IDS
-
-    if try_id in VARIANT_IDS:
-        return Navigate("workbench", try_id=try_id)
-    if try_id in PANEL_PRESETS:
-        return Navigate(PANEL_PRESETS[try_id])
-    if try_id in PRESETS:
-        return Navigate("lab", try_id=try_id)
-    return None

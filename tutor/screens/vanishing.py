@@ -7,6 +7,7 @@ the norm of the weight gradient on log scales, with the engine's one-paragraph r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -16,16 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Select, Static
 
+from dltutor.core.catalogue import ACTIVATION_NAMES, DEEP_MAX_DEPTH, DEEP_MAX_WIDTH, INIT_MENU
 from dltutor.tutor.blas import single_threaded
-from dltutor.tutor.screens.panels import PANELS, PanelScreen, parse_float, parse_int
+from dltutor.tutor.destinations import PANELS
+from dltutor.tutor.screens.panels import PanelScreen, parse_float, parse_int
 from dltutor.tutor.widgets.panel_field import PanelField
 from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
 
-#: The engine's choices (core.activations.ACTIVATIONS, core.deep.INIT_CHOICES), listed here so the form
-#: draws without importing NumPy; a test keeps them in step with the engine.
-ACTIVATION_CHOICES = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
-INIT_NAMES = ("he", "xavier", "inv-sqrt", "small", "normal", "random", "zeros", "identity")
-MAX_DEPTH, MAX_WIDTH = 200, 2000
 #: Above this many multiply-adds per example the run takes seconds: say so while it runs.
 SLOW = 50_000_000
 
@@ -78,16 +76,16 @@ class VanishingScreen(PanelScreen):
         with Horizontal(id="vg-body"):
             with VerticalScroll(id="vg-form"):
                 yield Static(INTRO, id="vg-intro", markup=False)
-                yield PanelField("Depth (L)", str(depth), id="vg-depth", tooltip=f"1 to {MAX_DEPTH} layers")
+                yield PanelField("Depth (L)", str(depth), id="vg-depth", tooltip=f"1 to {DEEP_MAX_DEPTH} layers")
                 yield PanelField("Width", str(width), id="vg-width",
-                                 tooltip=f"1 to {MAX_WIDTH} units per layer")
+                                 tooltip=f"1 to {DEEP_MAX_WIDTH} units per layer")
                 with Horizontal(classes="vg-choice"):
                     yield Label("Activation")
-                    yield Select([(a, a) for a in ACTIVATION_CHOICES], value=activation, allow_blank=False,
+                    yield Select([(a, a) for a in ACTIVATION_NAMES], value=activation, allow_blank=False,
                                  compact=True, id="vg-activation")
                 with Horizontal(classes="vg-choice"):
                     yield Label("Init")
-                    yield Select([(i if i != "identity" else "W = a·I", i) for i in INIT_NAMES], value=init,
+                    yield Select([(i if i != "identity" else "W = a·I", i) for i in INIT_MENU], value=init,
                                  allow_blank=False, compact=True, id="vg-init")
                 yield PanelField("a in W = a·I", f"{scale:g}", id="vg-scale",
                                  tooltip="only for W = a·I: 1.5 explodes, 0.5 vanishes (0 to 100)")
@@ -125,9 +123,9 @@ class VanishingScreen(PanelScreen):
 
     def read_form(self) -> dict[str, Any]:
         init = str(self.query_one("#vg-init", Select).value)
-        parsers = {
-            "vg-depth": lambda t: parse_int(t, "depth", 1, MAX_DEPTH),
-            "vg-width": lambda t: parse_int(t, "width", 1, MAX_WIDTH),
+        parsers: dict[str, Callable[[str], float]] = {
+            "vg-depth": lambda t: parse_int(t, "depth", 1, DEEP_MAX_DEPTH),
+            "vg-width": lambda t: parse_int(t, "width", 1, DEEP_MAX_WIDTH),
         }
         if init == "identity":
             parsers["vg-scale"] = lambda t: parse_float(t, "identity_scale", "a number from 0 to 100", 0, 100)
@@ -217,17 +215,3 @@ class VanishingScreen(PanelScreen):
     def action_he_example(self) -> None:
         """A deep ReLU stack with He initialization: stable."""
         self._set(20, 100, "relu", "he")
-
-
-async def tour_stop(pilot: Any, app: Any) -> str:
-    """The tour's stop: ReLU with He initialization keeps 20 layers stable."""
-    from dltutor.tutor.screens.panels import open_screen
-    from dltutor.tutor.tour import TourFailure, expect
-
-    screen = await open_screen(pilot, "vanishing", "VanishingScreen")
-    report = screen.report
-    if report.activations_trend != "stable" or report.gradients_trend != "stable":
-        raise TourFailure(f"relu + he should be stable, got activations {report.activations_trend}, "
-                          f"gradients {report.gradients_trend}")
-    expect(app, "activations stable", "gradients stable", where="the vanishing panel")
-    return f"relu + he over {report.depth} layers: activations and gradient norms stable"

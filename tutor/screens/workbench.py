@@ -7,31 +7,32 @@ screen shows the overall difference on the course's verdict bands, a table with 
 the elements of the highlighted block as a heat map, the ReLU kinks, and the difference against epsilon on a
 log-log chart. ``b`` puts the selection side by side with ``fixed``.
 
-The computation (:func:`run_bench`) is UI-free and runs in the worker; :mod:`core.gradcheck` and
-:mod:`core.learner` do the checking.
+This module is the screen only: the checks and their data are in :mod:`tutor.workbench_model` (UI-free),
+the report's words in :mod:`tutor.workbench_text`. The worker posts :class:`WorkbenchScreen.Checked` and
+:class:`WorkbenchScreen.Swept`; the state that drives the view (``result``, ``checking``, ``comparing``) is
+reactive, and its watchers redraw.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import var
+from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from dltutor.core.bands import COURSE_THRESHOLD  # the bands' one definition
 from dltutor.tutor.blas import single_threaded
-from dltutor.tutor.reporting import reports
+from dltutor.tutor.reporting import showing
 from dltutor.tutor.screens.base import TutorScreen
 from dltutor.tutor.screens.panels import footer_bindings, mark_practised, parse_float
 from dltutor.tutor.widgets.gc_bands import format_difference
@@ -39,200 +40,23 @@ from dltutor.tutor.widgets.gc_heatmap import BlockCells, BlockHeatmap
 from dltutor.tutor.widgets.gc_report import GcReportView
 from dltutor.tutor.widgets.panel_field import PanelField
 from dltutor.tutor.widgets.panel_plot import Series, SeriesPlot
+from dltutor.tutor.workbench_model import (
+    DEFAULT_TIMEOUT,
+    FILE_HELP,
+    LISTED_VARIANTS,
+    MODE_HELP,
+    MODES,
+    BenchRequest,
+    BenchResult,
+    SweepPoint,
+    file_sweep,
+    read_path,
+    run_bench,
+    variant_catalogue,
+)
+from dltutor.tutor.workbench_text import notes_of, title_of
 
-#: The catalogue in core/variants.py, listed here (id, one line, lesson) so the screen draws before NumPy
-#: is imported; the worker fills in the engine's own descriptions and a test keeps the ids in step.
-VARIANT_IDS = ("course", "fixed", "dW2-doubled", "db1-times-4", "missing-1-over-m",
-               "wrong-activation-derivative", "sign-flip", "forgot-l2-gradient", "dropout-left-on",
-               "bias-summed-over-wrong-axis")
-MODES = ("full", "sampled", "fast")
-DEFAULT_TIMEOUT = 20.0  # seconds a learner's file may run (core.learner.DEFAULT_TIMEOUT)
-SWEEP = tuple(10.0 ** -e for e in range(1, 11))
-#: A learner's file is swept at fewer epsilons: each one is a child process.
-FILE_SWEEP = (1e-1, 1e-3, 1e-5, 1e-7, 1e-9)
-#: How the screen gives a learner's code longer (quoted in the timeout message instead of the CLI's option).
-MORE_TIME = "the Time limit field gives it longer"
 TICK = 0.25  # seconds between updates of the "checking" line while a learner's file runs
-MODE_HELP = ("full: every element (the course's loop); sampled: 10 random elements per block; "
-             "fast: one random direction, then every element if it fails")
-FILE_HELP = ("Your file defines forward_propagation(X, Y, parameters) -> (cost, cache) and "
-             "backward_propagation(X, Y, cache) -> gradients, as in the exercise. Optional: LAYER_DIMS or "
-             "make_case(rng). It runs in a separate process with a time limit.")
-
-
-@dataclass
-class BenchRequest:
-    """What to check: a variant id or a file, with the step, the mode and the learner's time limit."""
-
-    token: int
-    variant: str | None
-    file: str | None
-    epsilon: float
-    mode: str
-    timeout: float = DEFAULT_TIMEOUT
-    chosen: bool = True  # asked for (run, enter, Try it), not just highlighted while browsing
-
-    @property
-    def source(self) -> str:
-        return self.file or self.variant or "fixed"
-
-
-@dataclass
-class BenchResult:
-    """What the worker found.
-
-    Args:
-        request: what was asked.
-        report: the :class:`core.gradcheck.GradCheckReport` (None when the file could not be checked).
-        fixed: the report of ``fixed`` with the same options (the side-by-side view's right half).
-        sweep: ``[{"epsilon", "difference"}]`` of the selection; None when it could not be swept.
-        fixed_sweep: the same for ``fixed``.
-        problem: why there is no report (the learner's error, a timeout), shown beside the file field.
-        problem_kind: ``timeout``, ``syntax``, ``path``, ... (:class:`core.learner.LearnerError` kinds).
-        sweep_note: why the sweep is missing.
-    """
-
-    request: BenchRequest
-    report: Any = None
-    fixed: Any = None
-    sweep: list[dict] | None = None
-    fixed_sweep: list[dict] | None = None
-    problem: str | None = None
-    problem_kind: str | None = None
-    problem_field: str | None = None
-    sweep_note: str = ""
-    descriptions: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-
-def variant_catalogue() -> dict[str, tuple[str, str]]:
-    """id -> (description, lesson) from :data:`core.variants.VARIANTS`."""
-    from dltutor.core.variants import VARIANTS
-
-    return {v.id: (v.description, v.lesson) for v in VARIANTS.values()}
-
-
-def _sweep_variant(variant: str) -> list[dict]:
-    from dltutor.core.gradcheck import epsilon_sweep
-    from dltutor.core.variants import DEFAULT_L2, VARIANTS
-
-    l2 = DEFAULT_L2 if VARIANTS[variant].needs_l2 else 0.0
-    return [{"epsilon": s["epsilon"], "difference": s["difference"]}
-            for s in epsilon_sweep(backward_fn=variant, l2=l2, epsilons=SWEEP)]
-
-
-def run_bench(request: BenchRequest, cancelled: Callable[[], bool] | None = None) -> BenchResult:
-    """Check the request's variant or file, ``fixed`` beside it, and sweep epsilon (UI-free; in a worker).
-
-    A file's sweep is left to :func:`sweep_file` (one child process per epsilon), which the screen runs
-    after showing the report. ``cancelled`` stops a learner's file early (the screen's cancel key).
-    """
-    import numpy as np
-
-    from dltutor.core.errors import TutorError
-    from dltutor.core.gradcheck import check_variant
-
-    out = BenchResult(request)
-    with np.errstate(all="ignore"):
-        out.descriptions = variant_catalogue()
-        try:
-            out.fixed = check_variant("fixed", epsilon=request.epsilon, mode=request.mode)
-            out.fixed_sweep = _sweep_variant("fixed")
-        except TutorError as exc:
-            out.problem, out.problem_kind, out.problem_field = str(exc), "option", exc.field
-            return out
-        if request.file:
-            from dltutor.core.learner import LearnerError, check_file
-
-            try:
-                out.report = check_file(request.file, epsilon=request.epsilon, mode=request.mode,
-                                        timeout=request.timeout, cancelled=cancelled, more_time=MORE_TIME)
-            except LearnerError as exc:
-                out.problem, out.problem_kind, out.problem_field = exc.message, exc.kind, "file"
-            except TutorError as exc:
-                field_name = "epsilon" if exc.field in ("epsilon", "mode") else "file"
-                out.problem, out.problem_kind, out.problem_field = str(exc), "path", field_name
-            out.sweep_note = "the sweep of your file follows (one run per epsilon)" if out.report else ""
-            return out
-        variant = request.variant or "fixed"
-        try:
-            out.report = out.fixed if variant == "fixed" else check_variant(variant, epsilon=request.epsilon,
-                                                                            mode=request.mode)
-        except TutorError as exc:
-            out.problem, out.problem_kind, out.problem_field = str(exc), "option", exc.field
-            return out
-        try:
-            out.sweep = out.fixed_sweep if variant == "fixed" else _sweep_variant(variant)
-        except (TutorError, ValueError) as exc:
-            # A malformed gradient (a wrong shape) has no difference to sweep.
-            out.sweep_note = ("no sweep: " + "; ".join(out.report.shape_errors)) if out.report.shape_errors \
-                else f"no sweep: {exc}"
-    return out
-
-
-def sweep_file(path: str, epsilon: float, timeout: float,
-               cancelled: Callable[[], bool] | None = None) -> dict | None:
-    """The difference of a learner's file at one epsilon (full mode), or None when it failed."""
-    import numpy as np
-
-    from dltutor.core.errors import TutorError
-    from dltutor.core.learner import LearnerError, check_file
-
-    try:
-        with np.errstate(all="ignore"):
-            report = check_file(path, epsilon=epsilon, mode="full", timeout=timeout, cancelled=cancelled)
-    except (LearnerError, TutorError):
-        return None
-    return {"epsilon": epsilon, "difference": report.difference}
-
-
-def title_of(report: Any, descriptions: dict[str, tuple[str, str]]) -> Text:
-    """``course — the exercise's code ... · lesson gradient-checking``."""
-    out = Text()
-    if report.file:
-        out.append(Path(report.file).name, style="bold")
-        out.append(f" — your backward pass on {report.case}")
-        return out
-    out.append(report.variant or "?", style="bold")
-    fallback = (report.description or "", report.lesson or "")
-    description, lesson = descriptions.get(report.variant or "", fallback)
-    if description:
-        out.append(f" — {description}")
-    if lesson:
-        out.append(f" · lesson {lesson}", style="dim")
-    return out
-
-
-def notes_of(report: Any) -> Text:
-    """Warnings, what the variant should flag, the kinks and the advice, one line each."""
-    out = Text()
-    lines: list[tuple[str, str]] = []
-    for warning in report.warnings:
-        lines.append((f"⚠ {warning}", "yellow"))
-    if report.expected_flags is not None:
-        expected, got = set(report.expected_flags), set(report.flagged)
-        should = ", ".join(report.expected_flags) or "nothing"
-        if expected == got:
-            lines.append((f"✓ this variant should flag {should}: it does", "green"))
-        else:
-            flagged = ", ".join(report.flagged) or "nothing"
-            lines.append((f"✗ this variant should flag {should}; flagged {flagged}", "red"))
-    kinks = report.kinks
-    if kinks:
-        where = ", ".join(f"{k['block']}[{', '.join(str(i + 1) for i in k['index'])}]" for k in kinks[:8])
-        more = f" and {len(kinks) - 8} more" if len(kinks) > 8 else ""
-        lines.append((f"ReLU kinks (reported, not flagged): {where}{more}", "yellow"))
-    elif report.mode != "fast" or report.fallback:
-        lines.append(("No ReLU kinks: no unit crosses zero within ±epsilon.", "dim"))
-    for advice in report.advice:
-        lines.append((f"• {advice}", ""))
-    if report.learner_output:
-        tail = report.learner_output.strip().splitlines()[-3:]
-        lines.append(("your code printed: " + " / ".join(tail), "dim"))
-    for n, (text, style) in enumerate(lines):
-        if n:
-            out.append("\n")
-        out.append(text, style)
-    return out
 
 
 class WorkbenchScreen(TutorScreen):
@@ -259,22 +83,45 @@ class WorkbenchScreen(TutorScreen):
         Binding("v", "focus_variants", "Variants", show=False, tooltip="Back to the list of variants"),
     )
 
+    #: The latest check's result (None while a learner's file runs, or before the first check).
+    result: var[BenchResult | None] = var(None, init=False, always_update=True, bindings=True)
+    #: The learner's file being checked, while it runs (cancel is offered, the time used is shown).
+    checking: var[BenchRequest | None] = var(None, init=False, bindings=True)
+    #: The selection side by side with ``fixed``.
+    comparing: var[bool] = var(False, init=False)
+
+    class Checked(Message):
+        """The worker finished a check (``result.request.token`` says which)."""
+
+        bubble = False
+
+        def __init__(self, result: BenchResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class Swept(Message):
+        """One epsilon of a learner's file's sweep (``point`` None: the file failed at it)."""
+
+        bubble = False
+
+        def __init__(self, token: int, point: SweepPoint | None) -> None:
+            super().__init__()
+            self.token = token
+            self.point = point
+
     def __init__(self, variant: str | None = None, file: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT) -> None:
         super().__init__()
-        self.variant = variant if variant in VARIANT_IDS else "course"
+        self.variant = variant if variant in LISTED_VARIANTS else "course"
         self.file = file
         self.timeout = timeout
-        self.result: BenchResult | None = None
-        self.file_sweep: list[dict] = []
-        self.comparing = False
-        self.token = 0
-        self.runs = 0  # finished runs (tests and the tour wait on it)
-        self.descriptions: dict[str, tuple[str, str]] = {}
+        self.file_sweep: list[SweepPoint] = []
+        self.token = 0  # the latest check's number: a result for an older one is dropped
+        self.runs = 0  # finished checks
+        self.descriptions = variant_catalogue()
         self.practised: set[str] = set()
-        self.checking: BenchRequest | None = None  # the learner's file being checked, while it runs
         self._check_started = 0.0
-        self._ticker: Any = None
+        self._ticker: Timer | None = None
 
     # -- layout ----------------------------------------------------------------------------------------
 
@@ -282,7 +129,7 @@ class WorkbenchScreen(TutorScreen):
         yield Header()
         with Horizontal(id="wb-body"):
             with VerticalScroll(id="wb-side"):
-                yield OptionList(*[Option(Text(v, style="bold"), id=v) for v in VARIANT_IDS],
+                yield OptionList(*[Option(Text(v, style="bold"), id=v) for v in LISTED_VARIANTS],
                                  id="wb-variants")
                 yield Static("", id="wb-about")
                 yield PanelField("Your file", self.file or "", id="wb-file",
@@ -325,7 +172,10 @@ class WorkbenchScreen(TutorScreen):
         self.query_one("#wb-compare").display = False
         self.query_one("#wb-progress").display = False
         options = self.query_one("#wb-variants", OptionList)
-        options.highlighted = VARIANT_IDS.index(self.variant)
+        # The list stays one row per variant; the highlighted one's description shows under it.
+        options.tooltip = "\n".join(f"{v}: {self.descriptions[v][0]} (lesson {self.descriptions[v][1]})"
+                                     for v in LISTED_VARIANTS)
+        options.highlighted = LISTED_VARIANTS.index(self.variant)
         if self.file:
             self.call_after_refresh(self._run_file)
         else:
@@ -350,13 +200,13 @@ class WorkbenchScreen(TutorScreen):
     def _status(self, text: str) -> None:
         self.query_one("#wb-status", Static).update(text)
 
-    # -- actions ---------------------------------------------------------------------------------------
-
     def _path_typed(self) -> str:
         return self.query_one("#wb-file-input", Input).value.strip() if self.is_mounted else (self.file or "")
 
     def _run_label(self) -> str:
         return "Run your file (ctrl+r)" if self._path_typed() else "Run variant (ctrl+r)"
+
+    # -- starting a check ------------------------------------------------------------------------------
 
     def action_run(self) -> None:
         """Check what the form shows: the file when its field holds a path (a bad path is explained beside
@@ -364,9 +214,8 @@ class WorkbenchScreen(TutorScreen):
         if self._path_typed():
             self._run_file()
             return
-        options = self.query_one("#wb-variants", OptionList)
-        highlighted = options.highlighted
-        self.check_variant(VARIANT_IDS[highlighted] if highlighted is not None else self.variant)
+        highlighted = self.query_one("#wb-variants", OptionList).highlighted
+        self.check_variant(LISTED_VARIANTS[highlighted] if highlighted is not None else self.variant)
 
     def check_variant(self, variant: str, chosen: bool = True) -> None:
         """Check a catalogue variant with the form's epsilon and mode (``chosen``: asked for, not browsed)."""
@@ -378,31 +227,6 @@ class WorkbenchScreen(TutorScreen):
         self._start(BenchRequest(self._next_token(), variant, None, *options, timeout=self.timeout,
                                  chosen=chosen))
 
-    def _read_path(self) -> Path:
-        """The file field as the path of an existing ``.py`` file.
-
-        Raises:
-            TutorError: naming the field, when it is empty, missing, not a file or not Python.
-        """
-        from dltutor.core.errors import TutorError
-
-        text = self.query_one("#wb-file", PanelField).value.strip()
-        if not text:
-            raise TutorError("file", "is empty", "the path of your .py file")
-        path = Path(text).expanduser()
-        try:
-            exists = path.exists()
-        except (OSError, ValueError):  # too long a name, a folder that cannot be entered, a NUL
-            exists = True  # regular_file below names the problem
-        if not exists:
-            raise TutorError("file", f"{text} does not exist", "the path of a .py file")
-        from dltutor.core.files import regular_file
-
-        path = regular_file(text, "file", "the path of a .py file")
-        if path.suffix != ".py":
-            raise TutorError("file", f"{text} is not a .py file", "the path of a .py file")
-        return path
-
     def _run_file(self) -> None:
         """Check the file the field names; every field that cannot be used is explained beside it."""
         from dltutor.core.errors import TutorError
@@ -411,7 +235,7 @@ class WorkbenchScreen(TutorScreen):
         limit = self.query_one("#wb-timeout", PanelField)
         path = timeout = None
         try:
-            path = self._read_path()
+            path = read_path(field_.value)
             field_.set_error(None)
         except TutorError as exc:
             field_.set_error(str(exc))
@@ -435,9 +259,17 @@ class WorkbenchScreen(TutorScreen):
         return self.token
 
     def _start(self, request: BenchRequest) -> None:
-        self._stop_ticking()
+        self.checking = None
         if request.file:
-            self._checking(request)
+            # Clear the last verdict (it is not this file's) before the time used shows.
+            self.result = None
+            self.file_sweep = []
+            self.query_one("#wb-notes", Static).update("your code runs in its own process")
+            self._show_block(None)
+            plot = self.query_one("#wb-sweep", SeriesPlot)
+            plot.empty = "The epsilon sweep appears after the check."
+            plot.show([])
+            self.checking = request
         else:
             self._status(f"Checking {request.variant}…")
         self.query_one("#wb-run", Button).disabled = True
@@ -445,23 +277,20 @@ class WorkbenchScreen(TutorScreen):
 
     # -- a learner's file while it runs ----------------------------------------------------------------
 
-    def _checking(self, request: BenchRequest) -> None:
-        """Clear the last verdict (it is not this file's), then show the time used and how to cancel."""
-        self.checking = request
-        self.result = None
-        self.file_sweep = []
-        self.query_one("#wb-notes", Static).update("your code runs in its own process")
-        self._show_block(None)
-        plot = self.query_one("#wb-sweep", SeriesPlot)
-        plot.empty = "The epsilon sweep appears after the check."
-        plot.show([])
+    def watch_checking(self, request: BenchRequest | None) -> None:
+        """A file's check started (the time used shows, esc cancels) or ended."""
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
         bar = self.query_one("#wb-progress", ProgressBar)
+        if request is None:
+            bar.display = False
+            return
         bar.update(total=request.timeout, progress=0)
         bar.display = True
         self._check_started = time.monotonic()
         self._tick()
         self._ticker = self.set_interval(TICK, self._tick)
-        self.refresh_bindings()
 
     def _tick(self) -> None:
         request = self.checking
@@ -476,15 +305,6 @@ class WorkbenchScreen(TutorScreen):
         self.query_one("#wb-report", GcReportView).clear(
             Text(name, style="bold"), Text.assemble(("CHECKING… ", "bold"), f"{used} (esc cancels)"))
 
-    def _stop_ticking(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
-        if self.checking is not None:
-            self.checking = None
-            self.query_one("#wb-progress").display = False
-            self.refresh_bindings()
-
     def action_cancel_check(self) -> None:
         """Stop the check of the learner's file: its process is killed and the form is ready again."""
         request = self.checking
@@ -492,7 +312,7 @@ class WorkbenchScreen(TutorScreen):
             return
         self.token += 1  # whatever the stopped check still reports is not shown
         self.workers.cancel_group(self, "gradcheck")
-        self._stop_ticking()
+        self.checking = None
         name = Path(request.file or "").name
         self.query_one("#wb-report", GcReportView).clear(
             Text(name, style="bold"), Text.assemble(("CANCELLED", "bold yellow"), ": your code was stopped"))
@@ -509,32 +329,33 @@ class WorkbenchScreen(TutorScreen):
             result = BenchResult(request, problem=f"the check could not run: {exc}", problem_kind="internal")
         if worker.is_cancelled:
             return
-        self._show(result)
+        self.post_message(self.Checked(result))
         if request.file and result.report is not None:
-            # One child process per epsilon: a handful of epsilons, two at a time.
-            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dltutor-sweep") as pool:
-                futures = [pool.submit(sweep_file, request.file, eps, request.timeout,
-                                       lambda: worker.is_cancelled) for eps in FILE_SWEEP]
-                for future in as_completed(futures):
-                    if worker.is_cancelled:
-                        for other in futures:
-                            other.cancel()
-                        return
-                    self._sweep_point(request.token, future.result())
+            for point in file_sweep(request.file, request.timeout, lambda: worker.is_cancelled):
+                self.post_message(self.Swept(request.token, point))
 
     # -- showing results -------------------------------------------------------------------------------
 
-    @reports
-    def _show(self, result: BenchResult) -> None:
-        if result.request.token != self.token:
-            return  # a newer run was started
-        self._stop_ticking()
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        result = message.result
+        if result.request.token != self.token or not showing(self):
+            return  # a newer run was started, or the learner left
+        self.checking = None
         self.query_one("#wb-run", Button).disabled = False
         self.result = result
-        self.refresh_bindings()
-        if result.descriptions and result.descriptions != self.descriptions:
-            self.descriptions = result.descriptions
-            self._describe_variants()
+        self.runs += 1
+        report = result.report
+        lesson = (report.lesson if report is not None else None) or "gradient-checking"
+        # Browsing the catalogue is not practice; a check the learner asked for is (as a lesson's Try it).
+        if report is not None and result.request.chosen and lesson not in self.practised:
+            self.practised.add(lesson)
+            mark_practised(self, lesson)
+
+    def watch_result(self, result: BenchResult | None) -> None:
+        """Draw a finished check: its report, or why there is none."""
+        if result is None:
+            return
         request = result.request
         if result.report is None:
             field_id = "#wb-eps" if result.problem_field == "epsilon" else "#wb-file"
@@ -552,7 +373,6 @@ class WorkbenchScreen(TutorScreen):
             else:
                 self._status(result.problem or "the check failed")
             self._plot_sweep()
-            self.runs += 1
             return
         report = result.report
         self.file_sweep = []
@@ -567,21 +387,17 @@ class WorkbenchScreen(TutorScreen):
         highlighted = view.table.cursor_row
         if report.blocks:
             self._show_block(report.blocks[min(highlighted, len(report.blocks) - 1)].name)
-        self.runs += 1
-        lesson = report.lesson or "gradient-checking"
-        # Browsing the catalogue is not practice; a check the learner asked for is (as a lesson's Try it).
-        if request.chosen and lesson not in self.practised:
-            self.practised.add(lesson)
-            mark_practised(self, lesson)
 
-    def _describe_variants(self) -> None:
-        # The list stays one row per variant; the highlighted one's description shows under it.
-        options = self.query_one("#wb-variants", OptionList)
-        lines = [f"{v}: {self.descriptions[v][0]} (lesson {self.descriptions[v][1]})" for v in VARIANT_IDS
-                 if v in self.descriptions]
-        options.tooltip = "\n".join(lines)
-        highlighted = options.highlighted
-        self._about(VARIANT_IDS[highlighted] if highlighted is not None else None)
+    @on(Swept)
+    def _swept(self, message: Swept) -> None:
+        if message.token != self.token or self.result is None or not showing(self):
+            return
+        if message.point is None:
+            self.result.sweep_note = "no sweep: your file failed at one of the epsilons"
+        else:
+            self.file_sweep.append(message.point)
+            self.file_sweep.sort(key=lambda p: -p["epsilon"])
+        self._plot_sweep()
 
     def _about(self, variant: str | None) -> None:
         description, lesson = self.descriptions.get(variant or "", ("", ""))
@@ -629,17 +445,6 @@ class WorkbenchScreen(TutorScreen):
         plot.show(series, xlabel="epsilon", logx=True, logy=True, min_decades=3,
                   hlines=[(COURSE_THRESHOLD, "gray")])
 
-    @reports
-    def _sweep_point(self, token: int, point: dict | None) -> None:
-        if token != self.token or self.result is None:
-            return
-        if point is None:
-            self.result.sweep_note = "no sweep: your file failed at one of the epsilons"
-        else:
-            self.file_sweep.append(point)
-            self.file_sweep.sort(key=lambda p: -p["epsilon"])
-        self._plot_sweep()
-
     def _show_compare(self) -> None:
         result = self.result
         if result is None or result.report is None or result.fixed is None:
@@ -654,10 +459,12 @@ class WorkbenchScreen(TutorScreen):
     def action_compare(self) -> None:
         """Toggle the side-by-side view: the selection next to ``fixed``."""
         self.comparing = not self.comparing
-        self.query_one("#wb-side").display = not self.comparing  # both tables need the width
-        self.query_one("#wb-single").display = not self.comparing
-        self.query_one("#wb-compare").display = self.comparing
-        if self.comparing:
+
+    def watch_comparing(self, comparing: bool) -> None:
+        self.query_one("#wb-side").display = not comparing  # both tables need the width
+        self.query_one("#wb-single").display = not comparing
+        self.query_one("#wb-compare").display = comparing
+        if comparing:
             self._show_compare()
             self.query_one("#wb-left-blocks").focus()
 
@@ -667,7 +474,7 @@ class WorkbenchScreen(TutorScreen):
     def action_focus_variants(self) -> None:
         self.query_one("#wb-variants", OptionList).focus()
 
-    # -- events ------------------------------------------------------------------------------------------
+    # -- the form's events -----------------------------------------------------------------------------
 
     @on(OptionList.OptionHighlighted, "#wb-variants")
     def _variant_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -710,26 +517,3 @@ class WorkbenchScreen(TutorScreen):
         if action == "compare" and (self.result is None or self.result.report is None):
             return None  # greyed out until there is a report to compare
         return super().check_action(action, parameters)
-
-
-async def tour_stop(pilot: Any, app: Any) -> str:
-    """The tour's stop: ``g`` from home checks ``course``; ``b`` puts it beside ``fixed``."""
-    from dltutor.tutor.screens.panels import wait_for_runs
-    from dltutor.tutor.tour import TourFailure, expect, go_home, settle
-
-    await go_home(pilot)
-    await pilot.press("g")
-    await wait_for_runs(pilot)
-    screen = app.screen
-    if not isinstance(screen, WorkbenchScreen):
-        raise TourFailure(f"g on the home screen opened {type(screen).__name__}, not the workbench")
-    report = screen.result.report if screen.result else None
-    if report is None or set(report.flagged) != {"dW2", "db1"}:
-        raise TourFailure("the course's variant should flag dW2 and db1")
-    expect(app, "2.85e-01", "FLAGGED", "dW2", "db1", where="the workbench")
-    await pilot.press("b")
-    await settle(pilot)
-    expect(app, "1.19e-07", "Nothing flagged.", where="the side-by-side view")
-    await pilot.press("b")
-    await settle(pilot)
-    return "course: difference 2.85e-01, dW2 and db1 flagged; beside fixed (1.19e-07)"

@@ -63,7 +63,7 @@ def tutor_commands(app: DLTutorApp) -> list[Command]:
     for try_id, description in try_catalogue(app):
         run = partial(post, Navigate("lesson", try_id=try_id))
         commands.append(Command(f"Try: {try_id}", run, description))
-    from dltutor.tutor.screens.panels import palette_entries
+    from dltutor.tutor.destinations import palette_entries
 
     commands += [Command(name, partial(post, message), text) for name, message, text in palette_entries()]
     from dltutor.core.exercises.catalogue import EXERCISES
@@ -88,12 +88,9 @@ def try_catalogue(app: DLTutorApp) -> list[tuple[str, str]]:
         found.update({pid: getattr(p, "description", "") for pid, p in PRESETS.items()})
     except ImportError:
         pass
-    try:
-        from dltutor.core.variants import VARIANTS
+    from dltutor.core.catalogue import VARIANT_INFO
 
-        found.update({vid: getattr(v, "description", "") for vid, v in VARIANTS.items()})
-    except ImportError:
-        pass
+    found.update({vid: v.description for vid, v in VARIANT_INFO.items()})
     for lesson in app.course.lessons():
         for try_id in lesson.try_ids:
             found.setdefault(try_id, "")

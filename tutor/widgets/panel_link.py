@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
 
+from dltutor.tutor.destinations import LESSON_PANELS, PANELS, WORKBENCH_LESSONS
 from dltutor.tutor.messages import Navigate
-from dltutor.tutor.screens.panels import LESSON_PANELS, PANELS, WORKBENCH_LESSONS
 
 
 def links_for(lesson_id: str) -> list[tuple[str, str]]:

@@ -195,7 +195,7 @@ class TryPanel(Vertical):
     @work(thread=True, group="try-describe")
     def _describe(self) -> None:
         # The descriptions come from the engine (NumPy): fetch them off the UI thread.
-        from dltutor.tutor.screens.panels import try_navigation
+        from dltutor.tutor.destinations import try_navigation
 
         about, where = {}, {}
         for try_id in self.try_ids:
@@ -251,7 +251,7 @@ class TryPanel(Vertical):
 
     def run(self, try_id: str) -> None:
         """Start running ``try_id`` (a run already going is cancelled)."""
-        from dltutor.tutor.screens.panels import try_navigation
+        from dltutor.tutor.destinations import try_navigation
 
         self.select(try_id)
         if try_navigation(try_id) is not None:  # a variant opens the workbench, lesson-normalize its panel
@@ -269,7 +269,7 @@ class TryPanel(Vertical):
         return max(40, self.size.width - 6)
 
     def _open_elsewhere(self, try_id: str) -> None:
-        from dltutor.tutor.screens.panels import try_navigation
+        from dltutor.tutor.destinations import try_navigation
 
         request = try_navigation(try_id)
         if request is not None:

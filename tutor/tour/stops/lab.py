@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dltutor.tutor import lab_runner
+from dltutor.tutor.screens.lab import LabScreen
+from dltutor.tutor.tour.pilot import TourFailure, expect, go_home, settle
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from dltutor.tutor.app import DLTutorApp
 
 
-async def _tour_lab(pilot, app) -> str:
+async def training_lab(pilot: Pilot, app: DLTutorApp) -> str:
     """From home, ``l`` opens the lab; a short run of the L2 preset ends with accuracies and a verdict."""
-    from dltutor.tutor.tour import TourFailure, expect, go_home, settle
-
     await go_home(pilot)
     await pilot.press("l")
     await settle(pilot)
     lab = app.screen
-    from dltutor.tutor.screens.lab import LabScreen
-
     if not isinstance(lab, LabScreen):
         raise TourFailure(f"l on the home screen opened {type(lab).__name__}, not the lab")
     lab.controls.set_values({**lab_runner.preset_values("course-reg-l2"), "iterations": "3000"})
@@ -31,13 +36,3 @@ async def _tour_lab(pilot, app) -> str:
     result = lab.runs[0].training.result
     return f"course-reg-l2 for 3,000 iterations: train {result.accuracy['train']:.1%}, " \
            f"{lab.runs[0].training.heldout} {result.accuracy[lab.runs[0].training.heldout]:.1%}"
-
-
-def _tour_stops():
-    from dltutor.tutor.tour import Stop
-
-    return [Stop("lab", _tour_lab, after="diagnose")]
-
-
-#: The lab in ``dltutor tour``, after the diagnose screen.
-TOUR_STOPS = _tour_stops()
