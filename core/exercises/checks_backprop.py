@@ -24,13 +24,8 @@ from dltutor.core.exercises.checking import (
     relative_difference,
     shape_text,
 )
-from dltutor.core.exercises.helpers import (
-    Cache,
-    compute_cost,
-    forward_propagation,
-    forward_propagation_with_dropout_test_case,
-    relu,
-)
+from dltutor.core.exercises.course_utils import Cache, compute_cost, forward_propagation, relu
+from dltutor.core.exercises.helpers import forward_propagation_with_dropout_test_case
 from dltutor.core.types import Array, Params
 
 ORDER = ("dW3", "db3", "dW2", "db2", "dW1", "db1")

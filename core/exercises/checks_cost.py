@@ -13,7 +13,8 @@ import numpy as np
 
 from dltutor.core.exercises import reference as ref
 from dltutor.core.exercises.checking import Tester, as_array, constant_ratio, factor_text, shape_text
-from dltutor.core.exercises.helpers import compute_cost, compute_cost_with_regularization_test_case
+from dltutor.core.exercises.course_utils import compute_cost
+from dltutor.core.exercises.helpers import compute_cost_with_regularization_test_case
 from dltutor.core.types import Array, Params
 
 

@@ -16,15 +16,15 @@ import numpy as np
 
 from dltutor.core.exercises import reference as ref
 from dltutor.core.exercises.checking import Stop, Tester, as_array
-from dltutor.core.exercises.helpers import (
+from dltutor.core.exercises.course_utils import (
     Cache,
     backward_propagation_n,
     dictionary_to_vector,
     forward_propagation_n,
-    gradient_check_n_test_case,
     gradients_to_vector,
     vector_to_dictionary,
 )
+from dltutor.core.exercises.helpers import gradient_check_n_test_case
 from dltutor.core.types import Array, Params
 
 

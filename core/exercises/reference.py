@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from dltutor.core.exercises.helpers import Cache, compute_cost, forward_propagation_n, relu, sigmoid
+from dltutor.core.exercises.course_utils import Cache, compute_cost, forward_propagation_n, relu, sigmoid
 from dltutor.core.types import Array, Params
 
 #: A forward pass as gradient checking calls it: ``forward(X, Y, parameters) -> (cost, cache)``.
@@ -156,7 +156,7 @@ def dropout_cost(X: Array, Y: Array, parameters: Params, masks: Sequence[Array],
 def gradient_check_n(parameters: Params, gradients: Params, X: Array, Y: Array, epsilon: float = 1e-7,
                      forward: Forward = forward_propagation_n, *, two_sided: bool = True) -> float:
     """The notebook's ``gradient_check_n`` (``two_sided=False``: the one-sided variant, for naming it)."""
-    from dltutor.core.exercises.helpers import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
+    from dltutor.core.exercises.course_utils import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
 
     values, _ = dictionary_to_vector(parameters)
     grad = gradients_to_vector(gradients)
