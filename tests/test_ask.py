@@ -24,7 +24,7 @@ from dltutor.tutor.ask import (
     read_size,
     render_answer,
 )
-from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, GRADCHECK_SOURCE, SPLIT_SOURCE
+from dltutor.tutor.ask.answer import DIAGNOSIS_SOURCE, GRADCHECK_SOURCE, SPLIT_SOURCE
 from dltutor.tutor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

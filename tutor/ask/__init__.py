@@ -4,18 +4,17 @@
 * :mod:`tutor.ask.vocab`: the unit's words (``vocab.toml``): synonyms, filler, topics of other courses;
 * :mod:`tutor.ask.index`: BM25 over each entry's phrasings and answer;
 * :mod:`tutor.ask.numbers` / :mod:`tutor.ask.numeric`: numbers in questions, answered by the core;
+* :mod:`tutor.ask.answer`: an answer (what every way of answering returns);
 * :mod:`tutor.ask.engine`: answering, confidence and the honest "not sure".
 
 Importing this package reads only the nine course questions; the index is built on first use.
 """
 
+from dltutor.tutor.ask.answer import COURSE_QUESTIONS, KINDS, Answer
 from dltutor.tutor.ask.bank import CourseQuestion, Entry, load_bank, load_course_questions
 from dltutor.tutor.ask.engine import (
-    COURSE_QUESTIONS,
-    KINDS,
     MAX_QUESTION,
     MIN_CONFIDENCE,
-    Answer,
     answer,
     answer_entry,
     course_number,

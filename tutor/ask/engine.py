@@ -14,16 +14,17 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dltutor.core.errors import TutorError
-from dltutor.tutor.ask.bank import Entry, load_bank, load_course_questions
+from dltutor.tutor.ask import numeric
+from dltutor.tutor.ask.answer import COURSE_QUESTIONS, Answer
+from dltutor.tutor.ask.answer import source_of as _source
+from dltutor.tutor.ask.bank import Entry, load_bank
 from dltutor.tutor.ask.index import Index, Ranking
 from dltutor.tutor.ask.vocab import vocabulary
 
-KINDS = ("bank", "course", "diagnosis", "split", "gradcheck", "unsure", "unknown")
 UNKNOWN_TEXT = "I don't know that one."
 #: Longer text is not a question.
 MAX_QUESTION = 2000
@@ -35,57 +36,6 @@ MIN_KNOWN = 0.5
 #: two distinctive words. A lone common word ("layers", "numbers") is answered only when nothing else is close.
 FULL_INFORMATION = 8.0
 RELATED = 3
-
-#: Where the engine's own answers point: (lesson, section).
-DIAGNOSIS_SOURCE = ("bias-variance", "Reading bias and variance from training and dev error")
-SPLIT_SOURCE = ("train-dev-test", "Split ratios for small and big data")
-GRADCHECK_SOURCE = ("gradient-checking", "The check itself")
-
-
-@dataclass
-class Answer:
-    """An answer to one question.
-
-    Args:
-        question: the question as asked.
-        answer: the answer text (plain text, may span several lines).
-        kind: one of :data:`KINDS`: ``bank``/``course`` (an entry; ``course`` for the nine course questions),
-            ``diagnosis``/``split``/``gradcheck`` (numbers read and computed), ``unsure`` (closest entries
-            offered), ``unknown`` (not in this unit).
-        source: ``{"lesson": id, "section": heading}`` to read on (both ``None`` when there is none).
-        confidence: in [0, 1]: how sure the tutor is that this answers the question.
-        related: ids of entries worth asking next (for ``unsure``: the closest entries).
-        entry: the id of the bank entry answered, else ``None``.
-        course_question: the course question number when the entry is one, else ``None``.
-        details: what the engine computed or read (numbers, the diagnosis, the outside topic...).
-        related_questions: the canonical question of each related entry, in order.
-    """
-
-    question: str
-    answer: str
-    kind: str
-    source: dict
-    confidence: float
-    related: list[str] = field(default_factory=list)
-    entry: str | None = None
-    course_question: int | None = None
-    details: dict = field(default_factory=dict)
-    related_questions: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "kind": self.kind,
-            "entry": self.entry,
-            "source": dict(self.source),
-            "confidence": round(float(self.confidence), 3),
-            "related": list(self.related),
-            "related_questions": list(self.related_questions),
-            "course_question": self.course_question,
-            "details": self.details,
-        }
-
 
 class Engine:
     """The bank, its index and the lesson titles, built once per lessons source (:func:`get_engine`)."""
@@ -131,10 +81,6 @@ def get_engine(source: Path | str | None = None) -> Engine:
         if key not in _ENGINES:
             _ENGINES[key] = Engine(source)
         return _ENGINES[key]
-
-
-def _source(lesson: str | None, section: str | None) -> dict:
-    return {"lesson": lesson, "section": section}
 
 
 def confidence(ranking: Ranking, engine: Engine) -> float:
@@ -208,7 +154,6 @@ def answer(question: str, source: Path | str | None = None) -> Answer:
     Raises:
         TutorError: an empty, numeric-only or overlong question.
     """
-    from dltutor.tutor.ask import numeric
 
     question = _checked(question)
     engine = get_engine(source)
@@ -322,6 +267,3 @@ def render_answer(a: Answer) -> str:
     lines.append(f"({a.kind}{', entry ' + a.entry if a.entry else ''}, confidence {a.confidence:.2f})")
     return "\n".join(lines)
 
-
-#: The nine course questions (lessons/questions.toml); a small TOML file, cheap to read at import.
-COURSE_QUESTIONS = load_course_questions()

@@ -10,10 +10,12 @@ import re
 from typing import TYPE_CHECKING
 
 from dltutor.core.errors import TutorError
+from dltutor.tutor.ask.answer import COURSE_QUESTIONS, DIAGNOSIS_SOURCE, GRADCHECK_SOURCE, SPLIT_SOURCE, Answer
+from dltutor.tutor.ask.answer import source_of as _source
 from dltutor.tutor.ask.numbers import DATA_WORDS, SPLIT_WORDS, read_difference, read_errors, read_size
 
 if TYPE_CHECKING:
-    from dltutor.tutor.ask.engine import Answer, Engine
+    from dltutor.tutor.ask.engine import Engine
 
 _LABEL_NAMES = {"train": "train error", "dev": "dev error", "bayes": "Bayes (human-level) error",
                 "train_dev": "train-dev error", "test": "test error"}
@@ -71,7 +73,6 @@ _RATE = re.compile(r"\b(?:error|errors|err|accuracy|accuracies|acc|accurate|misc
 
 def _losses(question: str, read: dict, engine: Engine) -> Answer:
     """Losses are not error rates: say so instead of diagnosing them as percentages."""
-    from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
 
     raw = read["raw"]
     train, dev = raw.get("train", "?"), raw.get("dev", "?")
@@ -99,7 +100,6 @@ def _losses(question: str, read: dict, engine: Engine) -> Answer:
 
 def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
     from dltutor.core.diagnose import diagnose
-    from dltutor.tutor.ask.engine import DIAGNOSIS_SOURCE, Answer, _source
     from dltutor.tutor.text.diagnose import render_diagnosis
 
     errors = read["errors"]
@@ -118,7 +118,6 @@ def _diagnosis(question: str, read: dict, engine: Engine) -> Answer:
 
 def _split(question: str, m: int, engine: Engine) -> Answer:
     from dltutor.core.split import render_split, split_advice
-    from dltutor.tutor.ask.engine import COURSE_QUESTIONS, SPLIT_SOURCE, Answer, _source
 
     advice = split_advice(m)
     table = render_split(advice)
@@ -139,7 +138,6 @@ def _split(question: str, m: int, engine: Engine) -> Answer:
 
 def _impossible_size(question: str, shown: str, engine: Engine) -> Answer:
     """A size no data set has (beyond 1e15): say so, then give the general rule from the bank."""
-    from dltutor.tutor.ask.engine import Answer, _source
 
     e = engine.entry("dev-test-set-size")
     text = (f"I read {shown} as the number of examples, which is beyond any real data set (allowed: 1 to 1e15 "
@@ -151,7 +149,6 @@ def _impossible_size(question: str, shown: str, engine: Engine) -> Answer:
 
 def _gradcheck(question: str, diff: float, engine: Engine) -> Answer:
     from dltutor.core.bands import describe, verdict_band
-    from dltutor.tutor.ask.engine import GRADCHECK_SOURCE, Answer, _source
 
     band = verdict_band(diff)
     verdicts = {"right": "the gradient is right", "look": "look carefully", "bug": "probably a bug"}
