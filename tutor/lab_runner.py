@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, overload
 
 from dltutor.core.errors import TutorError
 
@@ -184,6 +184,14 @@ def _number(values: FormValues, key: str, allowed: str, optional: bool = False) 
     return value
 
 
+@overload
+def _integer(values: FormValues, key: str, allowed: str, optional: Literal[False] = False) -> int: ...
+
+
+@overload
+def _integer(values: FormValues, key: str, allowed: str, optional: bool) -> int | None: ...
+
+
 def _integer(values: FormValues, key: str, allowed: str, optional: bool = False) -> int | None:
     value = _number(values, key, allowed, optional)
     if value is None:
@@ -319,6 +327,7 @@ def build_plan(values: FormValues) -> LabPlan:
     init_scale = _number(values, "init_scale", "a positive number, e.g. 10", optional=True)
     iterations = _integer(values, "iterations", "a whole number from 1 to 10,000,000")
     log_every = _integer(values, "log_every", "a whole number >= 1, e.g. 100", optional=True)
+    seed = _integer(values, "seed", "a whole number >= 0")
     if log_every is None:
         log_every = max(1, iterations // 200)
     changes = dict(
@@ -336,11 +345,11 @@ def build_plan(values: FormValues) -> LabPlan:
         normalize=bool(values.get("normalize")),
         early_stopping=_integer(values, "early_stopping", "a patience >= 1 (blank: off)", optional=True),
         augment=bool(values.get("augment")),
-        seed=_integer(values, "seed", "a whole number >= 0"),
+        seed=seed,
         log_every=log_every,
     )
-    if changes["seed"] < 0:
-        raise TutorError("seed", f"{changes['seed']} is negative", "a whole number >= 0")
+    if seed < 0:
+        raise TutorError("seed", f"{seed} is negative", "a whole number >= 0")
     config = base_config.with_changes(**changes)
     return LabPlan(config, spec, path, preset.name if preset else None,
                    label=preset.name if preset else "custom")
@@ -479,7 +488,8 @@ class AdviceTrail:
         """Record that ``step`` was applied to the finished ``training`` (its bias/variance ``diagnosis``);
         ``values_after`` is the new form. When the last step did not help, the step was chosen from the
         restored best run, and that run is what the attempt records (what "helped" is measured against)."""
-        from dltutor.core.next_step import Step, attempt_of, gather_evidence
+        from dltutor.core.evidence import gather_evidence
+        from dltutor.core.next_step import Step, attempt_of
 
         core_step = Step(step.key, step.problem, step.title, step.why, step.action, step.config_changes,
                          step.reverts)
@@ -506,7 +516,8 @@ def next_step_of(training, diagnosis, values: FormValues, tried: list | tuple = 
         values: the form it ran with.
         tried: the :class:`core.next_step.Attempt` list from :class:`AdviceTrail`.
     """
-    from dltutor.core.next_step import advise, gather_evidence
+    from dltutor.core.evidence import gather_evidence
+    from dltutor.core.next_step import advise
 
     generated = not str(values.get("dataset", "")).startswith("course-") and values.get("dataset") != FILE
     advice = advise(training.config, gather_evidence(training, generated=generated), diagnosis, tried)

@@ -15,31 +15,29 @@ import time
 from pathlib import Path
 from typing import Any
 
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Checkbox, Footer, Header, Input, ProgressBar, Select, Static, Tab, Tabs
-from textual.worker import Worker, get_current_worker
 
 from dltutor.tutor import lab_runner
-from dltutor.tutor.blas import single_threaded
 from dltutor.tutor.lab import text
 from dltutor.tutor.lab.model import LabModel, State
-from dltutor.tutor.lab.training import LabRun, Update, prepare_runs, train_chunks
-from dltutor.tutor.lab_runner import COMPARISONS, FormValues, LabPlan
-from dltutor.tutor.reporting import post_to, showing
+from dltutor.tutor.lab.training import LabRun
+from dltutor.tutor.lab_runner import COMPARISONS, FormValues
+from dltutor.tutor.reporting import showing
 from dltutor.tutor.screens.base import TutorScreen
 from dltutor.tutor.widgets.lab_boundary import LabBoundary
 from dltutor.tutor.widgets.lab_controls import LabControls
 from dltutor.tutor.widgets.lab_panels import LabPanels
 from dltutor.tutor.widgets.lab_plots import LabCostPlot, LabGradPlot
 from dltutor.tutor.widgets.lab_results import LabResults
+from dltutor.tutor.widgets.lab_trainer import LabTrainer
 from dltutor.tutor.widgets.lab_views import LabErrorPlot, LabWeightsPlot
 
 _COMPARE = Binding.Group("Compare", compact=True)
@@ -91,27 +89,6 @@ class LabScreen(TutorScreen):
         Binding("d", "go('diagnose')", "Diagnose", show=False),
     ]
 
-    class Prepared(Message, bubble=False):
-        """The worker built the runs of start ``token``; training begins."""
-
-        def __init__(self, token: int, runs: list[LabRun]) -> None:
-            super().__init__()
-            self.token, self.runs = token, runs
-
-    class PrepareFailed(Message, bubble=False):
-        """The runs of start ``token`` could not be built (a bad file or option)."""
-
-        def __init__(self, token: int, error: Exception) -> None:
-            super().__init__()
-            self.token, self.error = token, error
-
-    class Progress(Message, bubble=False):
-        """A batch of training progress (:class:`tutor.lab.training.Update`)."""
-
-        def __init__(self, update: Update) -> None:
-            super().__init__()
-            self.update = update
-
     #: The model's state as shown: the Start button's label and which keys the footer offers follow it.
     state: var[State] = var[State]("idle", bindings=True)
     #: The panel shown when the lab shows one at a time.
@@ -126,7 +103,8 @@ class LabScreen(TutorScreen):
         super().__init__()
         self.preset = preset
         self.model = LabModel()
-        self.worker: Worker[None] | None = None
+        # kept at hand: leaving the lab stops its worker after the widgets are gone
+        self.trainer = LabTrainer(self.model)
         self._unknown_preset: str | None = None
         self._last_slow = 0.0
 
@@ -159,6 +137,7 @@ class LabScreen(TutorScreen):
         # The lab has the most keys of any screen: the palette (ctrl+p) stays listed in Help, so the footer
         # keeps room for "? Help" at 80 columns.
         yield Footer(compact=True, show_command_palette=False)
+        yield self.trainer
 
     def on_mount(self) -> None:
         self.sub_title = "Training lab"
@@ -326,9 +305,11 @@ class LabScreen(TutorScreen):
 
     def action_apply_step(self) -> None:
         step = self.model.next
-        if step is None or not self.model.can_apply or not step.changes:
-            self.notify("No step the lab can apply: finish a run first." if not self.model.can_apply
-                        else f"{step.title}: the lab cannot do that for you.", timeout=3)
+        if step is None or not self.model.can_apply:
+            self.notify("No step the lab can apply: finish a run first.", timeout=3)
+            return
+        if not step.changes:
+            self.notify(f"{step.title}: the lab cannot do that for you.", timeout=3)
             return
         self.controls.set_values(self.model.applied_values(self.controls.values()))
         self.notify(f"{step.title}: {step.action}. The run before stays on the plots, faded.", timeout=4)
@@ -417,7 +398,7 @@ class LabScreen(TutorScreen):
         self.query_one(ProgressBar).update(total=sum(p.config.iterations for p in plans), progress=0)
         self.status = "preparing…"
         self.state = self.model.state
-        self.worker = self._train(token, plans, plan.config.log_every if step else None)
+        self.trainer.train(token, plans, plan.config.log_every if step else None)
         return True
 
     def _form_error(self, exc: Any, values: FormValues) -> None:
@@ -434,7 +415,7 @@ class LabScreen(TutorScreen):
         limit = self.model.step_limit(step)
         if self.model.resume():
             self.state = self.model.state
-            self.worker = self._train(self.model.token, None, limit)
+            self.trainer.train(self.model.token, None, limit)
 
     def cancel(self) -> None:
         """Stop the run now: the core stops before its next iteration and reports where it stopped."""
@@ -446,7 +427,7 @@ class LabScreen(TutorScreen):
             return
         if outcome == "restart":  # nothing was running: a worker finishes the cancelled runs at once
             self.state = self.model.state
-            self.worker = self._train(self.model.token, None, None)
+            self.trainer.train(self.model.token, None, None)
         self.status = "cancelling…"
 
     def reset(self) -> None:
@@ -458,49 +439,12 @@ class LabScreen(TutorScreen):
         self._show_idle()
 
     def _stop_worker(self) -> None:
-        for run in self.model.runs:
-            run.training.cancel()
-        if self.worker is not None:
-            self.worker.cancel()
-        self.worker = None
+        self.trainer.stop()
 
-    # -- the worker ------------------------------------------------------------------------------------
+    # -- what the worker reports -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="lab")
-    def _train(self, token: int, plans: list[LabPlan] | None, limit: int | None) -> None:
-        """Prepare the runs (when ``plans`` is given), then train them one after the other, posting
-        :class:`Prepared` (or :class:`PrepareFailed`) and batches of :class:`Progress`."""
-        worker = get_current_worker()
-        model = self.model
-
-        def post(message: Message) -> bool:
-            return not worker.is_cancelled and post_to(self, message)
-
-        with model.lock, single_threaded():
-            if model.stale(token) or worker.is_cancelled:
-                return
-            if plans is not None:
-                try:
-                    runs = prepare_runs(plans)
-                except Exception as exc:  # a bad file or option is shown beside its field
-                    post(self.PrepareFailed(token, exc))
-                    return
-                if not post(self.Prepared(token, runs)):
-                    return
-            else:
-                runs = list(model.runs)
-            for index, run in enumerate(runs):
-                if run.training.done:
-                    continue
-                for update in train_chunks(run, token, index, limit, model.pause.is_set,
-                                           lambda: worker.is_cancelled):
-                    if not post(self.Progress(update)):
-                        return
-                if not run.training.done:
-                    return
-
-    @on(PrepareFailed)
-    def _prepare_failed(self, message: PrepareFailed) -> None:
+    @on(LabTrainer.PrepareFailed)
+    def _prepare_failed(self, message: LabTrainer.PrepareFailed) -> None:
         if not showing(self) or self.model.stale(message.token):
             return
         from dltutor.core.errors import TutorError
@@ -516,8 +460,8 @@ class LabScreen(TutorScreen):
             self.status = "could not start"
         self.results.show(f"The run could not start:\n{exc}")
 
-    @on(Prepared)
-    def _prepared(self, message: Prepared) -> None:
+    @on(LabTrainer.Prepared)
+    def _prepared(self, message: LabTrainer.Prepared) -> None:
         if not showing(self) or self.model.stale(message.token):
             return
         model = self.model
@@ -530,8 +474,8 @@ class LabScreen(TutorScreen):
         if model.mode == "compare":
             self._table()
 
-    @on(Progress)
-    def _progress(self, message: Progress) -> None:
+    @on(LabTrainer.Progress)
+    def _progress(self, message: LabTrainer.Progress) -> None:
         update = message.update
         model = self.model
         if not showing(self) or not model.accepts(update):
