@@ -16,6 +16,7 @@ import pytest
 from dltutor.core.presets import PRESETS
 from dltutor.tutor import lab_runner
 from dltutor.tutor.app import make_app
+from dltutor.tutor.lab import recipe
 from dltutor.tutor.screens.lab import LabScreen
 from dltutor.tutor.tour import settle
 
@@ -270,17 +271,17 @@ async def test_apply_the_recipe_step_changes_the_form_and_reruns(tmp_path: Path)
 
 
 def test_step_changes_become_form_values() -> None:
-    assert lab_runner.form_changes({"l2": 0.7, "l1": 0.0}) == {"reg": "l2", "lam": "0.7"}
-    assert lab_runner.form_changes({"l2": 0.0, "l1": 0.0}) == {"reg": "none", "lam": ""}
-    assert lab_runner.form_changes({"keep_probs": (0.86,)}) == {"keep_prob": "0.86"}
-    assert lab_runner.form_changes({"keep_probs": None}) == {"keep_prob": ""}
-    assert lab_runner.form_changes({"iterations": 40000}) == {"iterations": "40000"}
-    assert lab_runner.form_changes({"layers": (2, 128, 128, 1)}) == {"layers": "2,128,128,1"}
-    assert lab_runner.form_changes({"m": 320}) == {"m": "320"}
-    assert lab_runner.form_changes({"early_stopping": None}) == {"early_stopping": ""}
-    assert lab_runner.form_changes({"activation": "tanh", "init": "xavier"}) == {"activation": "tanh",
+    assert recipe.form_changes({"l2": 0.7, "l1": 0.0}) == {"reg": "l2", "lam": "0.7"}
+    assert recipe.form_changes({"l2": 0.0, "l1": 0.0}) == {"reg": "none", "lam": ""}
+    assert recipe.form_changes({"keep_probs": (0.86,)}) == {"keep_prob": "0.86"}
+    assert recipe.form_changes({"keep_probs": None}) == {"keep_prob": ""}
+    assert recipe.form_changes({"iterations": 40000}) == {"iterations": "40000"}
+    assert recipe.form_changes({"layers": (2, 128, 128, 1)}) == {"layers": "2,128,128,1"}
+    assert recipe.form_changes({"m": 320}) == {"m": "320"}
+    assert recipe.form_changes({"early_stopping": None}) == {"early_stopping": ""}
+    assert recipe.form_changes({"activation": "tanh", "init": "xavier"}) == {"activation": "tanh",
                                                                                   "init": "xavier"}
-    assert lab_runner.form_changes({"learning_rate": 0.03, "normalize": True}) == {"lr": "0.03", "normalize": True}
+    assert recipe.form_changes({"learning_rate": 0.03, "normalize": True}) == {"lr": "0.03", "normalize": True}
 
 
 # -- the form --------------------------------------------------------------------------------------

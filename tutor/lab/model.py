@@ -17,9 +17,10 @@ import threading
 from collections.abc import Callable
 from typing import Any, Literal
 
-from dltutor.tutor import lab_runner
+from dltutor.tutor.lab import recipe
+from dltutor.tutor.lab.recipe import NextStep
 from dltutor.tutor.lab.training import LabRun, Update
-from dltutor.tutor.lab_runner import FormValues, LabPlan, NextStep
+from dltutor.tutor.lab_runner import FormValues, LabPlan
 
 State = Literal["idle", "preparing", "running", "paused", "finished"]
 #: The states in which a worker holds (or is about to hold) the runs.
@@ -50,7 +51,7 @@ class LabModel:
         self.runs: list[LabRun] = []
         self.shown = 0
         self.next: NextStep | None = None
-        self.trail = lab_runner.AdviceTrail()
+        self.trail = recipe.AdviceTrail()
         self.diagnosis: Any = None
         self.values_run: FormValues = {}
         self.token = 0
@@ -110,7 +111,7 @@ class LabModel:
         self.state = "preparing"
         return self.token
 
-    def prepared(self, token: int, runs: list[LabRun]) -> str | None:
+    def prepared(self, runs: list[LabRun]) -> str | None:
         """The worker has built the runs; training starts.
 
         Returns:
@@ -201,7 +202,7 @@ class LabModel:
         self.next = None
         self.diagnosis = diagnosis
         if result.stopped != "cancelled":
-            self.next = lab_runner.next_step_of(run.training, diagnosis, self.values_run,
+            self.next = recipe.next_step_of(run.training, diagnosis, self.values_run,
                                                 self.trail.current(self.values_run))
         self.state = "finished"
         return True

@@ -3,7 +3,7 @@ results with its diagnosis and next step (UI-free).
 
 Styled text is returned as lines of ``(text, style)`` spans (a plain ``str`` span has no style), which the
 screen assembles into Textual ``Content``; the words themselves are the same as ``dltutor train``'s, from
-:mod:`tutor.training_text` and :mod:`tutor.lab_runner`.
+:mod:`tutor.training_text`, :mod:`tutor.lab_runner` and :mod:`tutor.lab.recipe`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from dltutor.tutor import lab_runner
+from dltutor.tutor.lab import recipe
 from dltutor.tutor.lab.model import LabModel
+from dltutor.tutor.lab.recipe import NextStep
 from dltutor.tutor.lab.training import LabRun, Update
-from dltutor.tutor.lab_runner import COMPARISONS, CUSTOM, FormValues, NextStep
+from dltutor.tutor.lab_runner import COMPARISONS, CUSTOM, FormValues
 from dltutor.tutor.training_text import eval_cost, heldout_label
 
 #: One line of styled text: spans of plain text or ``(text, style)``.
@@ -141,7 +143,7 @@ def result_lines(run: LabRun, diagnosis: Any, step: NextStep | None) -> list[Lin
     if diagnosis is not None:
         lines.append([("diagnosis: ", "bold"), diagnosis.summary])
     if step is not None:
-        lines.extend([(head, "bold"), text] for head, text in lab_runner.next_lines(step))
+        lines.extend([(head, "bold"), text] for head, text in recipe.next_lines(step))
         if step.changes:
             lines.append([("press x", "bold $accent"), f" to {step.action}."])
     elif diagnosis is not None and diagnosis.focus is None:

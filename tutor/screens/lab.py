@@ -462,7 +462,7 @@ class LabScreen(TutorScreen):
         if not showing(self) or self.model.stale(message.token):
             return
         model = self.model
-        fitted = model.prepared(message.token, message.runs)
+        fitted = model.prepared(message.runs)
         self.state = model.state
         if fitted is not None:  # the sizes were fitted to the data (lab_runner.fit_layers): the form shows them
             self.controls.set_values({"layers": fitted})
