@@ -143,6 +143,13 @@ class LabModel:
         """A report arrived (not the last of a run, see :meth:`run_done`)."""
         self.state = "paused" if update.paused else "running"
 
+    def request_pause(self) -> bool:
+        """Ask the worker to stop after its chunk (it reports ``paused``); False when nothing runs."""
+        if self.state not in ("running", "preparing"):
+            return False
+        self.pause.set()
+        return True
+
     def resume(self) -> bool:
         """Resume a paused run; False when there is none."""
         if self.state != "paused" or not self.runs:

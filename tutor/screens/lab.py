@@ -155,7 +155,7 @@ class LabScreen(TutorScreen):
     def on_unmount(self) -> None:
         # Leaving the lab stops its run: the worker sees the cancel between two chunks, the core within one
         # iteration.
-        self._stop_worker()
+        self.trainer.stop()
 
     @property
     def controls(self) -> LabControls:
@@ -381,7 +381,7 @@ class LabScreen(TutorScreen):
         except TutorError as exc:
             self._form_error(exc, values)
             return False
-        self._stop_worker()
+        self.trainer.stop()
         token = self.model.start(values, plans, compare)
         self.panels.clear(keep_previous=keep, boundary="preparing the data…")
         if self.view == "results":
@@ -404,8 +404,7 @@ class LabScreen(TutorScreen):
         self.notify(str(exc), title="Cannot run", severity="error", timeout=6)
 
     def pause(self) -> None:
-        if self.model.state in ("running", "preparing"):
-            self.model.pause.set()
+        if self.model.request_pause():
             self.status = "pausing…"
 
     def resume(self, step: bool = False) -> None:
@@ -418,7 +417,7 @@ class LabScreen(TutorScreen):
         """Stop the run now: the core stops before its next iteration and reports where it stopped."""
         outcome = self.model.cancel()
         if outcome == "stopped":
-            self._stop_worker()
+            self.trainer.stop()
             self.state = self.model.state
             self.status = "cancelled before training started"
             return
@@ -429,14 +428,11 @@ class LabScreen(TutorScreen):
 
     def reset(self) -> None:
         """Forget the run: plots cleared, the form kept."""
-        self._stop_worker()
+        self.trainer.stop()
         self.model.reset()
         self.panels.clear()
         self.state = self.model.state
         self._show_idle()
-
-    def _stop_worker(self) -> None:
-        self.trainer.stop()
 
     # -- what the worker reports -------------------------------------------------------------------------
 
