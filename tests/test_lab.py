@@ -16,6 +16,7 @@ import pytest
 from dltutor.core.presets import PRESETS
 from dltutor.tutor import lab_runner
 from dltutor.tutor.app import make_app
+from dltutor.tutor.lab import recipe
 from dltutor.tutor.screens.lab import LabScreen
 from dltutor.tutor.tour import settle
 
@@ -79,7 +80,7 @@ async def test_a_run_fills_every_panel_and_ends_with_a_diagnosis(tmp_path: Path)
         lab.controls.set_values({"iterations": "2000", "log_every": "100"})
         await pilot.press("space")
         await finish(pilot, lab)
-        training = lab.runs[0].training
+        training = lab.model.runs[0].training
         assert training.result.stopped == "completed" and training.iteration == 2000
         # 20 recorded points for the training cost and 20 for the test cost.
         assert lab.cost_plot.point_count() == 40 and set(lab.cost_plot.curves) == {"train", "dev"}
@@ -102,8 +103,8 @@ async def test_pause_step_resume_and_cancel(tmp_path: Path) -> None:
         await until(pilot, lambda: lab.state == "running" and lab.cost_plot.point_count() >= 4)
         key(pilot, "space")  # pause
         await until(pilot, lambda: lab.state == "paused")
-        await until(pilot, lambda: not lab.busy)
-        training = lab.runs[0].training
+        await until(pilot, lambda: not lab.model.busy)
+        training = lab.model.runs[0].training
         paused_at, points = training.iteration, lab.cost_plot.point_count()
         await pilot.pause(0.1)
         assert training.iteration == paused_at and not training.done
@@ -133,13 +134,13 @@ async def test_cancel_while_paused_and_reset(tmp_path: Path) -> None:
         lab.controls.set_values({"iterations": "10000000"})
         await pilot.press("s")  # step from idle: a run that stops after one chunk
         await until(pilot, lambda: lab.state == "paused")
-        assert lab.runs[0].training.iteration == 1000
+        assert lab.model.runs[0].training.iteration == 1000
         await pilot.press("escape")
         await finish(pilot, lab)
-        assert lab.runs[0].training.result.stopped == "cancelled"
+        assert lab.model.runs[0].training.result.stopped == "cancelled"
         await pilot.press("r")
         await pilot.pause()
-        assert lab.state == "idle" and lab.runs == []
+        assert lab.state == "idle" and lab.model.runs == []
         assert lab.cost_plot.point_count() == 0 and lab.grad_plot.point_count() == 0
         assert lab.boundary.grid is None
         assert lab.controls.values()["iterations"] == "10000000"  # reset keeps the form
@@ -153,13 +154,13 @@ async def test_a_diverging_run_says_so_with_advice(tmp_path: Path) -> None:
         lab.controls.set_values({"lr": "1e6", "activation": "leaky_relu", "iterations": "500", "log_every": "10"})
         await pilot.press("space")
         await finish(pilot, lab)
-        result = lab.runs[0].training.result
+        result = lab.model.runs[0].training.result
         assert result.stopped == "diverged"
         text = lab.results.text()
         assert "diverged at iteration" in text and "lower learning rate" in text
         # No bias/variance recipe for a run that blew up: x lowers the learning rate instead.
         assert "diagnosis:" not in text and "press x to set the learning rate to 100000" in text
-        assert lab.next.title == "Lower learning rate" and lab.next.changes == {"lr": "100000"}
+        assert lab.model.next.title == "Lower learning rate" and lab.model.next.changes == {"lr": "100000"}
 
 
 async def test_a_run_whose_cost_went_up_is_told_to_lower_the_learning_rate(tmp_path: Path) -> None:
@@ -169,11 +170,11 @@ async def test_a_run_whose_cost_went_up_is_told_to_lower_the_learning_rate(tmp_p
         lab.controls.set_values({"lr": "50", "iterations": "2000", "log_every": "100"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert lab.runs[0].training.result.stopped == "completed"  # finite, but gradient descent failed
-        assert lab.next.title == "Lower learning rate"  # not "Bigger network"
+        assert lab.model.runs[0].training.result.stopped == "completed"  # finite, but gradient descent failed
+        assert lab.model.next.title == "Lower learning rate"  # not "Bigger network"
         await pilot.press("x")
-        await until(pilot, lambda: lab.state == "finished" and lab.runs
-                    and lab.runs[0].training.config.learning_rate == 5)
+        await until(pilot, lambda: lab.state == "finished" and lab.model.runs
+                    and lab.model.runs[0].training.config.learning_rate == 5)
         assert lab.controls.values()["lr"] == "5"
 
 
@@ -200,7 +201,7 @@ async def test_early_stopping_reports_the_restored_weights(tmp_path: Path) -> No
         lab = await open_lab(pilot)
         await pilot.press("space")
         await finish(pilot, lab)
-        result = lab.runs[0].training.result
+        result = lab.model.runs[0].training.result
         assert result.stopped == "early-stopping" and result.best_iteration is not None
         assert "restored the best weights" in lab.results.text()
 
@@ -221,7 +222,7 @@ async def test_compare_initializations_gives_a_table_of_three(tmp_path: Path) ->
         assert all(r[4] == "ok" for r in rows)
         assert set(lab.cost_plot.curves) == {"zeros", "random", "he", "zeros dev", "random dev", "he dev"}
         assert "Best dev accuracy" in lab.results.text()
-        assert [r.plan.config.init for r in lab.runs] == ["zeros", "random", "he"]
+        assert [r.plan.config.init for r in lab.model.runs] == ["zeros", "random", "he"]
         assert "with only the initialization changed. This is the lesson's own setting." in \
             " ".join(lab.results.text().split())
         await pilot.press("space")  # a single run after the comparison: its panels name no compared run
@@ -261,26 +262,26 @@ async def test_apply_the_recipe_step_changes_the_form_and_reruns(tmp_path: Path)
         lab.controls.set_values({"iterations": "300"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert lab.next is not None and lab.next.title == "Bigger network"
+        assert lab.model.next is not None and lab.model.next.title == "Bigger network"
         assert "press x to add a hidden layer of 16 units" in lab.results.text()
         await pilot.press("x")
-        await until(pilot, lambda: lab.state == "finished" and lab.runs
-                    and lab.runs[0].training.config.layers == (2, 16, 1))
+        await until(pilot, lambda: lab.state == "finished" and lab.model.runs
+                    and lab.model.runs[0].training.config.layers == (2, 16, 1))
         assert lab.controls.values()["layers"] == "2,16,1"
 
 
 def test_step_changes_become_form_values() -> None:
-    assert lab_runner.form_changes({"l2": 0.7, "l1": 0.0}) == {"reg": "l2", "lam": "0.7"}
-    assert lab_runner.form_changes({"l2": 0.0, "l1": 0.0}) == {"reg": "none", "lam": ""}
-    assert lab_runner.form_changes({"keep_probs": (0.86,)}) == {"keep_prob": "0.86"}
-    assert lab_runner.form_changes({"keep_probs": None}) == {"keep_prob": ""}
-    assert lab_runner.form_changes({"iterations": 40000}) == {"iterations": "40000"}
-    assert lab_runner.form_changes({"layers": (2, 128, 128, 1)}) == {"layers": "2,128,128,1"}
-    assert lab_runner.form_changes({"m": 320}) == {"m": "320"}
-    assert lab_runner.form_changes({"early_stopping": None}) == {"early_stopping": ""}
-    assert lab_runner.form_changes({"activation": "tanh", "init": "xavier"}) == {"activation": "tanh",
+    assert recipe.form_changes({"l2": 0.7, "l1": 0.0}) == {"reg": "l2", "lam": "0.7"}
+    assert recipe.form_changes({"l2": 0.0, "l1": 0.0}) == {"reg": "none", "lam": ""}
+    assert recipe.form_changes({"keep_probs": (0.86,)}) == {"keep_prob": "0.86"}
+    assert recipe.form_changes({"keep_probs": None}) == {"keep_prob": ""}
+    assert recipe.form_changes({"iterations": 40000}) == {"iterations": "40000"}
+    assert recipe.form_changes({"layers": (2, 128, 128, 1)}) == {"layers": "2,128,128,1"}
+    assert recipe.form_changes({"m": 320}) == {"m": "320"}
+    assert recipe.form_changes({"early_stopping": None}) == {"early_stopping": ""}
+    assert recipe.form_changes({"activation": "tanh", "init": "xavier"}) == {"activation": "tanh",
                                                                                   "init": "xavier"}
-    assert lab_runner.form_changes({"learning_rate": 0.03, "normalize": True}) == {"lr": "0.03", "normalize": True}
+    assert recipe.form_changes({"learning_rate": 0.03, "normalize": True}) == {"lr": "0.03", "normalize": True}
 
 
 # -- the form --------------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ async def test_an_invalid_value_is_shown_beside_its_field_and_nothing_runs(tmp_p
         lab.controls.set_values({"keep_prob": "1.5"})
         await pilot.press("space")
         await settle(pilot)
-        assert lab.state == "idle" and lab.runs == []
+        assert lab.state == "idle" and lab.model.runs == []
         errors = lab.controls.errors()
         assert list(errors) == ["keep_prob"] and "0 < keep_prob <= 1" in errors["keep_prob"]
         # A file that is not there: the error comes from loading, in the worker, and lands beside the path.
@@ -348,8 +349,8 @@ async def test_a_file_of_your_own_runs(tmp_path: Path) -> None:
         lab.controls.set_values({"dataset": "file", "path": str(path), "iterations": "200", "log_every": "50"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert lab.runs[0].dataset.n_features == 2
-        assert lab.runs[0].training.result.stopped == "completed"
+        assert lab.model.runs[0].dataset.n_features == 2
+        assert lab.model.runs[0].training.result.stopped == "completed"
 
 
 async def test_the_layers_field_shows_the_sizes_fitted_to_the_data(tmp_path: Path) -> None:
@@ -367,7 +368,7 @@ async def test_the_layers_field_shows_the_sizes_fitted_to_the_data(tmp_path: Pat
                                  "layers": "2,8,1"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert lab.runs[0].training.config.layers == (3, 8, 3)
+        assert lab.model.runs[0].training.config.layers == (3, 8, 3)
         assert lab.controls.values()["layers"] == "3,8,3"  # the form shows what ran
 
 
@@ -488,7 +489,7 @@ async def test_resize_storm_while_training_on_a_log_axis(tmp_path: Path, monkeyp
         assert "cost (log y)" in lab.cost_plot.text()
         key(pilot, "escape")
         await finish(pilot, lab)
-        assert lab.runs[0].training.result.stopped == "cancelled"
+        assert lab.model.runs[0].training.result.stopped == "cancelled"
 
 
 def test_long_series_are_thinned() -> None:
@@ -507,11 +508,12 @@ async def test_leaving_the_lab_stops_the_run(tmp_path: Path) -> None:
         lab = await open_lab(pilot)
         lab.controls.set_values({"iterations": "10000000"})
         key(pilot, "space")
-        await until(pilot, lambda: lab.state == "running" and lab.runs and lab.runs[0].training.iteration > 0)
-        training = lab.runs[0].training
+        await until(pilot, lambda: lab.state == "running" and lab.model.runs
+                    and lab.model.runs[0].training.iteration > 0)
+        training = lab.model.runs[0].training
         key(pilot, "h")
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-        await until(pilot, lambda: not lab.busy)
+        await until(pilot, lambda: not lab.model.busy)
         stopped_at = training.iteration
         await pilot.pause(0.2)
         assert training.iteration == stopped_at < 10_000_000

@@ -225,14 +225,14 @@ async def test_lab_x_applies_the_activation_step_and_the_run_trains(tmp_path: Pa
         lab.controls.set_values({"iterations": "1500"})
         await pilot.press("space")
         await finish(pilot, lab)
-        assert lab.next is not None and lab.next.key == "activation-tanh"
+        assert lab.model.next is not None and lab.model.next.key == "activation-tanh"
         assert "press x to switch the hidden activation to tanh" in lab.results.text()
         await pilot.press("x")
-        await until(pilot, lambda: lab.state == "finished" and lab.runs
-                    and lab.runs[0].training.config.activation == "tanh", timeout=60)
+        await until(pilot, lambda: lab.state == "finished" and lab.model.runs
+                    and lab.model.runs[0].training.config.activation == "tanh", timeout=60)
         assert lab.controls.values()["activation"] == "tanh" and lab.controls.values()["init"] == "xavier"
-        assert lab.runs[0].training.result.accuracy["train"] > 0.8
-        assert "helped" in lab.results.text() and lab.next.key != "activation-tanh"
+        assert lab.model.runs[0].training.result.accuracy["train"] > 0.8
+        assert "helped" in lab.results.text() and lab.model.next.key != "activation-tanh"
 
 
 # --- The trail after a step that did not help (the restored best run is what counts) --------------------------

@@ -1,16 +1,16 @@
-"""The lab's logic without the UI: form values to a training plan, comparisons, and the recipe's next step.
+"""The lab's form without the UI: form values to a training plan, comparisons, and a run's result lines.
 
 The lab screen keeps its form as plain strings and booleans (``FormValues``); everything that turns them
 into a :class:`core.train.TrainConfig` and a dataset, names the form field at fault in a
-:class:`core.errors.TutorError`, builds the course's comparisons, or picks the basic-recipe step to apply
-after a run lives here, so it is tested without a terminal and the screen stays a view.
+:class:`core.errors.TutorError`, or builds the course's comparisons lives here, so it is tested without a
+terminal and the screen stays a view. The basic-recipe step to apply after a run is :mod:`tutor.lab.recipe`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal, overload
 
 from dltutor.core.errors import TutorError
 
@@ -107,7 +107,8 @@ def preset_choices() -> list[tuple[str, str]]:
 # Form values <-> config
 
 
-def _g(x: float) -> str:
+def form_number(x: float) -> str:
+    """A number as the form shows it (``0.7``, ``1e-05``)."""
     return f"{x:g}"
 
 
@@ -139,18 +140,18 @@ def values_of(config, spec, preset_name: str = CUSTOM, path: str = "") -> FormVa
         "dataset": FILE if path else spec.dataset,
         "path": path,
         "m": "" if spec.m is None else str(spec.m),
-        "noise": "" if spec.noise is None else _g(spec.noise),
-        "split": "" if not spec.ratios else ",".join(_g(r) for r in spec.ratios),
+        "noise": "" if spec.noise is None else form_number(spec.noise),
+        "split": "" if not spec.ratios else ",".join(form_number(r) for r in spec.ratios),
         "layers": ",".join(str(n) for n in config.layers),
         "activation": config.activation,
         "init": config.init,
-        "init_scale": _g(config.init_scale),
-        "lr": _g(config.learning_rate),
+        "init_scale": form_number(config.init_scale),
+        "lr": form_number(config.learning_rate),
         "iterations": str(config.iterations),
         "batch": "" if config.batch_size is None else str(config.batch_size),
         "reg": reg,
-        "lam": _g(lam) if lam else "",
-        "keep_prob": ",".join(_g(k) for k in config.keep_probs) if config.dropout else "",
+        "lam": form_number(lam) if lam else "",
+        "keep_prob": ",".join(form_number(k) for k in config.keep_probs) if config.dropout else "",
         "normalize": bool(config.normalize),
         "early_stopping": "" if config.early_stopping is None else str(config.early_stopping),
         "augment": bool(config.augment),
@@ -182,6 +183,14 @@ def _number(values: FormValues, key: str, allowed: str, optional: bool = False) 
     if not math.isfinite(value):
         raise TutorError(key, f"{text!r} is not a finite number", allowed)
     return value
+
+
+@overload
+def _integer(values: FormValues, key: str, allowed: str, optional: Literal[False] = False) -> int: ...
+
+
+@overload
+def _integer(values: FormValues, key: str, allowed: str, optional: bool) -> int | None: ...
 
 
 def _integer(values: FormValues, key: str, allowed: str, optional: bool = False) -> int | None:
@@ -319,6 +328,7 @@ def build_plan(values: FormValues) -> LabPlan:
     init_scale = _number(values, "init_scale", "a positive number, e.g. 10", optional=True)
     iterations = _integer(values, "iterations", "a whole number from 1 to 10,000,000")
     log_every = _integer(values, "log_every", "a whole number >= 1, e.g. 100", optional=True)
+    seed = _integer(values, "seed", "a whole number >= 0")
     if log_every is None:
         log_every = max(1, iterations // 200)
     changes = dict(
@@ -336,11 +346,11 @@ def build_plan(values: FormValues) -> LabPlan:
         normalize=bool(values.get("normalize")),
         early_stopping=_integer(values, "early_stopping", "a patience >= 1 (blank: off)", optional=True),
         augment=bool(values.get("augment")),
-        seed=_integer(values, "seed", "a whole number >= 0"),
+        seed=seed,
         log_every=log_every,
     )
-    if changes["seed"] < 0:
-        raise TutorError("seed", f"{changes['seed']} is negative", "a whole number >= 0")
+    if seed < 0:
+        raise TutorError("seed", f"{seed} is negative", "a whole number >= 0")
     config = base_config.with_changes(**changes)
     return LabPlan(config, spec, path, preset.name if preset else None,
                    label=preset.name if preset else "custom")
@@ -397,143 +407,6 @@ def comparison_plans(kind: str, plan: LabPlan) -> list[LabPlan]:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Diagnosis and the recipe step to apply
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """A step the lab can apply (pressing ``x``), from :func:`core.next_step.advise`.
-
-    Args:
-        title: the step (``"Regularization: L2"``).
-        why: what the run showed, with its numbers.
-        action: what applying it does, in words (``"set L2 lambda to 0.7 and rerun"``).
-        changes: form field -> new value (empty when the lab cannot apply it, e.g. collecting data).
-        key: the step's stable id (``core.next_step.Step.key``).
-        problem: the symptom it treats (``cost``, ``gradients``, ``scaling``, ``symmetry``, ``bias``,
-            ``variance``).
-        note: how the previous applied step went (empty after a fresh run).
-        alternatives: other steps for the same problem, as titles.
-    """
-
-    title: str
-    why: str
-    action: str
-    changes: dict
-    key: str = ""
-    problem: str = ""
-    note: str = ""
-    alternatives: tuple[str, ...] = ()
-    config_changes: dict = field(default_factory=dict)
-    reverts: tuple = ()
-
-
-def form_changes(changes: dict) -> dict:
-    """:class:`core.train.TrainConfig` changes (and ``m``) as form field values."""
-    out: dict = {}
-    for key, value in changes.items():
-        if key == "learning_rate":
-            out["lr"] = _g(value)
-        elif key in ("init", "activation"):
-            out[key] = value
-        elif key in ("normalize", "augment"):
-            out[key] = bool(value)
-        elif key == "layers":
-            out["layers"] = ",".join(str(n) for n in value)
-        elif key in ("iterations", "m"):
-            out[key] = str(int(value))
-        elif key in ("l2", "l1"):
-            if value:
-                out["reg"], out["lam"] = key, _g(value)
-            elif not changes.get("l1" if key == "l2" else "l2"):
-                out.setdefault("reg", "none")
-                out.setdefault("lam", "")
-        elif key == "keep_probs":
-            out["keep_prob"] = "" if value is None else ",".join(_g(k) for k in value)
-        elif key == "early_stopping":
-            out["early_stopping"] = "" if value is None else str(value)
-    return out
-
-
-class AdviceTrail:
-    """The steps applied with ``x`` since the learner last ran something of their own.
-
-    :meth:`applied` records a step and the run it was applied to; :meth:`current` gives the attempts for the
-    run that just finished, and forgets them when that run is not the one the last step asked for (the
-    learner changed the form or chose another preset in between).
-    """
-
-    def __init__(self) -> None:
-        self.attempts: list = []
-        self._expected = None
-
-    @staticmethod
-    def _plan_key(values: FormValues):
-        try:
-            plan = build_plan(values)
-        except TutorError:
-            return None
-        return (plan.config, plan.spec, plan.path)
-
-    def applied(self, step: NextStep, training, values_after: FormValues, diagnosis=None) -> None:
-        """Record that ``step`` was applied to the finished ``training`` (its bias/variance ``diagnosis``);
-        ``values_after`` is the new form. When the last step did not help, the step was chosen from the
-        restored best run, and that run is what the attempt records (what "helped" is measured against)."""
-        from dltutor.core.next_step import Step, attempt_of, gather_evidence
-
-        core_step = Step(step.key, step.problem, step.title, step.why, step.action, step.config_changes,
-                         step.reverts)
-        generated = not str(values_after.get("dataset", "")).startswith("course-") and \
-            values_after.get("dataset") != FILE
-        self.attempts.append(attempt_of(core_step, training.config, gather_evidence(training, generated=generated),
-                                        diagnosis, self.attempts))
-        self._expected = self._plan_key(values_after)
-
-    def current(self, values: FormValues) -> list:
-        """The attempts that led to a run of ``values`` (empty, and forgotten, when they did not)."""
-        if self._expected is None or self._plan_key(values) != self._expected:
-            self.attempts = []
-            self._expected = None
-        return list(self.attempts)
-
-
-def next_step_of(training, diagnosis, values: FormValues, tried: list | tuple = ()) -> NextStep | None:
-    """The step the lab offers after a finished run: from the run's own evidence, in the course's order.
-
-    Args:
-        training: the finished :class:`core.train.Training`.
-        diagnosis: its bias/variance diagnosis (or None).
-        values: the form it ran with.
-        tried: the :class:`core.next_step.Attempt` list from :class:`AdviceTrail`.
-    """
-    from dltutor.core.next_step import advise, gather_evidence
-
-    generated = not str(values.get("dataset", "")).startswith("course-") and values.get("dataset") != FILE
-    advice = advise(training.config, gather_evidence(training, generated=generated), diagnosis, tried)
-    if advice.step is None:
-        if advice.problem == "done":
-            return NextStep("Done: " + advice.note.split("done: ", 1)[-1].split(" (")[0], advice.note, "", {},
-                            "done", "done",
-                            note=advice.note)
-        if advice.note:
-            return NextStep("Nothing left to try", advice.note, "", {}, note=advice.note)
-        return None
-    step = advice.step
-    changes = form_changes(step.changes)
-    action = step.action + (" and rerun" if changes else "")
-    return NextStep(step.title, step.why, action, changes, step.key, step.problem, advice.note,
-                    tuple(s.title for s in advice.alternatives), dict(step.changes), step.reverts)
-
-
-def next_lines(step: NextStep) -> list[tuple[str, str]]:
-    """``(head, text)`` lines for a next step: how the last step went, the step and why, the alternatives."""
-    lines = []
-    if step.note and step.note != step.why:
-        lines.append(("last step: ", step.note))
-    lines.append(("next: ", f"{step.title}: {step.why}." if step.action else step.why))
-    if step.alternatives:
-        lines.append(("or: ", "; ".join(step.alternatives) + "."))
-    return lines
 
 
 def result_lines(result, heldout: str | None, preset: str | None = None, dataset=None, config=None) -> list[str]:

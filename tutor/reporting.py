@@ -1,8 +1,9 @@
 """How a worker reports to a screen or widget that the learner may have left: one rule for every worker.
 
 A worker thread that shows its progress or result calls a method decorated with :func:`reports` (or calls
-:func:`report_to`). The call runs on the UI thread, and is dropped when the screen is gone or going: the
-learner moved on, the screen is being removed, or the app is closing. No worker queries a screen itself.
+:func:`report_to`), or posts a typed message with :func:`post_to`. The call or the message is handled on the
+UI thread, and is dropped when the screen is gone or going: the learner moved on, the screen is being
+removed, or the app is closing. No worker queries a screen itself.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 
 Reporter = TypeVar("Reporter", bound=Callable[..., Any])
@@ -58,6 +60,23 @@ def report_to(node: DOMNode, callback: Callable[..., Any], *args: Any) -> bool:
     try:
         return bool(node.call_later(_deliver, node, callback, args))
     except RuntimeError:  # the app's loop closed while the worker was finishing
+        return False
+
+
+def post_to(node: DOMNode, message: Message) -> bool:
+    """Post ``message`` to ``node`` (from any thread) while ``node`` is showing; drop it otherwise.
+
+    The rule of :func:`report_to` for typed messages: queued without waiting, dropped when the node is gone
+    or going. A handler that runs later checks :func:`showing` again (the learner may have left meanwhile).
+
+    Returns:
+        False when the message was dropped: a worker may stop.
+    """
+    try:
+        if not showing(node):
+            return False
+        return node.post_message(message)
+    except RuntimeError:  # no active app, or its loop closed while the worker was finishing
         return False
 
 

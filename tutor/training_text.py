@@ -124,7 +124,7 @@ def advice_lines(advice) -> list[str]:
 
 def run_advice(training, diagnosis=None, tried=()):
     """The :class:`core.next_step.Advice` for a finished run (the lab asks through
-    :func:`tutor.lab_runner.next_step_of`, which adds what the learner already applied)."""
+    :func:`tutor.lab.recipe.next_step_of`, which adds what the learner already applied)."""
     from dltutor.core.next_step import advise, gather_evidence
 
     return advise(training.config, gather_evidence(training), diagnosis, tried)

@@ -97,7 +97,7 @@ class LabControls(VerticalScroll):
                 out[field_id] = bool(widget.value)
             elif isinstance(widget, Select):
                 out[field_id] = "" if widget.value is Select.NULL else str(widget.value)
-            else:
+            elif isinstance(widget, Input):
                 out[field_id] = widget.value
         return out
 
@@ -113,7 +113,7 @@ class LabControls(VerticalScroll):
                     widget.value = bool(value)
                 elif isinstance(widget, Select):
                     widget.value = value
-                else:
+                elif isinstance(widget, Input):
                     widget.value = "" if value is None else str(value)
         self.clear_errors()
         self._update_visibility()
@@ -170,7 +170,7 @@ class LabControls(VerticalScroll):
             self.call_after_refresh(self.scroll_to_widget, target, animate=False)
 
     def clear_errors(self) -> None:
-        for err in self.query(".lab-error"):
+        for err in self.query(".lab-error").results(Static):
             err.update("")
             err.display = False
         form_error = self.query_one("#lab-form-error", Static)
@@ -182,7 +182,7 @@ class LabControls(VerticalScroll):
         out = {}
         for err in self.query(".lab-error"):
             text = str(err.render())
-            if err.display and text:
+            if err.display and text and err.id:
                 out[err.id.removeprefix("err-")] = text
         form_error = self.query_one("#lab-form-error", Static)
         if form_error.display:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
+
+T = TypeVar("T")
 
 #: Points kept per series; past this every other point is dropped (the first and last stay).
 MAX_POINTS = 4000
@@ -36,7 +39,7 @@ def _thin(xs: list, ys: list) -> tuple[list, list]:
     return xs[:-1:2] + [xs[-1]], ys[:-1:2] + [ys[-1]]
 
 
-def sample(xs: Sequence[float], ys: Sequence[float], limit: int) -> tuple[list, list]:
+def sample(xs: Sequence[float], ys: Sequence[T], limit: int) -> tuple[list[float], list[T]]:
     """At most ``limit`` evenly spaced points of a series, the last one always included."""
     n = len(xs)
     if n <= limit or limit < 2:

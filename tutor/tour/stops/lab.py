@@ -33,6 +33,6 @@ async def training_lab(pilot: Pilot, app: DLTutorApp) -> str:
     expect(app, "Training lab", "accuracy: train", "stopped: completed 3,000 iterations", "diagnosis")
     if not lab.cost_plot.point_count() or lab.boundary.grid is None:
         raise TourFailure("the lab's cost plot or decision boundary stayed empty")
-    result = lab.runs[0].training.result
+    result = lab.model.runs[0].training.result
     return f"course-reg-l2 for 3,000 iterations: train {result.accuracy['train']:.1%}, " \
-           f"{lab.runs[0].training.heldout} {result.accuracy[lab.runs[0].training.heldout]:.1%}"
+           f"{lab.model.runs[0].training.heldout} {result.accuracy[lab.model.runs[0].training.heldout]:.1%}"
