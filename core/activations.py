@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dltutor.core.catalogue import ACTIVATION_NAMES
 from dltutor.core.types import Array
 
 LEAKY_SLOPE = 0.01
@@ -185,8 +186,8 @@ class Activation:
         return self.backward_into
 
 
-#: The hidden-layer activations, by name (what ``--activation`` accepts).
-ACTIVATIONS: dict[str, Activation] = {
+# the entries by name; ACTIVATIONS below puts them in the catalogue's order
+_TABLE: dict[str, Activation] = {
     "relu": Activation("relu", _relu_into, _relu_derivative_into, "max(0, z); derivative 1 for z > 0",
                        kink=True),
     "leaky_relu": Activation("leaky_relu", _leaky_relu_into, _leaky_relu_derivative_into,
@@ -196,6 +197,9 @@ ACTIVATIONS: dict[str, Activation] = {
                           overflows=True),
     "linear": Activation("linear", _linear_into, _linear_derivative_into, "identity; derivative 1"),
 }
+#: The hidden-layer activations, by name (what ``--activation`` accepts), in the catalogue's order
+#: (:data:`core.catalogue.ACTIVATION_NAMES`); a name missing from the table above fails at import.
+ACTIVATIONS: dict[str, Activation] = {name: _TABLE[name] for name in ACTIVATION_NAMES}
 
 #: The multi-class output layer's activation (a single output unit is sigmoid).
 SOFTMAX = Activation("softmax", _softmax_into, None, "e^z / sum(e^z) over the units of a column",

@@ -15,6 +15,9 @@ Gradients come from back-propagating a simple cost, the mean of the last layer's
 Weights are drawn per layer from generators seeded from ``rng`` (in layer order), so a 200 x 2000 stack
 never needs all its weights in memory at once: they are kept when small and re-drawn for the backward pass
 when not.
+
+A report carries its summary and notes in words (:func:`run_deep` writes them, its JSON publishes them); the
+per-layer table as plain text is :func:`tutor.text.deep.render_deep`.
 """
 
 from __future__ import annotations
@@ -26,14 +29,16 @@ from typing import Any
 import numpy as np
 
 from dltutor.core.activations import ACTIVATIONS
+from dltutor.core.catalogue import DEEP_MAX_DEPTH, DEEP_MAX_WIDTH, INIT_NAMES
 from dltutor.core.errors import TutorError
 from dltutor.core.init import initialize, weight_scale
 from dltutor.core.layers import linear_backward, linear_forward
 from dltutor.core.rng import Rng, randn
 from dltutor.core.types import Array
 
-MAX_DEPTH = 200
-MAX_WIDTH = 2000
+#: The most layers and units per layer (the catalogue's limits, which the CLI's help shows without NumPy).
+MAX_DEPTH = DEEP_MAX_DEPTH
+MAX_WIDTH = DEEP_MAX_WIDTH
 MAX_IDENTITY_SCALE = 100.0
 #: Stored activations are depth * width * m floats (twice, Z and A); m adapts to stay near this.
 ACTIVATION_BUDGET = 1_000_000
@@ -55,7 +60,7 @@ FLAT_DERIVATIVE = 0.02
 TREND_FACTOR = 10.0
 
 #: init name -> (core.init method, scale for "random", description).
-INIT_CHOICES: dict[str, tuple[str, float, str]] = {
+_INIT_TABLE: dict[str, tuple[str, float, str]] = {
     "zeros": ("zeros", 0.0, "all weights zero: every activation is zero, symmetry is never broken"),
     "normal": ("random", 1.0, "N(0, 1) weights: too large for wide layers (tanh saturates, ReLU explodes)"),
     "small": ("random", 0.01, "N(0, 1) * 0.01: far too small for deep stacks (activations vanish)"),
@@ -65,6 +70,9 @@ INIT_CHOICES: dict[str, tuple[str, float, str]] = {
     "inv-sqrt": ("inv-sqrt", 0.0, "N(0, 1) / sqrt(n_prev), as the regularization exercise initializes"),
     "identity": ("identity", 0.0, "W = a * I: the course's deep linear example, activations scale like a^L"),
 }
+#: The initializations in the catalogue's order (:data:`core.catalogue.INIT_NAMES`); one missing from the
+#: table above fails at import.
+INIT_CHOICES: dict[str, tuple[str, float, str]] = {name: _INIT_TABLE[name] for name in INIT_NAMES}
 
 
 @dataclass(frozen=True)
@@ -433,7 +441,8 @@ def _power(a: float, k: int) -> float:
         return math.inf
 
 
-def _fmt(x: float) -> str:
+def fmt(x: float) -> str:
+    """A number as the report's sentences and table write it: 3 significant digits, ``0``, ``inf``, ``nan``."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -459,8 +468,8 @@ def _explain(*, depth: int, width: int, activation: str, init: str, weight_std: 
     else:
         ratio = last.act_std / first.act_std if first.act_std else math.inf
         verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[activations_trend]
-        parts.append(f"activations {verb}: std {_fmt(first.act_std)} at layer 1, {_fmt(last.act_std)} at "
-                     f"layer {depth} ({_fmt(ratio)}x)")
+        parts.append(f"activations {verb}: std {fmt(first.act_std)} at layer 1, {fmt(last.act_std)} at "
+                     f"layer {depth} ({fmt(ratio)}x)")
     if gradients_trend == "overflow":
         parts.append("gradients overflow to inf")
     elif gradients_trend == "zero":
@@ -468,15 +477,15 @@ def _explain(*, depth: int, width: int, activation: str, init: str, weight_std: 
     elif expected_std is not None:
         verb = {"stable": "stay stable", "exploding": "explode", "vanishing": "vanish"}[gradients_trend]
         parts.append(f"gradients {verb}: every dW[l] carries the factor a^(L-1) = "
-                     f"{_fmt(_power(scale, depth - 1))} (||dW|| = {_fmt(last.grad_norm)} at every "
+                     f"{fmt(_power(scale, depth - 1))} (||dW|| = {fmt(last.grad_norm)} at every "
                      "layer)")
     else:
         head = {"stable": "gradient norms are similar across layers",
                 "exploding": "gradients explode on the way down",
                 "vanishing": "gradients vanish on the way down"}[gradients_trend]
         ratio = first.grad_norm / last.grad_norm if last.grad_norm else math.inf
-        parts.append(f"{head}: ||dW|| {_fmt(last.grad_norm)} at layer {depth}, {_fmt(first.grad_norm)} at "
-                     f"layer 1 ({_fmt(ratio)}x)")
+        parts.append(f"{head}: ||dW|| {fmt(last.grad_norm)} at layer {depth}, {fmt(first.grad_norm)} at "
+                     f"layer 1 ({fmt(ratio)}x)")
     layers_txt = f"{depth} layer{'s' if depth != 1 else ''} of {width} unit{'s' if width != 1 else ''}"
     summary = f"{what}, {layers_txt}: " + "; ".join(parts) + "."
     notes: list[str] = []
@@ -486,11 +495,11 @@ def _explain(*, depth: int, width: int, activation: str, init: str, weight_std: 
                      f"{FLAT_DERIVATIVE}): gradients barely pass through them")
     if expected_std is not None:
         notes.append(f"a deep linear network with W = a I computes a^L X: {scale:g}^{depth} = "
-                     f"{_fmt(_power(scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
+                     f"{fmt(_power(scale, depth))}; the back-propagated dZ[l] scales like a^(L-l)")
     elif activations_trend == "stable" and first.act_std > 0:
         ratio = last.act_std / first.act_std
         if depth > 1 and not 0.5 <= ratio <= 2:
-            notes.append(f"the spread still wanders ({_fmt(ratio)}x over {depth} layers): each layer's gain "
+            notes.append(f"the spread still wanders ({fmt(ratio)}x over {depth} layers): each layer's gain "
                          "is random around its expected value, more so in narrow layers; wider layers wander "
                          "less")
     advice = {"relu": "he", "leaky_relu": "he", "tanh": "xavier"}.get(activation)
@@ -499,41 +508,3 @@ def _explain(*, depth: int, width: int, activation: str, init: str, weight_std: 
         notes.append(f"for {activation}, {advice} initialization keeps the activations' spread stable "
                      f"(Var(W) = {'2' if advice == 'he' else '1'}/n_prev)")
     return summary, notes
-
-
-def render_deep(report: DeepReport, max_rows: int = 20) -> str:
-    """Plain text: the summary, notes, and a per-layer table (sampled to ``max_rows`` layers when deep)."""
-    r = report
-    depth = r.depth
-    if depth <= max_rows:
-        shown = list(range(1, depth + 1))
-    else:
-        step = (depth - 1) / (max_rows - 1)
-        shown = sorted({1 + round(i * step) for i in range(max_rows)})
-    header = ["layer", "act std", "mean |a|", "flat", "||dW||", "dZ rms (x top)"]
-    if r.expected_std is not None:
-        header.insert(2, "a^l * std(X)")
-    rows = []
-    for l in shown:  # noqa: E741
-        s = r.layers[l - 1]
-        row = [str(l), _fmt(s.act_std), _fmt(s.act_mean_abs), "-" if math.isnan(s.flat) else f"{s.flat:.0%}",
-               _fmt(s.grad_norm), _fmt(s.delta_rms)]
-        if r.expected_std is not None:
-            row.insert(2, _fmt(r.expected_std[l - 1]))
-        if s.act_overflow or s.grad_overflow:
-            row.append("overflow" if s.act_overflow else "grad overflow")
-        rows.append(row)
-    ncol = max(len(row) for row in rows + [header])
-    table = [row + [""] * (ncol - len(row)) for row in [header] + rows]
-    widths = [max(len(row[i]) for row in table) for i in range(ncol)]
-    lines = [r.summary]
-    lines += [f"  - {n}" for n in r.notes]
-    lines += ["", f"X: {r.width} x {r.m} N(0, 1) inputs (std {_fmt(r.input_std)}); "
-              f"weight std {_fmt(r.weight_std)}; cost {r.cost}", ""]
-    for n, row in enumerate(table):
-        lines.append("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    if len(shown) < depth:
-        lines.append(f"({len(shown)} of {depth} layers shown)")
-    return "\n".join(lines)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dltutor.core.activations import get_activation
+from dltutor.core.catalogue import DROPOUT_KEEP_PROB, VARIANT_INFO
 from dltutor.core.errors import TutorError
 from dltutor.core.layers import apply_mask, linear_backward
 from dltutor.core.layers import l1_gradient as penalty_l1
@@ -33,8 +34,6 @@ COURSE_SEED = 1
 
 #: The L2 strength a variant that needs one uses when the check was asked for none (the course's lambd).
 DEFAULT_L2 = 0.7
-#: The keep probability of the dropout-left-on variant.
-DROPOUT_KEEP_PROB = 0.8
 
 
 def course_case() -> tuple[Architecture, Params, Array, Array]:
@@ -279,30 +278,24 @@ class Variant:
         }[self.id]
 
 
+#: Each variant's backward function; a variant of the catalogue missing here fails at import.
+_BACKWARD: dict[str, Callable[[Array, Array, Cache], Params]] = {
+    "fixed": fixed,
+    "course": course,
+    "dW2-doubled": dW2_doubled,
+    "db1-times-4": db1_times_4,
+    "missing-1-over-m": missing_1_over_m,
+    "wrong-activation-derivative": wrong_activation_derivative,
+    "sign-flip": sign_flip,
+    "forgot-l2-gradient": forgot_l2_gradient,
+    "dropout-left-on": dropout_left_on,
+    "bias-summed-over-wrong-axis": bias_summed_over_wrong_axis,
+}
+
+#: The variants, in the catalogue's order (:data:`core.catalogue.VARIANT_INFO` holds their words).
 VARIANTS: dict[str, Variant] = {
-    v.id: v
-    for v in (
-        Variant("fixed", "the correct backward pass", "gradient-checking", (), fixed),
-        Variant("course", "the exercise's code: dW2 with an extra factor 2 and db1 with 4/m instead of 1/m",
-                "gradient-checking", ("dW2", "db1"), course),
-        Variant("dW2-doubled", "dW2 = 1./m * np.dot(dZ2, A1.T) * 2 (an extra factor 2)", "gradient-checking",
-                ("dW2",), dW2_doubled),
-        Variant("db1-times-4", "db1 = 4./m * np.sum(dZ1, axis=1, keepdims=True) (4/m instead of 1/m)",
-                "gradient-checking", ("db1",), db1_times_4),
-        Variant("missing-1-over-m", "dbL = np.sum(dZL, axis=1, keepdims=True) (the 1/m forgotten)",
-                "gradient-checking", ("db3",), missing_1_over_m),
-        Variant("wrong-activation-derivative", "sigmoid's derivative A*(1-A) used on the top ReLU layer",
-                "vanishing-gradients", ("dW1", "db1", "dW2", "db2"), wrong_activation_derivative),
-        Variant("sign-flip", "dW1 = -1./m * np.dot(dZ1, X.T) (a minus sign slipped in)", "gradient-checking",
-                ("dW1",), sign_flip),
-        Variant("forgot-l2-gradient", "the cost has the L2 term, dW lacks lambda/m * W", "regularization",
-                ("dW1", "dW2", "dW3"), forgot_l2_gradient, needs_l2=True),
-        Variant("dropout-left-on", f"backprop still applies dropout masks (keep_prob {DROPOUT_KEEP_PROB})",
-                "dropout", ("dW1", "db1", "dW2", "db2"), dropout_left_on, dropout=True),
-        Variant("bias-summed-over-wrong-axis",
-                "db1 = 1./m * np.sum(dZ1, axis=0, keepdims=True) (shape error)", "gradient-checking",
-                ("db1",), bias_summed_over_wrong_axis),
-    )
+    i: Variant(i, v.description, v.lesson, v.expected_flags, _BACKWARD[i], needs_l2=v.needs_l2, dropout=v.dropout)
+    for i, v in VARIANT_INFO.items()
 }
 
 

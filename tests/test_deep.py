@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 import dltutor.core.deep as deep
-from dltutor.core.deep import identity_experiment, render_deep, run_deep
+from dltutor.core.deep import identity_experiment, run_deep
 from dltutor.core.errors import TutorError
 from dltutor.core.rng import make_rng
 from dltutor.tutor.cli import main
+from dltutor.tutor.text.deep import render_deep
 
 
 def rng(seed: int = 0):

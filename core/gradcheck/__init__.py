@@ -37,6 +37,8 @@ Plain-text rendering of a report lives outside the core, in :mod:`tutor.text.gra
 from __future__ import annotations
 
 from dltutor.core.bands import BUG_THRESHOLD, COURSE_THRESHOLD, LIKELY_BUG, Band, band_name, verdict_band
+from dltutor.core.catalogue import DEFAULT_SWEEP
+from dltutor.core.catalogue import GRADCHECK_MODES as MODES
 from dltutor.core.gradcheck.api import (
     COURSE_CASE_NAME,
     DROPOUT_WHY,
@@ -56,7 +58,6 @@ from dltutor.core.gradcheck.budget import (
     training_work,
 )
 from dltutor.core.gradcheck.demos import (
-    DEFAULT_SWEEP,
     MAX_THETA,
     course_one_dimensional_check,
     epsilon_sweep,
@@ -71,7 +72,6 @@ from dltutor.core.gradcheck.options import (
     MAX_ITERATIONS,
     METHODS,
     MIN_EPSILON,
-    MODES,
     CheckOptions,
     check_epsilon,
 )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from dltutor.core.bands import verdict_band
+from dltutor.core.catalogue import DEFAULT_SWEEP
 from dltutor.core.errors import TutorError
 from dltutor.core.gradcheck.api import BackwardFn, analytic_gradients, resolve_backward, sample_index
 from dltutor.core.gradcheck.budget import check_budget, sweeps_every_element
@@ -22,7 +23,6 @@ from dltutor.core.rng import Rng, make_rng
 from dltutor.core.types import Array, Params
 from dltutor.core.variants import Variant, course_case
 
-DEFAULT_SWEEP = tuple(10.0 ** -e for e in range(1, 11))
 #: The one-dimensional demo's largest |theta|.
 MAX_THETA = 1e6
 

@@ -8,14 +8,16 @@ from typing import Any
 
 import numpy as np
 
+from dltutor.core.catalogue import GRADCHECK_MODES as MODES
 from dltutor.core.errors import TutorError
 from dltutor.core.gradcheck.perturb import STRATEGIES
 from dltutor.core.gradcheck.verdict import COURSE_EPSILON
 from dltutor.core.network import Architecture
 from dltutor.core.types import Array, Params
 
-#: ``full`` checks every element, ``sampled`` ``k`` random elements per block, ``fast`` one random direction.
-MODES = ("full", "sampled", "fast")
+# MODES comes from the catalogue (the CLI lists it without NumPy): ``full`` checks every element, ``sampled``
+# ``k`` random elements per block, ``fast`` one random direction.
+
 #: ``batched`` evaluates the perturbed costs in vectorized batches, ``loop`` one forward pass each.
 METHODS = ("batched", "loop")
 #: What a failed fast check falls back to.

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from dltutor.core.activations import ACTIVATIONS, sigmoid
+from dltutor.core.activations import get_activation
 from dltutor.core.gradcheck.vectors import parameter_names, vector_to_dictionary
 from dltutor.core.network import Architecture, LayerCache, compute_cost, forward
 from dltutor.core.rng import Rng
@@ -28,31 +28,20 @@ from dltutor.core.types import Array, Params
 
 #: Bytes the batched evaluation may hold at once for one chunk of perturbations.
 MEMORY_BUDGET = 48 * 2**20
-_KINK_ACTIVATIONS = ("relu", "leaky_relu")
 
 
 def _act(name: str, Z: Array, inplace: bool = False) -> Array:
-    """Activation ``name`` on ``(..., n, m)`` stacks (softmax over the unit axis).
+    """Activation ``name`` of :mod:`core.activations` on ``(..., n, m)`` stacks (softmax over the unit axis).
 
     With ``inplace`` the result may overwrite ``Z`` (the values are the same as out of place, bit for bit).
     """
-    if name == "sigmoid":
-        if not inplace:
-            return sigmoid(Z)
+    act = get_activation(name)
+    if not inplace:
+        return act.forward(Z)
+    if act.overflows:  # sigmoid's exp(-z) overflows to inf on its way to the right 0
         with np.errstate(over="ignore"):
-            np.negative(Z, out=Z)
-            np.exp(Z, out=Z)
-            Z += 1
-            return np.divide(1, Z, out=Z)
-    if name == "softmax":
-        e = np.exp(Z - Z.max(axis=-2, keepdims=True))
-        out: Array = e / e.sum(axis=-2, keepdims=True)
-        return out
-    if inplace and name == "relu":
-        return np.maximum(Z, 0, out=Z)
-    if inplace and name == "tanh":
-        return np.tanh(Z, out=Z)
-    return ACTIVATIONS[name].forward(Z)
+            return act.forward_into(Z, Z)
+    return act.forward_into(Z, Z)
 
 
 #: The whole-network stacked path is used while it holds at most this many numbers (it is bit-exact).
@@ -112,7 +101,7 @@ class Net:
         self.Yi = Y[0].astype(np.intp) if arch.layers[-1] > 1 else None
         self.Ymask = (Y == 1) if arch.layers[-1] == 1 and np.all((Y == 0) | (Y == 1)) else None
         self.flat = np.concatenate([params[k].reshape(-1) for k in self.names]).astype(np.float64, copy=False)
-        self.kinky = arch.activation in _KINK_ACTIVATIONS
+        self.kinky = get_activation(arch.activation).kink
         self.kink_layers: set[int] = set()
         self._kink_bounds: list[tuple[int, float, float]] = []
         if self.kinky and L > 1:

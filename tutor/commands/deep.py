@@ -106,13 +106,13 @@ def _run(args: argparse.Namespace) -> int:
         MAX_IDENTITY_SCALE,
         MAX_WIDTH,
         check_size,
-        render_deep,
         run_deep,
     )
     from dltutor.core.errors import TutorError
     from dltutor.core.rng import make_rng
     from dltutor.tutor.options import whole_number
     from dltutor.tutor.output import number, print_json
+    from dltutor.tutor.text.deep import render_deep
 
     init = args.init
     scale = None
