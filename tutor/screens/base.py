@@ -29,7 +29,7 @@ class SteadyResize:
     """
 
     async def _on_resize(self, event: events.Resize) -> None:
-        if event.size != self.app.size:
+        if event.size != self.app.size:  # type: ignore[attr-defined]  # a mixin of Screen, which has app
             event.prevent_default()  # Textual's Screen._on_resize, later in the MRO, does not run
 
 

@@ -312,6 +312,7 @@ class NormalizationScreen(PanelScreen):
                                          c.message, c.dev_accuracy) for c in curves]
                     self.post_result(token, self._progress, snapshot, config.iterations)
             result = training.result
+            assert result is not None  # the loop above ran the training to its end
             curve.stopped, curve.message = result.stopped, result.message
             curve.dev_accuracy = result.accuracy.get(dataset.heldout) if dataset.heldout else None
             curve.output_spread = _output_spread(training)
@@ -379,4 +380,4 @@ class NormalizationScreen(PanelScreen):
         """One run's column of the table by row key (``last``, ``target``, ``outcome``...), as text."""
         table = self.query_one("#nz-table", DataTable)
         index = [n for n, _ in RUNS].index(name) + 1
-        return {row.key.value: str(table.get_row(row.key)[index]) for row in table.ordered_rows}
+        return {str(row.key.value): str(table.get_row(row.key)[index]) for row in table.ordered_rows}
