@@ -28,7 +28,8 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90,
 }
-_ALLOWED_ERROR = (
+#: What an error-rate field takes, for messages.
+ALLOWED_ERROR = (
     "a percentage such as 1% or 11 (bare numbers above 1 are percents), or a fraction such as 0.01"
 )
 
@@ -107,7 +108,7 @@ def parse_error(value: str | float | int, field: str = "error", as_percent: bool
         TutorError: for text that is not a number, negative or non-finite values, or more than 100%.
     """
     if isinstance(value, bool):
-        raise TutorError(field, f"expected an error rate, got {value!r}", _ALLOWED_ERROR)
+        raise TutorError(field, f"expected an error rate, got {value!r}", ALLOWED_ERROR)
     percent = False
     if isinstance(value, (int, float)):
         number = float(value)
@@ -121,23 +122,23 @@ def parse_error(value: str | float | int, field: str = "error", as_percent: bool
                 percent = True
                 break
         if not text:
-            raise TutorError(field, f"expected an error rate, got {shown}", _ALLOWED_ERROR)
+            raise TutorError(field, f"expected an error rate, got {shown}", ALLOWED_ERROR)
         try:
             number = float(text)
         except ValueError:
             words = _words_to_number(text)
             if words is None:
-                raise TutorError(field, f"not a number: {shown}", _ALLOWED_ERROR) from None
+                raise TutorError(field, f"not a number: {shown}", ALLOWED_ERROR) from None
             number = words
     else:
-        raise TutorError(field, f"expected an error rate, got {type(value).__name__}", _ALLOWED_ERROR)
+        raise TutorError(field, f"expected an error rate, got {type(value).__name__}", ALLOWED_ERROR)
     if not math.isfinite(number):
-        raise TutorError(field, f"not a finite number: {shown}", _ALLOWED_ERROR)
+        raise TutorError(field, f"not a finite number: {shown}", ALLOWED_ERROR)
     if number < 0:
-        raise TutorError(field, f"an error rate cannot be negative, got {shown}", _ALLOWED_ERROR)
+        raise TutorError(field, f"an error rate cannot be negative, got {shown}", ALLOWED_ERROR)
     if percent or number > 1 or as_percent:
         if number > 100:
-            raise TutorError(field, f"an error rate cannot exceed 100%, got {shown}", _ALLOWED_ERROR)
+            raise TutorError(field, f"an error rate cannot exceed 100%, got {shown}", ALLOWED_ERROR)
         return number / 100.0
     return number
 

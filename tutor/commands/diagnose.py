@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from dltutor.core.diagnose import diagnose, parse_errors, unit_warnings
+    from dltutor.core.diagnose.rates import ALLOWED_ERROR
+    from dltutor.core.errors import TutorError
     from dltutor.tutor.output import print_json
     from dltutor.tutor.text.diagnose import render_diagnosis
 
@@ -66,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         raise next(iter(problems.values()))
     train, dev = values["--train-error"], values["--dev-error"]
-    assert train is not None and dev is not None, "argparse requires both options"
+    if train is None:  # given, but empty
+        raise TutorError("--train-error", "is empty", ALLOWED_ERROR)
+    if dev is None:
+        raise TutorError("--dev-error", "is empty", ALLOWED_ERROR)
     result = diagnose(
         train,
         dev,
