@@ -47,6 +47,15 @@ class _Learner:
             return f"\n    {self.lines[line - 1].strip()}"
         return ""
 
+    #: The name their file runs under.
+    module_name = "learner_backprop"
+    #: Exceptions that pass through loading unreported (a child's own time-up signal).
+    pass_through: tuple[type[BaseException], ...] = ()
+
+    def preloaded(self) -> dict[str, Any]:
+        """Names defined in their module before it runs (none here; the exercises preload the notebook's)."""
+        return {}
+
     def load(self) -> None:
         try:
             code = compile(self.source, self.path, "exec")
@@ -54,10 +63,13 @@ class _Learner:
         except SyntaxError as exc:
             raise _Failure("syntax", f"{self.at(exc.lineno)}: SyntaxError: {exc.msg}{self.quote(exc.lineno)}",
                            exc.lineno) from None
-        module = types.ModuleType("learner_backprop")
+        module = types.ModuleType(self.module_name)
         module.__file__ = self.path
+        module.__dict__.update(self.preloaded())
         try:
             exec(code, module.__dict__)  # running their code is the point, in a child
+        except self.pass_through:
+            raise
         except _ANYTHING as exc:  # anything their module does while loading
             raise self.failure(exc, "while loading the file", "import") from None
         self.module = module
